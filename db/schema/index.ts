@@ -1,0 +1,7 @@
+export * from "./api-keys";
+export * from "./auth";
+export * from "./columns";
+export * from "./events";
+export * from "./mail";
+export * from "./organisations";
+export * from "./payouts";

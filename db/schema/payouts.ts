@@ -1,0 +1,154 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { createdAt, modeEnum, updatedAt } from "./columns";
+import { organisations } from "./organisations";
+
+export const recipients = pgTable(
+  "recipients",
+  {
+    id: text().primaryKey(),
+    organisationId: text()
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    mode: modeEnum().notNull(),
+    externalId: text(),
+    email: text().notNull(),
+    name: text(),
+    /** ISO 3166-1 alpha-2. */
+    country: text().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex()
+      .on(t.organisationId, t.mode, t.externalId)
+      .where(sql`${t.externalId} is not null`),
+    index().on(t.organisationId, t.mode, t.email),
+  ],
+);
+
+export const batchStatusEnum = pgEnum("batch_status", [
+  "awaiting_approval",
+  "processing",
+  "completed",
+  "canceled",
+]);
+
+/** A campaign: payouts created together, with the claim page's message and rules. */
+export const batches = pgTable(
+  "batches",
+  {
+    id: text().primaryKey(),
+    organisationId: text()
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    mode: modeEnum().notNull(),
+    name: text().notNull(),
+    message: text(),
+    currency: text().notNull(),
+    allowedMethods: jsonb().$type<string[] | null>(),
+    linkExpiryDays: integer().notNull().default(30),
+    status: batchStatusEnum().notNull(),
+    itemCount: integer().notNull(),
+    totalAmount: bigint({ mode: "bigint" }).notNull(),
+    createdBy: text(),
+    approvedBy: text(),
+    completedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index().on(t.organisationId, t.mode, t.createdAt)],
+);
+
+export const payoutStatusEnum = pgEnum("payout_status", [
+  "pending",
+  "awaiting_review",
+  "claimable",
+  "claimed",
+  "processing",
+  "paid",
+  "failed",
+  "returned",
+  "expired",
+  "canceled",
+]);
+export type PayoutStatus = (typeof payoutStatusEnum.enumValues)[number];
+
+export const payouts = pgTable(
+  "payouts",
+  {
+    id: text().primaryKey(),
+    organisationId: text()
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    mode: modeEnum().notNull(),
+    recipientId: text()
+      .notNull()
+      .references(() => recipients.id),
+    batchId: text().references(() => batches.id),
+    amount: bigint({ mode: "bigint" }).notNull(),
+    currency: text().notNull(),
+    status: payoutStatusEnum().notNull(),
+    description: text(),
+    metadata: jsonb().$type<Record<string, string>>().notNull().default({}),
+    method: text(),
+    /** Method details chosen by the recipient; never bank numbers for live payouts. */
+    methodDetails: jsonb().$type<Record<string, unknown>>(),
+    providerReference: text(),
+    failureReason: text(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    claimedAt: timestamp({ withTimezone: true }),
+    paidAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index().on(t.organisationId, t.mode, t.createdAt),
+    index().on(t.organisationId, t.mode, t.status),
+    index().on(t.batchId),
+    index().on(t.recipientId),
+  ],
+);
+
+export const claimLinks = pgTable(
+  "claim_links",
+  {
+    id: text().primaryKey(),
+    payoutId: text()
+      .notNull()
+      .references(() => payouts.id, { onDelete: "cascade" }),
+    /** SHA-256 of the token; the token itself only ever lives in the link. */
+    tokenHash: text().notNull().unique(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    revokedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.payoutId)],
+);
+
+/** Every state change of a payout, for timelines and audits. */
+export const payoutTransitions = pgTable(
+  "payout_transitions",
+  {
+    id: text().primaryKey(),
+    payoutId: text()
+      .notNull()
+      .references(() => payouts.id, { onDelete: "cascade" }),
+    fromStatus: payoutStatusEnum(),
+    toStatus: payoutStatusEnum().notNull(),
+    reason: text(),
+    actor: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.payoutId, t.createdAt)],
+);

@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+const flag = z.enum(["1", "0", "true", "false"]).transform((v) => v === "1" || v === "true");
+
+/**
+ * Every environment variable the app reads, in one place. The README's
+ * configuration table mirrors this schema.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: "a postgres:// or postgresql:// connection URL" })
+    .optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  APP_URL: z.url({ error: "an absolute http(s) URL such as http://localhost:3000" }).optional(),
+  AUTH_SECRET: z.string().min(32, "at least 32 characters of random data").optional(),
+  DEV_MAILBOX: flag.default(false),
+  SMTP_URL: z.url({ error: "an smtp:// or smtps:// URL" }).optional(),
+  MAIL_FROM: z.string().min(3).default("Disburse <no-reply@disburse.local>"),
+  INNGEST_BASE_URL: z.url().optional(),
+  INNGEST_DEV: z.string().optional(),
+  INNGEST_EVENT_KEY: z.string().optional(),
+  INNGEST_SIGNING_KEY: z
+    .string()
+    .regex(/^signkey-(test|prod|branch)-[0-9a-f]+$/, "an Inngest signing key (signkey-…-<hex>)")
+    .optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map(
+      (issue) => `  ${issue.path.join(".")}: expected ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+let cached: Config | undefined;
+
+export function config(): Config {
+  cached ??= parseConfig();
+  return cached;
+}
+
+export function appUrl(): string {
+  const c = config();
+  return (c.APP_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, "");
+}

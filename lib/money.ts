@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+/** ISO 4217 minor-unit exponents for the currencies we pay out in. */
+export const currencyExponents = {
+  USD: 2,
+  EUR: 2,
+  GBP: 2,
+  CAD: 2,
+  AUD: 2,
+  BRL: 2,
+  INR: 2,
+  KES: 2,
+  PHP: 2,
+  MXN: 2,
+  JPY: 0,
+  CHF: 2,
+  SEK: 2,
+  NOK: 2,
+  DKK: 2,
+  PLN: 2,
+  NZD: 2,
+  SGD: 2,
+  ZAR: 2,
+  NGN: 2,
+} as const;
+
+export type Currency = keyof typeof currencyExponents;
+export const currencies = Object.keys(currencyExponents) as [Currency, ...Currency[]];
+
+export const currencySchema = z.enum(currencies, {
+  error: `a supported ISO 4217 currency code (${currencies.join(", ")})`,
+});
+
+/** Money is an integer count of the currency's minor unit; never a float. */
+export type Money = { amount: bigint; currency: Currency };
+
+export const MAX_AMOUNT = 10n ** 15n;
+
+/** A positive amount in minor units, as JSON sends it (an integer) or as a string of digits. */
+export const amountSchema = z
+  .union([z.int(), z.string().regex(/^\d+$/, "a whole number of minor units")])
+  .transform((v) => BigInt(v))
+  .refine((v) => v > 0n, "a positive whole number of minor units")
+  .refine((v) => v <= MAX_AMOUNT, "at most 10^15 minor units");
+
+export function formatMoney(money: Money, locale = "en-US"): string {
+  const exponent = currencyExponents[money.currency];
+  const divisor = 10n ** BigInt(exponent);
+  const negative = money.amount < 0n;
+  const abs = negative ? -money.amount : money.amount;
+  const whole = abs / divisor;
+  const fraction = (abs % divisor).toString().padStart(exponent, "0");
+  // Intl accepts a decimal string, so no float ever carries the amount.
+  const decimal = `${negative ? "-" : ""}${whole}${exponent ? `.${fraction}` : ""}`;
+  return new Intl.NumberFormat(locale, { style: "currency", currency: money.currency }).format(
+    decimal as unknown as number,
+  );
+}
+
+export function sumMoney(amounts: bigint[]): bigint {
+  return amounts.reduce((a, b) => a + b, 0n);
+}
