@@ -1,0 +1,33 @@
+import { expect, test } from "@playwright/test";
+import { demoCredentials } from "./demo";
+
+test("the landing page says what Disburse is and links onward", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Open-source payouts");
+  await expect(page.getByRole("link", { name: "Open the dashboard" })).toHaveAttribute("href", "/dashboard");
+  await expect(page.getByRole("link", { name: "API reference" })).toHaveAttribute("href", "/docs/api");
+  await expect(page.getByRole("link", { name: "Try a demo claim link" })).toBeVisible();
+});
+
+test("a seeded claim link shows who pays and how much", async ({ page }) => {
+  const [claimUrl] = demoCredentials().claimUrls;
+  expect(claimUrl).toBeTruthy();
+  const response = await page.goto(new URL(claimUrl as string).pathname);
+  expect(response?.status()).toBe(200);
+  await expect(page.getByText("Acme Creators").first()).toBeVisible();
+  await expect(page.getByText(/\$25\.00/)).toBeVisible();
+});
+
+test("an unknown claim token gets a friendly 404", async ({ page }) => {
+  const response = await page.goto("/c/not-a-real-token-0000000000000000000000000");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: /link (is )?not valid/i })).toBeVisible();
+});
+
+test("the health endpoint reports the database and migration", async ({ request }) => {
+  const response = await request.get("/api/health");
+  expect(response.ok()).toBe(true);
+  const body = await response.json();
+  expect(body.database.reachable).toBe(true);
+  expect(body.migration.upToDate).toBe(true);
+});

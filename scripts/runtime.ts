@@ -1,0 +1,182 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { runMigrations } from "@/db/migrate";
+import { ConfigError, parseConfig } from "@/lib/config";
+import { openDatabase } from "./database";
+import { localSecret, makeAuthSecret, makeEventKey, makeSigningKey } from "./local-secrets";
+
+type Command = "dev" | "start";
+type DemoCredentials = { adminEmail: string; apiKey: string; claimUrls: string[] };
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/**
+ * Brings the whole product up on one machine: database (embedded unless
+ * DATABASE_URL), migrations, demo seed, background engine (the local one unless an
+ * Inngest server is configured) and Next.js, and takes them down in reverse order.
+ */
+export async function run(command: Command): Promise<void> {
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    config = parseConfig({
+      ...process.env,
+      NODE_ENV: command === "dev" ? "development" : "production",
+      DEV_MAILBOX: process.env.DEV_MAILBOX ?? (command === "dev" ? "1" : "0"),
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+
+  const stops: Array<() => Promise<void>> = [];
+  let next: ChildProcess | undefined;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    next?.kill("SIGTERM");
+    if (next && next.exitCode === null) await new Promise((r) => next?.once("exit", r));
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  try {
+    const database = await openDatabase(config);
+    stops.push(database.stop);
+    say(database.embedded ? `✓ Embedded PostgreSQL on ${redact(database.url)}` : "✓ PostgreSQL from DATABASE_URL");
+    process.env.DATABASE_URL = database.url;
+
+    await runMigrations(database.url);
+    say("✓ Migrations applied");
+
+    const authSecret = config.AUTH_SECRET ?? localSecret(config.DATA_DIR, "auth-secret", makeAuthSecret);
+    process.env.AUTH_SECRET = authSecret;
+    const appUrl = config.APP_URL ?? `http://localhost:${config.PORT}`;
+    process.env.APP_URL = appUrl;
+
+    const demo = await seed(config.DATA_DIR);
+
+    const inngestEnv = await startBackgroundEngine(command, config, database.url, stops);
+
+    const env = {
+      ...process.env,
+      ...inngestEnv,
+      DATABASE_URL: database.url,
+      AUTH_SECRET: authSecret,
+      APP_URL: appUrl,
+      PORT: String(config.PORT),
+      DEV_MAILBOX: config.DEV_MAILBOX ? "1" : "0",
+      AUTH_TRUST_HOST: "true",
+    };
+    const nextBin = path.resolve("node_modules/next/dist/bin/next");
+    next = spawn(process.execPath, [nextBin, command, "--port", String(config.PORT)], {
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    next.once("exit", (code) => void shutdown(code ?? 1));
+
+    await waitForHealth(`http://127.0.0.1:${config.PORT}/api/health`);
+    await engineHandle?.sync();
+    banner(appUrl, demo, config.DEV_MAILBOX, inngestEnv.engineLabel);
+  } catch (error) {
+    process.stderr.write(`✗ ${error instanceof Error ? error.message : String(error)}\n`);
+    await shutdown(1);
+  }
+}
+
+let engineHandle: { sync(): Promise<void> } | undefined;
+
+async function startBackgroundEngine(
+  command: Command,
+  config: ReturnType<typeof parseConfig>,
+  databaseUrl: string,
+  stops: Array<() => Promise<void>>,
+): Promise<Record<string, string> & { engineLabel: string }> {
+  if (config.INNGEST_BASE_URL || config.INNGEST_DEV) {
+    const where = config.INNGEST_BASE_URL ?? config.INNGEST_DEV ?? "";
+    return { engineLabel: `Inngest server at ${where}` };
+  }
+  const { startLocalEngine } = await import("@/inngest/engine");
+  const signingKey =
+    config.INNGEST_SIGNING_KEY ?? localSecret(config.DATA_DIR, "inngest-signing-key", makeSigningKey);
+  const eventKey = config.INNGEST_EVENT_KEY ?? localSecret(config.DATA_DIR, "inngest-event-key", makeEventKey);
+  const engine = await startLocalEngine({
+    databaseUrl,
+    appUrl: `http://127.0.0.1:${config.PORT}/api/inngest`,
+    signingKey,
+    log: (line) => {
+      if (config.LOG_LEVEL === "debug") say(`[engine] ${line}`);
+    },
+  });
+  stops.push(engine.stop);
+  engineHandle = engine;
+  const base = {
+    INNGEST_BASE_URL: engine.url,
+    INNGEST_EVENT_KEY: eventKey,
+    INNGEST_SIGNING_KEY: signingKey,
+    engineLabel: `local engine at ${engine.url} (no Inngest server configured)`,
+  };
+  // In dev the SDK talks to a "Dev Server"; in production it verifies every call's signature.
+  return command === "dev" ? { ...base, INNGEST_DEV: engine.url } : base;
+}
+
+async function seed(dataDir: string): Promise<DemoCredentials | null> {
+  const { seedDemoOrganisation } = await import("@/lib/demo/seed");
+  const file = path.join(dataDir, "demo.json");
+  const result = await seedDemoOrganisation();
+  if (result.created) {
+    writeFileSync(file, JSON.stringify(result.credentials, null, 2), { mode: 0o600 });
+    say("✓ Demo organisation “Acme Creators” seeded");
+    return result.credentials;
+  }
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as DemoCredentials) : null;
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`The app did not become healthy at ${url} within 3 minutes`);
+}
+
+function banner(appUrl: string, demo: DemoCredentials | null, devMailbox: boolean, engine: string) {
+  const lines = [
+    "",
+    `Disburse is running at ${appUrl}`,
+    `  Background jobs: ${engine}`,
+    `  API reference:   ${appUrl}/docs/api`,
+  ];
+  if (devMailbox) lines.push(`  Dev mailbox:     ${appUrl}/dev/mailbox`);
+  if (demo) {
+    lines.push(
+      "",
+      "Demo organisation “Acme Creators” (test mode)",
+      `  Admin login:     ${demo.adminEmail} at ${appUrl}/login (the sign-in link arrives in the dev mailbox)`,
+      `  Test API key:    ${demo.apiKey}`,
+      "  Claim links:",
+      ...demo.claimUrls.map((u) => `    ${u}`),
+    );
+  }
+  say(lines.join("\n"));
+}
+
+function redact(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
+}
+
+function fail(message: string): never {
+  process.stderr.write(`✗ ${message}\n`);
+  process.exit(1);
+}

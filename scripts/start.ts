@@ -1,0 +1,3 @@
+import { run } from "./runtime";
+
+void run("start");
