@@ -1,0 +1,185 @@
+import { nextCronTime } from "./cron";
+import { ulid } from "./ids";
+import { ingestEvents } from "./ingest";
+import { advanceRun, type RunnerContext, type RunRow } from "./runner";
+import { SCHEMA_LOCK, type Sql } from "./store";
+
+export type SchedulerOptions = RunnerContext & {
+  concurrency: number;
+  pollMs: number;
+  leaseMs: number;
+};
+
+/**
+ * Claims ready runs and drives them, at most `concurrency` at a time. A claim is a lease
+ * (renewed while the run is being driven) rather than an open transaction, so a killed
+ * engine's runs become claimable again once their lease lapses.
+ */
+export class Scheduler {
+  private readonly inflight = new Map<string, Promise<void>>();
+  private pumping: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private renewer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: SchedulerOptions) {}
+
+  private get sql(): Sql {
+    return this.options.sql;
+  }
+
+  start() {
+    this.timer = setInterval(() => this.wake(), this.options.pollMs);
+    this.renewer = setInterval(
+      () => void this.renewLeases(),
+      Math.max(50, this.options.leaseMs / 3),
+    );
+    this.wake();
+  }
+
+  /** Looks for work now rather than at the next poll. */
+  wake() {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = this.pump()
+      .catch((error) => this.options.log(`scheduler: ${(error as Error).message}`))
+      .finally(() => {
+        this.pumping = undefined;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async pump() {
+    await this.fireCrons();
+    for (;;) {
+      const free = this.options.concurrency - this.inflight.size;
+      if (free <= 0 || this.stopped) return;
+      const runs = await this.claim(free);
+      if (runs.length === 0) return;
+      for (const run of runs) this.drive(run);
+    }
+  }
+
+  private drive(run: RunRow) {
+    const work = advanceRun(this.options, run)
+      .catch((error) => this.options.log(`run ${run.id}: ${(error as Error).message}`))
+      .finally(() => {
+        this.inflight.delete(run.id);
+        this.wake();
+      });
+    this.inflight.set(run.id, work);
+  }
+
+  /**
+   * Leases up to `limit` ready runs. Claims are serialised by an advisory lock so that
+   * counting the runs in flight per concurrency key and taking new ones is atomic.
+   */
+  private async claim(limit: number): Promise<RunRow[]> {
+    const now = this.options.clock();
+    const token = ulid();
+    return this.sql.begin(async (tx): Promise<RunRow[]> => {
+      await tx`select pg_advisory_xact_lock(${SCHEMA_LOCK + 1})`;
+      const busy = await tx<{ key: string; limit: number; count: number }[]>`
+        select c->>'key' as key, max((c->>'limit')::int) as limit, count(*)::int as count
+        from inngest_engine.runs, jsonb_array_elements(concurrency) as c
+        where lease_token is not null and lease_until > now() and status = 'running'
+        group by 1`;
+      const inUse = new Map(busy.map((row) => [row.key, row.count]));
+      const saturated = busy.filter((row) => row.count >= row.limit).map((row) => row.key);
+      const candidates = await tx<{ id: string; concurrency: { key: string; limit: number }[] }[]>`
+        select id, concurrency from inngest_engine.runs
+        where status = 'running' and next_at <= ${now}
+          and (lease_token is null or lease_until < now())
+          and not exists (
+            select 1 from jsonb_array_elements(concurrency) as c
+            where c->>'key' = any(${tx.array(saturated)}::text[]))
+        order by next_at
+        limit ${limit * 4}
+        for update skip locked`;
+      const picked: string[] = [];
+      for (const run of candidates) {
+        if (picked.length >= limit) break;
+        if (run.concurrency.some((c) => (inUse.get(c.key) ?? 0) >= c.limit)) continue;
+        for (const c of run.concurrency) inUse.set(c.key, (inUse.get(c.key) ?? 0) + 1);
+        picked.push(run.id);
+      }
+      if (picked.length === 0) return [];
+      const claimed = await tx<RunRow[]>`
+        update inngest_engine.runs
+        set lease_token = ${token}, lease_until = now() + ${this.options.leaseMs} * interval '1 millisecond'
+        where id = any(${tx.array(picked)}::text[])
+        returning id, function_id, event, status, steps, stack, pending, nudges, parent, lease_token`;
+      return [...claimed];
+    });
+  }
+
+  private async renewLeases() {
+    if (this.inflight.size === 0 || this.stopped) return;
+    const ids = [...this.inflight.keys()];
+    await this.sql`
+      update inngest_engine.runs
+      set lease_until = now() + ${this.options.leaseMs} * interval '1 millisecond'
+      where id = any(${this.sql.array(ids)}::text[]) and lease_token is not null`.catch((error) =>
+      this.options.log(`lease renewal: ${(error as Error).message}`),
+    );
+  }
+
+  /** Starts one run per due cron tick; a missed tick (engine down) fires once, not per miss. */
+  private async fireCrons() {
+    const now = this.options.clock();
+    await this.sql.begin(async (tx) => {
+      const due = await tx<{ function_id: string; schedule: string; next_at: number }[]>`
+        select function_id, schedule, next_at from inngest_engine.crons
+        where next_at <= ${now} for update skip locked`;
+      for (const cron of due) {
+        const fn = this.options.registry.get(cron.function_id);
+        if (fn) {
+          const event = {
+            id: `cron-${cron.function_id}-${cron.next_at}`,
+            name: "inngest/scheduled.timer",
+            data: { cron: cron.schedule },
+            ts: cron.next_at,
+          };
+          await ingestEvents(tx, this.options.registry, [event], now, fn);
+        }
+        await tx`
+          update inngest_engine.crons set next_at = ${nextCronTime(cron.schedule, now)}
+          where function_id = ${cron.function_id} and schedule = ${cron.schedule}`;
+      }
+    });
+  }
+
+  /** Resolves once nothing is being driven and no run or cron tick is due by the clock. */
+  async idle() {
+    while (!this.stopped) {
+      if (this.inflight.size === 0 && !this.pumping) {
+        const now = this.options.clock();
+        const [row] = await this.sql<{ ready: boolean }[]>`
+          select exists (
+            select 1 from inngest_engine.runs where status = 'running' and next_at <= ${now}
+          ) or exists (
+            select 1 from inngest_engine.crons where next_at <= ${now}
+          ) as ready`;
+        if (!row?.ready && this.inflight.size === 0 && !this.pumping) return;
+      }
+      this.wake();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** Stops claiming and waits for the runs being driven to give their leases back. */
+  async stop() {
+    this.stopped = true;
+    clearInterval(this.timer);
+    clearInterval(this.renewer);
+    await this.pumping;
+    await Promise.all(this.inflight.values());
+  }
+}

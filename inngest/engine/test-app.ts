@@ -1,0 +1,92 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Inngest, type InngestFunction } from "inngest";
+import { serve } from "inngest/node";
+import postgres from "postgres";
+import { type LocalEngine, type LocalEngineOptions, startLocalEngine } from "./index";
+
+/** A clock the test moves by hand, so sleeps, timeouts and backoff need no waiting. */
+export function manualClock(start = Date.now()) {
+  let now = start;
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+type Build = (inngest: Inngest) => InngestFunction.Any[];
+
+export type TestApp = {
+  engine: LocalEngine;
+  inngest: Inngest;
+  appUrl: string;
+  logs: string[];
+  /** Starts a fresh engine on the same database, as after a crash or restart. */
+  restartEngine(overrides?: Partial<LocalEngineOptions>): Promise<LocalEngine>;
+  close(): Promise<void>;
+};
+
+/**
+ * A tiny app served by the SDK's real `serve` handler on an ephemeral port, with a local
+ * engine in front of it, both on the test file's own database.
+ */
+export async function startTestApp(
+  build: Build,
+  options: Partial<LocalEngineOptions> & { signingKey?: string; isDev?: boolean } = {},
+): Promise<TestApp> {
+  const databaseUrl = process.env.DATABASE_URL as string;
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/inngest`;
+  const logs: string[] = [];
+  const engineOptions: LocalEngineOptions = {
+    databaseUrl,
+    appUrl,
+    port: 0,
+    log: (line) => logs.push(line),
+    pollMs: 20,
+    ...options,
+  };
+  let engine = await startLocalEngine(engineOptions);
+  const inngest = new Inngest({
+    id: "engine-test",
+    isDev: options.isDev ?? !options.signingKey,
+    baseUrl: engine.url,
+    signingKey: options.signingKey,
+    eventKey: "test-event-key",
+  });
+  server.on("request", serve({ client: inngest, functions: build(inngest) }));
+  await engine.sync();
+  return {
+    get engine() {
+      return engine;
+    },
+    inngest,
+    appUrl,
+    logs,
+    async restartEngine(overrides = {}) {
+      engine = await startLocalEngine({ ...engineOptions, ...overrides });
+      await engine.sync();
+      return engine;
+    },
+    async close() {
+      await engine.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+      await sql`drop schema if exists inngest_engine cascade`;
+      await sql.end();
+    },
+  };
+}
+
+/** Resolves when `check` holds, polling; fails the test with `what` after `timeoutMs`. */
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
