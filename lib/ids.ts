@@ -8,6 +8,7 @@ const prefixes = {
   payout: "po",
   batch: "bat",
   claimLink: "cl",
+  claimSession: "cs",
   transition: "ptr",
   event: "evt",
   email: "eml",

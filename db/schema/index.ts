@@ -1,5 +1,6 @@
 export * from "./api-keys";
 export * from "./auth";
+export * from "./claims";
 export * from "./columns";
 export * from "./events";
 export * from "./mail";
