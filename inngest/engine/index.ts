@@ -40,7 +40,7 @@ export type LocalEngine = {
  * jitter so that runs failing together do not retry together.
  */
 export function defaultBackoffMs(attempt: number): number {
-  return Math.min(10_000 * 2 ** attempt, 3_600_000) * (1 + Math.random() * 0.2);
+  return Math.round(Math.min(10_000 * 2 ** attempt, 3_600_000) * (1 + Math.random() * 0.2));
 }
 
 const SYNC_RETRY_MAX_MS = 5_000;
@@ -51,7 +51,9 @@ const SYNC_RETRY_MAX_MS = 5_000;
  * memoised step state kept in PostgreSQL, so a restart resumes where it stopped.
  */
 export async function startLocalEngine(options: LocalEngineOptions): Promise<LocalEngine> {
-  const clock = options.clock ?? Date.now;
+  const given = options.clock ?? Date.now;
+  // Times are stored as whole milliseconds.
+  const clock = () => Math.floor(given());
   const log = options.log ?? ((line: string) => console.log(`[inngest-engine] ${line}`));
   const concurrency = options.concurrency ?? 8;
   const sql = connect(options.databaseUrl, concurrency + 4);
@@ -71,7 +73,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
     pollMs: options.pollMs ?? 200,
     leaseMs: options.leaseMs ?? 30_000,
     callTimeoutMs: options.callTimeoutMs ?? 300_000,
-    backoffMs: options.backoffMs ?? defaultBackoffMs,
+    backoffMs: (attempt) => Math.ceil((options.backoffMs ?? defaultBackoffMs)(attempt)),
   });
   const server = await startServer(
     { sql, registry, clock, log, signingKey: options.signingKey, onWork: () => scheduler.wake() },

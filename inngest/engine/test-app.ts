@@ -56,6 +56,8 @@ export async function startTestApp(
     baseUrl: engine.url,
     signingKey: options.signingKey,
     eventKey: "test-event-key",
+    // The functions under test throw on purpose; their stack traces are noise here.
+    logger: { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} },
   });
   server.on("request", serve({ client: inngest, functions: build(inngest) }));
   await engine.sync();
@@ -83,7 +85,11 @@ export async function startTestApp(
 }
 
 /** Resolves when `check` holds, polling; fails the test with `what` after `timeoutMs`. */
-export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000) {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 5_000,
+) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
