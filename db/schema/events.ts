@@ -22,6 +22,8 @@ export const events = pgTable(
   },
   (t) => [
     index().on(t.organisationId, t.mode, t.createdAt),
+    // `GET /v1/events?type=…` pages newest-first by id within one type.
+    index().on(t.organisationId, t.mode, t.type, t.id),
     index("events_unrelayed_idx").on(t.createdAt).where(sql`${t.relayedAt} is null`),
   ],
 );

@@ -106,6 +106,8 @@ export const payouts = pgTable(
     methodDetails: jsonb().$type<Record<string, unknown>>(),
     providerReference: text(),
     failureReason: text(),
+    /** Submissions to a provider so far; part of each submission's ledger and provider keys. */
+    attempt: integer().notNull().default(0),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     claimedAt: timestamp({ withTimezone: true }),
     paidAt: timestamp({ withTimezone: true }),
@@ -115,8 +117,11 @@ export const payouts = pgTable(
   (t) => [
     index().on(t.organisationId, t.mode, t.createdAt),
     index().on(t.organisationId, t.mode, t.status),
-    index().on(t.batchId),
+    // Lists page newest-first by id (ids are time-ordered).
+    index().on(t.organisationId, t.mode, t.id),
+    index().on(t.batchId, t.status),
     index().on(t.recipientId),
+    index("payouts_claimable_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'claimable'`),
   ],
 );
 

@@ -1,0 +1,45 @@
+import type { DbOrTx } from "@/db/client";
+import { events, type Mode } from "@/db/schema";
+import { newId } from "@/lib/ids";
+import { type EventInput, type EventType, eventSchemas } from "./types";
+
+export type Scope = { organisationId: string; mode: Mode };
+
+export type PendingEvent = { [T in EventType]: { type: T; data: EventInput<T> } }[EventType];
+
+/** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters, few round trips. */
+const CHUNK = 2_000;
+
+/**
+ * Writes events to the outbox. Call it with the transaction that makes the change the
+ * event describes, so an event exists exactly when its change committed; the relay
+ * forwards unrelayed rows afterwards. Payloads are validated here, so a malformed event
+ * fails the producer's transaction instead of reaching a webhook.
+ */
+export async function recordEvents(
+  db: DbOrTx,
+  scope: Scope,
+  pending: PendingEvent[],
+): Promise<string[]> {
+  const rows = pending.map((event) => ({
+    id: newId("event"),
+    organisationId: scope.organisationId,
+    mode: scope.mode,
+    type: event.type,
+    data: eventSchemas[event.type].parse(event.data) as Record<string, unknown>,
+  }));
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await db.insert(events).values(rows.slice(i, i + CHUNK));
+  }
+  return rows.map((r) => r.id);
+}
+
+export async function recordEvent<T extends EventType>(
+  db: DbOrTx,
+  scope: Scope,
+  type: T,
+  data: EventInput<T>,
+): Promise<string> {
+  const [id] = await recordEvents(db, scope, [{ type, data } as PendingEvent]);
+  return id as string;
+}

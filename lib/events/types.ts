@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { currencySchema } from "@/lib/money";
+import {
+  batchResourceSchema,
+  payoutResourceSchema,
+  payoutStatusSchema,
+} from "@/lib/payouts/serialize";
+
+/**
+ * The payload of every event type, in one place: the outbox validates what it stores
+ * with these, the Inngest client types its events with them, and webhooks send them.
+ * An event's `data` is what a receiver gets; it never carries secrets or claim tokens.
+ */
+
+/**
+ * Balances are bigint in the domain and integers on the wire. Producers may pass
+ * either; anything beyond 2^53 is refused rather than silently rounded.
+ */
+const wireAmount = z
+  .union([z.bigint(), z.int()])
+  .transform((v) => Number(v))
+  .refine((v) => Number.isSafeInteger(v), "an amount that fits a JSON integer exactly");
+
+const payoutEvent = z.object({
+  object: payoutResourceSchema,
+  previous_status: payoutStatusSchema.nullable(),
+  reason: z.string().nullable(),
+});
+
+const batchEvent = z.object({ object: batchResourceSchema });
+
+export const eventSchemas = {
+  "payout.created": payoutEvent,
+  "payout.claimable": payoutEvent,
+  "payout.claimed": payoutEvent,
+  "payout.processing": payoutEvent,
+  "payout.paid": payoutEvent,
+  "payout.failed": payoutEvent,
+  "payout.returned": payoutEvent,
+  "payout.expired": payoutEvent,
+  "payout.canceled": payoutEvent,
+  "batch.created": batchEvent,
+  "batch.completed": batchEvent,
+  "balance.low": z.object({
+    currency: currencySchema,
+    available: wireAmount,
+    threshold: wireAmount,
+    /** Set when the alert is about funds a scheduled or submitted campaign will need. */
+    projected_shortfall: wireAmount.nullable().default(null),
+  }),
+  "balance.funded": z.object({
+    currency: currencySchema,
+    amount: wireAmount,
+    available: wireAmount,
+    transaction_id: z.string(),
+  }),
+  "recipient.review_required": z.object({
+    recipient_id: z.string(),
+    payout_id: z.string().nullable(),
+    reason: z.string(),
+    details: z.record(z.string(), z.unknown()).default({}),
+  }),
+} as const;
+
+export type EventType = keyof typeof eventSchemas;
+export const eventTypes = Object.keys(eventSchemas) as [EventType, ...EventType[]];
+export const eventTypeSchema = z.enum(eventTypes);
+
+/** What a producer passes (bigints allowed). */
+export type EventInput<T extends EventType> = z.input<(typeof eventSchemas)[T]>;
+/** What is stored and delivered. */
+export type EventData<T extends EventType> = z.output<(typeof eventSchemas)[T]>;
+
+export type PayoutEventType = Extract<EventType, `payout.${string}`>;
+
+export function parseEventData<T extends EventType>(type: T, data: unknown): EventData<T> {
+  return eventSchemas[type].parse(data) as EventData<T>;
+}
+
+/** The envelope a webhook receiver and `GET /v1/events` see. */
+export const eventResourceSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal("event"),
+    type: eventTypeSchema,
+    livemode: z.boolean(),
+    created_at: z.iso.datetime({ offset: true }),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: "Event" });
+export type EventResource = z.infer<typeof eventResourceSchema>;

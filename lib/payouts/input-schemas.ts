@@ -1,0 +1,47 @@
+import countries from "i18n-iso-countries";
+import { z } from "zod";
+
+export const countrySchema = z
+  .string()
+  .regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 country code in capitals, such as US")
+  .refine((code) => countries.isValid(code), "an assigned ISO 3166-1 alpha-2 country code");
+
+/** Stripe-style metadata: small, flat, string-valued, never for secrets. */
+export const metadataSchema = z
+  .record(
+    z.string().min(1).max(40, "keys of at most 40 characters"),
+    z.string().max(500, "values of at most 500 characters"),
+  )
+  .refine((m) => Object.keys(m).length <= 50, "at most 50 keys");
+
+export const descriptionSchema = z.string().trim().min(1).max(500);
+
+export const expiresInDaysSchema = z
+  .int("a whole number of days")
+  .min(1, "at least 1 day")
+  .max(365, "at most 365 days");
+
+export const inlineRecipientSchema = z
+  .object({
+    email: z.email("an email address").max(254),
+    name: z.string().trim().min(1).max(200).optional(),
+    country: countrySchema,
+    external_id: z.string().trim().min(1).max(200).optional(),
+  })
+  .meta({ id: "InlineRecipient" });
+
+export type InlineRecipient = {
+  email: string;
+  name: string | null;
+  country: string;
+  externalId: string | null;
+};
+
+export function toInlineRecipient(r: z.output<typeof inlineRecipientSchema>): InlineRecipient {
+  return {
+    email: r.email,
+    name: r.name ?? null,
+    country: r.country,
+    externalId: r.external_id ?? null,
+  };
+}

@@ -1,0 +1,144 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { payouts, recipients } from "@/db/schema";
+import { type IssuedClaimLink, issueClaimLinks } from "@/lib/claims/links";
+import type { Scope } from "@/lib/events/outbox";
+import { inTransaction } from "./in-transaction";
+import { blockSanctionedCountries, type ScreenRecipient } from "./screening";
+import { type PayoutRow, transitionPayout, transitionPayouts } from "./transitions";
+
+export const PREPARE_CHUNK = 1_000;
+
+export type PrepareResult = {
+  /** Newly claimable payouts and their links, for the invite emails. */
+  links: IssuedClaimLink[];
+  /** Held for a human (`awaiting_review`). */
+  review: string[];
+  /** Blocked by screening and canceled, their funds released. */
+  canceled: { payoutId: string; reason: string }[];
+  /** Not `pending` any more (already prepared, or canceled meanwhile): left alone. */
+  skipped: string[];
+};
+
+/**
+ * Takes `pending` payouts through screening to `claimable` with a fresh claim link, in
+ * chunks of one transaction each so a 10,000-payout campaign never holds one long
+ * transaction. Blocked recipients' payouts are canceled with the screening's reason and
+ * their funds released; review outcomes park the payout in `awaiting_review`.
+ *
+ * Safe to retry: only payouts still `pending` are touched, so a retried call skips the
+ * chunks that committed. The tokens returned here should go straight into the email;
+ * a background step that must persist its output should return ids and recompute the
+ * link with `liveClaimLink` in the email step, so tokens never sit in step state.
+ */
+export async function preparePayouts(
+  db: DbOrTx,
+  scope: Scope,
+  payoutIds: string[],
+  options: { screen?: ScreenRecipient; actor?: string } = {},
+): Promise<PrepareResult> {
+  const screen = options.screen ?? blockSanctionedCountries;
+  const actor = options.actor ?? "system";
+  const result: PrepareResult = { links: [], review: [], canceled: [], skipped: [] };
+  for (let i = 0; i < payoutIds.length; i += PREPARE_CHUNK) {
+    const chunk = payoutIds.slice(i, i + PREPARE_CHUNK);
+    await inTransaction(db, async (tx) => {
+      const rows = await tx
+        .select({
+          payoutId: payouts.id,
+          recipient: {
+            id: recipients.id,
+            name: recipients.name,
+            email: recipients.email,
+            country: recipients.country,
+          },
+        })
+        .from(payouts)
+        .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
+        .where(
+          and(
+            eq(payouts.organisationId, scope.organisationId),
+            eq(payouts.mode, scope.mode),
+            inArray(payouts.id, chunk),
+            eq(payouts.status, "pending"),
+          ),
+        );
+
+      const pass: string[] = [];
+      const review = new Map<string, string[]>();
+      const block = new Map<string, string[]>();
+      for (const row of rows) {
+        const decision = await screen(row.recipient);
+        if (decision.outcome === "pass") pass.push(row.payoutId);
+        else {
+          const group = decision.outcome === "review" ? review : block;
+          group.set(decision.reason, [...(group.get(decision.reason) ?? []), row.payoutId]);
+        }
+      }
+
+      const moved = new Set<string>();
+      for (const [reason, ids] of block) {
+        const { transitioned } = await transitionPayouts(tx, scope, {
+          payoutIds: ids,
+          from: "pending",
+          to: "canceled",
+          reason,
+          actor,
+        });
+        for (const r of transitioned) {
+          result.canceled.push({ payoutId: r.id, reason });
+          moved.add(r.id);
+        }
+      }
+      for (const [reason, ids] of review) {
+        const { transitioned } = await transitionPayouts(tx, scope, {
+          payoutIds: ids,
+          from: "pending",
+          to: "awaiting_review",
+          reason,
+          actor,
+        });
+        for (const r of transitioned) {
+          result.review.push(r.id);
+          moved.add(r.id);
+        }
+      }
+      const { transitioned } = await transitionPayouts(tx, scope, {
+        payoutIds: pass,
+        from: "pending",
+        to: "claimable",
+        actor,
+      });
+      result.links.push(...(await issueLinksFor(tx, transitioned)));
+      for (const r of transitioned) moved.add(r.id);
+      result.skipped.push(...chunk.filter((id) => !moved.has(id)));
+    });
+  }
+  return result;
+}
+
+function issueLinksFor(db: DbOrTx, rows: PayoutRow[]) {
+  return issueClaimLinks(
+    db,
+    rows.map((r) => ({ payoutId: r.id, expiresAt: r.expiresAt })),
+  );
+}
+
+/** A reviewer cleared a held payout: it becomes claimable with a fresh link. */
+export async function approveReviewedPayout(
+  db: DbOrTx,
+  scope: Scope,
+  params: { payoutId: string; actor: string; reason?: string },
+): Promise<IssuedClaimLink> {
+  return inTransaction(db, async (tx) => {
+    const row = await transitionPayout(tx, scope, {
+      payoutId: params.payoutId,
+      from: "awaiting_review",
+      to: "claimable",
+      reason: params.reason ?? "review_cleared",
+      actor: params.actor,
+    });
+    const [link] = await issueLinksFor(tx, [row]);
+    return link as IssuedClaimLink;
+  });
+}

@@ -1,0 +1,144 @@
+import { and, asc, count, desc, eq, gt, gte, lt, lte, type SQL } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { batches, type PayoutStatus, payouts, payoutTransitions } from "@/db/schema";
+import type { Scope } from "@/lib/events/outbox";
+import type { BatchRow } from "./create-batch";
+import { type BatchProgress, payoutStatuses } from "./serialize";
+import type { PayoutRow } from "./transitions";
+
+export type Page<T> = { data: T[]; hasMore: boolean };
+
+export type CreatedRange = { gt?: Date; gte?: Date; lt?: Date; lte?: Date };
+
+export type ListPayoutsParams = {
+  status?: PayoutStatus;
+  recipientId?: string;
+  batchId?: string;
+  created?: CreatedRange;
+  limit: number;
+  /** A payout id from the previous page; the page continues with older payouts. */
+  startingAfter?: string;
+};
+
+function payoutScope(scope: Scope): SQL[] {
+  return [eq(payouts.organisationId, scope.organisationId), eq(payouts.mode, scope.mode)];
+}
+
+function createdRange(
+  column: typeof payouts.createdAt | typeof batches.createdAt,
+  r?: CreatedRange,
+) {
+  const conditions: SQL[] = [];
+  if (r?.gt) conditions.push(gt(column, r.gt));
+  if (r?.gte) conditions.push(gte(column, r.gte));
+  if (r?.lt) conditions.push(lt(column, r.lt));
+  if (r?.lte) conditions.push(lte(column, r.lte));
+  return conditions;
+}
+
+function page<T>(rows: T[], limit: number): Page<T> {
+  return { data: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
+export async function getPayout(db: DbOrTx, scope: Scope, id: string): Promise<PayoutRow | null> {
+  const [row] = await db
+    .select()
+    .from(payouts)
+    .where(and(...payoutScope(scope), eq(payouts.id, id)));
+  return row ?? null;
+}
+
+/** Newest first; ids are time-ordered, so the id is the cursor. */
+export async function listPayouts(
+  db: DbOrTx,
+  scope: Scope,
+  params: ListPayoutsParams,
+): Promise<Page<PayoutRow>> {
+  const conditions = [...payoutScope(scope), ...createdRange(payouts.createdAt, params.created)];
+  if (params.status) conditions.push(eq(payouts.status, params.status));
+  if (params.recipientId) conditions.push(eq(payouts.recipientId, params.recipientId));
+  if (params.batchId) conditions.push(eq(payouts.batchId, params.batchId));
+  if (params.startingAfter) conditions.push(lt(payouts.id, params.startingAfter));
+  const rows = await db
+    .select()
+    .from(payouts)
+    .where(and(...conditions))
+    .orderBy(desc(payouts.id))
+    .limit(params.limit + 1);
+  return page(rows, params.limit);
+}
+
+/** The payout's timeline, oldest first. */
+export async function listPayoutTransitions(db: DbOrTx, scope: Scope, payoutId: string) {
+  return db
+    .select({
+      id: payoutTransitions.id,
+      fromStatus: payoutTransitions.fromStatus,
+      toStatus: payoutTransitions.toStatus,
+      reason: payoutTransitions.reason,
+      actor: payoutTransitions.actor,
+      createdAt: payoutTransitions.createdAt,
+    })
+    .from(payoutTransitions)
+    .innerJoin(payouts, eq(payouts.id, payoutTransitions.payoutId))
+    .where(and(...payoutScope(scope), eq(payoutTransitions.payoutId, payoutId)))
+    .orderBy(asc(payoutTransitions.createdAt), asc(payoutTransitions.id));
+}
+
+export async function getBatch(db: DbOrTx, scope: Scope, id: string): Promise<BatchRow | null> {
+  const [row] = await db
+    .select()
+    .from(batches)
+    .where(
+      and(
+        eq(batches.organisationId, scope.organisationId),
+        eq(batches.mode, scope.mode),
+        eq(batches.id, id),
+      ),
+    );
+  return row ?? null;
+}
+
+export type ListBatchesParams = {
+  status?: BatchRow["status"];
+  created?: CreatedRange;
+  limit: number;
+  startingAfter?: string;
+};
+
+export async function listBatches(
+  db: DbOrTx,
+  scope: Scope,
+  params: ListBatchesParams,
+): Promise<Page<BatchRow>> {
+  const conditions = [
+    eq(batches.organisationId, scope.organisationId),
+    eq(batches.mode, scope.mode),
+    ...createdRange(batches.createdAt, params.created),
+  ];
+  if (params.status) conditions.push(eq(batches.status, params.status));
+  if (params.startingAfter) conditions.push(lt(batches.id, params.startingAfter));
+  const rows = await db
+    .select()
+    .from(batches)
+    .where(and(...conditions))
+    .orderBy(desc(batches.id))
+    .limit(params.limit + 1);
+  return page(rows, params.limit);
+}
+
+/** How many of a batch's payouts are in each status (every status present, zero or more). */
+export async function batchProgress(
+  db: DbOrTx,
+  scope: Scope,
+  batchId: string,
+): Promise<BatchProgress> {
+  const rows = await db
+    .select({ status: payouts.status, count: count() })
+    .from(payouts)
+    .where(and(...payoutScope(scope), eq(payouts.batchId, batchId)))
+    .groupBy(payouts.status);
+  const progress = Object.fromEntries(payoutStatuses.map((s) => [s, 0])) as BatchProgress;
+  for (const row of rows) progress[row.status] = row.count;
+  return progress;
+}

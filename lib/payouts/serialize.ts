@@ -1,0 +1,124 @@
+import { z } from "zod";
+import { type batches, type PayoutStatus, payoutStatusEnum, type payouts } from "@/db/schema";
+
+export const payoutStatuses = payoutStatusEnum.enumValues;
+export const payoutStatusSchema = z.enum(payoutStatuses);
+
+const timestamp = z.iso.datetime({ offset: true });
+
+/**
+ * Amounts leave the API as JSON integers. `MAX_AMOUNT` (10^15) is below 2^53, so a
+ * payout amount always fits a JSON number exactly.
+ */
+const integerAmount = z.int();
+
+export const payoutResourceSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal("payout"),
+    livemode: z.boolean(),
+    status: payoutStatusSchema,
+    amount: integerAmount,
+    currency: z.string(),
+    recipient_id: z.string(),
+    batch_id: z.string().nullable(),
+    description: z.string().nullable(),
+    metadata: z.record(z.string(), z.string()),
+    method: z.string().nullable(),
+    failure_reason: z.string().nullable(),
+    expires_at: timestamp,
+    claimed_at: timestamp.nullable(),
+    paid_at: timestamp.nullable(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .meta({ id: "Payout" });
+export type PayoutResource = z.infer<typeof payoutResourceSchema>;
+
+export const batchProgressSchema = z
+  .object(Object.fromEntries(payoutStatuses.map((s) => [s, z.int().nonnegative()])))
+  .meta({ id: "BatchProgress", description: "How many of the batch's payouts are in each status" });
+export type BatchProgress = Record<PayoutStatus, number>;
+
+export const batchResourceSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal("batch"),
+    livemode: z.boolean(),
+    name: z.string(),
+    status: z.enum(["awaiting_approval", "processing", "completed", "canceled"]),
+    currency: z.string(),
+    message: z.string().nullable(),
+    allowed_methods: z.array(z.string()).nullable(),
+    expires_in_days: z.int(),
+    item_count: z.int(),
+    total_amount: integerAmount,
+    created_at: timestamp,
+    completed_at: timestamp.nullable(),
+    progress: batchProgressSchema.optional(),
+  })
+  .meta({ id: "Batch" });
+export type BatchResource = z.infer<typeof batchResourceSchema>;
+
+export function listResponseSchema<T extends z.ZodType>(item: T, id: string) {
+  return z
+    .object({ object: z.literal("list"), data: z.array(item), has_more: z.boolean() })
+    .meta({ id });
+}
+
+export const payoutListSchema = listResponseSchema(payoutResourceSchema, "PayoutList");
+export const batchListSchema = listResponseSchema(batchResourceSchema, "BatchList");
+
+type PayoutRow = typeof payouts.$inferSelect;
+type BatchRow = typeof batches.$inferSelect;
+
+const iso = (d: Date) => d.toISOString();
+const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function serializePayout(row: PayoutRow): PayoutResource {
+  return {
+    id: row.id,
+    object: "payout",
+    livemode: row.mode === "live",
+    status: row.status,
+    amount: Number(row.amount),
+    currency: row.currency,
+    recipient_id: row.recipientId,
+    batch_id: row.batchId,
+    description: row.description,
+    metadata: row.metadata,
+    method: row.method,
+    failure_reason: row.failureReason,
+    expires_at: iso(row.expiresAt),
+    claimed_at: isoOrNull(row.claimedAt),
+    paid_at: isoOrNull(row.paidAt),
+    created_at: iso(row.createdAt),
+    updated_at: iso(row.updatedAt),
+  };
+}
+
+export function serializeBatch(row: BatchRow, progress?: BatchProgress): BatchResource {
+  return {
+    id: row.id,
+    object: "batch",
+    livemode: row.mode === "live",
+    name: row.name,
+    status: row.status,
+    currency: row.currency,
+    message: row.message,
+    allowed_methods: row.allowedMethods,
+    expires_in_days: row.linkExpiryDays,
+    item_count: row.itemCount,
+    total_amount: Number(row.totalAmount),
+    created_at: iso(row.createdAt),
+    completed_at: isoOrNull(row.completedAt),
+    ...(progress ? { progress } : {}),
+  };
+}
+
+export function serializeList<R, T>(
+  page: { data: R[]; hasMore: boolean },
+  serialize: (row: R) => T,
+): { object: "list"; data: T[]; has_more: boolean } {
+  return { object: "list", data: page.data.map(serialize), has_more: page.hasMore };
+}
