@@ -1,3 +1,4 @@
+export * from "./api";
 export * from "./api-keys";
 export * from "./auth";
 export * from "./claims";
@@ -6,3 +7,4 @@ export * from "./events";
 export * from "./mail";
 export * from "./organisations";
 export * from "./payouts";
+export * from "./webhooks";
