@@ -4,6 +4,7 @@ export * from "./auth";
 export * from "./claims";
 export * from "./columns";
 export * from "./events";
+export * from "./ledger";
 export * from "./mail";
 export * from "./organisations";
 export * from "./payouts";

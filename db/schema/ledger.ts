@@ -1,0 +1,165 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  check,
+  index,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { createdAt, currency, minorUnits, modeEnum } from "./columns";
+import { organisations } from "./organisations";
+
+export const ledgerAccountKindEnum = pgEnum("ledger_account_kind", [
+  "available",
+  "reserved",
+  "in_transit",
+  "paid_out",
+  "fees",
+  "external",
+]);
+
+/**
+ * TigerBeetle's transfer shapes: `single` moves money at once; `pending` holds it;
+ * `post` and `void` resolve a hold (at most once, by the partial unique index below).
+ */
+export const ledgerTransferPhaseEnum = pgEnum("ledger_transfer_phase", [
+  "single",
+  "pending",
+  "post",
+  "void",
+]);
+
+/**
+ * One account per organisation, mode, currency and kind, carrying running counters so a
+ * balance read never sums history. `balance` is posted credits minus posted debits;
+ * pending amounts are kept apart until their hold is posted or voided.
+ */
+export const ledgerAccounts = pgTable(
+  "ledger_accounts",
+  {
+    id: text().primaryKey(),
+    organisationId: text()
+      .notNull()
+      .references(() => organisations.id),
+    mode: modeEnum().notNull(),
+    currency: currency().notNull(),
+    kind: ledgerAccountKindEnum().notNull(),
+    balance: minorUnits().notNull().default(sql`0`),
+    pendingDebits: minorUnits().notNull().default(sql`0`),
+    pendingCredits: minorUnits().notNull().default(sql`0`),
+    /** Number of entries written to this account; each entry carries its version. */
+    version: bigint({ mode: "bigint" }).notNull().default(sql`0`),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex().on(t.organisationId, t.mode, t.currency, t.kind),
+    // The last line of defence behind the code's insufficient_funds check: only the
+    // outside world may owe money.
+    check(
+      "ledger_accounts_spendable_not_negative",
+      sql`${t.kind} = 'external' or ${t.balance} - ${t.pendingDebits} >= 0`,
+    ),
+    check(
+      "ledger_accounts_pending_not_negative",
+      sql`${t.pendingDebits} >= 0 and ${t.pendingCredits} >= 0`,
+    ),
+  ],
+);
+
+/** A group of transfers posted atomically under one idempotency key. */
+export const ledgerTransactions = pgTable(
+  "ledger_transactions",
+  {
+    id: text().primaryKey(),
+    organisationId: text()
+      .notNull()
+      .references(() => organisations.id),
+    mode: modeEnum().notNull(),
+    idempotencyKey: text().notNull(),
+    /** SHA-256 of the request, so a reused key with different content is refused. */
+    contentHash: text().notNull(),
+    description: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex().on(t.organisationId, t.mode, t.idempotencyKey)],
+);
+
+export const ledgerTransfers = pgTable(
+  "ledger_transfers",
+  {
+    id: text().primaryKey(),
+    /** Insertion order, for histories and cursors (ids only order to the millisecond). */
+    seq: bigint({ mode: "bigint" }).notNull().generatedAlwaysAsIdentity(),
+    transactionId: text()
+      .notNull()
+      .references(() => ledgerTransactions.id),
+    organisationId: text().notNull(),
+    mode: modeEnum().notNull(),
+    currency: currency().notNull(),
+    debitAccountId: text()
+      .notNull()
+      .references(() => ledgerAccounts.id),
+    creditAccountId: text()
+      .notNull()
+      .references(() => ledgerAccounts.id),
+    amount: minorUnits().notNull(),
+    phase: ledgerTransferPhaseEnum().notNull(),
+    /** The hold a pending transfer opens, or that a post/void resolves. */
+    holdId: text(),
+    payoutId: text(),
+    description: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index().on(t.organisationId, t.mode, t.seq),
+    index().on(t.transactionId),
+    index("ledger_transfers_payout_idx")
+      .on(t.payoutId, t.seq)
+      .where(sql`${t.payoutId} is not null`),
+    uniqueIndex("ledger_transfers_hold_opened_idx")
+      .on(t.holdId)
+      .where(sql`${t.phase} = 'pending'`),
+    uniqueIndex("ledger_transfers_hold_resolved_idx")
+      .on(t.holdId)
+      .where(sql`${t.phase} in ('post', 'void')`),
+    check("ledger_transfers_amount_positive", sql`${t.amount} > 0`),
+    check("ledger_transfers_distinct_accounts", sql`${t.debitAccountId} <> ${t.creditAccountId}`),
+    check(
+      "ledger_transfers_hold_matches_phase",
+      sql`(${t.phase} = 'single') = (${t.holdId} is null)`,
+    ),
+  ],
+);
+
+/**
+ * One entry per account per ledger transaction: the netted change to each counter and
+ * the counters after it, so a balance at a past time is one index lookup.
+ */
+export const ledgerEntries = pgTable(
+  "ledger_entries",
+  {
+    accountId: text()
+      .notNull()
+      .references(() => ledgerAccounts.id),
+    version: bigint({ mode: "bigint" }).notNull(),
+    transactionId: text()
+      .notNull()
+      .references(() => ledgerTransactions.id),
+    balanceDelta: minorUnits().notNull(),
+    pendingDebitsDelta: minorUnits().notNull(),
+    pendingCreditsDelta: minorUnits().notNull(),
+    balance: minorUnits().notNull(),
+    pendingDebits: minorUnits().notNull(),
+    pendingCredits: minorUnits().notNull(),
+    // Wall-clock time of the write, taken after the account row is locked, so an
+    // account's entries are in time order even when transactions started out of order.
+    createdAt: timestamp({ withTimezone: true })
+      .notNull()
+      .default(sql`clock_timestamp()`),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.version] }), index().on(t.accountId, t.createdAt)],
+);
