@@ -1,0 +1,184 @@
+import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { claimVerifications } from "@/db/schema";
+import { config } from "@/lib/config";
+import { inTransaction } from "@/lib/payouts/in-transaction";
+import { consumeRateLimits, ipKey, pruneRateLimits } from "./rate-limit";
+
+export const CODE_TTL_SECONDS = 10 * 60;
+export const RESEND_COOLDOWN_SECONDS = 30;
+export const MAX_FAILED_ATTEMPTS = 5;
+
+const HOUR = 3600;
+/** Sends per link and per IP, and guesses per IP (the per-link guess limit is the lock). */
+export const rateLimits = {
+  sendsPerLink: { limit: 5, windowSeconds: HOUR },
+  sendsPerIp: { limit: 20, windowSeconds: HOUR },
+  checksPerIp: { limit: 30, windowSeconds: 15 * 60 },
+} as const;
+
+export type CodeRequestOutcome =
+  | { status: "sent"; code: string; expiresAt: Date; resendAt: Date }
+  | { status: "cooldown"; retryAfterSeconds: number }
+  | { status: "rate_limited"; retryAfterSeconds: number }
+  | { status: "locked" };
+
+export type CodeCheckOutcome =
+  | { status: "verified" }
+  | { status: "invalid"; attemptsLeft: number }
+  | { status: "rate_limited"; retryAfterSeconds: number }
+  | { status: "locked" };
+
+function serverSecret(): string {
+  const secret = config().AUTH_SECRET;
+  if (!secret) throw new Error("AUTH_SECRET is not set; claim codes cannot be hashed");
+  return secret;
+}
+
+/**
+ * Six digits are easy to enumerate, so a plain hash would fall to anyone holding a
+ * copy of the table; keyed with the server secret and the link id, it does not.
+ */
+function hashCode(claimLinkId: string, code: string): Buffer {
+  return createHmac("sha256", serverSecret()).update(`${claimLinkId}:${code}`).digest();
+}
+
+export function generateCode(): string {
+  return randomInt(0, 1_000_000).toString().padStart(6, "0");
+}
+
+export function isWellFormedCode(code: string): boolean {
+  return /^\d{6}$/.test(code);
+}
+
+function secondsUntil(at: Date, now: Date): number {
+  return Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000));
+}
+
+/**
+ * Issues a fresh code for a claim link and returns it for the caller to email. A new
+ * code replaces the old one; the failed-attempt count carries over.
+ */
+export async function requestClaimCode(
+  db: DbOrTx,
+  input: { claimLinkId: string; ip: string; now?: Date },
+): Promise<CodeRequestOutcome> {
+  const now = input.now ?? new Date();
+  return inTransaction(db, async (tx) => {
+    await tx
+      .insert(claimVerifications)
+      .values({ claimLinkId: input.claimLinkId })
+      .onConflictDoNothing();
+    // The row lock serialises concurrent requests for one link, so the cooldown holds.
+    const [state] = await tx
+      .select()
+      .from(claimVerifications)
+      .where(eq(claimVerifications.claimLinkId, input.claimLinkId))
+      .for("update");
+    if (!state) throw new Error(`claim verification row for ${input.claimLinkId} vanished`);
+    if (state.lockedAt) return { status: "locked" };
+    if (state.lastSentAt) {
+      const resendAt = new Date(state.lastSentAt.getTime() + RESEND_COOLDOWN_SECONDS * 1000);
+      if (resendAt > now)
+        return { status: "cooldown", retryAfterSeconds: secondsUntil(resendAt, now) };
+    }
+    const limited = await consumeRateLimits(
+      tx,
+      [
+        { key: `code-send:link:${input.claimLinkId}`, ...rateLimits.sendsPerLink },
+        { key: `code-send:ip:${ipKey(input.ip)}`, ...rateLimits.sendsPerIp },
+      ],
+      now,
+    );
+    if (!limited.allowed)
+      return { status: "rate_limited", retryAfterSeconds: limited.retryAfterSeconds };
+    await pruneRateLimits(tx, new Date(now.getTime() - 24 * HOUR * 1000));
+
+    const code = generateCode();
+    const expiresAt = new Date(now.getTime() + CODE_TTL_SECONDS * 1000);
+    await tx
+      .update(claimVerifications)
+      .set({
+        codeHash: hashCode(input.claimLinkId, code).toString("hex"),
+        codeExpiresAt: expiresAt,
+        lastSentAt: now,
+        updatedAt: now,
+      })
+      .where(eq(claimVerifications.claimLinkId, input.claimLinkId));
+    return {
+      status: "sent",
+      code,
+      expiresAt,
+      resendAt: new Date(now.getTime() + RESEND_COOLDOWN_SECONDS * 1000),
+    };
+  });
+}
+
+/**
+ * Checks a code. Wrong, expired, used and never-sent codes all answer the same
+ * "invalid", so a guesser learns nothing but the attempts left; the fifth miss locks
+ * the link. A correct code is consumed.
+ */
+export async function checkClaimCode(
+  db: DbOrTx,
+  input: { claimLinkId: string; code: string; ip: string; now?: Date },
+): Promise<CodeCheckOutcome> {
+  const now = input.now ?? new Date();
+  return inTransaction(db, async (tx) => {
+    await tx
+      .insert(claimVerifications)
+      .values({ claimLinkId: input.claimLinkId })
+      .onConflictDoNothing();
+    const [state] = await tx
+      .select()
+      .from(claimVerifications)
+      .where(eq(claimVerifications.claimLinkId, input.claimLinkId))
+      .for("update");
+    if (!state) throw new Error(`claim verification row for ${input.claimLinkId} vanished`);
+    if (state.lockedAt) return { status: "locked" };
+    const limited = await consumeRateLimits(
+      tx,
+      [{ key: `code-check:ip:${ipKey(input.ip)}`, ...rateLimits.checksPerIp }],
+      now,
+    );
+    if (!limited.allowed)
+      return { status: "rate_limited", retryAfterSeconds: limited.retryAfterSeconds };
+
+    const expected = state.codeHash ? Buffer.from(state.codeHash, "hex") : null;
+    const given = hashCode(input.claimLinkId, isWellFormedCode(input.code) ? input.code : "");
+    const live = state.codeExpiresAt !== null && state.codeExpiresAt > now;
+    const matches =
+      expected !== null && expected.length === given.length && timingSafeEqual(expected, given);
+    if (matches && live) {
+      await tx
+        .update(claimVerifications)
+        .set({ codeHash: null, codeExpiresAt: null, verifiedAt: now, updatedAt: now })
+        .where(eq(claimVerifications.claimLinkId, input.claimLinkId));
+      return { status: "verified" };
+    }
+    const failedAttempts = state.failedAttempts + 1;
+    const locks = failedAttempts >= MAX_FAILED_ATTEMPTS;
+    await tx
+      .update(claimVerifications)
+      .set({
+        failedAttempts: sql`${claimVerifications.failedAttempts} + 1`,
+        lockedAt: locks ? now : null,
+        ...(locks ? { codeHash: null, codeExpiresAt: null } : {}),
+        updatedAt: now,
+      })
+      .where(eq(claimVerifications.claimLinkId, input.claimLinkId));
+    return locks
+      ? { status: "locked" }
+      : { status: "invalid", attemptsLeft: MAX_FAILED_ATTEMPTS - failedAttempts };
+  });
+}
+
+/** Whether the link is locked, so its page can say so before anyone types a code. */
+export async function isClaimLinkLocked(db: DbOrTx, claimLinkId: string): Promise<boolean> {
+  const [state] = await db
+    .select({ lockedAt: claimVerifications.lockedAt })
+    .from(claimVerifications)
+    .where(eq(claimVerifications.claimLinkId, claimLinkId));
+  return Boolean(state?.lockedAt);
+}
