@@ -26,6 +26,8 @@ export const configSchema = z.object({
     .regex(/^signkey-(test|prod|branch)-[0-9a-f]+$/, "an Inngest signing key (signkey-…-<hex>)")
     .optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Requests per second per API key, also the burst a key may send at once. */
+  API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(100),
 });
 
 export type Config = z.infer<typeof configSchema>;

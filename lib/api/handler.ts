@@ -1,0 +1,319 @@
+/**
+ * The one wrapper every public API route goes through.
+ *
+ * Usage (a route file stays this thin; the contract lives in lib/api/operations/*):
+ *
+ *   // lib/api/operations/payouts.ts
+ *   export const createPayoutOperation = defineOperation({
+ *     method: "POST", path: "/payouts", operationId: "createPayout", tag: "Payouts",
+ *     summary: "Create a payout", idempotency: "required",
+ *     body: createPayoutBodySchema,
+ *     response: { status: 201, schema: payoutResourceSchema, description: "The payout" },
+ *     errors: ["insufficient_funds"],
+ *   });
+ *
+ *   // app/api/v1/payouts/route.ts
+ *   export const POST = apiRoute(createPayoutOperation, async ({ db, scope, body, actor }) =>
+ *     serializePayout(await createPayout(db, scope, body, { actor })),
+ *   );
+ *
+ * The handler receives the parsed `body`, `query` and `params` (zod outputs of the
+ * operation's schemas), the caller's `scope` ({ organisationId, mode }), `actor`
+ * (`api_key:key_…`), `requestId` and `db`. ALWAYS use the `db` given: for an idempotent
+ * POST it is the transaction that also stores the response, which is what makes a retry
+ * after a crash safe. The handler returns the response body; the status comes from the
+ * operation, and the body is checked against the operation's response schema.
+ * Throw `AppError` for anything the caller did wrong; it becomes problem+json.
+ *
+ * In order, for every request: request id → API key (401) → rate limit (429) → path,
+ * query and body parsing (404 / 400 / 413 / 422) → idempotency (POST; 400 / 409 / 422 or
+ * a replay) → handler → response check → JSON with `Request-Id` and `RateLimit-*` headers.
+ */
+import type { z } from "zod";
+import { type DbOrTx, db as defaultDb } from "@/db/client";
+import { authenticateApiKey } from "@/lib/api-keys/keys";
+import { config } from "@/lib/config";
+import { AppError } from "@/lib/errors";
+import type { Scope } from "@/lib/events/outbox";
+import { newId } from "@/lib/ids";
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  IDEMPOTENCY_KEY_PATTERN,
+  releaseIdempotencyKey,
+  requestFingerprint,
+  type StoredResponse,
+} from "./idempotency";
+import type { ObjectSchema, Operation } from "./operation";
+import { asAppError, PROBLEM_CONTENT_TYPE, toProblem } from "./problem";
+import { consumeRateLimit, type RateLimitDecision, rateLimitHeaders } from "./rate-limit";
+import { parseOrThrow } from "./validation";
+
+export type { Scope };
+
+/** A 10,000-item batch is about 2 MB of JSON; anything far beyond that is a mistake. */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export type ApiContext<Body, Query, Params> = {
+  request: Request;
+  requestId: string;
+  scope: Scope;
+  /** Who acts, for audit trails: `api_key:key_…`. */
+  actor: string;
+  apiKeyId: string;
+  /** The transaction of an idempotent request, else the shared handle. */
+  db: DbOrTx;
+  body: Body;
+  query: Query;
+  params: Params;
+  idempotencyKey: string | null;
+};
+
+export type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
+export type RouteHandler = (request: Request, context?: RouteContext) => Promise<Response>;
+
+export type ApiRouteOptions = {
+  /** For tests and benchmarks; production uses the shared handle. */
+  db?: DbOrTx;
+};
+
+function jsonResponse(status: number, body: string, headers: Record<string, string>): Response {
+  return new Response(body, {
+    status,
+    headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...headers },
+  });
+}
+
+function problemResponse(
+  error: AppError,
+  requestId: string,
+  headers: Record<string, string>,
+): { response: Response; stored: StoredResponse } {
+  const body = JSON.stringify(toProblem(error, requestId));
+  const stored = { status: error.status, body, headers: { "Content-Type": PROBLEM_CONTENT_TYPE } };
+  return {
+    response: new Response(body, {
+      status: error.status,
+      headers: { ...headers, ...stored.headers, "Cache-Control": "no-store" },
+    }),
+    stored,
+  };
+}
+
+function bearerToken(request: Request): string {
+  const header = request.headers.get("authorization");
+  if (!header) {
+    throw new AppError(
+      "unauthenticated",
+      "No API key. Send it as `Authorization: Bearer sk_test_…` (or sk_live_…).",
+    );
+  }
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) {
+    throw new AppError(
+      "unauthenticated",
+      "The Authorization header is malformed. Use `Authorization: Bearer sk_test_…`.",
+    );
+  }
+  return match[1];
+}
+
+async function readJsonBody(request: Request): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) {
+    throw new AppError(
+      "payload_too_large",
+      `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+    );
+  }
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) {
+    throw new AppError(
+      "payload_too_large",
+      `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+    );
+  }
+  if (text.trim() === "") return {};
+  const type = request.headers.get("content-type");
+  if (type && !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    throw new AppError(
+      "invalid_request",
+      "Send the body as JSON with `Content-Type: application/json`.",
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("invalid_request", "The request body is not valid JSON.");
+  }
+}
+
+function queryObject(url: URL): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of url.searchParams) {
+    const existing = out[key];
+    if (existing === undefined) out[key] = value;
+    else out[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return out;
+}
+
+function idempotencyKeyOf(request: Request, required: boolean): string | null {
+  const key = request.headers.get("idempotency-key");
+  if (key === null || key === "") {
+    if (required) {
+      throw new AppError(
+        "idempotency_key_required",
+        "This endpoint needs an `Idempotency-Key` header (e.g. a UUID you generate per operation) so a retry can never create it twice.",
+      );
+    }
+    return null;
+  }
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw new AppError(
+      "invalid_request",
+      "The Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.",
+    );
+  }
+  return key;
+}
+
+export function apiRoute<
+  Body extends z.ZodType | undefined,
+  Query extends ObjectSchema | undefined,
+  Params extends ObjectSchema | undefined,
+  Response extends z.ZodType,
+>(
+  operation: Operation<Body, Query, Params, Response>,
+  handler: (context: ApiContext<Out<Body>, Out<Query>, Out<Params>>) => Promise<z.input<Response>>,
+  options: ApiRouteOptions = {},
+): RouteHandler {
+  const usesIdempotency = operation.method === "POST";
+
+  return async (request, routeContext) => {
+    const database = options.db ?? defaultDb;
+    const requestId = newId("request");
+    const headers: Record<string, string> = { "Request-Id": requestId };
+    let claim: { scope: Scope; key: string; token: string } | null = null;
+
+    try {
+      const apiKey = await authenticateApiKey(database, bearerToken(request));
+      const scope: Scope = { organisationId: apiKey.organisationId, mode: apiKey.mode };
+
+      const decision: RateLimitDecision = await consumeRateLimit(database, `api_key:${apiKey.id}`, {
+        limit: config().API_RATE_LIMIT,
+        periodMs: 1000,
+      });
+      Object.assign(headers, rateLimitHeaders(decision));
+      if (!decision.allowed) {
+        throw new AppError(
+          "rate_limited",
+          `Rate limit of ${decision.limit} requests per second exceeded for this API key. Retry after ${decision.retryAfterSeconds} s.`,
+        );
+      }
+
+      const url = new URL(request.url);
+      const rawParams = routeContext ? await routeContext.params : {};
+      const params = (
+        operation.params ? parseOrThrow(operation.params, rawParams, "path") : undefined
+      ) as Out<Params>;
+      const query = (
+        operation.query ? parseOrThrow(operation.query, queryObject(url), "query") : undefined
+      ) as Out<Query>;
+      const rawBody = operation.body || usesIdempotency ? await readJsonBody(request) : undefined;
+      const body = (
+        operation.body ? parseOrThrow(operation.body, rawBody, "body") : undefined
+      ) as Out<Body>;
+
+      const idempotencyKey = usesIdempotency
+        ? idempotencyKeyOf(request, operation.idempotency === "required")
+        : null;
+
+      const context = {
+        request,
+        requestId,
+        scope,
+        actor: `api_key:${apiKey.id}`,
+        apiKeyId: apiKey.id,
+        db: database,
+        body,
+        query,
+        params,
+        idempotencyKey,
+      };
+
+      const render = async (db: DbOrTx): Promise<string> => {
+        const result = await handler({ ...context, db });
+        const checked = operation.response.schema.safeParse(result);
+        if (!checked.success) {
+          throw new Error(
+            `Response of ${operation.operationId} does not match its schema: ${checked.error.message}`,
+          );
+        }
+        return JSON.stringify(checked.data);
+      };
+
+      if (!idempotencyKey) {
+        const json = await render(database);
+        return jsonResponse(operation.response.status, json, headers);
+      }
+
+      const fingerprint = requestFingerprint(request.method, url.pathname, rawBody);
+      const outcome = await claimIdempotencyKey(database, scope, idempotencyKey, fingerprint);
+      if (outcome.kind === "replay") {
+        return new Response(outcome.response.body, {
+          status: outcome.response.status,
+          headers: { ...outcome.response.headers, ...headers, "Idempotent-Replayed": "true" },
+        });
+      }
+      claim = { scope, key: idempotencyKey, token: outcome.token };
+      const token = outcome.token;
+      const json = await database.transaction(async (tx) => {
+        const rendered = await render(tx);
+        await completeIdempotencyKey(tx, scope, idempotencyKey, token, {
+          status: operation.response.status,
+          body: rendered,
+          headers: { "Content-Type": "application/json" },
+        });
+        return rendered;
+      });
+      return jsonResponse(operation.response.status, json, headers);
+    } catch (thrown) {
+      const error = asAppError(thrown);
+      if (error.code === "internal_error") {
+        console.error(
+          `[api] ${requestId} ${request.method} ${new URL(request.url).pathname}`,
+          thrown,
+        );
+      }
+      const { response, stored } = problemResponse(error, requestId, headers);
+      if (claim) await settleFailedClaim(database, claim, error, stored);
+      return response;
+    }
+  };
+}
+
+/**
+ * The request's transaction rolled back, so nothing it did persists. A refusal the
+ * client caused (4xx) is stored and replayed like any response, as Stripe does; after
+ * an unexpected failure the key is released so the retry runs for real.
+ */
+async function settleFailedClaim(
+  db: DbOrTx,
+  claim: { scope: Scope; key: string; token: string },
+  error: AppError,
+  stored: StoredResponse,
+): Promise<void> {
+  try {
+    if (error.status < 500 && error.code !== "idempotency_key_in_use") {
+      await completeIdempotencyKey(db, claim.scope, claim.key, claim.token, stored);
+    } else {
+      await releaseIdempotencyKey(db, claim.scope, claim.key, claim.token);
+    }
+  } catch (settleError) {
+    // The claim goes stale and a retry takes it over; the response already says what failed.
+    console.error(`[api] could not settle idempotency key`, settleError);
+  }
+}

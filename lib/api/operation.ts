@@ -1,0 +1,53 @@
+import type { z } from "zod";
+import type { ErrorCode } from "@/lib/errors";
+
+export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+
+/** Query and path schemas take an object of strings (and may transform it). */
+export type ObjectSchema = z.ZodType<unknown, Record<string, unknown>>;
+
+/**
+ * One endpoint's contract: what it accepts and returns, as zod schemas. The handler
+ * wrapper parses with these, and the OpenAPI document is generated from these, so the
+ * docs cannot drift from what the code enforces.
+ */
+export type Operation<
+  Body extends z.ZodType | undefined = z.ZodType | undefined,
+  Query extends ObjectSchema | undefined = ObjectSchema | undefined,
+  Params extends ObjectSchema | undefined = ObjectSchema | undefined,
+  Response extends z.ZodType = z.ZodType,
+> = {
+  method: HttpMethod;
+  /** OpenAPI path relative to `/api/v1`, with `{name}` parameters: `/payouts/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  body?: Body;
+  query?: Query;
+  params?: Params;
+  /** POSTs only. Default "optional": a key is honoured when sent. */
+  idempotency?: "required" | "optional";
+  response: { status: 200 | 201; schema: Response; description: string };
+  /** Problem codes this endpoint can answer with, beyond the ones every endpoint has. */
+  errors?: ErrorCode[];
+  /** A request body for the docs' curl example. */
+  example?: unknown;
+};
+
+export function defineOperation<
+  Body extends z.ZodType | undefined = undefined,
+  Query extends ObjectSchema | undefined = undefined,
+  Params extends ObjectSchema | undefined = undefined,
+  Response extends z.ZodType = z.ZodType,
+>(operation: Operation<Body, Query, Params, Response>): Operation<Body, Query, Params, Response> {
+  return operation;
+}
+
+export type AnyOperation = Operation<
+  z.ZodType | undefined,
+  ObjectSchema | undefined,
+  ObjectSchema | undefined,
+  z.ZodType
+>;

@@ -1,0 +1,50 @@
+import { createBatchBodySchema } from "@/lib/payouts/create-batch";
+import { listBatchesQuerySchema } from "@/lib/payouts/list-params";
+import { batchListSchema, batchResourceSchema } from "@/lib/payouts/serialize";
+import { defineOperation } from "../operation";
+import { idParamsSchema } from "./common";
+
+const tag = "Batches";
+
+export const createBatchOperation = defineOperation({
+  method: "POST",
+  path: "/batches",
+  operationId: "createBatch",
+  tag,
+  summary: "Create a batch",
+  description:
+    "Creates a campaign of up to 10,000 payouts in one call. Every item is validated first (errors name the item's index, e.g. `items.3.amount`), and the whole total is reserved at once: either every payout is created and funded, or nothing is. Requires an `Idempotency-Key`.",
+  idempotency: "required",
+  body: createBatchBodySchema,
+  response: { status: 201, schema: batchResourceSchema, description: "The new batch" },
+  errors: ["insufficient_funds", "payload_too_large"],
+  example: {
+    name: "March bounties",
+    currency: "USD",
+    items: [
+      { recipient: { email: "ada@example.com", country: "KE" }, amount: 5000 },
+      { recipient: { email: "alan@example.com", country: "GB" }, amount: 7500 },
+    ],
+  },
+});
+
+export const listBatchesOperation = defineOperation({
+  method: "GET",
+  path: "/batches",
+  operationId: "listBatches",
+  tag,
+  summary: "List batches",
+  query: listBatchesQuerySchema,
+  response: { status: 200, schema: batchListSchema, description: "A page of batches" },
+});
+
+export const getBatchOperation = defineOperation({
+  method: "GET",
+  path: "/batches/{id}",
+  operationId: "getBatch",
+  tag,
+  summary: "Retrieve a batch",
+  description: "Includes `progress`: how many of the batch's payouts are in each status.",
+  params: idParamsSchema,
+  response: { status: 200, schema: batchResourceSchema, description: "The batch with progress" },
+});

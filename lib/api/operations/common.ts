@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+/** `{id}` in a path; an id of the wrong shape simply names nothing (404). */
+export const idParamsSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[a-z]{1,4}_[0-9a-z]{10,40}$/)
+    .meta({ description: "The object's id" }),
+});
+
+/** `DELETE` answers with the id and `deleted: true`, as Stripe does. */
+export function deletedSchema(object: string, id: string) {
+  return z
+    .object({ id: z.string(), object: z.literal(object), deleted: z.literal(true) })
+    .meta({ id });
+}
