@@ -19,6 +19,8 @@ export const claimVerifications = pgTable("claim_verifications", {
   failedAttempts: integer().notNull().default(0),
   lockedAt: timestamp({ withTimezone: true }),
   verifiedAt: timestamp({ withTimezone: true }),
+  /** The language the recipient last used on the claim pages, for the emails that follow. */
+  locale: text(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
