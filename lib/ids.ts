@@ -19,6 +19,8 @@ const prefixes = {
   webhookEndpoint: "we",
   webhookDelivery: "wd",
   request: "req",
+  invitation: "inv",
+  auditEntry: "aud",
 } as const;
 
 export type IdKind = keyof typeof prefixes;
