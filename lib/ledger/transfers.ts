@@ -1,0 +1,96 @@
+import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { DbOrTx } from "@/db/client";
+import { ledgerAccounts, ledgerTransfers } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import type { LedgerScope, Transfer } from "./types";
+
+const debit = alias(ledgerAccounts, "debit");
+const credit = alias(ledgerAccounts, "credit");
+
+function selectTransfers(db: DbOrTx) {
+  return db
+    .select({
+      id: ledgerTransfers.id,
+      transactionId: ledgerTransfers.transactionId,
+      currency: ledgerTransfers.currency,
+      from: debit.kind,
+      to: credit.kind,
+      amount: ledgerTransfers.amount,
+      phase: ledgerTransfers.phase,
+      holdId: ledgerTransfers.holdId,
+      payoutId: ledgerTransfers.payoutId,
+      description: ledgerTransfers.description,
+      createdAt: ledgerTransfers.createdAt,
+    })
+    .from(ledgerTransfers)
+    .innerJoin(debit, eq(debit.id, ledgerTransfers.debitAccountId))
+    .innerJoin(credit, eq(credit.id, ledgerTransfers.creditAccountId));
+}
+
+function inScope(scope: LedgerScope): SQL[] {
+  return [
+    eq(ledgerTransfers.organisationId, scope.organisationId),
+    eq(ledgerTransfers.mode, scope.mode),
+  ];
+}
+
+export async function transfersOfTransaction(
+  db: DbOrTx,
+  scope: LedgerScope,
+  transactionId: string,
+): Promise<Transfer[]> {
+  return selectTransfers(db)
+    .where(and(...inScope(scope), eq(ledgerTransfers.transactionId, transactionId)))
+    .orderBy(asc(ledgerTransfers.seq));
+}
+
+/** Every transfer that carried this payout's id, oldest first. */
+export async function payoutLedgerHistory(
+  db: DbOrTx,
+  scope: LedgerScope,
+  payoutId: string,
+): Promise<Transfer[]> {
+  return selectTransfers(db)
+    .where(and(...inScope(scope), eq(ledgerTransfers.payoutId, payoutId)))
+    .orderBy(asc(ledgerTransfers.seq));
+}
+
+export type ListTransfersParams = {
+  limit: number;
+  /** A transfer id from the previous page; the page continues with older transfers. */
+  startingAfter?: string;
+  payoutId?: string;
+};
+
+/** Newest first, paged by a transfer id cursor. */
+export async function listTransfers(
+  db: DbOrTx,
+  scope: LedgerScope,
+  params: ListTransfersParams,
+): Promise<{ data: Transfer[]; hasMore: boolean }> {
+  if (!Number.isInteger(params.limit) || params.limit < 1 || params.limit > 100) {
+    throw new AppError("validation_failed", "The list request is invalid", {
+      fieldErrors: [{ path: "limit", message: "an integer from 1 to 100" }],
+    });
+  }
+  const conditions = inScope(scope);
+  if (params.payoutId) conditions.push(eq(ledgerTransfers.payoutId, params.payoutId));
+  if (params.startingAfter) {
+    const [cursor] = await db
+      .select({ seq: ledgerTransfers.seq })
+      .from(ledgerTransfers)
+      .where(and(...inScope(scope), eq(ledgerTransfers.id, params.startingAfter)));
+    if (!cursor) {
+      throw new AppError("invalid_request", "starting_after is not a transfer of this account", {
+        fieldErrors: [{ path: "startingAfter", message: "a transfer id from a previous page" }],
+      });
+    }
+    conditions.push(lt(ledgerTransfers.seq, cursor.seq));
+  }
+  const rows = await selectTransfers(db)
+    .where(and(...conditions))
+    .orderBy(desc(ledgerTransfers.seq))
+    .limit(params.limit + 1);
+  return { data: rows.slice(0, params.limit), hasMore: rows.length > params.limit };
+}
