@@ -2,7 +2,7 @@ import type { DbOrTx } from "@/db/client";
 import { AppError } from "@/lib/errors";
 import type { Scope } from "@/lib/events/outbox";
 import { inTransaction } from "./in-transaction";
-import { getPayout } from "./queries";
+import { requirePayout } from "./queries";
 import { canTransition, type PayoutRow, transitionPayout } from "./transitions";
 
 /**
@@ -16,8 +16,7 @@ export async function cancelPayout(
   params: { payoutId: string; reason?: string; actor?: string },
 ): Promise<PayoutRow> {
   return inTransaction(db, async (tx) => {
-    const payout = await getPayout(tx, scope, params.payoutId);
-    if (!payout) throw new AppError("not_found", `No such payout: ${params.payoutId}`);
+    const payout = await requirePayout(tx, scope, params.payoutId);
     if (!canTransition(payout.status, "canceled")) {
       throw new AppError(
         "invalid_state_transition",

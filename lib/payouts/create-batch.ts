@@ -22,7 +22,7 @@ export const MAX_BATCH_ITEMS = 10_000;
 const DAY_MS = 86_400_000;
 
 const batchItemSchema = z
-  .object({
+  .strictObject({
     recipient: inlineRecipientSchema,
     amount: amountSchema,
     description: descriptionSchema.optional(),
@@ -31,7 +31,7 @@ const batchItemSchema = z
   .meta({ id: "CreateBatchItem" });
 
 export const createBatchBodySchema = z
-  .object({
+  .strictObject({
     name: z.string().trim().min(1).max(200),
     currency: currencySchema,
     message: z.string().trim().min(1).max(2_000).optional(),

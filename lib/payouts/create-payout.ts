@@ -21,7 +21,7 @@ export const DEFAULT_EXPIRY_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 export const createPayoutBodySchema = z
-  .object({
+  .strictObject({
     recipient_id: z.string().min(1).optional(),
     recipient: inlineRecipientSchema.optional(),
     amount: amountSchema,

@@ -22,7 +22,7 @@ export const expiresInDaysSchema = z
   .max(365, "at most 365 days");
 
 export const inlineRecipientSchema = z
-  .object({
+  .strictObject({
     email: z.email("an email address").max(254),
     name: z.string().trim().min(1).max(200).optional(),
     country: countrySchema,

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gt, gte, lt, lte, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { batches, type PayoutStatus, payouts, payoutTransitions } from "@/db/schema";
+import { AppError } from "@/lib/errors";
 import type { Scope } from "@/lib/events/outbox";
 import type { BatchRow } from "./create-batch";
 import { type BatchProgress, payoutStatuses } from "./serialize";
@@ -46,6 +47,13 @@ export async function getPayout(db: DbOrTx, scope: Scope, id: string): Promise<P
     .from(payouts)
     .where(and(...payoutScope(scope), eq(payouts.id, id)));
   return row ?? null;
+}
+
+/** Another organisation's or mode's payout is as absent as a missing one. */
+export async function requirePayout(db: DbOrTx, scope: Scope, id: string): Promise<PayoutRow> {
+  const row = await getPayout(db, scope, id);
+  if (!row) throw new AppError("not_found", `No such payout: ${id}`);
+  return row;
 }
 
 /** Newest first; ids are time-ordered, so the id is the cursor. */
@@ -97,6 +105,12 @@ export async function getBatch(db: DbOrTx, scope: Scope, id: string): Promise<Ba
       ),
     );
   return row ?? null;
+}
+
+export async function requireBatch(db: DbOrTx, scope: Scope, id: string): Promise<BatchRow> {
+  const row = await getBatch(db, scope, id);
+  if (!row) throw new AppError("not_found", `No such batch: ${id}`);
+  return row;
 }
 
 export type ListBatchesParams = {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type batches, type PayoutStatus, payoutStatusEnum, type payouts } from "@/db/schema";
+import { listSchema } from "@/lib/api/pagination";
 
 export const payoutStatuses = payoutStatusEnum.enumValues;
 export const payoutStatusSchema = z.enum(payoutStatuses);
@@ -60,14 +61,8 @@ export const batchResourceSchema = z
   .meta({ id: "Batch" });
 export type BatchResource = z.infer<typeof batchResourceSchema>;
 
-export function listResponseSchema<T extends z.ZodType>(item: T, id: string) {
-  return z
-    .object({ object: z.literal("list"), data: z.array(item), has_more: z.boolean() })
-    .meta({ id });
-}
-
-export const payoutListSchema = listResponseSchema(payoutResourceSchema, "PayoutList");
-export const batchListSchema = listResponseSchema(batchResourceSchema, "BatchList");
+export const payoutListSchema = listSchema(payoutResourceSchema, "PayoutList");
+export const batchListSchema = listSchema(batchResourceSchema, "BatchList");
 
 type PayoutRow = typeof payouts.$inferSelect;
 type BatchRow = typeof batches.$inferSelect;
@@ -114,11 +109,4 @@ export function serializeBatch(row: BatchRow, progress?: BatchProgress): BatchRe
     completed_at: isoOrNull(row.completedAt),
     ...(progress ? { progress } : {}),
   };
-}
-
-export function serializeList<R, T>(
-  page: { data: R[]; hasMore: boolean },
-  serialize: (row: R) => T,
-): { object: "list"; data: T[]; has_more: boolean } {
-  return { object: "list", data: page.data.map(serialize), has_more: page.hasMore };
 }

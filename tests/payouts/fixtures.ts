@@ -1,7 +1,9 @@
+import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { organisations, payouts, recipients } from "@/db/schema";
 import type { Scope } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
+import { deposit, getBalances } from "@/lib/ledger";
 
 /** An organisation row with its test-mode scope; written straight to the table. */
 export async function insertOrganisation(
@@ -49,4 +51,40 @@ export async function insertBarePayout(
     .returning();
   if (!row) throw new Error("payout not inserted");
   return row;
+}
+
+export async function fund(db: DbOrTx, scope: Scope, amount: bigint, currency = "USD") {
+  await deposit(db, scope, {
+    currency,
+    amount,
+    idempotencyKey: `test-deposit:${newId("transfer")}`,
+  });
+}
+
+export async function balanceOf(db: DbOrTx, scope: Scope, currency = "USD") {
+  const balances = await getBalances(db, scope);
+  const zero = { available: 0n, reserved: 0n, inTransit: 0n, paidOut: 0n };
+  const found = balances.find((b) => b.currency === currency);
+  return found
+    ? {
+        available: found.available,
+        reserved: found.reserved,
+        inTransit: found.inTransit,
+        paidOut: found.paidOut,
+      }
+    : zero;
+}
+
+/** Rows per table for one organisation, to prove a refused request left nothing behind. */
+export async function rowCounts(db: DbOrTx, organisationId: string) {
+  const [row] = await db.execute<Record<string, string>>(sql`
+    select
+      (select count(*) from recipients where organisation_id = ${organisationId})::text as recipients,
+      (select count(*) from batches where organisation_id = ${organisationId})::text as batches,
+      (select count(*) from payouts where organisation_id = ${organisationId})::text as payouts,
+      (select count(*) from payout_transitions t join payouts p on p.id = t.payout_id
+        where p.organisation_id = ${organisationId})::text as transitions,
+      (select count(*) from events where organisation_id = ${organisationId})::text as events,
+      (select count(*) from ledger_transfers where organisation_id = ${organisationId})::text as transfers`);
+  return Object.fromEntries(Object.entries(row ?? {}).map(([k, v]) => [k, Number(v)]));
 }

@@ -1,0 +1,9 @@
+import { apiRoute } from "@/lib/api/handler";
+import { getBatchOperation } from "@/lib/api/operations/batches";
+import { batchProgress, requireBatch } from "@/lib/payouts/queries";
+import { serializeBatch } from "@/lib/payouts/serialize";
+
+export const GET = apiRoute(getBatchOperation, async ({ db, scope, params }) => {
+  const batch = await requireBatch(db, scope, params.id);
+  return serializeBatch(batch, await batchProgress(db, scope, batch.id));
+});

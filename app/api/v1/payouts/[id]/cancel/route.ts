@@ -1,0 +1,8 @@
+import { apiRoute } from "@/lib/api/handler";
+import { cancelPayoutOperation } from "@/lib/api/operations/payouts";
+import { cancelPayout } from "@/lib/payouts/cancel-payout";
+import { serializePayout } from "@/lib/payouts/serialize";
+
+export const POST = apiRoute(cancelPayoutOperation, async ({ db, scope, params, actor }) =>
+  serializePayout(await cancelPayout(db, scope, { payoutId: params.id, actor })),
+);

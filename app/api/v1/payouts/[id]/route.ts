@@ -1,0 +1,8 @@
+import { apiRoute } from "@/lib/api/handler";
+import { getPayoutOperation } from "@/lib/api/operations/payouts";
+import { requirePayout } from "@/lib/payouts/queries";
+import { serializePayout } from "@/lib/payouts/serialize";
+
+export const GET = apiRoute(getPayoutOperation, async ({ db, scope, params }) =>
+  serializePayout(await requirePayout(db, scope, params.id)),
+);

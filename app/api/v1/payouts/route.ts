@@ -1,0 +1,14 @@
+import { apiRoute } from "@/lib/api/handler";
+import { createPayoutOperation, listPayoutsOperation } from "@/lib/api/operations/payouts";
+import { toList } from "@/lib/api/pagination";
+import { createPayout } from "@/lib/payouts/create-payout";
+import { listPayouts } from "@/lib/payouts/queries";
+import { serializePayout } from "@/lib/payouts/serialize";
+
+export const POST = apiRoute(createPayoutOperation, async ({ db, scope, body, actor }) =>
+  serializePayout(await createPayout(db, scope, body, { actor })),
+);
+
+export const GET = apiRoute(listPayoutsOperation, async ({ db, scope, query }) =>
+  toList(await listPayouts(db, scope, query), serializePayout),
+);

@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { instantQuerySchema as instant, pageOf, paginationQuerySchema } from "@/lib/api/pagination";
+import type { CreatedRange, ListBatchesParams, ListPayoutsParams } from "./queries";
+import { payoutStatusSchema } from "./serialize";
+
+const createdFilters = {
+  "created[gt]": instant.optional(),
+  "created[gte]": instant.optional(),
+  "created[lt]": instant.optional(),
+  "created[lte]": instant.optional(),
+  created_after: instant.optional(),
+  created_before: instant.optional(),
+};
+
+type CreatedQuery = { [K in keyof typeof createdFilters]?: Date };
+
+function createdRange(q: CreatedQuery): CreatedRange | undefined {
+  const range: CreatedRange = {
+    gt: q["created[gt]"] ?? q.created_after,
+    gte: q["created[gte]"],
+    lt: q["created[lt]"] ?? q.created_before,
+    lte: q["created[lte]"],
+  };
+  return Object.values(range).some(Boolean) ? range : undefined;
+}
+
+export const listPayoutsQuerySchema = z
+  .strictObject({
+    ...paginationQuerySchema.shape,
+    ...createdFilters,
+    status: payoutStatusSchema.optional(),
+    recipient_id: z.string().min(1).optional(),
+    batch_id: z.string().min(1).optional(),
+  })
+  .transform(
+    (q): ListPayoutsParams => ({
+      ...pageOf(q),
+      status: q.status,
+      recipientId: q.recipient_id,
+      batchId: q.batch_id,
+      created: createdRange(q),
+    }),
+  );
+
+export const listBatchesQuerySchema = z
+  .strictObject({
+    ...paginationQuerySchema.shape,
+    ...createdFilters,
+    status: z.enum(["awaiting_approval", "processing", "completed", "canceled"]).optional(),
+  })
+  .transform(
+    (q): ListBatchesParams => ({
+      ...pageOf(q),
+      status: q.status,
+      created: createdRange(q),
+    }),
+  );
