@@ -30,7 +30,7 @@
  * a replay) → handler → response check → JSON with `Request-Id` and `RateLimit-*` headers.
  */
 import type { z } from "zod";
-import { type DbOrTx, db as defaultDb } from "@/db/client";
+import { type DbOrTx, db } from "@/db/client";
 import { authenticateApiKey } from "@/lib/api-keys/keys";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
@@ -73,11 +73,6 @@ export type ApiContext<Body, Query, Params> = {
 
 export type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
 export type RouteHandler = (request: Request, context?: RouteContext) => Promise<Response>;
-
-export type ApiRouteOptions = {
-  /** For tests and benchmarks; production uses the shared handle. */
-  db?: DbOrTx;
-};
 
 function jsonResponse(status: number, body: string, headers: Record<string, string>): Response {
   return new Response(body, {
@@ -188,21 +183,19 @@ export function apiRoute<
 >(
   operation: Operation<Body, Query, Params, Response>,
   handler: (context: ApiContext<Out<Body>, Out<Query>, Out<Params>>) => Promise<z.input<Response>>,
-  options: ApiRouteOptions = {},
 ): RouteHandler {
   const usesIdempotency = operation.method === "POST";
 
   return async (request, routeContext) => {
-    const database = options.db ?? defaultDb;
     const requestId = newId("request");
     const headers: Record<string, string> = { "Request-Id": requestId };
     let claim: { scope: Scope; key: string; token: string } | null = null;
 
     try {
-      const apiKey = await authenticateApiKey(database, bearerToken(request));
+      const apiKey = await authenticateApiKey(db, bearerToken(request));
       const scope: Scope = { organisationId: apiKey.organisationId, mode: apiKey.mode };
 
-      const decision: RateLimitDecision = await consumeRateLimit(database, `api_key:${apiKey.id}`, {
+      const decision: RateLimitDecision = await consumeRateLimit(db, `api_key:${apiKey.id}`, {
         limit: config().API_RATE_LIMIT,
         periodMs: 1000,
       });
@@ -214,6 +207,9 @@ export function apiRoute<
         );
       }
 
+      const idempotencyKey = usesIdempotency
+        ? idempotencyKeyOf(request, operation.idempotency === "required")
+        : null;
       const url = new URL(request.url);
       const rawParams = routeContext ? await routeContext.params : {};
       const params = (
@@ -227,25 +223,21 @@ export function apiRoute<
         operation.body ? parseOrThrow(operation.body, rawBody, "body") : undefined
       ) as Out<Body>;
 
-      const idempotencyKey = usesIdempotency
-        ? idempotencyKeyOf(request, operation.idempotency === "required")
-        : null;
-
       const context = {
         request,
         requestId,
         scope,
         actor: `api_key:${apiKey.id}`,
         apiKeyId: apiKey.id,
-        db: database,
+        db,
         body,
         query,
         params,
         idempotencyKey,
       };
 
-      const render = async (db: DbOrTx): Promise<string> => {
-        const result = await handler({ ...context, db });
+      const render = async (handle: DbOrTx): Promise<string> => {
+        const result = await handler({ ...context, db: handle });
         const checked = operation.response.schema.safeParse(result);
         if (!checked.success) {
           throw new Error(
@@ -256,12 +248,12 @@ export function apiRoute<
       };
 
       if (!idempotencyKey) {
-        const json = await render(database);
+        const json = await render(db);
         return jsonResponse(operation.response.status, json, headers);
       }
 
       const fingerprint = requestFingerprint(request.method, url.pathname, rawBody);
-      const outcome = await claimIdempotencyKey(database, scope, idempotencyKey, fingerprint);
+      const outcome = await claimIdempotencyKey(db, scope, idempotencyKey, fingerprint);
       if (outcome.kind === "replay") {
         return new Response(outcome.response.body, {
           status: outcome.response.status,
@@ -270,7 +262,7 @@ export function apiRoute<
       }
       claim = { scope, key: idempotencyKey, token: outcome.token };
       const token = outcome.token;
-      const json = await database.transaction(async (tx) => {
+      const json = await db.transaction(async (tx) => {
         const rendered = await render(tx);
         await completeIdempotencyKey(tx, scope, idempotencyKey, token, {
           status: operation.response.status,
@@ -289,7 +281,7 @@ export function apiRoute<
         );
       }
       const { response, stored } = problemResponse(error, requestId, headers);
-      if (claim) await settleFailedClaim(database, claim, error, stored);
+      if (claim) await settleFailedClaim(db, claim, error, stored);
       return response;
     }
   };

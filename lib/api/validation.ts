@@ -5,8 +5,8 @@ import { AppError, type FieldError } from "@/lib/errors";
  * Our schemas phrase custom messages as the expectation ("a positive whole number of
  * minor units"); zod's built-in messages are full sentences. Both read well after this.
  */
-function messageOf(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type" && issue.message.endsWith("received undefined")) {
+function messageOf(issue: z.core.$ZodIssue, input: unknown): string {
+  if (issue.code === "invalid_type" && valueAt(input, issue.path) === undefined) {
     return "is required";
   }
   if (issue.code === "unrecognized_keys") {
@@ -16,10 +16,19 @@ function messageOf(issue: z.core.$ZodIssue): string {
   return first === first.toLowerCase() ? `expected ${issue.message}` : issue.message;
 }
 
-export function fieldErrorsOf(error: z.ZodError): FieldError[] {
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+export function fieldErrorsOf(error: z.ZodError, input: unknown): FieldError[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join("."),
-    message: messageOf(issue),
+    message: messageOf(issue, input),
   }));
 }
 
@@ -32,7 +41,7 @@ export function parseOrThrow<S extends z.ZodType>(
   if (result.success) return result.data;
   // A malformed path parameter names nothing that exists; saying so beats a 422.
   if (where === "path") throw new AppError("not_found", "No such resource.");
-  const errors = fieldErrorsOf(result.error);
+  const errors = fieldErrorsOf(result.error, input);
   const summary =
     errors.length === 1
       ? `${errors[0]?.path || where}: ${errors[0]?.message}`

@@ -1,0 +1,12 @@
+import { apiRoute } from "@/lib/api/handler";
+import { getRecipientOperation, updateRecipientOperation } from "@/lib/api/operations/recipients";
+import { requireRecipient, updateRecipient } from "@/lib/recipients/recipients";
+import { serializeRecipient } from "@/lib/recipients/schemas";
+
+export const GET = apiRoute(getRecipientOperation, async ({ db, scope, params }) =>
+  serializeRecipient(await requireRecipient(db, scope, params.id)),
+);
+
+export const PATCH = apiRoute(updateRecipientOperation, async ({ db, scope, params, body }) =>
+  serializeRecipient(await updateRecipient(db, scope, params.id, body)),
+);

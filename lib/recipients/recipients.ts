@@ -1,0 +1,104 @@
+import { and, desc, eq, lt, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { recipients } from "@/db/schema";
+import { splitPage } from "@/lib/api/pagination";
+import { AppError } from "@/lib/errors";
+import type { Scope } from "@/lib/events/outbox";
+import { newId } from "@/lib/ids";
+import type { CreateRecipientBody, RecipientRow, UpdateRecipientBody } from "./schemas";
+
+function scoped(scope: Scope) {
+  return [eq(recipients.organisationId, scope.organisationId), eq(recipients.mode, scope.mode)];
+}
+
+function duplicateExternalId(externalId: string): AppError {
+  return new AppError(
+    "conflict",
+    `A recipient with external_id "${externalId}" already exists in this mode.`,
+    { fieldErrors: [{ path: "external_id", message: "already used by another recipient" }] },
+  );
+}
+
+export async function createRecipient(
+  db: DbOrTx,
+  scope: Scope,
+  body: CreateRecipientBody,
+): Promise<RecipientRow> {
+  // ON CONFLICT DO NOTHING instead of catching the unique violation, which would abort
+  // the caller's transaction.
+  const [row] = await db
+    .insert(recipients)
+    .values({
+      id: newId("recipient"),
+      organisationId: scope.organisationId,
+      mode: scope.mode,
+      externalId: body.external_id ?? null,
+      email: body.email,
+      name: body.name ?? null,
+      country: body.country,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (!row) throw duplicateExternalId(body.external_id ?? "");
+  return row;
+}
+
+export async function getRecipient(
+  db: DbOrTx,
+  scope: Scope,
+  id: string,
+): Promise<RecipientRow | null> {
+  const [row] = await db
+    .select()
+    .from(recipients)
+    .where(and(...scoped(scope), eq(recipients.id, id)));
+  return row ?? null;
+}
+
+export async function requireRecipient(
+  db: DbOrTx,
+  scope: Scope,
+  id: string,
+): Promise<RecipientRow> {
+  const row = await getRecipient(db, scope, id);
+  if (!row) throw new AppError("not_found", `No such recipient: ${id}`);
+  return row;
+}
+
+export async function listRecipients(
+  db: DbOrTx,
+  scope: Scope,
+  params: { limit: number; startingAfter?: string; email?: string; externalId?: string },
+): Promise<{ data: RecipientRow[]; hasMore: boolean }> {
+  const conditions = scoped(scope);
+  if (params.startingAfter) conditions.push(lt(recipients.id, params.startingAfter));
+  if (params.email) conditions.push(eq(recipients.email, params.email));
+  if (params.externalId) conditions.push(eq(recipients.externalId, params.externalId));
+  const rows = await db
+    .select()
+    .from(recipients)
+    .where(and(...conditions))
+    .orderBy(desc(recipients.id))
+    .limit(params.limit + 1);
+  return splitPage(rows, params.limit);
+}
+
+export async function updateRecipient(
+  db: DbOrTx,
+  scope: Scope,
+  id: string,
+  body: UpdateRecipientBody,
+): Promise<RecipientRow> {
+  const [row] = await db
+    .update(recipients)
+    .set({
+      ...(body.email !== undefined ? { email: body.email } : {}),
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.country !== undefined ? { country: body.country } : {}),
+      updatedAt: sql`now()`,
+    })
+    .where(and(...scoped(scope), eq(recipients.id, id)))
+    .returning();
+  if (!row) throw new AppError("not_found", `No such recipient: ${id}`);
+  return row;
+}

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as listRecipients } from "@/app/api/v1/recipients/route";
+import { createDb, db } from "@/db/client";
+import { consumeRateLimit } from "@/lib/api/rate-limit";
+import { call } from "@/tests/fixtures/api-requests";
+import { createTestOrganisation, type TestOrganisation } from "@/tests/fixtures/organisations";
+
+// Read lazily by config() on the first request of this file.
+process.env.API_RATE_LIMIT = "5";
+afterAll(() => {
+  delete process.env.API_RATE_LIMIT;
+});
+
+let acme: TestOrganisation;
+beforeAll(async () => {
+  acme = await createTestOrganisation(db, "Acme");
+});
+
+describe("rate limits", () => {
+  it("lets a burst of the limit through, then answers 429 with Retry-After", async () => {
+    const responses = [];
+    for (let i = 0; i < 7; i++) {
+      responses.push(await call(listRecipients, "GET", "/recipients", { key: acme.testKey }));
+    }
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    const first = responses[0]?.headers;
+    expect(first?.get("ratelimit-limit")).toBe("5");
+    expect(first?.get("ratelimit-remaining")).toBe("4");
+    expect(first?.get("ratelimit-policy")).toBe("5;w=1");
+    expect(responses[4]?.headers.get("ratelimit-remaining")).toBe("0");
+    const limited = responses[5];
+    expect(limited?.body).toMatchObject({ code: "rate_limited", status: 429 });
+    expect(Number(limited?.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(limited?.headers.get("ratelimit-remaining")).toBe("0");
+
+    // Keys do not share a bucket, even in one organisation.
+    const live = await call(listRecipients, "GET", "/recipients", { key: acme.liveKey });
+    expect(live.status).toBe(200);
+
+    await new Promise((r) => setTimeout(r, 1_100));
+    const later = await call(listRecipients, "GET", "/recipients", { key: acme.testKey });
+    expect(later.status).toBe(200);
+  });
+
+  it("holds across app instances: separate connection pools share one budget", async () => {
+    const instanceA = createDb(process.env.DATABASE_URL as string, { max: 5 });
+    const instanceB = createDb(process.env.DATABASE_URL as string, { max: 5 });
+    try {
+      const policy = { limit: 20, periodMs: 60_000 };
+      const decisions = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          consumeRateLimit(i % 2 ? instanceA.db : instanceB.db, "test:shared", policy),
+        ),
+      );
+      expect(decisions.filter((d) => d.allowed)).toHaveLength(20);
+      const refused = decisions.find((d) => !d.allowed);
+      // One request is allowed every 3 s at 20 per minute.
+      expect(refused?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect(refused?.retryAfterSeconds).toBeLessThanOrEqual(3);
+    } finally {
+      await instanceA.sql.end();
+      await instanceB.sql.end();
+    }
+  });
+});
