@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { bigint, index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import { createdAt, modeEnum } from "./columns";
 import { organisations } from "./organisations";
 
@@ -12,6 +12,8 @@ export const auditLog = pgTable(
   "audit_log",
   {
     id: text().primaryKey(),
+    /** Insertion order: ids only order to the millisecond, and a log must read in order. */
+    seq: bigint({ mode: "bigint" }).notNull().generatedAlwaysAsIdentity(),
     organisationId: text()
       .notNull()
       .references(() => organisations.id),
@@ -29,7 +31,7 @@ export const auditLog = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index().on(t.organisationId, t.mode, t.id),
+    index().on(t.organisationId, t.seq),
     index().on(t.organisationId, t.targetId),
     index().on(t.organisationId, t.actorId),
   ],

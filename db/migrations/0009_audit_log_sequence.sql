@@ -1,0 +1,3 @@
+DROP INDEX "audit_log_organisation_id_mode_id_index";--> statement-breakpoint
+ALTER TABLE "audit_log" ADD COLUMN "seq" bigint NOT NULL GENERATED ALWAYS AS IDENTITY (sequence name "audit_log_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1);--> statement-breakpoint
+CREATE INDEX "audit_log_organisation_id_seq_index" ON "audit_log" USING btree ("organisation_id","seq");

@@ -1,0 +1,65 @@
+import type { DbOrTx } from "@/db/client";
+import { auditLog, type Mode } from "@/db/schema";
+import { newId } from "@/lib/ids";
+
+export type AuditActor = { id: string; label?: string | null };
+
+export type AuditEntryInput = {
+  organisationId: string;
+  mode: Mode;
+  actor: AuditActor;
+  action: string;
+  target: { type: string; id?: string | null };
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+};
+
+export type AuditEntry = typeof auditLog.$inferSelect;
+
+/** JSON has no bigint; amounts keep their exact digits as strings. */
+function toJson(value: Record<string, unknown> | null | undefined) {
+  if (!value) return null;
+  return JSON.parse(
+    JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v)),
+  ) as Record<string, unknown>;
+}
+
+/**
+ * Appends one entry. Call it with the transaction that makes the change, so the log
+ * holds an entry exactly when the change committed.
+ */
+export async function recordAudit(db: DbOrTx, entry: AuditEntryInput): Promise<AuditEntry> {
+  const [row] = await db
+    .insert(auditLog)
+    .values({
+      id: newId("auditEntry"),
+      organisationId: entry.organisationId,
+      mode: entry.mode,
+      actorId: entry.actor.id,
+      actorLabel: entry.actor.label ?? null,
+      action: entry.action,
+      targetType: entry.target.type,
+      targetId: entry.target.id ?? null,
+      before: toJson(entry.before),
+      after: toJson(entry.after),
+    })
+    .returning();
+  return row as AuditEntry;
+}
+
+/** The fields of `after` that differ from `before`, on both sides: what an action changed. */
+export function changedFields<T extends Record<string, unknown>>(
+  before: T,
+  after: Partial<T>,
+): { before: Partial<T>; after: Partial<T> } {
+  const b: Partial<T> = {};
+  const a: Partial<T> = {};
+  for (const key of Object.keys(after) as (keyof T)[]) {
+    if (after[key] === undefined) continue;
+    if (JSON.stringify(toJson({ v: before[key] })) !== JSON.stringify(toJson({ v: after[key] }))) {
+      b[key] = before[key];
+      a[key] = after[key];
+    }
+  }
+  return { before: b, after: a };
+}

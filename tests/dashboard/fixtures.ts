@@ -1,0 +1,33 @@
+import type { DbOrTx } from "@/db/client";
+import { memberships, type Role, users } from "@/db/schema";
+import { authorizeMember, type MemberContext } from "@/lib/auth/member-context";
+import { createOrganisation } from "@/lib/auth/organisations";
+import { newId } from "@/lib/ids";
+
+export async function insertUser(db: DbOrTx, email: string) {
+  const id = newId("user");
+  await db.insert(users).values({ id, email, name: email.split("@")[0] ?? null });
+  return { id, email };
+}
+
+/** An organisation created the way the dashboard creates it, with its owner signed in. */
+export async function organisationWithOwner(db: DbOrTx, name = "Acme Creators") {
+  const owner = await insertUser(db, `owner-${newId("user").slice(-8)}@acme.test`);
+  const org = await createOrganisation(db, { name, owner });
+  return { org, owner };
+}
+
+export async function addMember(db: DbOrTx, organisationId: string, role: Role) {
+  const user = await insertUser(db, `${role}-${newId("user").slice(-8)}@acme.test`);
+  await db.insert(memberships).values({ organisationId, userId: user.id, role });
+  return user;
+}
+
+/** The context the guard hands a page for a member with full rights, in test mode. */
+export function ownerContext(
+  db: DbOrTx,
+  userId: string,
+  organisationId: string,
+): Promise<MemberContext> {
+  return authorizeMember(db, { userId, organisationId, mode: "test" }, "dashboard.view");
+}
