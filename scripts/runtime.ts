@@ -46,13 +46,18 @@ export async function run(command: Command): Promise<void> {
   try {
     const database = await openDatabase(config);
     stops.push(database.stop);
-    say(database.embedded ? `✓ Embedded PostgreSQL on ${redact(database.url)}` : "✓ PostgreSQL from DATABASE_URL");
+    say(
+      database.embedded
+        ? `✓ Embedded PostgreSQL on ${redact(database.url)}`
+        : "✓ PostgreSQL from DATABASE_URL",
+    );
     process.env.DATABASE_URL = database.url;
 
     await runMigrations(database.url);
     say("✓ Migrations applied");
 
-    const authSecret = config.AUTH_SECRET ?? localSecret(config.DATA_DIR, "auth-secret", makeAuthSecret);
+    const authSecret =
+      config.AUTH_SECRET ?? localSecret(config.DATA_DIR, "auth-secret", makeAuthSecret);
     process.env.AUTH_SECRET = authSecret;
     const appUrl = config.APP_URL ?? `http://localhost:${config.PORT}`;
     process.env.APP_URL = appUrl;
@@ -70,6 +75,7 @@ export async function run(command: Command): Promise<void> {
       PORT: String(config.PORT),
       DEV_MAILBOX: config.DEV_MAILBOX ? "1" : "0",
       AUTH_TRUST_HOST: "true",
+      NEXT_TELEMETRY_DISABLED: "1",
     };
     const nextBin = path.resolve("node_modules/next/dist/bin/next");
     next = spawn(process.execPath, [nextBin, command, "--port", String(config.PORT)], {
@@ -101,8 +107,10 @@ async function startBackgroundEngine(
   }
   const { startLocalEngine } = await import("@/inngest/engine");
   const signingKey =
-    config.INNGEST_SIGNING_KEY ?? localSecret(config.DATA_DIR, "inngest-signing-key", makeSigningKey);
-  const eventKey = config.INNGEST_EVENT_KEY ?? localSecret(config.DATA_DIR, "inngest-event-key", makeEventKey);
+    config.INNGEST_SIGNING_KEY ??
+    localSecret(config.DATA_DIR, "inngest-signing-key", makeSigningKey);
+  const eventKey =
+    config.INNGEST_EVENT_KEY ?? localSecret(config.DATA_DIR, "inngest-event-key", makeEventKey);
   const engine = await startLocalEngine({
     databaseUrl,
     appUrl: `http://127.0.0.1:${config.PORT}/api/inngest`,
