@@ -1,0 +1,40 @@
+/**
+ * Response headers for the claim pages. The token is in the URL, so nothing may leak it:
+ * no Referer to any other site, no cache keeping the page, no framing. Scripts run only
+ * with this response's nonce ('strict-dynamic' lets Next's own chunks load); the brand
+ * colours arrive in one nonce'd <style>. Logos may come from the organisation's HTTPS host.
+ */
+export function claimSecurityHeaders(options: {
+  nonce: string;
+  development: boolean;
+}): Record<string, string> {
+  const { nonce, development } = options;
+  const policy = [
+    "default-src 'self'",
+    // React's development build evaluates strings for its stack traces; production never does.
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ""}`,
+    development ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
+    "img-src 'self' data: https:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+  return {
+    "Content-Security-Policy": policy,
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store, max-age=0",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "X-Robots-Tag": "noindex, nofollow",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+  };
+}
+
+/** A fresh, unguessable nonce per response (128 bits, base64). */
+export function newNonce(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+}
