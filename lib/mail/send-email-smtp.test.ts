@@ -1,0 +1,61 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { emails } from "@/db/schema";
+import { sendEmail, sendEmails } from "./send-email";
+import { startTestSmtpServer } from "./test-smtp-server";
+
+let smtp: Awaited<ReturnType<typeof startTestSmtpServer>>;
+
+beforeAll(async () => {
+  smtp = await startTestSmtpServer();
+  // Read once by config(); nothing in this file has asked for it yet.
+  process.env.SMTP_URL = smtp.url;
+});
+afterAll(async () => {
+  await smtp.close();
+});
+
+const base = {
+  to: "grace@example.com",
+  subject: "Your receipt",
+  text: "You have been paid.",
+  html: "<p>You have been paid.</p>",
+  kind: "receipt" as const,
+};
+
+describe("sendEmail over SMTP", () => {
+  it("sends live-mode mail once and records when", async () => {
+    const key = "receipt:po_1:1";
+    const first = await sendEmail({ ...base, idempotencyKey: key, mode: "live" });
+    const again = await sendEmail({ ...base, idempotencyKey: key, mode: "live" });
+    expect(first.outcome).toBe("sent");
+    expect(first.email.sentAt).toBeInstanceOf(Date);
+    expect(again.outcome).toBe("duplicate");
+    const delivered = smtp.received.filter((m) => m.data.includes("Subject: Your receipt"));
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]?.to).toEqual(["<grace@example.com>"]);
+  });
+
+  it("leaves no row when the server refuses, so the retry sends", async () => {
+    const key = "receipt:po_2:1";
+    smtp.failNext();
+    await expect(sendEmail({ ...base, idempotencyKey: key, mode: "test" })).rejects.toThrow();
+    expect(await db.select().from(emails).where(eq(emails.idempotencyKey, key))).toEqual([]);
+    const retried = await sendEmail({ ...base, idempotencyKey: key, mode: "test" });
+    expect(retried.outcome).toBe("sent");
+  });
+
+  it("sends each of many mails once under concurrent duplicates", async () => {
+    const before = smtp.received.length;
+    const inputs = Array.from({ length: 12 }, (_, i) => ({
+      ...base,
+      idempotencyKey: `many:${i % 6}`,
+      mode: "test" as const,
+    }));
+    const counts = await sendEmails(inputs, { concurrency: 6 });
+    expect(counts.sent).toBe(6);
+    expect(counts.duplicate).toBe(6);
+    expect(smtp.received.length - before).toBe(6);
+  });
+});
