@@ -1,0 +1,129 @@
+import { z } from "zod";
+import type { Currency } from "@/lib/money";
+import type { CreateBatchBody } from "@/lib/payouts/create-batch";
+import { countrySchema, descriptionSchema } from "@/lib/payouts/input-schemas";
+import { parseMajorAmount } from "./decimal-amount";
+
+export const campaignColumns = [
+  "email",
+  "name",
+  "country",
+  "amount",
+  "external_id",
+  "description",
+  "currency",
+] as const;
+export type CampaignColumn = (typeof campaignColumns)[number];
+export const requiredColumns: CampaignColumn[] = ["email", "country", "amount"];
+
+/** The values of one row as typed, by column; what a person edits to fix the row. */
+export type RawRow = Partial<Record<CampaignColumn, string>>;
+
+export type CampaignItem = CreateBatchBody["items"][number];
+
+export type RowIssue = { field: CampaignColumn | "row"; message: string };
+
+/** One invalid row: its spreadsheet row number (the header is row 1), values and reasons. */
+export type RowError = { row: number; values: RawRow; issues: RowIssue[] };
+
+const aliases: Record<string, CampaignColumn> = {
+  email: "email",
+  e_mail: "email",
+  email_address: "email",
+  e_mail_address: "email",
+  recipient_email: "email",
+  name: "name",
+  full_name: "name",
+  recipient_name: "name",
+  country: "country",
+  country_code: "country",
+  amount: "amount",
+  external_id: "external_id",
+  externalid: "external_id",
+  reference: "external_id",
+  description: "description",
+  note: "description",
+  currency: "currency",
+};
+
+/** Maps a header cell to a known column ("E-mail address" → email), or null. */
+export function columnFor(header: string): CampaignColumn | null {
+  const key = header
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_|_$/g, "");
+  return aliases[key] ?? null;
+}
+
+const emailSchema = z.email("not a valid email address").max(254, "at most 254 characters");
+const nameSchema = z.string().max(200, "at most 200 characters");
+const externalIdSchema = z.string().max(200, "at most 200 characters");
+
+function firstMessage(result: { success: boolean; error?: z.ZodError }): string {
+  return result.error?.issues[0]?.message ?? "invalid";
+}
+
+/**
+ * Checks one row and turns it into a batch item. Lenient where intent is obvious
+ * (surrounding spaces, a lower-case country code), strict where money or identity is
+ * at stake (amount precision, email shape).
+ */
+export function validateRow(
+  raw: RawRow,
+  currency: Currency,
+): { item: CampaignItem; issues: [] } | { item: null; issues: RowIssue[] } {
+  const issues: RowIssue[] = [];
+  const email = (raw.email ?? "").trim();
+  const country = (raw.country ?? "").trim().toUpperCase();
+  const name = (raw.name ?? "").trim();
+  const externalId = (raw.external_id ?? "").trim();
+  const description = (raw.description ?? "").trim();
+  const rowCurrency = (raw.currency ?? "").trim().toUpperCase();
+
+  if (!email) issues.push({ field: "email", message: "an email address is required" });
+  else {
+    const r = emailSchema.safeParse(email);
+    if (!r.success) issues.push({ field: "email", message: firstMessage(r) });
+  }
+  if (!country) issues.push({ field: "country", message: "a country code such as US is required" });
+  else {
+    const r = countrySchema.safeParse(country);
+    if (!r.success) {
+      issues.push({ field: "country", message: `"${country}" is not an ISO 3166-1 country code` });
+    }
+  }
+  const amount = parseMajorAmount(raw.amount ?? "", currency);
+  if (!amount.ok) issues.push({ field: "amount", message: amount.message });
+  if (rowCurrency && rowCurrency !== currency) {
+    issues.push({
+      field: "currency",
+      message: `this campaign pays in ${currency}, the row says ${rowCurrency}`,
+    });
+  }
+  const nameCheck = nameSchema.safeParse(name);
+  if (!nameCheck.success) issues.push({ field: "name", message: firstMessage(nameCheck) });
+  const externalCheck = externalIdSchema.safeParse(externalId);
+  if (!externalCheck.success) {
+    issues.push({ field: "external_id", message: firstMessage(externalCheck) });
+  }
+  if (description) {
+    const r = descriptionSchema.safeParse(description);
+    if (!r.success) issues.push({ field: "description", message: firstMessage(r) });
+  }
+
+  if (issues.length > 0 || !amount.ok) return { item: null, issues };
+  return {
+    item: {
+      recipient: {
+        email,
+        country,
+        ...(name ? { name } : {}),
+        ...(externalId ? { external_id: externalId } : {}),
+      },
+      amount: amount.amount,
+      ...(description ? { description } : {}),
+    },
+    issues: [],
+  };
+}
