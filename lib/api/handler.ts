@@ -182,7 +182,9 @@ export function apiRoute<
   Response extends z.ZodType,
 >(
   operation: Operation<Body, Query, Params, Response>,
-  handler: (context: ApiContext<Out<Body>, Out<Query>, Out<Params>>) => Promise<z.input<Response>>,
+  handler: (
+    context: ApiContext<Out<Body>, Out<Query>, Out<Params>>,
+  ) => Promise<NoInfer<z.input<Response>>>,
 ): RouteHandler {
   const usesIdempotency = operation.method === "POST";
 

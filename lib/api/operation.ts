@@ -34,6 +34,8 @@ export type Operation<
   errors?: ErrorCode[];
   /** A request body for the docs' curl example. */
   example?: unknown;
+  /** Query parameters for the docs' curl example. */
+  exampleQuery?: Record<string, string>;
 };
 
 export function defineOperation<

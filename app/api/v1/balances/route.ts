@@ -1,0 +1,11 @@
+import { apiRoute } from "@/lib/api/handler";
+import { listBalancesOperation, serializeBalance } from "@/lib/api/operations/ledger";
+import { toList } from "@/lib/api/pagination";
+import { getBalances } from "@/lib/ledger";
+
+export const GET = apiRoute(listBalancesOperation, async ({ db, scope }) => {
+  const balances = await getBalances(db, scope);
+  return toList({ data: balances, hasMore: false }, (b) =>
+    serializeBalance(b, scope.mode === "live"),
+  );
+});

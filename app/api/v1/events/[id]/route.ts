@@ -1,0 +1,11 @@
+import { apiRoute } from "@/lib/api/handler";
+import { getEventOperation } from "@/lib/api/operations/events";
+import { AppError } from "@/lib/errors";
+import { getEvent } from "@/lib/events/queries";
+import { serializeEvent } from "@/lib/events/serialize";
+
+export const GET = apiRoute(getEventOperation, async ({ db, scope, params }) => {
+  const event = await getEvent(db, scope, params.id);
+  if (!event) throw new AppError("not_found", `No such event: ${params.id}`);
+  return serializeEvent(event);
+});

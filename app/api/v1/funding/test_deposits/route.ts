@@ -1,0 +1,9 @@
+import { apiRoute } from "@/lib/api/handler";
+import { createTestDepositOperation } from "@/lib/api/operations/ledger";
+import { createTestDeposit } from "@/lib/api/test-deposits";
+
+export const POST = apiRoute(
+  createTestDepositOperation,
+  async ({ db, scope, body, idempotencyKey, requestId }) =>
+    createTestDeposit(db, scope, body, idempotencyKey ?? requestId),
+);

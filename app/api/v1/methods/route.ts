@@ -1,0 +1,7 @@
+import { apiRoute } from "@/lib/api/handler";
+import { listMethodsOperation } from "@/lib/api/operations/methods";
+import { eligibleMethods, serializeEligibility } from "@/lib/methods";
+
+export const GET = apiRoute(listMethodsOperation, async ({ scope, query }) =>
+  serializeEligibility(eligibleMethods({ ...query, mode: scope.mode }), query),
+);

@@ -1,0 +1,12 @@
+import { buildOpenApiDocument } from "@/lib/api/openapi";
+import { appUrl } from "@/lib/config";
+
+let document: string | undefined;
+
+/** Public: the document describes the API, it reveals nothing about any organisation. */
+export async function GET() {
+  document ??= JSON.stringify(buildOpenApiDocument(appUrl()));
+  return new Response(document, {
+    headers: { "Content-Type": "application/json", "Cache-Control": "public, max-age=300" },
+  });
+}

@@ -1,0 +1,12 @@
+import { apiRoute } from "@/lib/api/handler";
+import { rotateWebhookEndpointSecretOperation } from "@/lib/api/operations/webhook-endpoints";
+import { serializeWebhookEndpoint } from "@/lib/webhooks/endpoint-schemas";
+import { rotateWebhookEndpointSecret } from "@/lib/webhooks/endpoints";
+
+export const POST = apiRoute(
+  rotateWebhookEndpointSecretOperation,
+  async ({ db, scope, params }) => {
+    const { endpoint, secret } = await rotateWebhookEndpointSecret(db, scope, params.id);
+    return { ...serializeWebhookEndpoint(endpoint), secret };
+  },
+);

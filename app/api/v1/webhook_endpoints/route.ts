@@ -1,0 +1,17 @@
+import { apiRoute } from "@/lib/api/handler";
+import {
+  createWebhookEndpointOperation,
+  listWebhookEndpointsOperation,
+} from "@/lib/api/operations/webhook-endpoints";
+import { pageOf, toList } from "@/lib/api/pagination";
+import { serializeWebhookEndpoint } from "@/lib/webhooks/endpoint-schemas";
+import { createWebhookEndpoint, listWebhookEndpoints } from "@/lib/webhooks/endpoints";
+
+export const POST = apiRoute(createWebhookEndpointOperation, async ({ db, scope, body }) => {
+  const { endpoint, secret } = await createWebhookEndpoint(db, scope, body);
+  return { ...serializeWebhookEndpoint(endpoint), secret };
+});
+
+export const GET = apiRoute(listWebhookEndpointsOperation, async ({ db, scope, query }) =>
+  toList(await listWebhookEndpoints(db, scope, pageOf(query)), serializeWebhookEndpoint),
+);

@@ -1,0 +1,9 @@
+import { ApiReference } from "@scalar/nextjs-api-reference";
+
+export const GET = ApiReference({
+  url: "/api/v1/openapi.json",
+  pageTitle: "Disburse API reference",
+  defaultHttpClient: { targetKey: "shell", clientKey: "curl" },
+  hideClientButton: false,
+  theme: "default",
+});

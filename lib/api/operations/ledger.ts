@@ -1,0 +1,147 @@
+import { z } from "zod";
+import { ledgerAccountKindEnum, ledgerTransferPhaseEnum } from "@/db/schema";
+import type { CurrencyBalance, Transfer } from "@/lib/ledger";
+import { amountSchema, currencySchema } from "@/lib/money";
+import { defineOperation } from "../operation";
+import { listSchema, paginationQuerySchema } from "../pagination";
+
+/** Ledger amounts are bigint; every balance is bounded far below 2^53 by MAX_AMOUNT sums. */
+const wireInt = z.int();
+
+export const balanceResourceSchema = z
+  .object({
+    object: z.literal("balance"),
+    livemode: z.boolean(),
+    currency: z.string().meta({ example: "USD" }),
+    available: wireInt.meta({ description: "Free to pay out" }),
+    reserved: wireInt.meta({ description: "Set aside for payouts not yet sent" }),
+    in_transit: wireInt.meta({ description: "Sent to a provider, outcome pending" }),
+    paid_out: wireInt.meta({ description: "Delivered to recipients" }),
+    fees: wireInt.meta({ description: "Provider fees charged" }),
+    pending: wireInt.meta({ description: "Held by two-phase transfers not yet posted or voided" }),
+  })
+  .meta({ id: "Balance", description: "One currency's money, by where it sits, in minor units" });
+
+export type BalanceResource = z.infer<typeof balanceResourceSchema>;
+
+export function serializeBalance(balance: CurrencyBalance, livemode: boolean): BalanceResource {
+  return {
+    object: "balance",
+    livemode,
+    currency: balance.currency,
+    available: Number(balance.available),
+    reserved: Number(balance.reserved),
+    in_transit: Number(balance.inTransit),
+    paid_out: Number(balance.paidOut),
+    fees: Number(balance.fees),
+    pending: Number(balance.pending),
+  };
+}
+
+export const transferResourceSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal("transfer"),
+    livemode: z.boolean(),
+    transaction_id: z.string(),
+    currency: z.string(),
+    from: z.enum(ledgerAccountKindEnum.enumValues),
+    to: z.enum(ledgerAccountKindEnum.enumValues),
+    amount: wireInt,
+    phase: z.enum(ledgerTransferPhaseEnum.enumValues),
+    hold_id: z.string().nullable(),
+    payout_id: z.string().nullable(),
+    description: z.string().nullable(),
+    created_at: z.iso.datetime({ offset: true }),
+  })
+  .meta({ id: "Transfer", description: "One immutable double-entry movement between accounts" });
+
+export function serializeTransfer(
+  t: Transfer,
+  livemode: boolean,
+): z.infer<typeof transferResourceSchema> {
+  return {
+    id: t.id,
+    object: "transfer",
+    livemode,
+    transaction_id: t.transactionId,
+    currency: t.currency,
+    from: t.from,
+    to: t.to,
+    amount: Number(t.amount),
+    phase: t.phase,
+    hold_id: t.holdId,
+    payout_id: t.payoutId,
+    description: t.description,
+    created_at: t.createdAt.toISOString(),
+  };
+}
+
+export const listBalancesOperation = defineOperation({
+  method: "GET",
+  path: "/balances",
+  operationId: "listBalances",
+  tag: "Balances",
+  summary: "List balances",
+  description: "One balance per currency the organisation has ever held in this mode.",
+  response: {
+    status: 200,
+    schema: listSchema(balanceResourceSchema, "BalanceList"),
+    description: "Balances by currency",
+  },
+});
+
+export const listTransfersOperation = defineOperation({
+  method: "GET",
+  path: "/transfers",
+  operationId: "listTransfers",
+  tag: "Balances",
+  summary: "List ledger transfers",
+  description: "Every movement of money between the organisation's accounts, newest first.",
+  query: paginationQuerySchema
+    .extend({
+      payout_id: z
+        .string()
+        .min(1)
+        .max(100)
+        .optional()
+        .meta({ description: "Only this payout's transfers" }),
+    })
+    .strict(),
+  response: {
+    status: 200,
+    schema: listSchema(transferResourceSchema, "TransferList"),
+    description: "A page of transfers",
+  },
+});
+
+export const testDepositResourceSchema = z
+  .object({
+    id: z.string().meta({ description: "The ledger transaction that credited the balance" }),
+    object: z.literal("test_deposit"),
+    livemode: z.literal(false),
+    amount: wireInt,
+    currency: z.string(),
+    balance: balanceResourceSchema,
+  })
+  .meta({ id: "TestDeposit" });
+
+export const createTestDepositOperation = defineOperation({
+  method: "POST",
+  path: "/funding/test_deposits",
+  operationId: "createTestDeposit",
+  tag: "Balances",
+  summary: "Add test funds",
+  description:
+    "Test mode only: credits the available balance with pretend money so you can try payouts. In live mode the balance is funded by real transfers to your organisation's funding account (see the dashboard's Funding page), and this endpoint answers 403.",
+  body: z
+    .strictObject({ amount: amountSchema, currency: currencySchema })
+    .meta({ id: "CreateTestDeposit" }),
+  response: {
+    status: 201,
+    schema: testDepositResourceSchema,
+    description: "The deposit and the new balance",
+  },
+  errors: ["live_mode_unavailable"],
+  example: { amount: 1000000, currency: "USD" },
+});
