@@ -25,6 +25,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^signkey-(test|prod|branch)-[0-9a-f]+$/, "an Inngest signing key (signkey-…-<hex>)")
     .optional(),
+  /** OAuth sign-in is offered only for providers whose id and secret are both set. */
+  AUTH_GITHUB_ID: z.string().min(1).optional(),
+  AUTH_GITHUB_SECRET: z.string().min(1).optional(),
+  AUTH_GOOGLE_ID: z.string().min(1).optional(),
+  AUTH_GOOGLE_SECRET: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Requests per second per API key, also the burst a key may send at once. */
   API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(100),
