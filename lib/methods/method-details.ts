@@ -2,14 +2,14 @@ import type { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { getMethod } from "./catalog";
 import { giftCardDetailsSchemaFor } from "./details/reward-details";
-import type { MethodDefinition, MethodId } from "./types";
+import type { MethodDefinition } from "./types";
 
 /**
  * The details schema for a recipient in `country`. Only gift cards depend on the
  * country (a brand must sell there); every other method's schema is its own.
  */
 export function detailsSchemaFor(
-  method: MethodDefinition | MethodId,
+  method: MethodDefinition | string,
   country: string,
 ): z.ZodType<Record<string, unknown>> {
   const definition = typeof method === "string" ? getMethod(method) : method;
@@ -23,7 +23,7 @@ export function detailsSchemaFor(
  * (`errors.iban_invalid`) for the claim page to translate.
  */
 export function parseMethodDetails(
-  method: MethodDefinition | MethodId,
+  method: MethodDefinition | string,
   country: string,
   input: unknown,
 ): Record<string, unknown> {
