@@ -13,6 +13,7 @@ import {
   acceptInvitation,
   createInvitation,
   findOpenInvitation,
+  listInvitationsForEmail,
   listOpenInvitations,
   revokeInvitation,
 } from "./invitations";
@@ -52,13 +53,22 @@ describe("invitations", () => {
   it("opens only for the invited email", async () => {
     const { org, owner } = await organisationWithOwner(db);
     const { token } = await createInvitation(db, await ownerContext(db, owner.id, org.id), {
-      email: "finn@acme.test",
+      email: "fiona@acme.test",
       role: "admin",
     });
     const mallory = await insertUser(db, "mallory@evil.test");
     const error = await acceptInvitation(db, token, mallory).catch((e) => e);
     expect(isAppError(error, "forbidden")).toBe(true);
-    expect(await findOpenInvitation(db, token)).not.toBeNull();
+    const preview = await findOpenInvitation(db, token);
+    const byId = await acceptInvitation(db, { invitationId: preview?.id ?? "" }, mallory).catch(
+      (e) => e,
+    );
+    expect(isAppError(byId, "forbidden")).toBe(true);
+    expect(await listInvitationsForEmail(db, "mallory@evil.test")).toEqual([]);
+    expect(await listInvitationsForEmail(db, "FIONA@acme.test")).toHaveLength(1);
+    const fiona = await insertUser(db, "fiona@acme.test");
+    await acceptInvitation(db, { invitationId: preview?.id ?? "" }, fiona);
+    expect(await findOpenInvitation(db, token)).toBeNull();
   });
 
   it("replaces an open invitation when the same address is invited again", async () => {

@@ -151,11 +151,14 @@ export type InvitationPreview = {
   organisation: { id: string; name: string };
 };
 
-/** What an invitation link offers, or null when it is unknown, used, revoked or expired. */
+type InvitationKey = { token: string } | { invitationId: string };
+
+/** What an invitation offers, or null when it is unknown, used, revoked or expired. */
 export async function findOpenInvitation(
   db: DbOrTx,
-  token: string,
+  key: string | InvitationKey,
 ): Promise<InvitationPreview | null> {
+  const k = typeof key === "string" ? { token: key } : key;
   const [row] = await db
     .select({
       id: invitations.id,
@@ -167,7 +170,9 @@ export async function findOpenInvitation(
     .innerJoin(organisations, eq(organisations.id, invitations.organisationId))
     .where(
       and(
-        eq(invitations.tokenHash, hashToken(token)),
+        "token" in k
+          ? eq(invitations.tokenHash, hashToken(k.token))
+          : eq(invitations.id, k.invitationId),
         isNull(invitations.acceptedAt),
         isNull(invitations.revokedAt),
         gt(invitations.expiresAt, new Date()),
@@ -176,18 +181,44 @@ export async function findOpenInvitation(
   return row ?? null;
 }
 
+/** Open invitations addressed to a signed-in user's (verified) email. */
+export async function listInvitationsForEmail(
+  db: DbOrTx,
+  email: string,
+): Promise<InvitationPreview[]> {
+  return db
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      role: invitations.role,
+      organisation: { id: organisations.id, name: organisations.name },
+    })
+    .from(invitations)
+    .innerJoin(organisations, eq(organisations.id, invitations.organisationId))
+    .where(
+      and(
+        eq(invitations.email, email.toLowerCase()),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, new Date()),
+      ),
+    )
+    .orderBy(desc(invitations.createdAt));
+}
+
 /**
- * Accepts an invitation for the signed-in user. The sign-in proved the user owns their
- * email, so the invitation only opens for that same address; the UPDATE's conditions
- * make a second acceptance (or a race) a no-op refusal.
+ * Accepts an invitation for the signed-in user, by the emailed token or, from the
+ * welcome page, by id. Either way the sign-in proved the user owns their email, and
+ * the invitation only opens for that same address; the UPDATE's conditions make a
+ * second acceptance (or a race) a refusal.
  */
 export async function acceptInvitation(
   db: DbOrTx,
-  token: string,
+  key: string | InvitationKey,
   user: { id: string; email: string | null },
 ): Promise<{ organisationId: string; role: Role }> {
   return db.transaction(async (tx) => {
-    const preview = await findOpenInvitation(tx, token);
+    const preview = await findOpenInvitation(tx, key);
     if (!preview) {
       throw new AppError("not_found", "This invitation is not valid any more. Ask for a new one.");
     }

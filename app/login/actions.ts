@@ -1,0 +1,36 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { unstable_rethrow } from "next/navigation";
+import { z } from "zod";
+import { signIn } from "@/app/auth";
+import { safeCallbackUrl } from "./callback-url";
+
+export type SignInState = { error?: string; email?: string };
+
+const emailSchema = z.string().trim().toLowerCase().pipe(z.email().max(254));
+
+export async function sendMagicLink(_prev: SignInState, form: FormData): Promise<SignInState> {
+  const email = emailSchema.safeParse(form.get("email"));
+  if (!email.success) return { error: "Enter a valid email address.", email: String(form.get("email") ?? "") };
+  try {
+    await signIn("nodemailer", {
+      email: email.data,
+      redirectTo: safeCallbackUrl(form.get("callbackUrl")),
+    });
+    return {};
+  } catch (error) {
+    unstable_rethrow(error);
+    if (error instanceof AuthError) {
+      console.error("sign-in email failed", error.cause ?? error.type);
+      return { error: "We could not send the sign-in email. Try again in a moment.", email: email.data };
+    }
+    throw error;
+  }
+}
+
+export async function signInWithProvider(form: FormData): Promise<void> {
+  const provider = form.get("provider");
+  if (provider !== "github" && provider !== "google") return;
+  await signIn(provider, { redirectTo: safeCallbackUrl(form.get("callbackUrl")) });
+}
