@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { isAppError } from "@/lib/errors";
 import { isCountryCode } from "../eligibility";
@@ -60,6 +61,20 @@ describe("the method catalog", () => {
       getMethod("bitcoin");
     } catch (error) {
       expect(isAppError(error, "validation_failed")).toBe(true);
+    }
+  });
+
+  it("matches the table in docs/payout-methods.md on names, speeds and providers", () => {
+    const doc = readFileSync("docs/payout-methods.md", "utf8");
+    for (const method of methodCatalog) {
+      // The first table is the catalog; later tables name methods too.
+      const row = doc
+        .split("\n")
+        .find((line) => new RegExp(`^\\|\\s*\`${method.id}\`\\s*\\|`).test(line));
+      const cells = row?.split("|").map((cell) => cell.trim());
+      expect(cells?.[2], method.id).toBe(method.name);
+      expect(cells?.[6], method.id).toBe(method.speed);
+      expect(cells?.[7], method.id).toBe(method.provider);
     }
   });
 });
