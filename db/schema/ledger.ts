@@ -23,8 +23,9 @@ export const ledgerAccountKindEnum = pgEnum("ledger_account_kind", [
 ]);
 
 /**
- * TigerBeetle's transfer shapes: `single` moves money at once; `pending` holds it;
- * `post` and `void` resolve a hold (at most once, by the partial unique index below).
+ * TigerBeetle's transfer shapes: `single` moves money at once; `pending` holds it (the
+ * pending transfer is the hold, its id the hold id); `post` and `void` resolve a hold,
+ * at most once, by the unique index on `pending_id` below.
  */
 export const ledgerTransferPhaseEnum = pgEnum("ledger_transfer_phase", [
   "single",
@@ -106,8 +107,8 @@ export const ledgerTransfers = pgTable(
     creditAccountId: text().notNull(),
     amount: minorUnits().notNull(),
     phase: ledgerTransferPhaseEnum().notNull(),
-    /** The hold a pending transfer opens, or that a post/void resolves. */
-    holdId: text(),
+    /** For `post` and `void`: the pending transfer (hold) this resolves. */
+    pendingId: text(),
     payoutId: text(),
     description: text(),
     createdAt: createdAt(),
@@ -118,15 +119,14 @@ export const ledgerTransfers = pgTable(
     index("ledger_transfers_payout_idx")
       .on(t.payoutId, t.seq)
       .where(sql`${t.payoutId} is not null`),
-    uniqueIndex("ledger_transfers_hold_opened_idx").on(t.holdId).where(sql`${t.phase} = 'pending'`),
     uniqueIndex("ledger_transfers_hold_resolved_idx")
-      .on(t.holdId)
-      .where(sql`${t.phase} in ('post', 'void')`),
+      .on(t.pendingId)
+      .where(sql`${t.pendingId} is not null`),
     check("ledger_transfers_amount_positive", sql`${t.amount} > 0`),
     check("ledger_transfers_distinct_accounts", sql`${t.debitAccountId} <> ${t.creditAccountId}`),
     check(
-      "ledger_transfers_hold_matches_phase",
-      sql`(${t.phase} = 'single') = (${t.holdId} is null)`,
+      "ledger_transfers_pending_id_matches_phase",
+      sql`(${t.phase} in ('post', 'void')) = (${t.pendingId} is not null)`,
     ),
   ],
 );

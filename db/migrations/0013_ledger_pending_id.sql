@@ -1,0 +1,3 @@
+ALTER TABLE "ledger_transfers" ADD COLUMN "pending_id" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "ledger_transfers_hold_resolved_idx" ON "ledger_transfers" USING btree ("pending_id") WHERE "ledger_transfers"."pending_id" is not null;--> statement-breakpoint
+ALTER TABLE "ledger_transfers" ADD CONSTRAINT "ledger_transfers_pending_id_matches_phase" CHECK (("ledger_transfers"."phase" in ('post', 'void')) = ("ledger_transfers"."pending_id" is not null));
