@@ -31,8 +31,9 @@ export const configSchema = z.object({
   AUTH_GOOGLE_ID: z.string().min(1).optional(),
   AUTH_GOOGLE_SECRET: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-  /** Requests per second per API key, also the burst a key may send at once. */
+  /** Requests per window per API key, also the burst a key may send at once. */
   API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  API_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(1),
 });
 
 export type Config = z.infer<typeof configSchema>;

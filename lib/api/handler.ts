@@ -199,13 +199,13 @@ export function apiRoute<
 
       const decision: RateLimitDecision = await consumeRateLimit(db, `api_key:${apiKey.id}`, {
         limit: config().API_RATE_LIMIT,
-        periodMs: 1000,
+        periodMs: config().API_RATE_LIMIT_WINDOW_SECONDS * 1000,
       });
       Object.assign(headers, rateLimitHeaders(decision));
       if (!decision.allowed) {
         throw new AppError(
           "rate_limited",
-          `Rate limit of ${decision.limit} requests per second exceeded for this API key. Retry after ${decision.retryAfterSeconds} s.`,
+          `Rate limit of ${decision.limit} requests per ${decision.policy.periodMs / 1000} s exceeded for this API key. Retry after ${decision.retryAfterSeconds} s.`,
         );
       }
 

@@ -22,15 +22,13 @@ export type IdempotencyClaim =
   | { kind: "claimed"; token: string }
   | { kind: "replay"; response: StoredResponse };
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
+/** JSON.stringify visits every object; handing it a key-sorted copy makes the output canonical. */
+function sortKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort())
+    sorted[key] = (value as Record<string, unknown>)[key];
+  return sorted;
 }
 
 /**
@@ -39,7 +37,7 @@ function canonicalJson(value: unknown): string {
  */
 export function requestFingerprint(method: string, path: string, body: unknown): string {
   const digest = createHash("sha256")
-    .update(canonicalJson(body ?? null))
+    .update(JSON.stringify(body ?? null, sortKeys))
     .digest("hex");
   return `${method} ${path} ${digest}`;
 }

@@ -6,7 +6,8 @@ import { AppError, type FieldError } from "@/lib/errors";
  * minor units"); zod's built-in messages are full sentences. Both read well after this.
  */
 function messageOf(issue: z.core.$ZodIssue, input: unknown): string {
-  if (issue.code === "invalid_type" && valueAt(input, issue.path) === undefined) {
+  const typeIssue = ["invalid_type", "invalid_value", "invalid_union"].includes(issue.code);
+  if (typeIssue && issue.path.length > 0 && valueAt(input, issue.path) === undefined) {
     return "is required";
   }
   if (issue.code === "unrecognized_keys") {
