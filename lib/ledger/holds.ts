@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/client";
 import { AppError } from "@/lib/errors";
-import { newId } from "@/lib/ids";
+import { newId, newIds } from "@/lib/ids";
 import { contentHash } from "./content-hash";
 import { inTransaction } from "./in-transaction";
 import {
@@ -27,8 +27,7 @@ export type HoldResult = PostResult & { hold: Hold };
 
 function holdOf(transfer: Transfer): Hold {
   return {
-    id: transfer.holdId as string,
-    transferId: transfer.id,
+    id: transfer.id,
     currency: transfer.currency,
     from: transfer.from,
     to: transfer.to,
@@ -56,20 +55,21 @@ export async function createHolds(
     holds: input.holds.map((h) => [
       h.from,
       h.to,
-      h.amount,
+      h.amount.toString(),
       h.currency,
       h.payoutId ?? null,
       h.description ?? null,
     ]),
   };
-  const transfers = input.holds.map((h) => ({
-    id: newId("transfer"),
+  const transferIds = newIds("transfer", input.holds.length);
+  const transfers = input.holds.map((h, i) => ({
+    id: transferIds[i] as string,
     currency: h.currency,
     from: h.from,
     to: h.to,
     amount: h.amount,
     phase: "pending" as const,
-    holdId: newId("hold"),
+    pendingId: null,
     payoutId: h.payoutId ?? null,
     description: h.description ?? null,
   }));
@@ -105,7 +105,7 @@ export async function createHold(
  * Moves `amount` (default: all) of a pending hold to its `to` account and releases the
  * rest back to `from`. A hold resolves at most once.
  */
-export function postHold(
+export async function postHold(
   db: DbOrTx,
   scope: LedgerScope,
   input: { holdId: string; amount?: bigint; idempotencyKey: string },
@@ -119,7 +119,7 @@ export function postHold(
 }
 
 /** Releases a pending hold entirely back to its `from` account. */
-export function voidHold(
+export async function voidHold(
   db: DbOrTx,
   scope: LedgerScope,
   input: { holdId: string; idempotencyKey: string },
@@ -129,7 +129,6 @@ export function voidHold(
 }
 
 type PendingRow = {
-  transfer_id: string;
   currency: string;
   amount: string;
   payout_id: string | null;
@@ -143,14 +142,14 @@ type PendingRow = {
 
 function pendingHoldQuery(scope: LedgerScope, holdId: string) {
   return sql`
-    select p.id as transfer_id, p.currency, p.amount, p.payout_id, p.description, p.created_at,
+    select p.currency, p.amount, p.payout_id, p.description, p.created_at,
            d.kind as from_kind, c.kind as to_kind, r.phase as resolved_phase,
            case when r.phase = 'post' then r.amount else 0 end as posted_amount
     from ledger_transfers p
     join ledger_accounts d on d.id = p.debit_account_id
     join ledger_accounts c on c.id = p.credit_account_id
-    left join ledger_transfers r on r.hold_id = p.hold_id and r.phase in ('post', 'void')
-    where p.hold_id = ${holdId} and p.phase = 'pending'
+    left join ledger_transfers r on r.pending_id = p.id
+    where p.id = ${holdId} and p.phase = 'pending'
       and p.organisation_id = ${scope.organisationId} and p.mode = ${scope.mode}`;
 }
 
@@ -162,7 +161,7 @@ async function resolveHold(
   return inTransaction(db, async (tx) => {
     const hold = await lockPendingHold(tx, scope, input.holdId);
     const amount = input.phase === "void" ? hold.amount : (input.amount ?? hold.amount);
-    const hash = contentHash(`${input.phase}_hold`, { holdId: input.holdId, amount });
+    const hash = contentHash(`${input.phase}_hold`, [input.holdId, amount.toString()]);
 
     // Read after the hold's lock is ours, so an earlier resolution is committed and seen.
     const [state] = await tx.execute<
@@ -203,7 +202,7 @@ async function resolveHold(
           to: hold.to,
           amount,
           phase: input.phase,
-          holdId: input.holdId,
+          pendingId: input.holdId,
           payoutId: hold.payoutId,
           description: hold.description,
           released: hold.amount,
@@ -223,18 +222,17 @@ async function lockPendingHold(
   holdId: string,
 ): Promise<Omit<Hold, "createdAt"> & { description: string | null }> {
   const [row] = await tx.execute<PendingRow>(sql`
-    select p.id as transfer_id, p.currency, p.amount, p.payout_id, p.description,
+    select p.currency, p.amount, p.payout_id, p.description,
            d.kind as from_kind, c.kind as to_kind
     from ledger_transfers p
     join ledger_accounts d on d.id = p.debit_account_id
     join ledger_accounts c on c.id = p.credit_account_id
-    where p.hold_id = ${holdId} and p.phase = 'pending'
+    where p.id = ${holdId} and p.phase = 'pending'
       and p.organisation_id = ${scope.organisationId} and p.mode = ${scope.mode}
     for no key update of p`);
   if (!row) throw new AppError("not_found", `No hold ${holdId}`);
   return {
     id: holdId,
-    transferId: row.transfer_id,
     currency: row.currency,
     from: row.from_kind,
     to: row.to_kind,
@@ -253,7 +251,6 @@ export async function getHold(
   if (!row) return null;
   return {
     id: holdId,
-    transferId: row.transfer_id,
     currency: row.currency,
     from: row.from_kind,
     to: row.to_kind,

@@ -1,5 +1,5 @@
 import type { DbOrTx } from "@/db/client";
-import { newId } from "@/lib/ids";
+import { newIds } from "@/lib/ids";
 import { contentHash } from "./content-hash";
 import { inTransaction } from "./in-transaction";
 import { assertDescription, assertIdempotencyKey, assertMovements } from "./input";
@@ -31,20 +31,21 @@ export async function postTransaction(
     transfers: input.transfers.map((t) => [
       t.from,
       t.to,
-      t.amount,
+      t.amount.toString(),
       t.currency,
       t.payoutId ?? null,
       t.description ?? null,
     ]),
   };
-  const transfers = input.transfers.map((t) => ({
-    id: newId("transfer"),
+  const ids = newIds("transfer", input.transfers.length);
+  const transfers = input.transfers.map((t, i) => ({
+    id: ids[i] as string,
     currency: t.currency,
     from: t.from,
     to: t.to,
     amount: t.amount,
     phase: "single" as const,
-    holdId: null,
+    pendingId: null,
     payoutId: t.payoutId ?? null,
     description: t.description ?? null,
   }));

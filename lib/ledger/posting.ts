@@ -3,6 +3,7 @@ import type { Tx } from "@/db/client";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { accountKey, type ExistingTransaction, type LockedAccount, lockAccounts } from "./accounts";
+import { bigintArray, textArray } from "./pg-array";
 import { transfersOfTransaction } from "./transfers";
 import type { AccountKind, LedgerScope, PostResult, Transfer, TransferPhase } from "./types";
 
@@ -13,7 +14,8 @@ export type PlannedTransfer = {
   to: AccountKind;
   amount: bigint;
   phase: TransferPhase;
-  holdId: string | null;
+  /** For `post` and `void`: the pending transfer (hold) resolved. */
+  pendingId: string | null;
   payoutId: string | null;
   description: string | null;
   /** For `post` and `void`: the hold's whole pending amount, which stops being pending. */
@@ -60,25 +62,11 @@ export async function commitPosting(
   }
 
   const transactionId = newId("ledgerTransaction");
-  const transferRows = request.transfers.map((t) => ({
-    id: t.id,
-    currency: t.currency,
-    debit: account(accounts, t.currency, t.from).id,
-    credit: account(accounts, t.currency, t.to).id,
-    amount: t.amount.toString(),
-    phase: t.phase,
-    hold: t.holdId,
-    payout: t.payoutId,
-    description: t.description,
-  }));
-  const deltaRows = [...deltas]
-    .filter(([, d]) => d.balance !== 0n || d.pendingDebits !== 0n || d.pendingCredits !== 0n)
-    .map(([id, d]) => ({
-      account: id,
-      balance: d.balance.toString(),
-      pending_debits: d.pendingDebits.toString(),
-      pending_credits: d.pendingCredits.toString(),
-    }));
+  const transfers = request.transfers;
+  const changes = [...deltas].filter(
+    ([, d]) => d.balance !== 0n || d.pendingDebits !== 0n || d.pendingCredits !== 0n,
+  );
+  const column = (pick: (t: PlannedTransfer) => string | null) => textArray(transfers.map(pick));
 
   const [claimed] = await tx.execute<{ id: string; created_at: string }>(sql`
     with claim as (
@@ -89,13 +77,21 @@ export async function commitPosting(
       returning id, created_at
     ), moved as (
       insert into ledger_transfers (id, transaction_id, organisation_id, mode, currency,
-        debit_account_id, credit_account_id, amount, phase, hold_id, payout_id, description, created_at)
+        debit_account_id, credit_account_id, amount, phase, pending_id, payout_id, description, created_at)
       select t.id, claim.id, ${scope.organisationId}, ${scope.mode}, t.currency, t.debit, t.credit,
-             t.amount, t.phase, t.hold, t.payout, t.description, claim.created_at
+             t.amount, t.phase, t.pending, t.payout, t.description, claim.created_at
       from claim
-      cross join json_to_recordset(${JSON.stringify(transferRows)}::json)
-        as t(id text, currency text, debit text, credit text, amount bigint,
-             phase ledger_transfer_phase, hold text, payout text, description text)
+      cross join unnest(
+        ${column((t) => t.id)}::text[],
+        ${column((t) => t.currency)}::text[],
+        ${column((t) => account(accounts, t.currency, t.from).id)}::text[],
+        ${column((t) => account(accounts, t.currency, t.to).id)}::text[],
+        ${bigintArray(transfers.map((t) => t.amount))}::bigint[],
+        ${column((t) => t.phase)}::ledger_transfer_phase[],
+        ${column((t) => t.pendingId)}::text[],
+        ${column((t) => t.payoutId)}::text[],
+        ${column((t) => t.description)}::text[]
+      ) as t(id, currency, debit, credit, amount, phase, pending, payout, description)
     ), changed as (
       update ledger_accounts a
       set balance = a.balance + d.balance,
@@ -103,9 +99,14 @@ export async function commitPosting(
           pending_credits = a.pending_credits + d.pending_credits,
           version = a.version + 1
       from claim
-      cross join json_to_recordset(${JSON.stringify(deltaRows)}::json)
-        as d(account text, balance bigint, pending_debits bigint, pending_credits bigint)
+      cross join unnest(
+        ${textArray(changes.map(([id]) => id))}::text[],
+        ${bigintArray(changes.map(([, d]) => d.balance))}::bigint[],
+        ${bigintArray(changes.map(([, d]) => d.pendingDebits))}::bigint[],
+        ${bigintArray(changes.map(([, d]) => d.pendingCredits))}::bigint[]
+      ) as d(account, balance, pending_debits, pending_credits)
       where a.id = d.account
+        and a.organisation_id = ${scope.organisationId} and a.mode = ${scope.mode}
       returning a.id, a.version, claim.id as transaction_id, d.balance as balance_delta,
         d.pending_debits as pending_debits_delta, d.pending_credits as pending_credits_delta,
         a.balance, a.pending_debits, a.pending_credits
@@ -125,7 +126,7 @@ export async function commitPosting(
     return replay(tx, scope, committed, request.contentHash);
   }
   const createdAt = new Date(claimed.created_at);
-  const transfers: Transfer[] = request.transfers.map((t) => ({
+  const written: Transfer[] = transfers.map((t) => ({
     id: t.id,
     transactionId,
     currency: t.currency,
@@ -133,12 +134,12 @@ export async function commitPosting(
     to: t.to,
     amount: t.amount,
     phase: t.phase,
-    holdId: t.holdId,
+    holdId: t.phase === "pending" ? t.id : t.pendingId,
     payoutId: t.payoutId,
     description: t.description,
     createdAt,
   }));
-  return { transactionId, transfers, replayed: false };
+  return { transactionId, transfers: written, replayed: false };
 }
 
 function account(

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, lt, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/db/client";
 import { ledgerAccounts, ledgerTransfers } from "@/db/schema";
@@ -18,7 +18,9 @@ function selectTransfers(db: DbOrTx) {
       to: credit.kind,
       amount: ledgerTransfers.amount,
       phase: ledgerTransfers.phase,
-      holdId: ledgerTransfers.holdId,
+      holdId: sql<
+        string | null
+      >`coalesce(${ledgerTransfers.pendingId}, case when ${ledgerTransfers.phase} = 'pending' then ${ledgerTransfers.id} end)`,
       payoutId: ledgerTransfers.payoutId,
       description: ledgerTransfers.description,
       createdAt: ledgerTransfers.createdAt,

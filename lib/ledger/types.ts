@@ -26,7 +26,7 @@ export type Transfer = {
   to: AccountKind;
   amount: bigint;
   phase: TransferPhase;
-  /** The hold this transfer opens (`pending`) or resolves (`post`, `void`). */
+  /** The hold this transfer opens (`pending`: its own id) or resolves (`post`, `void`). */
   holdId: string | null;
   payoutId: string | null;
   description: string | null;
@@ -44,10 +44,12 @@ export type HoldInput = {
   description?: string;
 };
 
-/** Money set aside from `from` for `to`, until it is posted or voided (at most once). */
+/**
+ * Money set aside from `from` for `to`, until it is posted or voided (at most once). As in
+ * TigerBeetle, the hold is its pending transfer: the hold id is that transfer's id.
+ */
 export type Hold = {
   id: string;
-  transferId: string;
   currency: string;
   from: AccountKind;
   to: AccountKind;

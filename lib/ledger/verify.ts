@@ -76,14 +76,14 @@ const checks: Check[] = [
                  as pending_debits,
                0::bigint as pending_credits
         from ledger_transfers t
-        left join ledger_transfers p on p.hold_id = t.hold_id and p.phase = 'pending' and t.phase in ('post', 'void')
+        left join ledger_transfers p on p.id = t.pending_id and p.phase = 'pending'
         union all
         select t.transaction_id, t.credit_account_id,
                case when t.phase in ('single', 'post') then t.amount else 0 end,
                0::bigint,
                case t.phase when 'pending' then t.amount when 'single' then 0 else -p.amount end
         from ledger_transfers t
-        left join ledger_transfers p on p.hold_id = t.hold_id and p.phase = 'pending' and t.phase in ('post', 'void')
+        left join ledger_transfers p on p.id = t.pending_id and p.phase = 'pending'
       ), expected as (
         select transaction_id, account_id, sum(balance) as balance,
                sum(pending_debits) as pending_debits, sum(pending_credits) as pending_credits
@@ -102,27 +102,29 @@ const checks: Check[] = [
   {
     name: "holds resolve within their amount",
     query: sql`
-      select r.id, r.hold_id from ledger_transfers r
-      left join ledger_transfers p on p.hold_id = r.hold_id and p.phase = 'pending'
+      select r.id, r.pending_id from ledger_transfers r
+      left join ledger_transfers p on p.id = r.pending_id and p.phase = 'pending'
       where r.phase in ('post', 'void')
         and (p.id is null or p.debit_account_id <> r.debit_account_id
              or p.credit_account_id <> r.credit_account_id
              or (r.phase = 'post' and r.amount > p.amount)
              or (r.phase = 'void' and r.amount <> p.amount))`,
-    describe: (r) => `transfer ${r.id} resolves hold ${r.hold_id} inconsistently`,
+    describe: (r) => `transfer ${r.id} resolves hold ${r.pending_id} inconsistently`,
   },
   {
-    name: "transfers stay within one scope and currency",
+    name: "transfers reference their transaction and accounts, within one scope",
     query: sql`
       select t.id from ledger_transfers t
-      join ledger_transactions x on x.id = t.transaction_id
-      join ledger_accounts d on d.id = t.debit_account_id
-      join ledger_accounts c on c.id = t.credit_account_id
-      where x.organisation_id <> t.organisation_id or x.mode <> t.mode
+      left join ledger_transactions x on x.id = t.transaction_id
+      left join ledger_accounts d on d.id = t.debit_account_id
+      left join ledger_accounts c on c.id = t.credit_account_id
+      where x.id is null or d.id is null or c.id is null
+         or x.organisation_id <> t.organisation_id or x.mode <> t.mode
          or d.organisation_id <> t.organisation_id or c.organisation_id <> t.organisation_id
          or d.mode <> t.mode or c.mode <> t.mode
          or d.currency <> t.currency or c.currency <> t.currency`,
-    describe: (r) => `transfer ${r.id} crosses organisations, modes or currencies`,
+    describe: (r) =>
+      `transfer ${r.id} references a missing transaction or account, or crosses organisations, modes or currencies`,
   },
   {
     name: "only external accounts are overdrawn",
