@@ -1,7 +1,7 @@
 import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { claimVerifications } from "@/db/schema";
+import { claimLinks, claimVerifications } from "@/db/schema";
 import { config } from "@/lib/config";
 import { inTransaction } from "@/lib/payouts/in-transaction";
 import { consumeRateLimits, ipKey, pruneRateLimits } from "./rate-limit";
@@ -181,4 +181,31 @@ export async function isClaimLinkLocked(db: DbOrTx, claimLinkId: string): Promis
     .from(claimVerifications)
     .where(eq(claimVerifications.claimLinkId, claimLinkId));
   return Boolean(state?.lockedAt);
+}
+
+/** Remembers the language the recipient reads the claim pages in, for later emails. */
+export async function rememberClaimLocale(
+  db: DbOrTx,
+  claimLinkId: string,
+  locale: string,
+): Promise<void> {
+  await db
+    .insert(claimVerifications)
+    .values({ claimLinkId, locale })
+    .onConflictDoUpdate({
+      target: claimVerifications.claimLinkId,
+      set: { locale, updatedAt: new Date() },
+    });
+}
+
+/** The language the recipient last used on any of the payout's claim links, if known. */
+export async function claimLocaleOfPayout(db: DbOrTx, payoutId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ locale: claimVerifications.locale })
+    .from(claimVerifications)
+    .innerJoin(claimLinks, eq(claimLinks.id, claimVerifications.claimLinkId))
+    .where(and(eq(claimLinks.payoutId, payoutId), isNotNull(claimVerifications.locale)))
+    .orderBy(desc(claimVerifications.updatedAt))
+    .limit(1);
+  return row?.locale ?? null;
 }

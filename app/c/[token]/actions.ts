@@ -1,0 +1,164 @@
+"use server";
+
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
+import { z } from "zod";
+import { db } from "@/db/client";
+import { isLocale, type Locale } from "@/i18n/locales";
+import { emailClaimCode } from "@/lib/claims/claim-emails";
+import { confirmClaim, sendClaimCode, verifyClaimCode } from "@/lib/claims/claim-flow";
+import { maskEmail } from "@/lib/claims/mask-email";
+import { CLAIM_SESSION_COOKIE } from "@/lib/claims/session";
+import { appUrl } from "@/lib/config";
+import { clientIp } from "./claim-view";
+
+const tokenSchema = z.string().min(1).max(200);
+const codeSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/);
+
+async function requestLocale(): Promise<Locale> {
+  const locale = await getLocale();
+  return isLocale(locale) ? locale : "en";
+}
+
+/**
+ * What a form step shows after the server answered: a message already in the
+ * recipient's language (so the client ships no i18n runtime) and when it was said, so
+ * the same message twice is still announced twice.
+ */
+export type FormNotice = { tone: "info" | "error"; message: string; at: number } | null;
+
+/** From the landing page: email a code and go to the code step. Works without JavaScript. */
+export async function startVerification(token: string): Promise<void> {
+  const parsed = tokenSchema.safeParse(token);
+  if (!parsed.success) redirect("/");
+  const outcome = await sendClaimCode(db, {
+    token: parsed.data,
+    ip: await clientIp(),
+    locale: await requestLocale(),
+    deliver: emailClaimCode,
+  });
+  if (outcome.status === "invalid" || outcome.status === "locked") redirect(`/c/${parsed.data}`);
+  if (outcome.status === "rate_limited") {
+    redirect(`/c/${parsed.data}/verify?wait=${Math.ceil(outcome.retryAfterSeconds / 60)}`);
+  }
+  redirect(`/c/${parsed.data}/verify`);
+}
+
+/** From the code step: a new code, or how long to wait for one. */
+export async function resendCode(token: string, _previous: FormNotice): Promise<FormNotice> {
+  const parsed = tokenSchema.safeParse(token);
+  if (!parsed.success) redirect("/");
+  const outcome = await sendClaimCode(db, {
+    token: parsed.data,
+    ip: await clientIp(),
+    locale: await requestLocale(),
+    deliver: emailClaimCode,
+  });
+  const t = await getTranslations("claim.verify");
+  const at = Date.now();
+  switch (outcome.status) {
+    case "sent":
+      return { tone: "info", message: t("resent", { email: maskEmail(outcome.email) }), at };
+    case "cooldown":
+      return { tone: "error", message: t("cooldown", { seconds: outcome.retryAfterSeconds }), at };
+    case "rate_limited":
+      return {
+        tone: "error",
+        message: t("rateLimited", { minutes: Math.ceil(outcome.retryAfterSeconds / 60) }),
+        at,
+      };
+    default:
+      redirect(`/c/${parsed.data}`);
+  }
+}
+
+/** Checks the code; when right, sets the claim session cookie (scoped to this link's path) and moves on. */
+export async function submitCode(
+  token: string,
+  _previous: FormNotice,
+  form: FormData,
+): Promise<FormNotice> {
+  const parsedToken = tokenSchema.safeParse(token);
+  if (!parsedToken.success) redirect("/");
+  const t = await getTranslations("claim.verify");
+  const at = Date.now();
+  const code = codeSchema.safeParse(String(form.get("code") ?? "").replace(/\s/g, ""));
+  // A mistyped format costs no attempt: it cannot be a guess.
+  if (!code.success) return { tone: "error", message: t("codeFormat"), at };
+  const outcome = await verifyClaimCode(db, {
+    token: parsedToken.data,
+    code: code.data,
+    ip: await clientIp(),
+    locale: await requestLocale(),
+  });
+  switch (outcome.status) {
+    case "invalid":
+      return { tone: "error", message: t("wrongCode", { attemptsLeft: outcome.attemptsLeft }), at };
+    case "rate_limited":
+      return {
+        tone: "error",
+        message: t("rateLimited", { minutes: Math.ceil(outcome.retryAfterSeconds / 60) }),
+        at,
+      };
+    case "verified":
+      (await cookies()).set(CLAIM_SESSION_COOKIE, outcome.sessionToken, {
+        httpOnly: true,
+        sameSite: "strict",
+        secure: appUrl().startsWith("https://"),
+        path: `/c/${parsedToken.data}`,
+        expires: outcome.session.expiresAt,
+      });
+      return redirect(`/c/${parsedToken.data}/${outcome.next === "choose" ? "methods" : "status"}`);
+    default:
+      // Locked or dead: the landing page explains which.
+      redirect(`/c/${parsedToken.data}`);
+  }
+}
+
+export type ConfirmState = {
+  /** Field path → message in the recipient's language, when the server disagreed with the details. */
+  fieldErrors?: Record<string, string>;
+  message?: string;
+  at: number;
+} | null;
+
+/** The review step's "Confirm": the server re-checks everything, claims the payout, and shows its status. */
+export async function confirmChoice(
+  token: string,
+  method: string,
+  details: Record<string, unknown>,
+): Promise<ConfirmState> {
+  const parsedToken = tokenSchema.safeParse(token);
+  if (!parsedToken.success) redirect("/");
+  const sessionToken = (await cookies()).get(CLAIM_SESSION_COOKIE)?.value;
+  const outcome = await confirmClaim(db, {
+    token: parsedToken.data,
+    sessionToken,
+    method,
+    details,
+  });
+  const t = await getTranslations("claim");
+  const at = Date.now();
+  switch (outcome.status) {
+    case "claimed":
+      return redirect(`/c/${parsedToken.data}/status`);
+    case "invalid_details":
+      return {
+        at,
+        fieldErrors: Object.fromEntries(
+          outcome.fieldErrors.map((e) => [
+            e.path,
+            t.has(e.message) ? t(e.message) : t("details.invalid"),
+          ]),
+        ),
+      };
+    case "session_ended":
+      return { at, message: t("review.sessionEnded") };
+    default:
+      return { at, message: t("review.notAvailable") };
+  }
+}

@@ -1,0 +1,88 @@
+import type { Metadata } from "next";
+import { notFound, redirect } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
+import { ClaimFrame } from "@/components/claim/claim-frame";
+import { type DetailsCopy, MethodDetailsForm } from "@/components/claim/method-details-form";
+import { methodFields } from "@/components/claim/method-fields";
+import { claimMethods } from "@/lib/claims/claim-flow";
+import { formatPayoutAmount } from "@/lib/claims/claim-format";
+import { detailErrors } from "@/lib/methods/details/fields";
+import { confirmChoice } from "../../actions";
+import { claimView, cspNonce } from "../../claim-view";
+
+type Props = { params: Promise<{ token: string; method: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { method } = await params;
+  const t = await getTranslations("claim");
+  const name = t.has(`methods.options.${method}.name`)
+    ? t(`methods.options.${method}.name`)
+    : method;
+  return { title: { absolute: t("details.title", { method: name }) } };
+}
+
+export default async function MethodDetailsPage({ params }: Props) {
+  const { token, method: methodId } = await params;
+  const view = await claimView(token);
+  if (view.kind === "invalid") notFound();
+  if (view.kind !== "open" || view.stage !== "choose") redirect(`/c/${token}`);
+  const { claim } = view;
+  const method = claimMethods(claim).eligible.find((m) => m.id === methodId);
+  if (!method) redirect(`/c/${token}/methods`);
+
+  const [t, locale] = await Promise.all([getTranslations("claim"), getLocale()]);
+  const name = t(`methods.options.${method.id}.name`);
+  const fields = methodFields(method.id, claim.recipient.country).map((field) => ({
+    ...field,
+    label: t(`details.${method.id}.${field.name}`),
+    hint: t.has(`details.${method.id}.${field.name}Hint`)
+      ? t(`details.${method.id}.${field.name}Hint`)
+      : undefined,
+    optionLabels: field.options
+      ? Object.fromEntries(
+          field.options.map((value) => [
+            value,
+            field.brandNames?.[value] ?? t(`details.${method.id}.options.${value}`),
+          ]),
+        )
+      : undefined,
+    defaultValue: field.prefillEmail ? claim.recipient.email : undefined,
+  }));
+  // Every message a details schema can produce, already in the recipient's language.
+  const errorMessages = Object.fromEntries(Object.values(detailErrors).map((key) => [key, t(key)]));
+  const copy: DetailsCopy = {
+    heading: t("details.heading", { method: name }),
+    continue: t("details.continue"),
+    otherMethod: t("details.otherMethod"),
+    invalid: t("details.invalid"),
+    fixErrors: Object.fromEntries(
+      [1, 2, 3, 4].map((n) => [n, t("details.fixErrors", { count: n })]),
+    ),
+    reviewHeading: t("review.heading"),
+    reviewIntro: t("review.intro"),
+    amountLabel: t("review.amount"),
+    methodLabel: t("review.method"),
+    edit: t("review.edit"),
+    confirm: t("review.confirm"),
+    confirming: t("review.confirming"),
+    errors: errorMessages,
+  };
+  return (
+    <ClaimFrame
+      branding={claim.branding}
+      testMode={claim.payout.mode === "test"}
+      nonce={await cspNonce()}
+    >
+      <MethodDetailsForm
+        method={method.id}
+        methodName={name}
+        country={claim.recipient.country}
+        amount={formatPayoutAmount(claim.payout, locale)}
+        fields={fields}
+        copy={copy}
+        backHref={`/c/${token}/methods`}
+        confirm={confirmChoice.bind(null, token, method.id)}
+      />
+    </ClaimFrame>
+  );
+}

@@ -1,0 +1,93 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
+import { ClaimFrame } from "@/components/claim/claim-frame";
+import { DeadEnd } from "@/components/claim/dead-end";
+import { claimMethods } from "@/lib/claims/claim-flow";
+import { countryName, formatPayoutAmount } from "@/lib/claims/claim-format";
+import { speedMessageKeys } from "@/lib/methods/types";
+import { claimView, cspNonce } from "../claim-view";
+
+type Props = { params: Promise<{ token: string }> };
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("claim.methods");
+  return { title: { absolute: t("title") } };
+}
+
+export default async function ChooseMethodPage({ params }: Props) {
+  const { token } = await params;
+  const view = await claimView(token);
+  if (view.kind === "invalid") notFound();
+  if (view.kind !== "open" || view.stage !== "choose") redirect(`/c/${token}`);
+
+  const { claim } = view;
+  const [t, tRoot, locale] = await Promise.all([
+    getTranslations("claim.methods"),
+    getTranslations(),
+    getLocale(),
+  ]);
+  const eligibility = claimMethods(claim);
+  const country = countryName(claim.recipient.country, locale);
+  const amount = formatPayoutAmount(claim.payout, locale);
+  const previous = claim.payout.method;
+  const retrying =
+    (claim.payout.status === "failed" || claim.payout.status === "returned") && previous;
+  const frame = {
+    branding: claim.branding,
+    testMode: claim.payout.mode === "test",
+    nonce: await cspNonce(),
+  };
+
+  if (eligibility.eligible.length === 0) {
+    return (
+      <ClaimFrame {...frame}>
+        <DeadEnd
+          heading={t("noneHeading", { country })}
+          body={[
+            eligibility.sanctioned ? t("sanctionedBody", { country }) : t("noneBody"),
+            tRoot("claim.locked.next", { organisation: claim.branding.name }),
+          ]}
+        />
+      </ClaimFrame>
+    );
+  }
+
+  return (
+    <ClaimFrame {...frame}>
+      <h1 className="text-2xl font-bold text-slate-900">{t("heading")}</h1>
+      {retrying ? (
+        <p
+          role="alert"
+          className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-amber-950"
+        >
+          {t("failedNotice", { method: t(`options.${previous}.name`) })}
+        </p>
+      ) : null}
+      <p className="text-slate-800">{t("intro", { country, amount })}</p>
+      <ul className="flex flex-col gap-3">
+        {eligibility.eligible.map((method) => (
+          <li key={method.id}>
+            <Link
+              href={`/c/${token}/methods/${method.id}`}
+              prefetch={false}
+              className="flex flex-col gap-1 rounded-lg border border-slate-300 px-4 py-3 hover:border-(--claim-primary-text) hover:bg-slate-50 focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-(--claim-primary-text)"
+            >
+              <span className="flex items-center justify-between gap-2 text-lg font-semibold text-slate-900">
+                {t(`options.${method.id}.name`)}
+                <span aria-hidden="true" className="text-(--claim-primary-text)">
+                  →
+                </span>
+              </span>
+              <span className="text-slate-800">{t(`options.${method.id}.description`)}</span>
+              <span className="text-sm text-slate-700">
+                {t("speedLabel", { speed: tRoot(speedMessageKeys[method.speed]) })}
+              </span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </ClaimFrame>
+  );
+}

@@ -1,0 +1,62 @@
+import type { Metadata } from "next";
+import { notFound, redirect } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
+import { ClaimFrame } from "@/components/claim/claim-frame";
+import { ClaimStatus, type StatusCopy } from "@/components/claim/claim-status";
+import { formatPayoutAmount } from "@/lib/claims/claim-format";
+import { maskEmail } from "@/lib/claims/mask-email";
+import { claimView, cspNonce } from "../claim-view";
+
+type Props = { params: Promise<{ token: string }> };
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("claim.status");
+  return { title: { absolute: t("title") } };
+}
+
+export default async function ClaimStatusPage({ params }: Props) {
+  const { token } = await params;
+  const view = await claimView(token);
+  if (view.kind === "invalid") notFound();
+  // Only a verified recipient watches; a failed claim with a session goes back to choosing.
+  if (view.kind !== "open" || !view.session) redirect(`/c/${token}`);
+  const { claim } = view;
+  if (claim.payout.status === "claimable") redirect(`/c/${token}/methods`);
+  const [t, tMethods, locale] = await Promise.all([
+    getTranslations("claim.status"),
+    getTranslations("claim.methods.options"),
+    getLocale(),
+  ]);
+  const method = claim.payout.method ? tMethods(`${claim.payout.method}.name`) : "";
+  const amount = formatPayoutAmount(claim.payout, locale);
+  const copy: StatusCopy = {
+    heading: t("heading"),
+    progress: t("progress"),
+    steps: [t("stepClaimed"), t("stepProcessing"), t("stepPaid")],
+    messages: {
+      claimed: t("claimed"),
+      processing: t("processing", { method }),
+      paid: t("paid", { amount, method }),
+      failed: t("failed", { method }),
+      returned: t("returned", { method }),
+      canceled: t("canceled", { organisation: claim.branding.name }),
+    },
+    receipt: t("receipt", { email: maskEmail(claim.recipient.email) }),
+    chooseAnother: t("chooseAnother"),
+    checking: t("checking"),
+  };
+  return (
+    <ClaimFrame
+      branding={claim.branding}
+      testMode={claim.payout.mode === "test"}
+      nonce={await cspNonce()}
+    >
+      <ClaimStatus
+        initial={claim.payout.status}
+        liveUrl={`/c/${token}/status/live`}
+        methodsHref={`/c/${token}/methods`}
+        copy={copy}
+      />
+    </ClaimFrame>
+  );
+}

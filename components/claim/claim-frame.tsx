@@ -1,0 +1,101 @@
+import { getLocale, getTranslations } from "next-intl/server";
+import { brandPalette } from "@/lib/claims/brand-palette";
+import { LanguageSwitcher } from "./language-switcher";
+
+export type FrameBranding = {
+  name: string;
+  logoUrl: string | null;
+  primaryColor: string;
+  accentColor: string;
+  supportEmail: string | null;
+};
+
+/**
+ * The organisation's shell around every claim step: its name, logo and colours (made
+ * accessible where they are not), its support contact, and the language switcher.
+ * Disburse itself never appears: the recipient is dealing with the platform.
+ */
+export async function ClaimFrame({
+  branding,
+  testMode,
+  nonce,
+  children,
+}: {
+  branding: FrameBranding;
+  testMode: boolean;
+  nonce: string | undefined;
+  children: React.ReactNode;
+}) {
+  const [t, locale] = await Promise.all([getTranslations("claim.frame"), getLocale()]);
+  const palette = brandPalette(branding);
+  // Colours are validated hex strings from brandPalette, never raw organisation input.
+  const css = `:root{--claim-primary:${palette.primary};--claim-on-primary:${palette.onPrimary};--claim-primary-text:${palette.primaryText};--claim-accent:${palette.accent};--claim-on-accent:${palette.onAccent}}`;
+  return (
+    <>
+      <style nonce={nonce}>{css}</style>
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-slate-900"
+      >
+        {t("skip")}
+      </a>
+      <header className="bg-(--claim-accent) text-(--claim-on-accent)">
+        <div className="mx-auto flex max-w-md items-center gap-3 px-4 py-3">
+          {branding.logoUrl ? (
+            // The name is written next to it, so the logo is decorative. A plain <img>: the logo
+            // is the organisation's own URL, and the image optimiser would need every host allow-listed.
+            // biome-ignore lint/performance/noImgElement: see above
+            <img
+              src={branding.logoUrl}
+              alt=""
+              width={32}
+              height={32}
+              className="size-8 rounded bg-white object-contain p-0.5"
+              decoding="async"
+              referrerPolicy="no-referrer"
+            />
+          ) : (
+            <span
+              aria-hidden="true"
+              className="flex size-8 items-center justify-center rounded bg-(--claim-primary) font-bold text-(--claim-on-primary)"
+            >
+              {branding.name.slice(0, 1).toUpperCase()}
+            </span>
+          )}
+          <p className="font-semibold">{branding.name}</p>
+        </div>
+      </header>
+      {testMode ? (
+        <p className="bg-amber-100 px-4 py-1.5 text-center text-sm text-amber-950">
+          {t("testMode")}
+        </p>
+      ) : null}
+      <main
+        id="main"
+        tabIndex={-1}
+        className="mx-auto flex max-w-md flex-col gap-5 px-4 py-6 focus:outline-none"
+      >
+        {children}
+      </main>
+      <footer className="mx-auto flex max-w-md flex-col gap-4 border-t border-slate-200 px-4 py-6 text-sm text-slate-700">
+        <p>
+          {branding.supportEmail
+            ? t.rich("support", {
+                organisation: branding.name,
+                email: branding.supportEmail,
+                link: (chunks) => (
+                  <a
+                    className="font-medium text-(--claim-primary-text) underline"
+                    href={`mailto:${branding.supportEmail}`}
+                  >
+                    {chunks}
+                  </a>
+                ),
+              })
+            : t("supportNoEmail", { organisation: branding.name })}
+        </p>
+        <LanguageSwitcher current={locale} label={t("language")} submit={t("changeLanguage")} />
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,286 @@
+import { eq } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { claimLinks, organisations, type PayoutStatus, payouts } from "@/db/schema";
+import type { Locale } from "@/i18n/locales";
+import { type FieldError, isAppError } from "@/lib/errors";
+import { type Eligibility, eligibleMethods } from "@/lib/methods/eligibility";
+import { detailsSchemaFor } from "@/lib/methods/method-details";
+import type { Currency } from "@/lib/money";
+import { transitionPayout } from "@/lib/payouts/transitions";
+import { type ClaimContext, hashClaimToken, resolveClaimToken } from "./links";
+import { type ClaimSession, createClaimSession, readClaimSession } from "./session";
+import {
+  type CodeCheckOutcome,
+  type CodeRequestOutcome,
+  checkClaimCode,
+  isClaimLinkLocked,
+  rememberClaimLocale,
+  requestClaimCode,
+} from "./verification";
+
+/** Statuses from which the recipient may (again) choose a method. */
+export const choosableStatuses: readonly PayoutStatus[] = ["claimable", "failed", "returned"];
+/** Statuses the recipient watches on the status page. */
+export const trackedStatuses: readonly PayoutStatus[] = ["claimed", "processing", "paid"];
+
+export type ClaimStage =
+  /** Not yet verified; a code can be requested. */
+  | "verify"
+  /** Too many wrong codes: the link is locked for good. */
+  | "locked"
+  /** Verified; choose a method and enter its details. */
+  | "choose"
+  /** Verified; the claim is on its way or paid. */
+  | "status"
+  /** Someone verified and claimed already; this visitor has no session. */
+  | "claimed_elsewhere";
+
+export type ClaimView =
+  | { kind: "invalid" }
+  | {
+      kind: "canceled";
+      branding: Pick<
+        ClaimContext["branding"],
+        "name" | "supportEmail" | "logoUrl" | "primaryColor" | "accentColor"
+      >;
+    }
+  | { kind: "open"; claim: ClaimContext; session: ClaimSession | null; stage: ClaimStage };
+
+/**
+ * What a claim link shows this visitor. Unknown, revoked and expired links are all
+ * `invalid` (an outsider cannot tell them apart); a canceled payout says so, because
+ * only its recipient can hold the link.
+ */
+export async function openClaim(
+  db: DbOrTx,
+  input: { token: string; sessionToken?: string; now?: Date },
+): Promise<ClaimView> {
+  const claim = await resolveClaimToken(db, input.token, input.now);
+  if (!claim) return canceledOrInvalid(db, input.token);
+  const status = claim.payout.status;
+  if (status === "canceled") return { kind: "canceled", branding: claim.branding };
+  if (!choosableStatuses.includes(status) && !trackedStatuses.includes(status))
+    return { kind: "invalid" };
+
+  const session = await readClaimSession(db, {
+    token: input.sessionToken,
+    claimLinkId: claim.link.id,
+    now: input.now,
+  });
+  if (session) {
+    return {
+      kind: "open",
+      claim,
+      session,
+      stage: choosableStatuses.includes(status) ? "choose" : "status",
+    };
+  }
+  if (await isClaimLinkLocked(db, claim.link.id))
+    return { kind: "open", claim, session, stage: "locked" };
+  return {
+    kind: "open",
+    claim,
+    session,
+    stage: choosableStatuses.includes(status) ? "verify" : "claimed_elsewhere",
+  };
+}
+
+async function canceledOrInvalid(db: DbOrTx, token: string): Promise<ClaimView> {
+  const [row] = await db
+    .select({ status: payouts.status, organisation: organisations })
+    .from(claimLinks)
+    .innerJoin(payouts, eq(payouts.id, claimLinks.payoutId))
+    .innerJoin(organisations, eq(organisations.id, payouts.organisationId))
+    .where(eq(claimLinks.tokenHash, hashClaimToken(token)));
+  if (row?.status !== "canceled") return { kind: "invalid" };
+  const org = row.organisation;
+  return {
+    kind: "canceled",
+    branding: {
+      name: org.name,
+      supportEmail: org.supportEmail,
+      logoUrl: org.logoUrl,
+      primaryColor: org.primaryColor,
+      accentColor: org.accentColor,
+    },
+  };
+}
+
+export type SendCodeOutcome =
+  | Exclude<CodeRequestOutcome, { status: "sent" }>
+  | { status: "sent"; resendAt: Date; email: string }
+  | { status: "invalid" };
+
+/**
+ * Emails a fresh code for the link. `deliver` sends the rendered email (the edge passes
+ * the mailer), keyed by the code's send time so a retried delivery never mails twice.
+ */
+export async function sendClaimCode(
+  db: DbOrTx,
+  input: {
+    token: string;
+    ip: string;
+    locale: Locale;
+    deliver: (email: {
+      claim: ClaimContext;
+      code: string;
+      locale: Locale;
+      idempotencyKey: string;
+    }) => Promise<void>;
+    now?: Date;
+  },
+): Promise<SendCodeOutcome> {
+  const claim = await resolveClaimToken(db, input.token, input.now);
+  if (
+    !claim ||
+    !(
+      choosableStatuses.includes(claim.payout.status) ||
+      trackedStatuses.includes(claim.payout.status)
+    )
+  ) {
+    return { status: "invalid" };
+  }
+  const outcome = await requestClaimCode(db, {
+    claimLinkId: claim.link.id,
+    ip: input.ip,
+    now: input.now,
+  });
+  if (outcome.status !== "sent") return outcome;
+  await rememberClaimLocale(db, claim.link.id, input.locale);
+  await input.deliver({
+    claim,
+    code: outcome.code,
+    locale: input.locale,
+    idempotencyKey: `claim-code:${claim.link.id}:${outcome.expiresAt.getTime()}`,
+  });
+  return { status: "sent", resendAt: outcome.resendAt, email: claim.recipient.email };
+}
+
+export type VerifyOutcome =
+  | Exclude<CodeCheckOutcome, { status: "verified" }>
+  | { status: "verified"; sessionToken: string; session: ClaimSession; next: "choose" | "status" }
+  | { status: "invalid_link" };
+
+/** Checks a code and, when right, opens a claim session bound to this link and payout. */
+export async function verifyClaimCode(
+  db: DbOrTx,
+  input: { token: string; code: string; ip: string; locale: Locale; now?: Date },
+): Promise<VerifyOutcome> {
+  const claim = await resolveClaimToken(db, input.token, input.now);
+  if (!claim) return { status: "invalid_link" };
+  const outcome = await checkClaimCode(db, {
+    claimLinkId: claim.link.id,
+    code: input.code,
+    ip: input.ip,
+    now: input.now,
+  });
+  if (outcome.status !== "verified") return outcome;
+  await rememberClaimLocale(db, claim.link.id, input.locale);
+  const { token, session } = await createClaimSession(db, {
+    organisationId: claim.payout.organisationId,
+    mode: claim.payout.mode,
+    claimLinkId: claim.link.id,
+    payoutId: claim.payout.id,
+    now: input.now,
+  });
+  const next = choosableStatuses.includes(claim.payout.status) ? "choose" : "status";
+  return { status: "verified", sessionToken: token, session, next };
+}
+
+/**
+ * The methods this payout can be paid by, for the recipient's country: the catalog's
+ * eligibility (country ∩ currency ∩ limits ∩ campaign ∩ compliance), the same answer
+ * `GET /v1/methods` gives.
+ */
+export function claimMethods(claim: ClaimContext): Eligibility {
+  return eligibleMethods({
+    country: claim.recipient.country,
+    currency: claim.payout.currency as Currency,
+    amount: claim.payout.amount,
+    allowedMethods: claim.batch?.allowedMethods ?? null,
+    mode: claim.payout.mode,
+  });
+}
+
+export type ConfirmOutcome =
+  | { status: "claimed" }
+  | { status: "invalid_details"; fieldErrors: FieldError[] }
+  | { status: "method_unavailable" }
+  | { status: "not_claimable" }
+  | { status: "session_ended" };
+
+/**
+ * The recipient's choice: checks the session, that the method is offered for this
+ * payout and the details parse with the method's own schema, then moves the payout to
+ * `claimed` with them. The `payout.claimed` event written in that transaction starts
+ * the background submission to the provider.
+ */
+export async function confirmClaim(
+  db: DbOrTx,
+  input: { token: string; sessionToken?: string; method: string; details: unknown; now?: Date },
+): Promise<ConfirmOutcome> {
+  const claim = await resolveClaimToken(db, input.token, input.now);
+  if (!claim) return { status: "session_ended" };
+  const session = await readClaimSession(db, {
+    token: input.sessionToken,
+    claimLinkId: claim.link.id,
+    now: input.now,
+  });
+  if (!session || session.payoutId !== claim.payout.id) return { status: "session_ended" };
+  const from = claim.payout.status;
+  if (!choosableStatuses.includes(from)) return { status: "not_claimable" };
+  const method = claimMethods(claim).eligible.find((m) => m.id === input.method);
+  if (!method) return { status: "method_unavailable" };
+
+  const parsed = detailsSchemaFor(method, claim.recipient.country).safeParse(input.details);
+  if (!parsed.success) {
+    return {
+      status: "invalid_details",
+      fieldErrors: parsed.error.issues.map((issue) => ({
+        path: issue.path.join("."),
+        message: issue.message,
+      })),
+    };
+  }
+  try {
+    await transitionPayout(
+      db,
+      { organisationId: session.organisationId, mode: session.mode },
+      {
+        payoutId: claim.payout.id,
+        from,
+        to: "claimed",
+        actor: "recipient",
+        reason: from === "claimable" ? undefined : `recipient chose another method after ${from}`,
+        changes: {
+          method: method.id,
+          methodDetails: parsed.data,
+          failureReason: null,
+          providerReference: null,
+        },
+      },
+    );
+  } catch (error) {
+    // Someone else (another tab, a cancel) moved the payout first.
+    if (isAppError(error, "invalid_state_transition")) return { status: "not_claimable" };
+    throw error;
+  }
+  return { status: "claimed" };
+}
+
+export type ClaimProgress = {
+  status: PayoutStatus;
+  method: string | null;
+  paidAt: Date | null;
+};
+
+/** What the status page polls: the payout's state, only for the verified recipient of this link. */
+export async function claimProgress(
+  db: DbOrTx,
+  input: { token: string; sessionToken?: string; now?: Date },
+): Promise<ClaimProgress | null> {
+  const view = await openClaim(db, input);
+  if (view.kind !== "open" || !view.session) return null;
+  const { payout } = view.claim;
+  return { status: payout.status, method: payout.method, paidAt: payout.paidAt };
+}
