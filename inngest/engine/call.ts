@@ -1,3 +1,5 @@
+import http from "node:http";
+import https from "node:https";
 import { canonicalJson, signatureHeader } from "./signing";
 import { parseDuration } from "./time-strings";
 
@@ -77,6 +79,54 @@ function parseJson(text: string): unknown {
  * in canonical JSON so that the signature the SDK recomputes over its canonical form of
  * the parsed body matches the one signed here.
  */
+type RawResponse = { status: number; headers: http.IncomingHttpHeaders; text: string };
+
+// Keep-alive sockets: a fan-out makes thousands of calls to the same app.
+const agents = {
+  "http:": new http.Agent({ keepAlive: true }),
+  "https:": new https.Agent({ keepAlive: true }),
+};
+
+/** A plain node:http request: several times cheaper per call than `fetch` here. */
+function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+) {
+  return new Promise<RawResponse>((resolve, reject) => {
+    const client = url.protocol === "https:" ? https : http;
+    const req = client.request(url, {
+      method: "POST",
+      headers: { ...headers, "content-length": Buffer.byteLength(body) },
+      agent: agents[url.protocol as keyof typeof agents],
+      signal,
+      timeout: timeoutMs,
+    });
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on("error", reject);
+    req.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("error", reject);
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          text: Buffer.concat(chunks).toString("utf8"),
+        }),
+      );
+    });
+    req.end(body);
+  });
+}
+
+/**
+ * Sends one call request (SDK spec 4.4) to the function's runtime URL. The body is sent
+ * in canonical JSON so that the signature the SDK recomputes over its canonical form of
+ * the parsed body matches the one signed here.
+ */
 export async function callFunction(request: CallRequest): Promise<CallOutcome> {
   const url = new URL(request.url);
   url.searchParams.set("stepId", request.stepId);
@@ -90,16 +140,9 @@ export async function callFunction(request: CallRequest): Promise<CallOutcome> {
     // The SDK checks the timestamp against its own wall clock, never the engine's clock.
     headers["x-inngest-signature"] = signatureHeader(body, request.signingKey, Date.now());
   }
-  let response: Response;
-  let text: string;
+  let response: RawResponse;
   try {
-    response = await fetch(url, {
-      method: "POST",
-      headers,
-      body,
-      signal: AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs)]),
-    });
-    text = await response.text();
+    response = await post(url, headers, body, request.signal, request.timeoutMs);
   } catch (error) {
     if (request.signal.aborted) throw new CallAborted("The engine stopped during the call");
     return {
@@ -111,9 +154,13 @@ export async function callFunction(request: CallRequest): Promise<CallOutcome> {
       noRetry: false,
     };
   }
-  const noRetry = response.headers.get("x-inngest-no-retry") === "true";
-  const retry = retryAt(response.headers.get("retry-after"), request.now);
-  const parsed = parseJson(text);
+  const header = (name: string) => {
+    const value = response.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const noRetry = header("x-inngest-no-retry") === "true";
+  const retry = retryAt(header("retry-after") ?? null, request.now);
+  const parsed = parseJson(response.text);
   if (response.status === 200) return { type: "completed", output: parsed === "" ? null : parsed };
   if (response.status === 206) {
     const ops = (Array.isArray(parsed) ? parsed : [parsed]).filter(

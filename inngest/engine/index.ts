@@ -76,7 +76,18 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
     backoffMs: (attempt) => Math.ceil((options.backoffMs ?? defaultBackoffMs)(attempt)),
   });
   const server = await startServer(
-    { sql, registry, clock, log, signingKey: options.signingKey, onWork: () => scheduler.wake() },
+    {
+      sql,
+      registry,
+      clock,
+      log,
+      signingKey: options.signingKey,
+      onWork: () => scheduler.wake(),
+      onSync: () => {
+        scheduler.resetCrons();
+        scheduler.wake();
+      },
+    },
     options.port ?? 8288,
   );
   scheduler.start();
@@ -89,6 +100,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
       registry,
       registerInBand: async (url, functions) => {
         await registry.register(sql, url, functions, clock());
+        scheduler.resetCrons();
         scheduler.wake();
       },
     });

@@ -10,7 +10,7 @@ import {
   resolveStep,
 } from "./ingest";
 import type { RegisteredFunction } from "./registry";
-import { json, type Sql, type Tx } from "./store";
+import { type Db, json, type Sql, type Tx } from "./store";
 import { resolveDeadline } from "./time-strings";
 
 /**
@@ -272,55 +272,88 @@ class RunLoop {
     });
   }
 
-  private async persist(round: Round, now: number) {
+  /**
+   * Stores a round's results. A round with nothing but memoised steps is one UPDATE (no
+   * transaction); waits, child runs and the run's end are written atomically with it.
+   * The last round of a turn also gives the lease back in the same statement.
+   */
+  private async persist(round: Round, now: number, final: boolean) {
     const { run } = this;
     const outcome = round.outcome;
     const status = outcome?.status ?? "running";
+    const waited = Object.values(run.pending).some((item) => item.kind === "wait");
+    // Only a run that waited, was invoked or failed has anyone to tell when it ends.
+    const tellOthers = !!outcome && (waited || !!run.parent || outcome.status === "failed");
     if (outcome) run.pending = {};
     const nextAt = outcome ? null : nextDue(run.pending);
-    const row = await this.ctx.sql.begin(async (tx) => {
+    const write = async (db: Db) => {
       if (round.expiredWaits.length > 0) {
-        await tx`delete from inngest_engine.waits
-          where run_id = ${run.id} and step_id = any(${tx.array(round.expiredWaits)}::text[])`;
+        await db`delete from inngest_engine.waits
+          where run_id = ${run.id} and step_id = any(${db.array(round.expiredWaits)}::text[])`;
       }
       if (round.newWaits.length > 0) {
-        await tx`
+        await db`
           insert into inngest_engine.waits (run_id, step_id, event_name, expression, run_event, expires_at)
-          select ${run.id}, w.step_id, w.event_name, w.expression, ${json(tx, run.event)}, w.expires_at
-          from jsonb_to_recordset(${json(tx, round.newWaits)})
+          select ${run.id}, w.step_id, w.event_name, w.expression, ${json(db, run.event)}, w.expires_at
+          from jsonb_to_recordset(${json(db, round.newWaits)})
             as w(step_id text, event_name text, expression text, expires_at bigint)
           on conflict do nothing`;
       }
-      await insertRuns(tx, round.children, now);
+      if (round.children.length > 0) await insertRuns(db as Tx, round.children, now);
       // `memo || steps` keeps a result another writer stored first (an event that met a
       // wait just as it timed out), and the stack only grows by steps not yet memoised.
-      const [updated] = await tx<
-        { steps: Record<string, unknown>; stack: string[]; nudges: number; status: string }[]
+      const [updated] = await db<
+        {
+          steps: Record<string, unknown> | null;
+          stack: string[] | null;
+          nudges: number;
+          status: string;
+        }[]
       >`
         update inngest_engine.runs set
-          steps = ${json(tx, round.memo)}::jsonb || steps,
+          steps = ${json(db, round.memo)}::jsonb || steps,
           stack = stack || coalesce((
             select jsonb_agg(o.id order by o.n)
-            from jsonb_array_elements_text(${json(tx, round.order)}::jsonb) with ordinality as o(id, n)
-            where o.id in (select jsonb_object_keys(${json(tx, round.memo)}::jsonb)) and not steps ? o.id
+            from jsonb_array_elements_text(${json(db, round.order)}::jsonb) with ordinality as o(id, n)
+            where o.id in (select jsonb_object_keys(${json(db, round.memo)}::jsonb)) and not steps ? o.id
           ), '[]'::jsonb),
-          pending = ${json(tx, run.pending)},
+          pending = ${json(db, run.pending)},
           status = case when status = 'running' then ${status} else status end,
-          output = case when status = 'running' then ${outcome?.status === "completed" ? json(tx, outcome.output) : null}::jsonb else output end,
-          error = case when status = 'running' then ${outcome?.status === "failed" ? json(tx, outcome.error) : null}::jsonb else error end,
+          output = case when status = 'running' then ${outcome?.status === "completed" ? json(db, outcome.output) : null}::jsonb else output end,
+          error = case when status = 'running' then ${outcome?.status === "failed" ? json(db, outcome.error) : null}::jsonb else error end,
           ended_at = case when status = 'running' then ${outcome ? now : null}::bigint else ended_at end,
           next_at = case
             when status <> 'running' or ${status} <> 'running' then null
             when nudges <> ${this.seenNudges} then ${now}
-            else ${nextAt}::bigint end
+            else ${nextAt}::bigint end,
+          lease_token = case when ${final} then null else lease_token end,
+          lease_until = case when ${final} then null else lease_until end
         where id = ${run.id} and lease_token = ${run.lease_token}
-        returning steps, stack, nudges, status`;
+        returning nudges, status,
+          case when nudges <> ${this.seenNudges} then steps end as steps,
+          case when nudges <> ${this.seenNudges} then stack end as stack`;
       if (!updated) throw new LeaseLost(`Run ${run.id} was taken over by another worker`);
-      if (outcome && updated.status === outcome.status) await this.finish(tx, outcome, now);
+      if (outcome && tellOthers && updated.status === outcome.status) {
+        await this.finish(db as Tx, outcome, now);
+      }
       return updated;
-    });
-    run.steps = row.steps;
-    run.stack = row.stack;
+    };
+    const atomic =
+      round.expiredWaits.length > 0 ||
+      round.newWaits.length > 0 ||
+      round.children.length > 0 ||
+      tellOthers;
+    const row = atomic ? await this.ctx.sql.begin((tx) => write(tx)) : await write(this.ctx.sql);
+    if (row.steps && row.stack) {
+      // Another writer memoised a step meanwhile: take the stored state as it is.
+      run.steps = row.steps;
+      run.stack = row.stack;
+    } else {
+      for (const stepId of round.order) {
+        if (stepId in round.memo && !(stepId in run.steps)) run.stack.push(stepId);
+      }
+      run.steps = { ...round.memo, ...run.steps };
+    }
     run.status = row.status;
     this.seenNudges = row.nudges;
   }
@@ -381,7 +414,11 @@ class RunLoop {
         this.apply(fn, round, stepId, item.attempt, result, now);
       }
       this.discoverIfSettled(round, now);
-      await this.persist(round, now);
+      const final =
+        !!round.outcome ||
+        !Object.values(this.run.pending).some((item) => item.due !== null && item.due <= now);
+      await this.persist(round, now, final);
+      if (final) return;
     }
     await this.release();
   }

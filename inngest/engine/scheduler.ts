@@ -2,7 +2,7 @@ import { nextCronTime } from "./cron";
 import { ulid } from "./ids";
 import { ingestEvents } from "./ingest";
 import { advanceRun, type RunnerContext, type RunRow } from "./runner";
-import { SCHEMA_LOCK, type Sql } from "./store";
+import type { Sql } from "./store";
 
 export type SchedulerOptions = RunnerContext & {
   concurrency: number;
@@ -22,6 +22,8 @@ export class Scheduler {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private renewer: NodeJS.Timeout | undefined;
+  // Earliest cron tick, so that most wake-ups cost no query about crons.
+  private nextCronAt = 0;
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -77,47 +79,12 @@ export class Scheduler {
     this.inflight.set(run.id, work);
   }
 
-  /**
-   * Leases up to `limit` ready runs. Claims are serialised by an advisory lock so that
-   * counting the runs in flight per concurrency key and taking new ones is atomic.
-   */
+  /** Leases up to `limit` ready runs (see `inngest_engine.claim_runs` in store.ts). */
   private async claim(limit: number): Promise<RunRow[]> {
-    const now = this.options.clock();
-    const token = ulid();
-    return this.sql.begin(async (tx): Promise<RunRow[]> => {
-      await tx`select pg_advisory_xact_lock(${SCHEMA_LOCK + 1})`;
-      const busy = await tx<{ key: string; limit: number; count: number }[]>`
-        select c->>'key' as key, max((c->>'limit')::int) as limit, count(*)::int as count
-        from inngest_engine.runs, jsonb_array_elements(concurrency) as c
-        where lease_token is not null and lease_until > now() and status = 'running'
-        group by 1`;
-      const inUse = new Map(busy.map((row) => [row.key, row.count]));
-      const saturated = busy.filter((row) => row.count >= row.limit).map((row) => row.key);
-      const candidates = await tx<{ id: string; concurrency: { key: string; limit: number }[] }[]>`
-        select id, concurrency from inngest_engine.runs
-        where status = 'running' and next_at <= ${now}
-          and (lease_token is null or lease_until < now())
-          and not exists (
-            select 1 from jsonb_array_elements(concurrency) as c
-            where c->>'key' = any(${tx.array(saturated)}::text[]))
-        order by next_at
-        limit ${limit * 4}
-        for update skip locked`;
-      const picked: string[] = [];
-      for (const run of candidates) {
-        if (picked.length >= limit) break;
-        if (run.concurrency.some((c) => (inUse.get(c.key) ?? 0) >= c.limit)) continue;
-        for (const c of run.concurrency) inUse.set(c.key, (inUse.get(c.key) ?? 0) + 1);
-        picked.push(run.id);
-      }
-      if (picked.length === 0) return [];
-      const claimed = await tx<RunRow[]>`
-        update inngest_engine.runs
-        set lease_token = ${token}, lease_until = now() + ${this.options.leaseMs} * interval '1 millisecond'
-        where id = any(${tx.array(picked)}::text[])
-        returning id, function_id, event, status, steps, stack, pending, nudges, parent, lease_token`;
-      return [...claimed];
-    });
+    const claimed = await this.sql<RunRow[]>`
+      select id, function_id, event, status, steps, stack, pending, nudges, parent, lease_token
+      from inngest_engine.claim_runs(${this.options.clock()}, ${limit}, ${this.options.leaseMs}, ${ulid()})`;
+    return [...claimed];
   }
 
   private async renewLeases() {
@@ -131,9 +98,15 @@ export class Scheduler {
     );
   }
 
+  /** After a sync: schedules may have changed, so look at them again. */
+  resetCrons() {
+    this.nextCronAt = 0;
+  }
+
   /** Starts one run per due cron tick; a missed tick (engine down) fires once, not per miss. */
   private async fireCrons() {
     const now = this.options.clock();
+    if (now < this.nextCronAt) return;
     await this.sql.begin(async (tx) => {
       const due = await tx<{ function_id: string; schedule: string; next_at: number }[]>`
         select function_id, schedule, next_at from inngest_engine.crons
@@ -154,6 +127,10 @@ export class Scheduler {
           where function_id = ${cron.function_id} and schedule = ${cron.schedule}`;
       }
     });
+    const [next] = await this.sql<
+      { at: number | null }[]
+    >`select min(next_at) as at from inngest_engine.crons`;
+    this.nextCronAt = next?.at ?? Number.POSITIVE_INFINITY;
   }
 
   /** Resolves once nothing is being driven and no run or cron tick is due by the clock. */
