@@ -18,6 +18,7 @@ const prefixes = {
   hold: "hld",
   webhookEndpoint: "we",
   webhookDelivery: "wd",
+  webhookAttempt: "wha",
   request: "req",
   invitation: "inv",
   auditEntry: "aud",

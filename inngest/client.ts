@@ -1,0 +1,78 @@
+import {
+  eventType,
+  Inngest,
+  type EventType as InngestEventType,
+  type StandardSchemaV1,
+} from "inngest";
+import { z } from "zod";
+import { type Mode, modeEnum } from "@/db/schema/columns";
+import { type EventData, type EventType, eventSchemas, eventTypes } from "@/lib/events/types";
+import { currencySchema } from "@/lib/money";
+
+/** Every domain event reaches Inngest with its tenant, so functions can scope their work. */
+export type DomainEventData<T extends EventType> = EventData<T> & {
+  organisation_id: string;
+  mode: Mode;
+};
+
+const scopeSchema = z.object({
+  organisation_id: z.string().min(1),
+  mode: z.enum(modeEnum.enumValues),
+});
+
+type Issue = StandardSchemaV1.Issue;
+const issuesOf = (error: z.ZodError): Issue[] =>
+  error.issues.map((i) => ({ message: i.message, path: i.path as PropertyKey[] }));
+
+/**
+ * The Inngest schema of a domain event, derived from its zod schema in
+ * lib/events/types.ts. Events reach Inngest already in their stored (output) form, which
+ * the same schema accepts again, so input and output types are one.
+ */
+function domainEventSchema<T extends EventType>(type: T): StandardSchemaV1<DomainEventData<T>> {
+  return {
+    "~standard": {
+      version: 1,
+      vendor: "disburse",
+      validate(value) {
+        const scope = scopeSchema.safeParse(value);
+        const data = eventSchemas[type].safeParse(value);
+        if (!scope.success) return { issues: issuesOf(scope.error) };
+        if (!data.success) return { issues: issuesOf(data.error) };
+        return { value: { ...data.data, ...scope.data } as unknown as DomainEventData<T> };
+      },
+    },
+  };
+}
+
+type DomainEvents = {
+  [T in EventType]: InngestEventType<T, StandardSchemaV1<DomainEventData<T>>>;
+};
+
+/** Domain events (the outbox's types), usable as triggers: `triggers: [domainEvents["payout.claimed"]]`. */
+export const domainEvents = Object.fromEntries(
+  eventTypes.map((type) => [type, eventType(type, { schema: domainEventSchema(type) })]),
+) as DomainEvents;
+
+/** Nudges the webhook sweep now instead of at the next minute (after a relay or a replay). */
+export const webhookDeliveriesDue = eventType("disburse/webhook.deliveries-due", {
+  schema: z.object({ reason: z.string() }),
+});
+
+/** Work about to need funds (a campaign being submitted): checked for a projected shortfall. */
+export const balanceDemandProjected = eventType("disburse/balance.demand-projected", {
+  schema: z.object({
+    organisation_id: z.string(),
+    mode: z.enum(modeEnum.enumValues),
+    currency: currencySchema,
+    /** Minor units, as a JSON integer. */
+    amount: z.int().positive(),
+  }),
+});
+
+/**
+ * The app's Inngest client. Where events go and how calls are verified come from the
+ * environment as the SDK reads it (INNGEST_BASE_URL / INNGEST_DEV, INNGEST_EVENT_KEY,
+ * INNGEST_SIGNING_KEY): Inngest Cloud, a Dev Server, or the local engine.
+ */
+export const inngest = new Inngest({ id: "disburse" });

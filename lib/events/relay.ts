@@ -1,0 +1,113 @@
+import { asc, inArray, isNull } from "drizzle-orm";
+import { type DbOrTx, db as defaultDb } from "@/db/client";
+import { events } from "@/db/schema";
+import { inngest, webhookDeliveriesDue } from "@/inngest/client";
+import { enqueueWebhookDeliveries } from "@/lib/webhooks/delivery";
+import type { EventRow } from "./queries";
+
+/** An outbox row as Inngest receives it: the row id is the event id, so a resend is dropped. */
+export type RelayedEvent = {
+  id: string;
+  name: string;
+  data: Record<string, unknown>;
+  ts: number;
+};
+
+export type SendEvents = (events: RelayedEvent[]) => Promise<unknown>;
+
+export const RELAY_BATCH = 1_000;
+
+export function toInngestEvent(row: EventRow): RelayedEvent {
+  return {
+    id: row.id,
+    name: row.type,
+    data: { ...row.data, organisation_id: row.organisationId, mode: row.mode },
+    ts: row.createdAt.getTime(),
+  };
+}
+
+/**
+ * Forwards unrelayed outbox rows, oldest first, in batches: each batch creates its
+ * webhook deliveries, is sent to Inngest and is marked relayed in one transaction that
+ * holds the rows with SKIP LOCKED, so concurrent relays never take the same rows. If
+ * the send fails the transaction rolls back and the rows wait for the next pass; if the
+ * commit fails after a send, the next pass sends them again and Inngest drops the
+ * repeats by event id, and the delivery keys drop the repeated deliveries.
+ */
+export async function relayPendingEvents(
+  db: DbOrTx,
+  send: SendEvents,
+  options: { batchSize?: number; maxBatches?: number } = {},
+): Promise<{ relayed: number; deliveries: number }> {
+  const batchSize = options.batchSize ?? RELAY_BATCH;
+  const totals = { relayed: 0, deliveries: 0 };
+  for (let batch = 0; batch < (options.maxBatches ?? Number.POSITIVE_INFINITY); batch++) {
+    const moved = await db.transaction(async (tx) => {
+      const rows = await tx
+        .select()
+        .from(events)
+        .where(isNull(events.relayedAt))
+        .orderBy(asc(events.createdAt), asc(events.id))
+        .limit(batchSize)
+        .for("update", { skipLocked: true });
+      if (rows.length === 0) return null;
+      const deliveries = await enqueueWebhookDeliveries(tx, rows);
+      await send(rows.map(toInngestEvent));
+      await tx
+        .update(events)
+        .set({ relayedAt: new Date() })
+        .where(
+          inArray(
+            events.id,
+            rows.map((r) => r.id),
+          ),
+        );
+      return { relayed: rows.length, deliveries };
+    });
+    if (!moved) break;
+    totals.relayed += moved.relayed;
+    totals.deliveries += moved.deliveries;
+    if (moved.relayed < batchSize) break;
+  }
+  return totals;
+}
+
+/** The app's Inngest client as the relay's destination. */
+const sendToInngest: SendEvents = async (batch) => {
+  await inngest.send(batch);
+};
+
+/** Relays everything unrelayed to the app's Inngest: the minute sweep's work. */
+export function relayOutbox(db: DbOrTx = defaultDb) {
+  return relayPendingEvents(db, sendToInngest);
+}
+
+let running: Promise<void> | null = null;
+let again = false;
+
+/**
+ * Relays whatever the outbox holds, right after a producer's commit. Cheap to call
+ * often: calls that arrive while a relay runs fold into one more pass, and it never
+ * throws, because a row it could not send stays unrelayed for the minute sweep.
+ * When it created webhook deliveries it nudges the delivery sweep to start now.
+ */
+export function relayEvents(): Promise<void> {
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
+    do {
+      again = false;
+      const { deliveries } = await relayOutbox();
+      if (deliveries > 0) await inngest.send(webhookDeliveriesDue.create({ reason: "relay" }));
+    } while (again);
+  })()
+    .catch((error: unknown) => {
+      console.warn(`[relay] outbox relay left to the sweep: ${(error as Error).message}`);
+    })
+    .finally(() => {
+      running = null;
+    });
+  return running;
+}
