@@ -12,6 +12,7 @@ import {
   verifyClaimCode,
 } from "./claim-flow";
 import { revokeClaimLinks } from "./links";
+import { sendPayoutReceipt } from "./receipt";
 import { insertClaimablePayout } from "./test-fixtures";
 
 beforeAll(() => {
@@ -245,5 +246,58 @@ describe("choosing a method", () => {
     ).toEqual({ status: "claimed" });
     const [payout] = await db.select().from(payouts).where(eq(payouts.id, claim.payoutId));
     expect(payout).toMatchObject({ status: "claimed", method: "gift_card", failureReason: null });
+  });
+});
+
+describe("the receipt", () => {
+  it("is emailed once per paid attempt, in the language the recipient claimed in", async () => {
+    const claim = await insertClaimablePayout(db, {
+      country: "DE",
+      currency: "EUR",
+      amount: 4000n,
+      email: "lukas@example.com",
+    });
+    const { code } = await codeFromMailbox(claim.token, "es");
+    const verifiedOutcome = await verifyClaimCode(db, {
+      token: claim.token,
+      code,
+      ip,
+      locale: "es",
+    });
+    if (verifiedOutcome.status !== "verified") throw new Error("not verified");
+    const scope = { organisationId: claim.organisationId, mode: "test" as const };
+    expect(await sendPayoutReceipt(db, scope, claim.payoutId)).toBe("not_paid");
+
+    await db
+      .update(payouts)
+      .set({ status: "paid", method: "sepa", paidAt: new Date("2026-11-24T09:00:00Z"), attempt: 1 })
+      .where(eq(payouts.id, claim.payoutId));
+    expect(await sendPayoutReceipt(db, scope, claim.payoutId)).toBe("stored");
+    expect(await sendPayoutReceipt(db, scope, claim.payoutId)).toBe("duplicate");
+    const receipts = await db
+      .select()
+      .from(emails)
+      .where(and(eq(emails.kind, "receipt"), eq(emails.subjectRef, claim.payoutId)));
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]?.to).toBe("lukas@example.com");
+    expect(receipts[0]?.subject).toMatch(/^Recibo: 40,00\s€ de Acme Test Co$/);
+    expect(receipts[0]?.text).toContain("Transferencia bancaria (SEPA)");
+    expect(receipts[0]?.text).toContain(claim.payoutId);
+  });
+
+  it("is never sent for another organisation's payout", async () => {
+    const claim = await insertClaimablePayout(db);
+    await db
+      .update(payouts)
+      .set({ status: "paid", paidAt: new Date() })
+      .where(eq(payouts.id, claim.payoutId));
+    const other = await insertClaimablePayout(db);
+    expect(
+      await sendPayoutReceipt(
+        db,
+        { organisationId: other.organisationId, mode: "test" },
+        claim.payoutId,
+      ),
+    ).toBe("not_paid");
   });
 });

@@ -1,0 +1,70 @@
+import { and, eq } from "drizzle-orm";
+import { createTranslator } from "use-intl/core";
+import type { DbOrTx } from "@/db/client";
+import { organisations, payouts, recipients } from "@/db/schema";
+import { defaultLocale, isLocale } from "@/i18n/locales";
+import { messagesByLocale } from "@/i18n/messages";
+import type { Scope } from "@/lib/events/outbox";
+import { type SendEmailResult, sendEmail } from "@/lib/mail";
+import { claimReceiptEmail } from "./claim-emails";
+import { formatPayoutAmount } from "./claim-format";
+import { claimLocaleOfPayout } from "./verification";
+
+/**
+ * Emails the recipient a receipt for a paid payout, in the language they claimed in.
+ * Meant for the `payout.paid` background step; keyed by payout and attempt, so a
+ * retried step (or a second caller) sends one receipt per successful payment.
+ */
+export async function sendPayoutReceipt(
+  db: DbOrTx,
+  scope: Scope,
+  payoutId: string,
+): Promise<SendEmailResult["outcome"] | "not_paid"> {
+  const [row] = await db
+    .select({ payout: payouts, recipient: recipients, organisation: organisations })
+    .from(payouts)
+    .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
+    .innerJoin(organisations, eq(organisations.id, payouts.organisationId))
+    .where(
+      and(
+        eq(payouts.id, payoutId),
+        eq(payouts.organisationId, scope.organisationId),
+        eq(payouts.mode, scope.mode),
+      ),
+    );
+  if (!row || row.payout.status !== "paid" || !row.payout.paidAt) return "not_paid";
+  const { payout, recipient, organisation } = row;
+  const stored = await claimLocaleOfPayout(db, payout.id);
+  const locale = isLocale(stored) ? stored : defaultLocale;
+  const t = createTranslator({
+    locale,
+    messages: messagesByLocale[locale],
+    namespace: "claim.methods.options",
+  });
+  const method =
+    payout.method && t.has(`${payout.method}.name`)
+      ? t(`${payout.method}.name`)
+      : (payout.method ?? "");
+  const rendered = claimReceiptEmail({
+    locale,
+    organisation: organisation.name,
+    supportEmail: organisation.supportEmail,
+    amount: formatPayoutAmount(payout, locale),
+    method,
+    reference: payout.id,
+    paidAt: payout.paidAt,
+  });
+  const { outcome } = await sendEmail(
+    {
+      idempotencyKey: `receipt:${payout.id}:${payout.attempt}`,
+      to: recipient.email,
+      ...rendered,
+      kind: "receipt",
+      organisationId: organisation.id,
+      mode: payout.mode,
+      subjectRef: payout.id,
+    },
+    { db },
+  );
+  return outcome;
+}
