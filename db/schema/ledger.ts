@@ -92,6 +92,7 @@ export const ledgerTransactions = pgTable(
 export const ledgerTransfers = pgTable(
   "ledger_transfers",
   {
+    /** The transaction's id plus a position: one key range per transaction (transfer-ids.ts). */
     id: text().primaryKey(),
     /** Insertion order, for histories and cursors (ids only order to the millisecond). */
     seq: bigint({ mode: "bigint" }).notNull().generatedAlwaysAsIdentity(),
@@ -115,7 +116,6 @@ export const ledgerTransfers = pgTable(
   },
   (t) => [
     index().on(t.organisationId, t.mode, t.seq),
-    index().on(t.transactionId),
     index("ledger_transfers_payout_idx")
       .on(t.payoutId, t.seq)
       .where(sql`${t.payoutId} is not null`),

@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/client";
 import { AppError } from "@/lib/errors";
-import { newId, newIds } from "@/lib/ids";
 import { contentHash } from "./content-hash";
 import { inTransaction } from "./in-transaction";
 import {
@@ -61,9 +60,7 @@ export async function createHolds(
       h.description ?? null,
     ]),
   };
-  const transferIds = newIds("transfer", input.holds.length);
-  const transfers = input.holds.map((h, i) => ({
-    id: transferIds[i] as string,
+  const transfers = input.holds.map((h) => ({
     currency: h.currency,
     from: h.from,
     to: h.to,
@@ -196,7 +193,6 @@ async function resolveHold(
       description: null,
       transfers: [
         {
-          id: newId("transfer"),
           currency: hold.currency,
           from: hold.from,
           to: hold.to,

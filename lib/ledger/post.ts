@@ -1,5 +1,4 @@
 import type { DbOrTx } from "@/db/client";
-import { newIds } from "@/lib/ids";
 import { contentHash } from "./content-hash";
 import { inTransaction } from "./in-transaction";
 import { assertDescription, assertIdempotencyKey, assertMovements } from "./input";
@@ -37,9 +36,7 @@ export async function postTransaction(
       t.description ?? null,
     ]),
   };
-  const ids = newIds("transfer", input.transfers.length);
-  const transfers = input.transfers.map((t, i) => ({
-    id: ids[i] as string,
+  const transfers = input.transfers.map((t) => ({
     currency: t.currency,
     from: t.from,
     to: t.to,

@@ -4,11 +4,11 @@ import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { accountKey, type ExistingTransaction, type LockedAccount, lockAccounts } from "./accounts";
 import { bigintArray, textArray } from "./pg-array";
+import { transferIdAt } from "./transfer-ids";
 import { transfersOfTransaction } from "./transfers";
 import type { AccountKind, LedgerScope, PostResult, Transfer, TransferPhase } from "./types";
 
 export type PlannedTransfer = {
-  id: string;
   currency: string;
   from: AccountKind;
   to: AccountKind;
@@ -62,11 +62,12 @@ export async function commitPosting(
   }
 
   const transactionId = newId("ledgerTransaction");
-  const transfers = request.transfers;
+  const transfers = request.transfers.map((t, i) => ({ ...t, id: transferIdAt(transactionId, i) }));
   const changes = [...deltas].filter(
     ([, d]) => d.balance !== 0n || d.pendingDebits !== 0n || d.pendingCredits !== 0n,
   );
-  const column = (pick: (t: PlannedTransfer) => string | null) => textArray(transfers.map(pick));
+  const column = (pick: (t: PlannedTransfer & { id: string }) => string | null) =>
+    textArray(transfers.map(pick));
 
   const [claimed] = await tx.execute<{ id: string; created_at: string }>(sql`
     with claim as (

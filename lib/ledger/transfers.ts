@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/db/client";
 import { ledgerAccounts, ledgerTransfers } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { transferIdRange } from "./transfer-ids";
 import type { LedgerScope, Transfer } from "./types";
 
 const debit = alias(ledgerAccounts, "debit");
@@ -42,9 +43,17 @@ export async function transfersOfTransaction(
   scope: LedgerScope,
   transactionId: string,
 ): Promise<Transfer[]> {
+  const range = transferIdRange(transactionId);
   return selectTransfers(db)
-    .where(and(...inScope(scope), eq(ledgerTransfers.transactionId, transactionId)))
-    .orderBy(asc(ledgerTransfers.seq));
+    .where(
+      and(
+        ...inScope(scope),
+        gte(ledgerTransfers.id, range.first),
+        lte(ledgerTransfers.id, range.last),
+        eq(ledgerTransfers.transactionId, transactionId),
+      ),
+    )
+    .orderBy(asc(ledgerTransfers.id));
 }
 
 /** Every transfer that carried this payout's id, oldest first. */
