@@ -1,7 +1,7 @@
 "use server";
 
+import { redirect, unstable_rethrow } from "next/navigation";
 import { AuthError } from "next-auth";
-import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { signIn } from "@/app/auth";
 import { safeCallbackUrl } from "./callback-url";
@@ -12,21 +12,28 @@ const emailSchema = z.string().trim().toLowerCase().pipe(z.email().max(254));
 
 export async function sendMagicLink(_prev: SignInState, form: FormData): Promise<SignInState> {
   const email = emailSchema.safeParse(form.get("email"));
-  if (!email.success) return { error: "Enter a valid email address.", email: String(form.get("email") ?? "") };
+  if (!email.success)
+    return { error: "Enter a valid email address.", email: String(form.get("email") ?? "") };
   try {
+    // Auth.js would redirect through its own /api/auth/verify-request route; going to
+    // the page directly keeps the client router on one navigation.
     await signIn("nodemailer", {
       email: email.data,
       redirectTo: safeCallbackUrl(form.get("callbackUrl")),
+      redirect: false,
     });
-    return {};
   } catch (error) {
     unstable_rethrow(error);
     if (error instanceof AuthError) {
       console.error("sign-in email failed", error.cause ?? error.type);
-      return { error: "We could not send the sign-in email. Try again in a moment.", email: email.data };
+      return {
+        error: "We could not send the sign-in email. Try again in a moment.",
+        email: email.data,
+      };
     }
     throw error;
   }
+  redirect("/login/check-email");
 }
 
 export async function signInWithProvider(form: FormData): Promise<void> {

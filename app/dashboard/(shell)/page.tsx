@@ -1,0 +1,183 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CountBarChart, TimeToRewardChart } from "@/components/dashboard/charts";
+import { Money, money } from "@/components/dashboard/money";
+import { Card, EmptyState, PageHeader } from "@/components/dashboard/page-header";
+import { db } from "@/db/client";
+import { can } from "@/lib/auth/permissions";
+import {
+  balancesWithThresholds,
+  paidVolume,
+  payoutsByStatus,
+  timeToReward,
+} from "@/lib/dashboard/overview";
+import { requirePageMember } from "../_lib/member";
+
+export const metadata: Metadata = { title: "Overview" };
+
+const DAYS = 30;
+
+function hours(h: number): string {
+  if (h < 1) return `${Math.round(h * 60)} min`;
+  if (h < 48) return `${h.toFixed(1)} h`;
+  return `${(h / 24).toFixed(1)} days`;
+}
+
+export default async function OverviewPage() {
+  const member = await requirePageMember("dashboard.view");
+  const since = new Date(Date.now() - DAYS * 86_400_000);
+  const showMoney = can(member.role, "funding.view");
+  const [balances, statuses, byMethod, byCountry, ttr] = await Promise.all([
+    showMoney ? balancesWithThresholds(db, member.scope) : Promise.resolve([]),
+    payoutsByStatus(db, member.scope, since),
+    paidVolume(db, member.scope, "method", since),
+    paidVolume(db, member.scope, "country", since),
+    timeToReward(db, member.scope, since),
+  ]);
+
+  return (
+    <>
+      <PageHeader
+        title="Overview"
+        description={`${member.organisation.name} · last ${DAYS} days`}
+      />
+      {showMoney ? (
+        <section aria-labelledby="balances-heading" className="mb-6">
+          <h2 id="balances-heading" className="sr-only">
+            Balances
+          </h2>
+          {balances.length === 0 ? (
+            <EmptyState>
+              No balance yet.{" "}
+              <Link className="font-medium text-indigo-700 underline" href="/dashboard/funding">
+                Fund your account
+              </Link>{" "}
+              to start paying.
+            </EmptyState>
+          ) : (
+            <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
+              {balances.map((b) => (
+                <div
+                  key={b.currency}
+                  data-testid={`balance-${b.currency}`}
+                  className={`rounded-xl border bg-white p-5 shadow-sm ${b.low ? "border-red-300" : "border-slate-200"}`}
+                >
+                  <div className="flex items-center justify-between">
+                    <p className="text-sm font-medium text-slate-600">{b.currency} available</p>
+                    {b.low ? (
+                      <span className="rounded-full bg-red-100 px-2 py-0.5 text-xs font-semibold text-red-800">
+                        Low balance
+                      </span>
+                    ) : null}
+                  </div>
+                  <p className="mt-1 text-2xl font-semibold text-slate-900">
+                    <Money amount={b.available} currency={b.currency} />
+                  </p>
+                  <dl className="mt-3 grid grid-cols-3 gap-2 text-xs text-slate-600">
+                    <div>
+                      <dt>Reserved</dt>
+                      <dd className="font-medium text-slate-800">
+                        {money(b.reserved, b.currency)}
+                      </dd>
+                    </div>
+                    <div>
+                      <dt>In transit</dt>
+                      <dd className="font-medium text-slate-800">
+                        {money(b.inTransit, b.currency)}
+                      </dd>
+                    </div>
+                    <div>
+                      <dt>Paid out</dt>
+                      <dd className="font-medium text-slate-800">{money(b.paidOut, b.currency)}</dd>
+                    </div>
+                  </dl>
+                  {b.threshold !== null ? (
+                    <p className="mt-2 text-xs text-slate-500">
+                      Alert below {money(b.threshold, b.currency)}
+                    </p>
+                  ) : null}
+                </div>
+              ))}
+            </div>
+          )}
+        </section>
+      ) : null}
+
+      <div className="grid gap-6 xl:grid-cols-2">
+        <Card title="Payouts by status">
+          {statuses.length === 0 ? (
+            <EmptyState>No payouts in the last {DAYS} days.</EmptyState>
+          ) : (
+            <CountBarChart
+              label="Payouts"
+              data={statuses.map((s) => ({ name: s.status.replace(/_/g, " "), value: s.count }))}
+            />
+          )}
+        </Card>
+        <Card title="Time to reward (created → paid)">
+          {ttr.overall ? (
+            <>
+              <p className="mb-3 text-sm text-slate-700">
+                Median <strong>{hours(ttr.overall.medianHours)}</strong> · p90{" "}
+                <strong>{hours(ttr.overall.p90Hours)}</strong> · {ttr.overall.paid} paid
+              </p>
+              <TimeToRewardChart data={ttr.points} />
+            </>
+          ) : (
+            <EmptyState>Nothing paid in the last {DAYS} days yet.</EmptyState>
+          )}
+        </Card>
+        <VolumeCard title="Paid volume by method" rows={byMethod} />
+        <VolumeCard title="Paid volume by country" rows={byCountry} />
+      </div>
+    </>
+  );
+}
+
+function VolumeCard({
+  title,
+  rows,
+}: {
+  title: string;
+  rows: { key: string; currency: string; count: number; amount: bigint }[];
+}) {
+  return (
+    <Card title={title}>
+      {rows.length === 0 ? (
+        <EmptyState>No paid payouts yet.</EmptyState>
+      ) : (
+        <>
+          <CountBarChart
+            label="Paid payouts"
+            color="#0f766e"
+            data={rows
+              .slice(0, 10)
+              .map((r) => ({ name: `${r.key} ${r.currency}`, value: r.count }))}
+          />
+          <table className="mt-3 w-full text-sm">
+            <thead>
+              <tr className="text-left text-slate-600">
+                <th className="py-1 font-medium">
+                  {title.endsWith("method") ? "Method" : "Country"}
+                </th>
+                <th className="py-1 text-right font-medium">Payouts</th>
+                <th className="py-1 text-right font-medium">Amount</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={`${r.key}-${r.currency}`} className="border-t border-slate-100">
+                  <td className="py-1">{r.key}</td>
+                  <td className="py-1 text-right tabular-nums">{r.count}</td>
+                  <td className="py-1 text-right">
+                    <Money amount={r.amount} currency={r.currency} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </Card>
+  );
+}
