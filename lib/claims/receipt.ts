@@ -1,5 +1,4 @@
 import { and, eq } from "drizzle-orm";
-import { createTranslator } from "use-intl/core";
 import type { DbOrTx } from "@/db/client";
 import { organisations, payouts, recipients } from "@/db/schema";
 import { defaultLocale, isLocale } from "@/i18n/locales";
@@ -32,19 +31,14 @@ export async function sendPayoutReceipt(
         eq(payouts.mode, scope.mode),
       ),
     );
-  if (!row || row.payout.status !== "paid" || !row.payout.paidAt) return "not_paid";
+  const paidAt = row?.payout.paidAt;
+  if (!row || row.payout.status !== "paid" || !paidAt) return "not_paid";
   const { payout, recipient, organisation } = row;
   const stored = await claimLocaleOfPayout(db, payout.id);
   const locale = isLocale(stored) ? stored : defaultLocale;
-  const t = createTranslator({
-    locale,
-    messages: messagesByLocale[locale],
-    namespace: "claim.methods.options",
-  });
-  const method =
-    payout.method && t.has(`${payout.method}.name`)
-      ? t(`${payout.method}.name`)
-      : (payout.method ?? "");
+  const names: Record<string, { name: string } | undefined> =
+    messagesByLocale[locale].claim.methods.options;
+  const method = (payout.method && names[payout.method]?.name) ?? payout.method ?? "";
   const rendered = claimReceiptEmail({
     locale,
     organisation: organisation.name,
@@ -52,7 +46,7 @@ export async function sendPayoutReceipt(
     amount: formatPayoutAmount(payout, locale),
     method,
     reference: payout.id,
-    paidAt: payout.paidAt,
+    paidAt,
   });
   const { outcome } = await sendEmail(
     {
