@@ -7,7 +7,7 @@ import { type Currency, currencySchema, MAX_AMOUNT } from "@/lib/money";
 import { approveBatch, cancelBatch } from "@/lib/payouts/batch-lifecycle";
 import type { BatchRow } from "@/lib/payouts/create-batch";
 import { inTransaction } from "@/lib/payouts/in-transaction";
-import type { CampaignActor } from "./create-campaign";
+import { type CampaignActor, payoutActor } from "./create-campaign";
 
 /**
  * Maker–checker: the second member approves. `approveBatch` refuses the creator inside
@@ -19,7 +19,10 @@ export async function approveCampaign(
   batchId: string,
 ): Promise<BatchRow> {
   return inTransaction(db, async (tx) => {
-    const batch = await approveBatch(tx, member.scope, { batchId, approverId: member.actor.id });
+    const batch = await approveBatch(tx, member.scope, {
+      batchId,
+      approverId: payoutActor(member.actor),
+    });
     await recordAudit(tx, {
       organisationId: member.scope.organisationId,
       mode: member.scope.mode,
@@ -40,7 +43,10 @@ export async function cancelCampaign(
   batchId: string,
 ): Promise<{ batch: BatchRow; canceledPayouts: number }> {
   return inTransaction(db, async (tx) => {
-    const result = await cancelBatch(tx, member.scope, { batchId, actor: member.actor.id });
+    const result = await cancelBatch(tx, member.scope, {
+      batchId,
+      actor: payoutActor(member.actor),
+    });
     await recordAudit(tx, {
       organisationId: member.scope.organisationId,
       mode: member.scope.mode,

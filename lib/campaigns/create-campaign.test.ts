@@ -113,8 +113,8 @@ describe("maker–checker approval", () => {
     const approved = await approveCampaign(db, checker, batch.id);
     expect(approved).toMatchObject({
       status: "processing",
-      approvedBy: finance.id,
-      createdBy: owner.id,
+      approvedBy: `user:${finance.id}`,
+      createdBy: `user:${owner.id}`,
     });
     const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, "campaign.approve"));
     expect(entry).toMatchObject({ actorId: finance.id, targetId: batch.id });

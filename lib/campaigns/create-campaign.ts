@@ -11,6 +11,11 @@ import { MAX_CSV_ROWS } from "./validate-csv";
 
 export type CampaignActor = { scope: Scope; actor: AuditActor };
 
+/** How the payouts domain names a dashboard user in transitions and on batches. */
+export function payoutActor(actor: AuditActor): string {
+  return `user:${actor.id}`;
+}
+
 export function parseCampaignSettings(input: unknown): CampaignSettings {
   const parsed = campaignSettingsSchema.safeParse(input);
   if (!parsed.success) {
@@ -51,7 +56,7 @@ export async function createCampaign(
         expires_in_days: settings.expiresInDays,
         items,
       },
-      { actor: member.actor.id },
+      { actor: payoutActor(member.actor) },
     );
     const { batch } = created;
     await recordAudit(tx, {
