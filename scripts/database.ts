@@ -20,9 +20,13 @@ export async function openDatabase(config: {
 async function assertReachable(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
   try {
-    const [row] = await sql<{ version: number }[]>`select current_setting('server_version_num')::int as version`;
+    const [row] = await sql<
+      { version: number }[]
+    >`select current_setting('server_version_num')::int as version`;
     if (!row || row.version < 150000) {
-      throw new Error(`PostgreSQL ${row?.version ?? "?"} is too old; Disburse needs PostgreSQL 15 or newer`);
+      throw new Error(
+        `PostgreSQL ${row?.version ?? "?"} is too old; Disburse needs PostgreSQL 15 or newer`,
+      );
     }
   } catch (error) {
     const safeUrl = new URL(url);

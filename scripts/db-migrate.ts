@@ -8,7 +8,8 @@ try {
   await database.stop();
   process.stdout.write("✓ Migrations applied\n");
 } catch (error) {
-  const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof ConfigError || error instanceof Error ? error.message : String(error);
   process.stderr.write(`✗ ${message}\n`);
   process.exit(1);
 }
