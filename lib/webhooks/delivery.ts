@@ -292,6 +292,14 @@ async function recordAttempt(
       `HTTP ${sent.status}${sent.responseBody ? `: ${sent.responseBody.slice(0, 200)}` : ""}`);
 
   return db.transaction(async (tx) => {
+    // Attempts to one endpoint record one at a time: each may disable the endpoint and
+    // cancel the others' deliveries, so they take the endpoint row first, in one order.
+    // NO KEY UPDATE leaves the relay's foreign-key checks on the row unblocked.
+    const [locked] = await tx
+      .select({ disabledAt: webhookEndpoints.disabledAt })
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.id, endpoint.id))
+      .for("no key update");
     const logged = await tx
       .insert(webhookAttempts)
       .values({
@@ -336,7 +344,10 @@ async function recordAttempt(
       : failingSince && now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS
         ? "failing_for_5_days"
         : null;
-    const disabledEndpoint = reason ? await disableEndpoint(tx, scope, endpoint.id, reason) : null;
+    const disabledEndpoint =
+      reason && locked && !locked.disabledAt
+        ? await disableEndpoint(tx, scope, endpoint.id, reason)
+        : null;
     return {
       deliveryId: delivery.id,
       attemptNumber: due.attemptNumber,
@@ -383,9 +394,9 @@ async function recordEndpointHealth(
 }
 
 /**
- * Disables the endpoint and cancels what was still scheduled for it. Only the
- * transaction that flips it reports it (the update is guarded on `disabled_at is null`
- * and concurrent ones wait on the row), so the organisation is told once.
+ * Disables the endpoint and cancels what was still scheduled for it. The caller holds
+ * the endpoint row and saw it enabled, so exactly one attempt disables it and the
+ * organisation is told once.
  */
 async function disableEndpoint(
   tx: Tx,
@@ -393,12 +404,6 @@ async function disableEndpoint(
   endpointId: string,
   reason: string,
 ): Promise<AttemptOutcome["disabledEndpoint"]> {
-  const [before] = await tx
-    .select({ disabledAt: webhookEndpoints.disabledAt })
-    .from(webhookEndpoints)
-    .where(eq(webhookEndpoints.id, endpointId))
-    .for("update");
-  if (!before || before.disabledAt) return null;
   await disableWebhookEndpoint(tx, scope, endpointId, reason);
   await tx
     .update(webhookDeliveries)
@@ -410,9 +415,6 @@ async function disableEndpoint(
     .select({ disabledAt: webhookEndpoints.disabledAt })
     .from(webhookEndpoints)
     .where(eq(webhookEndpoints.id, endpointId));
-  return {
-    endpointId,
-    reason,
-    disabledAt: (after?.disabledAt ?? new Date()).toISOString(),
-  };
+  if (!after?.disabledAt) throw new Error(`webhook endpoint ${endpointId} did not disable`);
+  return { endpointId, reason, disabledAt: after.disabledAt.toISOString() };
 }

@@ -1,0 +1,56 @@
+import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { webhookAttempts, webhookDeliveries } from "@/db/schema";
+import type { Scope } from "@/lib/events/outbox";
+import type { AttemptRow, DeliveryRow } from "./delivery";
+
+export type ListDeliveriesParams = {
+  eventId?: string;
+  endpointId?: string;
+  status?: DeliveryRow["status"];
+  limit: number;
+  /** A delivery id from the previous page; the page continues with older deliveries. */
+  startingAfter?: string;
+};
+
+/** Newest first; ids are time-ordered, so the id is the cursor. */
+export async function listDeliveries(
+  db: DbOrTx,
+  scope: Scope,
+  params: ListDeliveriesParams,
+): Promise<{ data: DeliveryRow[]; hasMore: boolean }> {
+  const conditions: SQL[] = [
+    eq(webhookDeliveries.organisationId, scope.organisationId),
+    eq(webhookDeliveries.mode, scope.mode),
+  ];
+  if (params.eventId) conditions.push(eq(webhookDeliveries.eventId, params.eventId));
+  if (params.endpointId) conditions.push(eq(webhookDeliveries.endpointId, params.endpointId));
+  if (params.status) conditions.push(eq(webhookDeliveries.status, params.status));
+  if (params.startingAfter) conditions.push(lt(webhookDeliveries.id, params.startingAfter));
+  const rows = await db
+    .select()
+    .from(webhookDeliveries)
+    .where(and(...conditions))
+    .orderBy(desc(webhookDeliveries.id))
+    .limit(params.limit + 1);
+  return { data: rows.slice(0, params.limit), hasMore: rows.length > params.limit };
+}
+
+/** Every attempt of one delivery, first to last; empty for another tenant's delivery. */
+export async function listAttempts(
+  db: DbOrTx,
+  scope: Scope,
+  deliveryId: string,
+): Promise<AttemptRow[]> {
+  return db
+    .select()
+    .from(webhookAttempts)
+    .where(
+      and(
+        eq(webhookAttempts.organisationId, scope.organisationId),
+        eq(webhookAttempts.mode, scope.mode),
+        eq(webhookAttempts.deliveryId, deliveryId),
+      ),
+    )
+    .orderBy(asc(webhookAttempts.attemptNumber));
+}
