@@ -3,7 +3,8 @@ import { and, desc, eq, gt, inArray, isNull } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { batches, claimLinks, type Mode, organisations, payouts, recipients } from "@/db/schema";
 import { appUrl, config } from "@/lib/config";
-import { newId } from "@/lib/ids";
+import { newIds } from "@/lib/ids";
+import { bulkInsert } from "@/lib/payouts/bulk-insert";
 
 /**
  * Claim tokens are derived, not stored: token = HMAC-SHA256(AUTH_SECRET, link id), and
@@ -55,22 +56,28 @@ export async function issueClaimLinks(
     db,
     links.map((l) => l.payoutId),
   );
-  const issued = links.map(({ payoutId, expiresAt }) => {
-    const linkId = newId("claimLink");
+  const linkIds = newIds("claimLink", links.length);
+  const issued = links.map(({ payoutId, expiresAt }, i) => {
+    const linkId = linkIds[i] as string;
     const token = claimTokenFor(linkId);
     return { linkId, payoutId, token, url: claimUrl(token), expiresAt };
   });
-  const CHUNK = 2_000;
-  for (let i = 0; i < issued.length; i += CHUNK) {
-    await db.insert(claimLinks).values(
-      issued.slice(i, i + CHUNK).map((l) => ({
-        id: l.linkId,
-        payoutId: l.payoutId,
-        tokenHash: hashClaimToken(l.token),
-        expiresAt: l.expiresAt,
-      })),
-    );
-  }
+  await bulkInsert(
+    db,
+    "claim_links",
+    [
+      { name: "id", type: "text" },
+      { name: "payout_id", type: "text" },
+      { name: "token_hash", type: "text" },
+      { name: "expires_at", type: "timestamptz" },
+    ],
+    issued.map((l) => ({
+      id: l.linkId,
+      payout_id: l.payoutId,
+      token_hash: hashClaimToken(l.token),
+      expires_at: l.expiresAt,
+    })),
+  );
   return issued;
 }
 

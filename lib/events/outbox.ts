@@ -1,14 +1,20 @@
 import type { DbOrTx } from "@/db/client";
-import { events, type Mode } from "@/db/schema";
-import { newId } from "@/lib/ids";
+import type { Mode } from "@/db/schema";
+import { newIds } from "@/lib/ids";
+import { bulkInsert } from "@/lib/payouts/bulk-insert";
 import { type EventInput, type EventType, eventSchemas } from "./types";
 
 export type Scope = { organisationId: string; mode: Mode };
 
 export type PendingEvent = { [T in EventType]: { type: T; data: EventInput<T> } }[EventType];
 
-/** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters, few round trips. */
-const CHUNK = 2_000;
+const columns = [
+  { name: "id", type: "text" },
+  { name: "organisation_id", type: "text" },
+  { name: "mode", type: "mode" },
+  { name: "type", type: "text" },
+  { name: "data", type: "jsonb" },
+];
 
 /**
  * Writes events to the outbox. Call it with the transaction that makes the change the
@@ -21,16 +27,15 @@ export async function recordEvents(
   scope: Scope,
   pending: PendingEvent[],
 ): Promise<string[]> {
-  const rows = pending.map((event) => ({
-    id: newId("event"),
-    organisationId: scope.organisationId,
+  const ids = newIds("event", pending.length);
+  const rows = pending.map((event, i) => ({
+    id: ids[i] as string,
+    organisation_id: scope.organisationId,
     mode: scope.mode,
     type: event.type,
-    data: eventSchemas[event.type].parse(event.data) as Record<string, unknown>,
+    data: eventSchemas[event.type].parse(event.data),
   }));
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await db.insert(events).values(rows.slice(i, i + CHUNK));
-  }
+  await bulkInsert(db, "events", columns, rows);
   return rows.map((r) => r.id);
 }
 

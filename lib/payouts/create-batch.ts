@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { batches, organisations, payouts } from "@/db/schema";
+import { batches, organisations } from "@/db/schema";
 import { recordEvent, type Scope } from "@/lib/events/outbox";
-import { newId } from "@/lib/ids";
+import { newId, newIds } from "@/lib/ids";
 import { amountSchema, currencySchema, MAX_AMOUNT } from "@/lib/money";
+import { bulkInsert } from "./bulk-insert";
 import { DEFAULT_EXPIRY_DAYS } from "./create-payout";
 import { inTransaction } from "./in-transaction";
 import {
@@ -19,6 +20,22 @@ import { creationMovement, type PayoutRow, postMovement, recordTransitions } fro
 import { upsertRecipients } from "./upsert-recipients";
 
 export const MAX_BATCH_ITEMS = 10_000;
+
+const payoutColumns = [
+  { name: "id", type: "text" },
+  { name: "organisation_id", type: "text" },
+  { name: "mode", type: "mode" },
+  { name: "recipient_id", type: "text" },
+  { name: "batch_id", type: "text" },
+  { name: "amount", type: "bigint" },
+  { name: "currency", type: "text" },
+  { name: "status", type: "payout_status" },
+  { name: "description", type: "text" },
+  { name: "metadata", type: "jsonb" },
+  { name: "expires_at", type: "timestamptz" },
+  { name: "created_at", type: "timestamptz" },
+  { name: "updated_at", type: "timestamptz" },
+];
 const DAY_MS = 86_400_000;
 
 const batchItemSchema = z
@@ -108,8 +125,9 @@ export async function createBatch(
       body.items.map((item) => toInlineRecipient(item.recipient)),
     );
     const expiresAt = new Date(now.getTime() + days * DAY_MS);
+    const ids = newIds("payout", body.items.length);
     const rows: PayoutRow[] = body.items.map((item, i) => ({
-      id: newId("payout"),
+      id: ids[i] as string,
       organisationId: scope.organisationId,
       mode: scope.mode,
       recipientId: recipientIds[i] as string,
@@ -130,10 +148,26 @@ export async function createBatch(
       createdAt: now,
       updatedAt: now,
     }));
-    const CHUNK = 1_000;
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      await tx.insert(payouts).values(rows.slice(i, i + CHUNK));
-    }
+    await bulkInsert(
+      tx,
+      "payouts",
+      payoutColumns,
+      rows.map((r) => ({
+        id: r.id,
+        organisation_id: r.organisationId,
+        mode: r.mode,
+        recipient_id: r.recipientId,
+        batch_id: r.batchId,
+        amount: r.amount,
+        currency: r.currency,
+        status: r.status,
+        description: r.description,
+        metadata: r.metadata,
+        expires_at: r.expiresAt,
+        created_at: r.createdAt,
+        updated_at: r.updatedAt,
+      })),
+    );
 
     await postMovement(tx, scope, creationMovement, rows, `batch:${batchRow.id}:reserve`);
     await recordEvent(tx, scope, "batch.created", { object: serializeBatch(batchRow) });

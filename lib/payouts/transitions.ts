@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/client";
-import { type PayoutStatus, payouts, payoutTransitions } from "@/db/schema";
+import { type PayoutStatus, payouts } from "@/db/schema";
 import { revokeClaimLinks } from "@/lib/claims/links";
 import { AppError } from "@/lib/errors";
 import { type PendingEvent, recordEvents, type Scope } from "@/lib/events/outbox";
-import { newId } from "@/lib/ids";
+import { newIds } from "@/lib/ids";
 import { postTransaction } from "@/lib/ledger";
+import { bulkInsert } from "./bulk-insert";
 import { inTransaction } from "./in-transaction";
 import { serializePayout } from "./serialize";
 
@@ -120,7 +121,14 @@ export async function postMovement(
   });
 }
 
-const CHUNK = 2_000;
+const transitionColumns = [
+  { name: "id", type: "text" },
+  { name: "payout_id", type: "text" },
+  { name: "from_status", type: "payout_status" },
+  { name: "to_status", type: "payout_status" },
+  { name: "reason", type: "text" },
+  { name: "actor", type: "text" },
+];
 
 /** The audit row and the outbox event of each transition, in bulk. */
 export async function recordTransitions(
@@ -129,17 +137,20 @@ export async function recordTransitions(
   rows: PayoutRow[],
   transition: { from: PayoutStatus | null; reason?: string; actor?: string },
 ): Promise<void> {
-  const audit = rows.map((row) => ({
-    id: newId("transition"),
-    payoutId: row.id,
-    fromStatus: transition.from,
-    toStatus: row.status,
-    reason: transition.reason ?? null,
-    actor: transition.actor ?? null,
-  }));
-  for (let i = 0; i < audit.length; i += CHUNK) {
-    await tx.insert(payoutTransitions).values(audit.slice(i, i + CHUNK));
-  }
+  const ids = newIds("transition", rows.length);
+  await bulkInsert(
+    tx,
+    "payout_transitions",
+    transitionColumns,
+    rows.map((row, i) => ({
+      id: ids[i] as string,
+      payout_id: row.id,
+      from_status: transition.from,
+      to_status: row.status,
+      reason: transition.reason ?? null,
+      actor: transition.actor ?? null,
+    })),
+  );
   await recordEvents(
     tx,
     scope,

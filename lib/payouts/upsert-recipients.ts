@@ -1,20 +1,41 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { recipients } from "@/db/schema";
 import type { Scope } from "@/lib/events/outbox";
-import { newId } from "@/lib/ids";
+import { newIds } from "@/lib/ids";
+import { bulkInsert } from "./bulk-insert";
 import type { InlineRecipient } from "./input-schemas";
 
-const CHUNK = 2_000;
+const columns = [
+  { name: "id", type: "text" },
+  { name: "organisation_id", type: "text" },
+  { name: "mode", type: "mode" },
+  { name: "external_id", type: "text" },
+  { name: "email", type: "text" },
+  { name: "name", type: "text" },
+  { name: "country", type: "text" },
+];
+
+function row(scope: Scope, id: string, input: InlineRecipient) {
+  return {
+    id,
+    organisation_id: scope.organisationId,
+    mode: scope.mode,
+    external_id: input.externalId,
+    email: input.email,
+    name: input.name,
+    country: input.country,
+  };
+}
 
 /**
  * Finds or creates the recipients named inline in payout requests, returning one
  * recipient id per input, in order. With an `external_id` the integrator's id is the
- * key: the recipient is created once and later requests refresh its details. Without
+ * key: the recipient is created once and later requests refresh its details (a name
+ * left out keeps the stored one; within one request the last occurrence wins). Without
  * one, each input is a new recipient.
  *
- * Kept beside payouts until the recipients module offers a bulk upsert; it writes
- * only the columns that module owns, with its own semantics.
+ * Kept beside payouts because the recipients module has no bulk upsert; it writes only
+ * the columns that module owns, with the same meaning.
  */
 export async function upsertRecipients(
   db: DbOrTx,
@@ -30,51 +51,35 @@ export async function upsertRecipients(
   const keyed = [...byExternalId.values()].sort((a, b) =>
     (a.externalId as string) < (b.externalId as string) ? -1 : 1,
   );
-  const idByExternalId = new Map<string, string>();
-  for (let i = 0; i < keyed.length; i += CHUNK) {
-    const rows = await db
-      .insert(recipients)
-      .values(
-        keyed.slice(i, i + CHUNK).map((r) => ({
-          id: newId("recipient"),
-          organisationId: scope.organisationId,
-          mode: scope.mode,
-          ...r,
-        })),
-      )
-      .onConflictDoUpdate({
-        target: [recipients.organisationId, recipients.mode, recipients.externalId],
-        targetWhere: sql`${recipients.externalId} is not null`,
-        set: {
-          email: sql`excluded.email`,
-          name: sql`coalesce(excluded.name, ${recipients.name})`,
-          country: sql`excluded.country`,
-          updatedAt: sql`now()`,
-        },
-      })
-      .returning({ id: recipients.id, externalId: recipients.externalId });
-    for (const row of rows) idByExternalId.set(row.externalId as string, row.id);
-  }
+  // A keyed recipient that already exists keeps its id; the new one is then unused.
+  const keyedIds = newIds("recipient", keyed.length);
+  const upserted = await bulkInsert(
+    db,
+    "recipients",
+    columns,
+    keyed.map((input, i) => row(scope, keyedIds[i] as string, input)),
+    {
+      onConflict: sql`on conflict (organisation_id, mode, external_id) where external_id is not null
+        do update set email = excluded.email, name = coalesce(excluded.name, recipients.name),
+          country = excluded.country, updated_at = now()`,
+      returning: sql`id, external_id`,
+    },
+  );
+  const idByExternalId = new Map(upserted.map((r) => [r.external_id as string, r.id as string]));
 
-  const ids = inputs.map((input) =>
+  const fresh = newIds("recipient", inputs.length);
+  const ids = inputs.map((input, i) =>
     input.externalId === null
-      ? newId("recipient")
+      ? (fresh[i] as string)
       : (idByExternalId.get(input.externalId) as string),
   );
-  const fresh = inputs.flatMap((input, i) =>
-    input.externalId === null
-      ? [
-          {
-            id: ids[i] as string,
-            organisationId: scope.organisationId,
-            mode: scope.mode,
-            ...input,
-          },
-        ]
-      : [],
+  await bulkInsert(
+    db,
+    "recipients",
+    columns,
+    inputs.flatMap((input, i) =>
+      input.externalId === null ? [row(scope, ids[i] as string, input)] : [],
+    ),
   );
-  for (let i = 0; i < fresh.length; i += CHUNK) {
-    await db.insert(recipients).values(fresh.slice(i, i + CHUNK));
-  }
   return ids;
 }

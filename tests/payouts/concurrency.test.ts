@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, db } from "@/db/client";
+import { isAppError } from "@/lib/errors";
+import { payoutLedgerHistory, verifyLedger } from "@/lib/ledger";
+import { cancelPayout } from "@/lib/payouts/cancel-payout";
+import { createPayout, createPayoutBodySchema } from "@/lib/payouts/create-payout";
+import { getPayout } from "@/lib/payouts/queries";
+import { transitionPayout } from "@/lib/payouts/transitions";
+import { balanceOf, fund, insertOrganisation } from "./fixtures";
+
+const body = (amount: number) =>
+  createPayoutBodySchema.parse({
+    recipient: { email: "c@example.com", country: "DE" },
+    amount,
+    currency: "USD",
+  });
+
+/** Separate pools, so the racing calls really run on different connections. */
+let pools: ReturnType<typeof createDb>[] = [];
+
+beforeAll(() => {
+  pools = [0, 1].map(() => createDb(process.env.DATABASE_URL as string, { max: 20 }));
+});
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.sql.end({ timeout: 5 })));
+});
+
+function outcomes(results: PromiseSettledResult<unknown>[]) {
+  for (const r of results) {
+    if (r.status === "rejected" && !isAppError(r.reason, "invalid_state_transition"))
+      throw r.reason;
+  }
+  return results.map((r) => r.status).sort();
+}
+
+describe("concurrent transitions", () => {
+  it("two parallel cancels of the same payout: exactly one wins and funds are released once", async () => {
+    const { scope } = await insertOrganisation(db);
+    await fund(db, scope, 100_000n);
+    for (let round = 0; round < 10; round++) {
+      const payout = await createPayout(db, scope, body(1_000));
+      const results = await Promise.allSettled(
+        pools.map((p) => cancelPayout(p.db, scope, { payoutId: payout.id })),
+      );
+      expect(outcomes(results)).toEqual(["fulfilled", "rejected"]);
+      const releases = (await payoutLedgerHistory(db, scope, payout.id)).filter(
+        (t) => t.to === "available",
+      );
+      expect(releases).toHaveLength(1);
+    }
+    expect(await balanceOf(db, scope)).toMatchObject({ available: 100_000n, reserved: 0n });
+    expect((await verifyLedger(db)).problems).toEqual([]);
+  });
+
+  it("a claim racing a cancel: exactly one of the two transitions applies", async () => {
+    const { scope } = await insertOrganisation(db);
+    await fund(db, scope, 100_000n);
+    for (let round = 0; round < 10; round++) {
+      const payout = await createPayout(db, scope, body(1_000));
+      await transitionPayout(db, scope, { payoutId: payout.id, from: "pending", to: "claimable" });
+      const [a, b] = pools as [ReturnType<typeof createDb>, ReturnType<typeof createDb>];
+      const results = await Promise.allSettled([
+        transitionPayout(a.db, scope, { payoutId: payout.id, from: "claimable", to: "claimed" }),
+        transitionPayout(b.db, scope, { payoutId: payout.id, from: "claimable", to: "canceled" }),
+      ]);
+      expect(outcomes(results)).toEqual(["fulfilled", "rejected"]);
+      const final = await getPayout(db, scope, payout.id);
+      const winner = results[0]?.status === "fulfilled" ? "claimed" : "canceled";
+      expect(final?.status).toBe(winner);
+    }
+    expect((await verifyLedger(db)).problems).toEqual([]);
+  });
+
+  it("parallel creates never overdraw: exactly as many as the balance covers succeed", async () => {
+    const { scope } = await insertOrganisation(db);
+    await fund(db, scope, 10_000n);
+    const results = await Promise.allSettled(
+      Array.from({ length: 16 }, (_, i) =>
+        createPayout((pools[i % 2] as ReturnType<typeof createDb>).db, scope, body(1_000)),
+      ),
+    );
+    const refused = results.filter((r) => r.status === "rejected");
+    for (const r of refused) expect(isAppError(r.reason, "insufficient_funds")).toBe(true);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(10);
+    expect(await balanceOf(db, scope)).toMatchObject({ available: 0n, reserved: 10_000n });
+    expect((await verifyLedger(db)).problems).toEqual([]);
+  });
+});
