@@ -1,4 +1,5 @@
 import type { recipients } from "@/db/schema";
+import { sanctionedPlace } from "@/lib/compliance/sanctioned-countries";
 
 export type ScreenedRecipient = Pick<
   typeof recipients.$inferSelect,
@@ -16,18 +17,11 @@ export type ScreenRecipient = (
 ) => ScreeningOutcome | Promise<ScreeningOutcome>;
 
 /**
- * Countries under comprehensive sanctions, where no payout may go whatever the name
- * screening says. A floor, not the compliance engine: its name screening and limits
- * plug in through `ScreenRecipient`.
+ * The floor every payout passes: nothing goes to a comprehensively sanctioned country,
+ * whatever name screening says. The compliance engine's name screening and limits plug
+ * in through `ScreenRecipient` and should keep this check.
  */
-export const comprehensivelySanctionedCountries: ReadonlySet<string> = new Set([
-  "CU",
-  "IR",
-  "KP",
-  "SY",
-]);
-
 export const blockSanctionedCountries: ScreenRecipient = (recipient) =>
-  comprehensivelySanctionedCountries.has(recipient.country)
+  sanctionedPlace({ country: recipient.country })
     ? { outcome: "block", reason: "sanctioned_country" }
     : { outcome: "pass" };
