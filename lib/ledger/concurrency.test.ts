@@ -1,0 +1,145 @@
+import { sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { createDb, db } from "@/db/client";
+import { isAppError } from "@/lib/errors";
+import { deposit, getBalances, postTransaction, verifyLedger } from "./index";
+import { createLedgerScope } from "./test-fixtures";
+
+// A pool big enough that every caller below gets a connection (and a backend) of its own.
+const parallel = createDb(process.env.DATABASE_URL as string, { max: 60 });
+afterAll(() => parallel.sql.end({ timeout: 5 }));
+
+const reserve = (amount: bigint, payoutId?: string) => ({
+  from: "available" as const,
+  to: "reserved" as const,
+  amount,
+  currency: "USD",
+  payoutId,
+});
+
+describe("the ledger under concurrency", () => {
+  it("lets exactly the affordable reservations through when 50 connections race", async () => {
+    const scope = await createLedgerScope(db);
+    await deposit(db, scope, { currency: "USD", amount: 1_000n, idempotencyKey: "fund" });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        postTransaction(parallel.db, scope, {
+          idempotencyKey: `reserve-${i}`,
+          transfers: [reserve(100n, `po_${i}`)],
+        }),
+      ),
+    );
+    const won = outcomes.filter((o) => o.status === "fulfilled");
+    const lost = outcomes.filter((o) => o.status === "rejected");
+    expect(won).toHaveLength(10);
+    for (const o of lost) expect(isAppError(o.reason, "insufficient_funds")).toBe(true);
+    const [backends] = await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from pg_stat_activity where datname = current_database()`,
+    );
+    expect(backends?.n).toBeGreaterThanOrEqual(40);
+    expect((await getBalances(db, scope))[0]).toMatchObject({ available: 0n, reserved: 1_000n });
+    expect(await verifyLedger(db)).toEqual({ ok: true, problems: [] });
+  });
+
+  it("posts once when 20 connections send the same idempotency key at once", async () => {
+    const scope = await createLedgerScope(db);
+    await deposit(db, scope, { currency: "USD", amount: 1_000n, idempotencyKey: "fund" });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        // Half of the callers post inside a transaction of their own, as the payouts do.
+        i % 2
+          ? postTransaction(parallel.db, scope, {
+              idempotencyKey: "same",
+              transfers: [reserve(250n)],
+            })
+          : parallel.db.transaction((tx) =>
+              postTransaction(tx, scope, { idempotencyKey: "same", transfers: [reserve(250n)] }),
+            ),
+      ),
+    );
+    expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.transactionId)).size).toBe(1);
+    expect((await getBalances(db, scope))[0]).toMatchObject({ available: 750n, reserved: 250n });
+    expect((await verifyLedger(db)).ok).toBe(true);
+  });
+
+  it("never deadlocks when postings cross the same accounts in opposite directions", async () => {
+    const scope = await createLedgerScope(db);
+    await postTransaction(db, scope, {
+      idempotencyKey: "fund",
+      transfers: [
+        { from: "external", to: "available", amount: 10_000n, currency: "USD" },
+        { from: "external", to: "reserved", amount: 10_000n, currency: "USD" },
+        { from: "external", to: "fees", amount: 10_000n, currency: "USD" },
+      ],
+    });
+    const kinds = ["available", "reserved", "fees"] as const;
+    await Promise.all(
+      Array.from({ length: 18 }, (_, i) =>
+        postTransaction(parallel.db, scope, {
+          idempotencyKey: `cross-${i}`,
+          transfers: [
+            {
+              from: kinds[i % 3] as never,
+              to: kinds[(i + 1) % 3] as never,
+              amount: 7n,
+              currency: "USD",
+            },
+            {
+              from: kinds[(i + 2) % 3] as never,
+              to: kinds[i % 3] as never,
+              amount: 5n,
+              currency: "USD",
+            },
+          ],
+        }),
+      ),
+    );
+    const [balance] = await getBalances(db, scope);
+    expect((balance?.available ?? 0n) + (balance?.reserved ?? 0n) + (balance?.fees ?? 0n)).toBe(
+      30_000n,
+    );
+    expect((await verifyLedger(db)).ok).toBe(true);
+  });
+
+  it("leaves nothing behind when a connection is killed in the middle of a posting", async () => {
+    const scope = await createLedgerScope(db);
+    await deposit(db, scope, { currency: "USD", amount: 1_000n, idempotencyKey: "fund" });
+    let release: () => void = () => {};
+    const holding = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let victimPid = 0;
+    const posted = new Promise<void>((resolve, reject) => {
+      parallel.db
+        .transaction(async (tx) => {
+          const [row] = await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);
+          victimPid = row?.pid ?? 0;
+          await postTransaction(tx, scope, {
+            idempotencyKey: "doomed",
+            transfers: [reserve(600n)],
+          });
+          resolve();
+          await holding;
+          await tx.execute(sql`select 1`);
+        })
+        .catch(() => {});
+      setTimeout(() => reject(new Error("the posting never ran")), 20_000);
+    });
+    await posted;
+    const [killed] = await db.execute<{ ok: boolean }>(
+      sql`select pg_terminate_backend(${victimPid}) as ok`,
+    );
+    expect(killed?.ok).toBe(true);
+    release();
+
+    // The dead transaction's row locks are gone: this posting does not wait for them.
+    await postTransaction(db, scope, { idempotencyKey: "after", transfers: [reserve(1_000n)] });
+    const [written] = await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from ledger_transactions where idempotency_key = 'doomed'`,
+    );
+    expect(written?.n).toBe(0);
+    expect((await getBalances(db, scope))[0]).toMatchObject({ available: 0n, reserved: 1_000n });
+    expect((await verifyLedger(db)).ok).toBe(true);
+  });
+});
