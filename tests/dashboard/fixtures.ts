@@ -2,7 +2,10 @@ import type { DbOrTx } from "@/db/client";
 import { memberships, type Role, users } from "@/db/schema";
 import { authorizeMember, type MemberContext } from "@/lib/auth/member-context";
 import { createOrganisation } from "@/lib/auth/organisations";
+import { createCampaign, parseCampaignSettings } from "@/lib/campaigns/create-campaign";
 import { newId } from "@/lib/ids";
+import { deposit } from "@/lib/ledger";
+import { preparePayouts } from "@/lib/payouts/prepare-payouts";
 
 export async function insertUser(db: DbOrTx, email: string) {
   const id = newId("user");
@@ -30,4 +33,29 @@ export function ownerContext(
   organisationId: string,
 ): Promise<MemberContext> {
   return authorizeMember(db, { userId, organisationId, mode: "test" }, "dashboard.view");
+}
+
+/** An organisation with a funded USD test balance and a campaign whose payouts are claimable. */
+export async function organisationWithClaimablePayouts(
+  db: DbOrTx,
+  rows: { email: string; name: string; country: string; externalId: string; amount: bigint }[],
+) {
+  const { org, owner } = await organisationWithOwner(db);
+  const member = await ownerContext(db, owner.id, org.id);
+  await deposit(db, member.scope, {
+    currency: "USD",
+    amount: 10_000_000n,
+    idempotencyKey: `fixture-fund-${org.id}`,
+  });
+  const { batch, payoutIds } = await createCampaign(
+    db,
+    member,
+    parseCampaignSettings({ name: "Fixture campaign", currency: "USD" }),
+    rows.map((r) => ({
+      recipient: { email: r.email, name: r.name, country: r.country, external_id: r.externalId },
+      amount: r.amount,
+    })),
+  );
+  await preparePayouts(db, member.scope, payoutIds);
+  return { org, owner, member, batch, payoutIds };
 }

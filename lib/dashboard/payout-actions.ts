@@ -1,0 +1,263 @@
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "@/db/client";
+import { batches, organisations, payouts, recipients } from "@/db/schema";
+import { type AuditActor, recordAudit } from "@/lib/audit/record";
+import { type IssuedClaimLink, issueClaimLink, liveClaimLink } from "@/lib/claims/links";
+import { AppError } from "@/lib/errors";
+import type { Scope } from "@/lib/events/outbox";
+import { sendEmail } from "@/lib/mail";
+import { inviteEmail } from "@/lib/mail/templates/invite";
+import { type Currency, currencies, formatMoney } from "@/lib/money";
+import { cancelPayout } from "@/lib/payouts/cancel-payout";
+import { inTransaction } from "@/lib/payouts/in-transaction";
+import { approveReviewedPayout } from "@/lib/payouts/prepare-payouts";
+import type { PayoutRow } from "@/lib/payouts/transitions";
+
+export type PayoutActionMember = { scope: Scope; actor: AuditActor };
+
+const actorOf = (member: PayoutActionMember) => `user:${member.actor.id}`;
+
+async function lockPayout(db: DbOrTx, scope: Scope, payoutId: string): Promise<PayoutRow> {
+  const [row] = await db
+    .select()
+    .from(payouts)
+    .where(
+      and(
+        eq(payouts.organisationId, scope.organisationId),
+        eq(payouts.mode, scope.mode),
+        eq(payouts.id, payoutId),
+      ),
+    )
+    .for("update");
+  if (!row) throw new AppError("not_found", `No such payout: ${payoutId}`);
+  return row;
+}
+
+function requireClaimable(payout: PayoutRow, what: string) {
+  if (payout.status !== "claimable") {
+    throw new AppError(
+      "invalid_state_transition",
+      `Only a claimable payout has a link to ${what}; this one is ${payout.status.replace(/_/g, " ")}.`,
+      { meta: { current: payout.status } },
+    );
+  }
+}
+
+/** Renders and sends the claim invitation for one payout through `sendEmail`. */
+async function sendInvite(
+  db: DbOrTx,
+  scope: Scope,
+  payout: PayoutRow,
+  link: IssuedClaimLink,
+  idempotencyKey: string,
+) {
+  const [ctx] = await db
+    .select({
+      org: organisations,
+      recipientEmail: recipients.email,
+      recipientName: recipients.name,
+      batchMessage: batches.message,
+    })
+    .from(payouts)
+    .innerJoin(organisations, eq(organisations.id, payouts.organisationId))
+    .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
+    .leftJoin(batches, eq(batches.id, payouts.batchId))
+    .where(eq(payouts.id, payout.id));
+  if (!ctx) throw new AppError("not_found", `No such payout: ${payout.id}`);
+  const amount = (currencies as string[]).includes(payout.currency)
+    ? formatMoney({ amount: payout.amount, currency: payout.currency as Currency })
+    : `${payout.amount} ${payout.currency}`;
+  const rendered = inviteEmail({
+    brand: {
+      name: ctx.org.name,
+      primaryColor: ctx.org.primaryColor,
+      logoUrl: ctx.org.logoUrl,
+      supportEmail: ctx.org.supportEmail,
+    },
+    recipientName: ctx.recipientName,
+    amount,
+    claimUrl: link.url,
+    expiresAt: link.expiresAt,
+    message: ctx.batchMessage ?? ctx.org.claimMessage,
+  });
+  const { email } = await sendEmail({
+    idempotencyKey,
+    to: ctx.recipientEmail,
+    kind: "invite",
+    organisationId: scope.organisationId,
+    mode: scope.mode,
+    subjectRef: payout.id,
+    ...rendered,
+  });
+  return email;
+}
+
+/**
+ * Sends the current link again, e.g. when the first email went to spam. The audit entry
+ * is written first and its id keys the email, so each click sends exactly one email.
+ */
+export async function resendClaimLink(db: DbOrTx, member: PayoutActionMember, payoutId: string) {
+  const { payout, link, auditId } = await inTransaction(db, async (tx) => {
+    const payout = await lockPayout(tx, member.scope, payoutId);
+    requireClaimable(payout, "resend");
+    const link = await liveClaimLink(tx, member.scope, payoutId);
+    if (!link) {
+      throw new AppError("conflict", "This payout has no live link to resend; reissue it instead.");
+    }
+    const entry = await recordAudit(tx, {
+      organisationId: member.scope.organisationId,
+      mode: member.scope.mode,
+      actor: member.actor,
+      action: "payout.resend_link",
+      target: { type: "payout", id: payoutId },
+      after: { linkId: link.linkId },
+    });
+    return { payout, link, auditId: entry.id };
+  });
+  return sendInvite(
+    db,
+    member.scope,
+    payout,
+    link,
+    `invite:${payoutId}:${link.linkId}:resend:${auditId}`,
+  );
+}
+
+/** Issues a new link and kills the old one (a forwarded or leaked email stops working). */
+export async function reissueClaimLink(db: DbOrTx, member: PayoutActionMember, payoutId: string) {
+  const { payout, link } = await inTransaction(db, async (tx) => {
+    const payout = await lockPayout(tx, member.scope, payoutId);
+    requireClaimable(payout, "reissue");
+    const link = await issueClaimLink(tx, { payoutId, expiresAt: payout.expiresAt });
+    await recordAudit(tx, {
+      organisationId: member.scope.organisationId,
+      mode: member.scope.mode,
+      actor: member.actor,
+      action: "payout.reissue_link",
+      target: { type: "payout", id: payoutId },
+      after: { linkId: link.linkId, previousLinksRevoked: true },
+    });
+    return { payout, link };
+  });
+  return sendInvite(db, member.scope, payout, link, `invite:${payoutId}:${link.linkId}`);
+}
+
+const emailSchema = z.string().trim().pipe(z.email("an email address").max(254));
+
+/**
+ * Corrects the recipient's email. A claimable payout's link went to the wrong address,
+ * so it is reissued to the new one and the old link dies.
+ */
+export async function correctRecipientEmail(
+  db: DbOrTx,
+  member: PayoutActionMember,
+  params: { payoutId: string; email: string },
+) {
+  const email = emailSchema.safeParse(params.email);
+  if (!email.success) {
+    throw new AppError("validation_failed", "The email address is not valid.", {
+      fieldErrors: [{ path: "email", message: email.error.issues[0]?.message ?? "invalid" }],
+    });
+  }
+  const result = await inTransaction(db, async (tx) => {
+    const payout = await lockPayout(tx, member.scope, params.payoutId);
+    const [recipient] = await tx
+      .select({ id: recipients.id, email: recipients.email })
+      .from(recipients)
+      .where(eq(recipients.id, payout.recipientId))
+      .for("update");
+    if (!recipient) throw new AppError("not_found", "The payout's recipient is missing.");
+    if (recipient.email.toLowerCase() === email.data.toLowerCase()) {
+      throw new AppError("validation_failed", "That is already the recipient's email.", {
+        fieldErrors: [{ path: "email", message: "unchanged" }],
+      });
+    }
+    await tx
+      .update(recipients)
+      .set({ email: email.data, updatedAt: new Date() })
+      .where(eq(recipients.id, recipient.id));
+    const link =
+      payout.status === "claimable"
+        ? await issueClaimLink(tx, { payoutId: payout.id, expiresAt: payout.expiresAt })
+        : null;
+    await recordAudit(tx, {
+      organisationId: member.scope.organisationId,
+      mode: member.scope.mode,
+      actor: member.actor,
+      action: "payout.correct_email",
+      target: { type: "payout", id: payout.id },
+      before: { recipientId: recipient.id, email: recipient.email },
+      after: { recipientId: recipient.id, email: email.data, linkReissued: link !== null },
+    });
+    return { payout, link };
+  });
+  if (result.link) {
+    await sendInvite(
+      db,
+      member.scope,
+      result.payout,
+      result.link,
+      `invite:${result.payout.id}:${result.link.linkId}`,
+    );
+  }
+  return { linkReissued: result.link !== null };
+}
+
+/** Cancels and releases the funds; the link dies with the transition. */
+export async function cancelPayoutAsMember(
+  db: DbOrTx,
+  member: PayoutActionMember,
+  params: { payoutId: string; reason?: string },
+) {
+  return inTransaction(db, async (tx) => {
+    const before = await lockPayout(tx, member.scope, params.payoutId);
+    const payout = await cancelPayout(tx, member.scope, {
+      payoutId: params.payoutId,
+      reason: params.reason?.trim() || "canceled_by_organisation",
+      actor: actorOf(member),
+    });
+    await recordAudit(tx, {
+      organisationId: member.scope.organisationId,
+      mode: member.scope.mode,
+      actor: member.actor,
+      action: "payout.cancel",
+      target: { type: "payout", id: payout.id },
+      before: { status: before.status },
+      after: {
+        status: payout.status,
+        reason: params.reason?.trim() || null,
+        released: payout.amount,
+      },
+    });
+    return payout;
+  });
+}
+
+/** A reviewer clears a held payout: it becomes claimable and the invitation goes out. */
+export async function clearHeldPayout(
+  db: DbOrTx,
+  member: PayoutActionMember,
+  params: { payoutId: string; note?: string },
+) {
+  const { payout, link } = await inTransaction(db, async (tx) => {
+    const link = await approveReviewedPayout(tx, member.scope, {
+      payoutId: params.payoutId,
+      actor: actorOf(member),
+      reason: "review_cleared",
+    });
+    await recordAudit(tx, {
+      organisationId: member.scope.organisationId,
+      mode: member.scope.mode,
+      actor: member.actor,
+      action: "payout.review_clear",
+      target: { type: "payout", id: params.payoutId },
+      before: { status: "awaiting_review" },
+      after: { status: "claimable", note: params.note?.trim() || null },
+    });
+    const payout = await lockPayout(tx, member.scope, params.payoutId);
+    return { payout, link };
+  });
+  await sendInvite(db, member.scope, payout, link, `invite:${payout.id}:${link.linkId}`);
+  return payout;
+}

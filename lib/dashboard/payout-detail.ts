@@ -1,0 +1,184 @@
+import { and, asc, eq, gte, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import {
+  auditLog,
+  batches,
+  claimLinks,
+  emails,
+  events,
+  payouts,
+  recipients,
+  webhookAttempts,
+  webhookDeliveries,
+  webhookEndpoints,
+} from "@/db/schema";
+import type { Scope } from "@/lib/events/outbox";
+import { payoutLedgerHistory, type Transfer } from "@/lib/ledger";
+import { listPayoutTransitions } from "@/lib/payouts/queries";
+
+export type TimelineEntry =
+  | {
+      kind: "transition";
+      at: Date;
+      from: string | null;
+      to: string;
+      reason: string | null;
+      actor: string | null;
+    }
+  | { kind: "ledger"; at: Date; transfer: Transfer }
+  | {
+      kind: "email";
+      at: Date;
+      id: string;
+      subject: string;
+      to: string;
+      emailKind: string;
+      sentAt: Date | null;
+    }
+  | {
+      kind: "webhook";
+      at: Date;
+      eventType: string;
+      url: string;
+      attempt: number;
+      status: number | null;
+      error: string | null;
+      durationMs: number;
+    }
+  | { kind: "link"; at: Date; linkId: string; event: "issued" | "revoked"; expiresAt: Date }
+  | { kind: "audit"; at: Date; action: string; actor: string; before: unknown; after: unknown };
+
+export type PayoutDetail = NonNullable<Awaited<ReturnType<typeof getPayoutDetail>>>;
+
+/**
+ * Everything support needs to answer "where is my money?" for one payout, as one
+ * timeline: state changes, ledger transfers, emails, claim links, webhook attempts and
+ * admin actions. Null when the payout is not in this organisation and mode.
+ */
+export async function getPayoutDetail(db: DbOrTx, scope: Scope, payoutId: string) {
+  const [row] = await db
+    .select({
+      payout: payouts,
+      recipient: recipients,
+      batch: { id: batches.id, name: batches.name, message: batches.message },
+    })
+    .from(payouts)
+    .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
+    .leftJoin(batches, eq(batches.id, payouts.batchId))
+    .where(
+      and(
+        eq(payouts.organisationId, scope.organisationId),
+        eq(payouts.mode, scope.mode),
+        eq(payouts.id, payoutId),
+      ),
+    );
+  if (!row) return null;
+  const { payout } = row;
+
+  const [transitions, ledger, mails, links, audits, webhooks] = await Promise.all([
+    listPayoutTransitions(db, scope, payoutId),
+    payoutLedgerHistory(db, scope, payoutId),
+    db
+      .select()
+      .from(emails)
+      .where(and(eq(emails.subjectRef, payoutId), eq(emails.organisationId, scope.organisationId)))
+      .orderBy(asc(emails.createdAt)),
+    db
+      .select()
+      .from(claimLinks)
+      .where(eq(claimLinks.payoutId, payoutId))
+      .orderBy(asc(claimLinks.createdAt)),
+    db
+      .select()
+      .from(auditLog)
+      .where(
+        and(eq(auditLog.organisationId, scope.organisationId), eq(auditLog.targetId, payoutId)),
+      )
+      .orderBy(asc(auditLog.seq)),
+    db
+      .select({
+        eventType: events.type,
+        url: webhookAttempts.url,
+        attempt: webhookAttempts.attemptNumber,
+        status: webhookAttempts.responseStatus,
+        error: webhookAttempts.error,
+        durationMs: webhookAttempts.durationMs,
+        at: webhookAttempts.startedAt,
+        endpointId: webhookEndpoints.id,
+      })
+      .from(events)
+      .innerJoin(webhookDeliveries, eq(webhookDeliveries.eventId, events.id))
+      .innerJoin(webhookAttempts, eq(webhookAttempts.deliveryId, webhookDeliveries.id))
+      .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+      .where(
+        and(
+          eq(events.organisationId, scope.organisationId),
+          eq(events.mode, scope.mode),
+          gte(events.createdAt, payout.createdAt),
+          sql`${events.data} -> 'object' ->> 'id' = ${payoutId}`,
+        ),
+      )
+      .orderBy(asc(webhookAttempts.startedAt)),
+  ]);
+
+  const timeline: TimelineEntry[] = [
+    ...transitions.map((t) => ({
+      kind: "transition" as const,
+      at: t.createdAt,
+      from: t.fromStatus,
+      to: t.toStatus,
+      reason: t.reason,
+      actor: t.actor,
+    })),
+    ...ledger.map((transfer) => ({ kind: "ledger" as const, at: transfer.createdAt, transfer })),
+    ...mails.map((m) => ({
+      kind: "email" as const,
+      at: m.createdAt,
+      id: m.id,
+      subject: m.subject,
+      to: m.to,
+      emailKind: m.kind,
+      sentAt: m.sentAt,
+    })),
+    ...links.flatMap((l) => [
+      {
+        kind: "link" as const,
+        at: l.createdAt,
+        linkId: l.id,
+        event: "issued" as const,
+        expiresAt: l.expiresAt,
+      },
+      ...(l.revokedAt
+        ? [
+            {
+              kind: "link" as const,
+              at: l.revokedAt,
+              linkId: l.id,
+              event: "revoked" as const,
+              expiresAt: l.expiresAt,
+            },
+          ]
+        : []),
+    ]),
+    ...audits.map((a) => ({
+      kind: "audit" as const,
+      at: a.createdAt,
+      action: a.action,
+      actor: a.actorLabel ?? a.actorId,
+      before: a.before,
+      after: a.after,
+    })),
+    ...webhooks.map((w) => ({ kind: "webhook" as const, ...w })),
+  ].sort((a, b) => a.at.getTime() - b.at.getTime());
+
+  const now = new Date();
+  const liveLink = links.find((l) => !l.revokedAt && l.expiresAt > now) ?? null;
+  return {
+    payout,
+    recipient: row.recipient,
+    batch: row.batch,
+    ledger,
+    liveLink: liveLink ? { id: liveLink.id, expiresAt: liveLink.expiresAt } : null,
+    timeline,
+  };
+}
