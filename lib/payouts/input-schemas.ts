@@ -3,7 +3,11 @@ import { z } from "zod";
 
 export const countrySchema = z
   .string()
-  .regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 country code in capitals, such as US")
+  .regex(/^[A-Z]{2}$/, {
+    error: "an ISO 3166-1 alpha-2 country code in capitals, such as US",
+    // One message per field: an unassigned-code check on malformed input says nothing new.
+    abort: true,
+  })
   .refine((code) => countries.isValid(code), "an assigned ISO 3166-1 alpha-2 country code");
 
 /** Stripe-style metadata: small, flat, string-valued, never for secrets. */
