@@ -48,4 +48,6 @@ export const idempotencyKeys = pgTable(
 export const rateLimitBuckets = pgTable("rate_limit_buckets", {
   key: text().primaryKey(),
   tat: timestamp({ withTimezone: true, precision: 6 }).notNull(),
+  /** Requests the last update granted (an app instance leases a few at a time). */
+  granted: integer().notNull().default(1),
 });
