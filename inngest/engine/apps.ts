@@ -7,6 +7,17 @@ import {
 } from "./registry";
 import { json, type Sql } from "./store";
 
+// Function options the local engine does not apply; a sync that uses them is told so.
+const UNSUPPORTED_OPTIONS = [
+  "batchEvents",
+  "debounce",
+  "priority",
+  "rateLimit",
+  "singleton",
+  "throttle",
+  "timeouts",
+];
+
 export class SyncError extends Error {
   override name = "SyncError";
 }
@@ -80,6 +91,11 @@ export class FunctionRegistry extends Map<string, RegisteredFunction> {
     for (const id of removed) this.delete(id);
     for (const fn of registered) this.set(fn.id, fn);
     this.lastRegisteredAt = Date.now();
-    return { ids, removed };
+    const ignored = registered.flatMap((fn) =>
+      UNSUPPORTED_OPTIONS.filter((option) => fn.config[option] != null).map(
+        (option) => `${fn.id}: ${option}`,
+      ),
+    );
+    return { ids, removed, ignored };
   }
 }

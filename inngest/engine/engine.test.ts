@@ -407,6 +407,52 @@ describe("local Inngest engine", () => {
     expect(await runs("completed")).toHaveLength(4);
   });
 
+  it("fans out through step.sendEvent without exceeding any key's limit", async () => {
+    const active = new Map<string, number>();
+    const peak = new Map<string, number>();
+    let paid = 0;
+    app = await startTestApp((inngest) => [
+      inngest.createFunction(
+        { id: "batch", triggers: [{ event: "test/batch" }] },
+        async ({ step }) => {
+          const payouts = await step.run("list", () =>
+            Array.from({ length: 60 }, (_, i) => ({ id: `po_${i}`, org: `org_${i % 3}` })),
+          );
+          await step.sendEvent(
+            "fan-out",
+            payouts.map((payout: { id: string; org: string }) => ({
+              name: "test/payout",
+              data: payout,
+            })),
+          );
+        },
+      ),
+      inngest.createFunction(
+        {
+          id: "payout",
+          concurrency: { key: "event.data.org", limit: 2 },
+          triggers: [{ event: "test/payout" }],
+        },
+        async ({ event, step }) => {
+          await step.run("send", async () => {
+            const org = event.data.org as string;
+            active.set(org, (active.get(org) ?? 0) + 1);
+            peak.set(org, Math.max(peak.get(org) ?? 0, active.get(org) ?? 0));
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            active.set(org, (active.get(org) ?? 0) - 1);
+          });
+          await step.run("record", () => {
+            paid++;
+          });
+        },
+      ),
+    ]);
+    await app.inngest.send({ name: "test/batch", data: {} });
+    await app.engine.idle();
+    expect(paid).toBe(60);
+    expect(Math.max(...peak.values())).toBe(2);
+  });
+
   it("delivers step.sendEvent events, invokes functions and cancels runs", async () => {
     const clock = manualClock();
     app = await startTestApp(

@@ -25,6 +25,8 @@ export type LocalEngineOptions = {
   callTimeoutMs?: number;
   /** Delay before retry number `attempt + 1`. */
   backoffMs?: (attempt: number) => number;
+  /** How long finished runs and seen event ids are kept; defaults to 7 days. */
+  retentionMs?: number;
 };
 
 export type LocalEngine = {
@@ -73,6 +75,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
     pollMs: options.pollMs ?? 200,
     leaseMs: options.leaseMs ?? 30_000,
     callTimeoutMs: options.callTimeoutMs ?? 300_000,
+    retentionMs: options.retentionMs ?? 7 * 86_400_000,
     backoffMs: (attempt) => Math.ceil((options.backoffMs ?? defaultBackoffMs)(attempt)),
   });
   const server = await startServer(
@@ -99,7 +102,8 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
       signingKey: options.signingKey,
       registry,
       registerInBand: async (url, functions) => {
-        await registry.register(sql, url, functions, clock());
+        const { ignored } = await registry.register(sql, url, functions, clock());
+        if (ignored.length > 0) log(`options the local engine ignores: ${ignored.join(", ")}`);
         scheduler.resetCrons();
         scheduler.wake();
       },

@@ -188,16 +188,11 @@ export async function ingestEvents(
   only?: RegisteredFunction,
 ): Promise<{ fresh: EngineEvent[]; runIds: string[] }> {
   if (events.length === 0) return { fresh: [], runIds: [] };
-  const rows = events.map((event) => ({
-    id: event.id,
-    internal_id: ulid(now),
-    name: event.name,
-    event,
-  }));
+  const rows = events.map((event) => ({ id: event.id, name: event.name, event }));
   const stored = await tx<{ id: string }[]>`
-    insert into inngest_engine.events (id, internal_id, name, event, received_at)
-    select e.id, e.internal_id, e.name, e.event, ${now}
-    from jsonb_to_recordset(${json(tx, rows)}) as e(id text, internal_id text, name text, event jsonb)
+    insert into inngest_engine.events (id, name, event, received_at)
+    select e.id, e.name, e.event, ${now}
+    from jsonb_to_recordset(${json(tx, rows)}) as e(id text, name text, event jsonb)
     on conflict (id) do nothing
     returning id`;
   const storedIds = new Set(stored.map((row) => row.id));

@@ -56,6 +56,7 @@ export class LeaseLost extends Error {
 const DISCOVERY = "step";
 const MAX_ROUNDS = 500;
 const UNREGISTERED_RETRY_MS = 5_000;
+const FAILURE_RETRY_MS = 5_000;
 
 type Outcome =
   | { status: "completed"; output: unknown }
@@ -447,8 +448,10 @@ export async function advanceRun(ctx: RunnerContext, run: RunRow): Promise<void>
       return;
     }
     // Nothing of the interrupted round was stored; the run is called again from its last
-    // memoised state, by this engine or the next one.
-    await loop.release().catch(() => {});
-    if (!(error instanceof CallAborted)) throw error;
+    // memoised state, by this engine or the next one. An unexpected failure (the database
+    // going away) backs off rather than spinning on the same run.
+    const aborted = error instanceof CallAborted;
+    await loop.release(aborted ? undefined : ctx.clock() + FAILURE_RETRY_MS).catch(() => {});
+    if (!aborted) throw error;
   }
 }

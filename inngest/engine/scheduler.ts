@@ -8,7 +8,11 @@ export type SchedulerOptions = RunnerContext & {
   concurrency: number;
   pollMs: number;
   leaseMs: number;
+  /** How long finished runs and seen event ids are kept. */
+  retentionMs: number;
 };
+
+const PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * Claims ready runs and drives them, at most `concurrency` at a time. A claim is a lease
@@ -16,7 +20,8 @@ export type SchedulerOptions = RunnerContext & {
  * engine's runs become claimable again once their lease lapses.
  */
 export class Scheduler {
-  private readonly inflight = new Map<string, Promise<void>>();
+  /** Runs being driven, with the lease token each was claimed under. */
+  private readonly inflight = new Map<string, { work: Promise<void>; token: string }>();
   private pumping: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -24,6 +29,7 @@ export class Scheduler {
   private renewer: NodeJS.Timeout | undefined;
   // Earliest cron tick, so that most wake-ups cost no query about crons.
   private nextCronAt = 0;
+  private prunedAt = 0;
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -32,7 +38,10 @@ export class Scheduler {
   }
 
   start() {
-    this.timer = setInterval(() => this.wake(), this.options.pollMs);
+    this.timer = setInterval(() => {
+      this.wake();
+      void this.prune();
+    }, this.options.pollMs);
     this.renewer = setInterval(
       () => void this.renewLeases(),
       Math.max(50, this.options.leaseMs / 3),
@@ -76,7 +85,7 @@ export class Scheduler {
         this.inflight.delete(run.id);
         this.wake();
       });
-    this.inflight.set(run.id, work);
+    this.inflight.set(run.id, { work, token: run.lease_token });
   }
 
   /** Leases up to `limit` ready runs (see `inngest_engine.claim_runs` in store.ts). */
@@ -90,12 +99,33 @@ export class Scheduler {
   private async renewLeases() {
     if (this.inflight.size === 0 || this.stopped) return;
     const ids = [...this.inflight.keys()];
+    const tokens = [...this.inflight.values()].map((entry) => entry.token);
     await this.sql`
-      update inngest_engine.runs
+      update inngest_engine.runs as r
       set lease_until = now() + ${this.options.leaseMs} * interval '1 millisecond'
-      where id = any(${this.sql.array(ids)}::text[]) and lease_token is not null`.catch((error) =>
+      from unnest(${this.sql.array(ids)}::text[], ${this.sql.array(tokens)}::text[]) as held(id, token)
+      where r.id = held.id and r.lease_token = held.token`.catch((error) =>
       this.options.log(`lease renewal: ${(error as Error).message}`),
     );
+  }
+
+  /**
+   * Forgets finished runs and event ids older than the retention, and spent idempotency
+   * keys. Event ids are deduplicated for as long as they are kept (Inngest: 24 hours).
+   */
+  private async prune() {
+    if (Date.now() - this.prunedAt < PRUNE_EVERY_MS || this.stopped) return;
+    this.prunedAt = Date.now();
+    const now = this.options.clock();
+    const cutoff = now - this.options.retentionMs;
+    try {
+      await this
+        .sql`delete from inngest_engine.runs where status <> 'running' and ended_at < ${cutoff}`;
+      await this.sql`delete from inngest_engine.events where received_at < ${cutoff}`;
+      await this.sql`delete from inngest_engine.idempotency_keys where expires_at < ${now}`;
+    } catch (error) {
+      this.options.log(`pruning: ${(error as Error).message}`);
+    }
   }
 
   /** After a sync: schedules may have changed, so look at them again. */
@@ -157,6 +187,6 @@ export class Scheduler {
     clearInterval(this.timer);
     clearInterval(this.renewer);
     await this.pumping;
-    await Promise.all(this.inflight.values());
+    await Promise.all([...this.inflight.values()].map((entry) => entry.work));
   }
 }

@@ -139,13 +139,14 @@ async function route(options: ServerOptions, req: http.IncomingMessage, res: htt
     const parsed = registerSchema.safeParse(await readJson(req));
     if (!parsed.success)
       throw new HttpError(400, `Invalid sync: ${parsed.error.issues[0]?.message}`);
-    await options.registry.register(
+    const { ignored } = await options.registry.register(
       options.sql,
       parsed.data.url,
       parsed.data.functions,
       options.clock(),
     );
     options.log(`synced ${parsed.data.functions.length} functions from ${parsed.data.url}`);
+    if (ignored.length > 0) options.log(`options the local engine ignores: ${ignored.join(", ")}`);
     options.onSync();
     return send(res, 200, { ok: true, modified: true });
   }

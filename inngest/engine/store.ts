@@ -47,11 +47,11 @@ export async function ensureSchema(sql: Sql) {
       );
       create table if not exists inngest_engine.events (
         id text primary key,
-        internal_id text not null unique,
         name text not null,
         event jsonb not null,
         received_at bigint not null
       );
+      alter table inngest_engine.events drop column if exists internal_id;
       create index if not exists events_received on inngest_engine.events (received_at);
       create table if not exists inngest_engine.runs (
         id text primary key,
@@ -77,6 +77,7 @@ export async function ensureSchema(sql: Sql) {
       create index if not exists runs_due on inngest_engine.runs (next_at, id) where status = 'running';
       create index if not exists runs_leased on inngest_engine.runs (lease_until) where lease_token is not null;
       create index if not exists runs_function on inngest_engine.runs (function_id, status);
+      create index if not exists runs_ended on inngest_engine.runs (ended_at) where status <> 'running';
       create table if not exists inngest_engine.waits (
         run_id text not null,
         step_id text not null,
