@@ -192,38 +192,43 @@ async function expectBalancesMatch(
 describe("the ledger against an in-memory model", () => {
   it("agrees on every balance after any sequence of movements, and verifies", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 30, size: "max" }), async (commands) => {
-        const scope = await createLedgerScope(db);
-        const model = new Model();
-        const done: { step: () => Promise<unknown> }[] = [];
-        for (const [i, cmd] of commands.entries()) {
-          if (cmd.op === "replay") {
-            const earlier = done[cmd.pick % Math.max(done.length, 1)];
-            if (!earlier) continue;
-            const again = (await earlier.step()) as { replayed: boolean };
-            expect(again.replayed).toBe(true);
+      fc.asyncProperty(
+        fc.array(command, { minLength: 5, maxLength: 30, size: "max" }),
+        async (commands) => {
+          const scope = await createLedgerScope(db);
+          const model = new Model();
+          const done: { step: () => Promise<unknown> }[] = [];
+          for (const [i, cmd] of commands.entries()) {
+            if (cmd.op === "replay") {
+              const earlier = done[cmd.pick % Math.max(done.length, 1)];
+              if (!earlier) continue;
+              const again = (await earlier.step()) as { replayed: boolean };
+              expect(again.replayed).toBe(true);
+              await expectBalancesMatch(model, scope);
+              continue;
+            }
+            const step = plan(model, cmd, scope, `k${i}`);
+            if (!step) continue;
+            let error: unknown = null;
+            try {
+              await step.call();
+            } catch (e) {
+              error = e;
+            }
+            if (step.expectedError) {
+              expect(isAppError(error, step.expectedError), `${cmd.op}: ${String(error)}`).toBe(
+                true,
+              );
+            } else {
+              expect(error).toBeNull();
+              step.apply();
+              done.push({ step: step.call });
+            }
             await expectBalancesMatch(model, scope);
-            continue;
           }
-          const step = plan(model, cmd, scope, `k${i}`);
-          if (!step) continue;
-          let error: unknown = null;
-          try {
-            await step.call();
-          } catch (e) {
-            error = e;
-          }
-          if (step.expectedError) {
-            expect(isAppError(error, step.expectedError), `${cmd.op}: ${String(error)}`).toBe(true);
-          } else {
-            expect(error).toBeNull();
-            step.apply();
-            done.push({ step: step.call });
-          }
-          await expectBalancesMatch(model, scope);
-        }
-        expect(await verifyLedger(db)).toEqual({ ok: true, problems: [] });
-      }),
+          expect(await verifyLedger(db)).toEqual({ ok: true, problems: [] });
+        },
+      ),
       { numRuns: 12 },
     );
   });
