@@ -1,0 +1,232 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ActionForm, Field, SubmitButton } from "@/components/dashboard/action-form";
+import { Money, money } from "@/components/dashboard/money";
+import { Card, PageHeader } from "@/components/dashboard/page-header";
+import { PayoutTimeline } from "@/components/dashboard/payout-timeline";
+import { StatusBadge } from "@/components/dashboard/status-badge";
+import { Time } from "@/components/dashboard/time";
+import { db } from "@/db/client";
+import { can } from "@/lib/auth/permissions";
+import { getPayoutDetail } from "@/lib/dashboard/payout-detail";
+import { canTransition } from "@/lib/payouts/transitions";
+import { requirePageMember } from "../../../_lib/member";
+import {
+  cancelPayoutAction,
+  clearReviewAction,
+  correctEmailAction,
+  reissueLinkAction,
+  rejectReviewAction,
+  resendLinkAction,
+} from "../actions";
+
+export const metadata: Metadata = { title: "Payout" };
+
+export default async function PayoutPage({ params }: { params: Promise<{ id: string }> }) {
+  const member = await requirePageMember("payouts.view");
+  const { id } = await params;
+  const detail = await getPayoutDetail(db, member.scope, id);
+  if (!detail) notFound();
+  const { payout, recipient, batch } = detail;
+  const orgId = member.organisation.id;
+  const claimable = payout.status === "claimable";
+  const allowed = (a: Parameters<typeof can>[1]) => can(member.role, a);
+
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href="/dashboard/payouts" className="text-indigo-700 underline">
+          ← Payouts
+        </Link>
+      </p>
+      <PageHeader
+        title={`${money(payout.amount, payout.currency)} to ${recipient.name ?? recipient.email}`}
+        description={<span className="font-mono text-xs">{payout.id}</span>}
+        actions={<StatusBadge status={payout.status} />}
+      />
+      <div className="grid gap-6 xl:grid-cols-3">
+        <div className="space-y-6 xl:col-span-2">
+          <Card title="Details">
+            <dl className="grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
+              <Item label="Recipient">
+                {recipient.name ?? "—"} · {recipient.email}
+              </Item>
+              <Item label="Country">{recipient.country}</Item>
+              <Item label="External id">{recipient.externalId ?? "—"}</Item>
+              <Item label="Campaign">
+                {batch ? (
+                  <Link
+                    className="text-indigo-700 underline"
+                    href={`/dashboard/campaigns/${batch.id}`}
+                  >
+                    {batch.name}
+                  </Link>
+                ) : (
+                  "—"
+                )}
+              </Item>
+              <Item label="Amount">
+                <Money amount={payout.amount} currency={payout.currency} />
+              </Item>
+              <Item label="Method">{payout.method ?? "not chosen yet"}</Item>
+              <Item label="Created">
+                <Time at={payout.createdAt} />
+              </Item>
+              <Item label={claimable ? "Link expires" : "Expiry"}>
+                <Time at={payout.expiresAt} />
+              </Item>
+              {payout.paidAt ? (
+                <Item label="Paid">
+                  <Time at={payout.paidAt} />
+                </Item>
+              ) : null}
+              {payout.failureReason ? (
+                <Item label="Failure reason">{payout.failureReason}</Item>
+              ) : null}
+              <Item label="Claim link">
+                {detail.liveLink
+                  ? `live until ${detail.liveLink.expiresAt.toISOString().slice(0, 10)}`
+                  : "none live"}
+              </Item>
+            </dl>
+          </Card>
+          <Card title="Ledger entries">
+            {detail.ledger.length === 0 ? (
+              <p className="text-sm text-slate-600">No ledger transfers.</p>
+            ) : (
+              <table className="w-full text-sm" data-testid="ledger-entries">
+                <thead className="text-left text-slate-600">
+                  <tr>
+                    <th className="py-1 font-medium">When</th>
+                    <th className="py-1 font-medium">From → to</th>
+                    <th className="py-1 font-medium">Phase</th>
+                    <th className="py-1 text-right font-medium">Amount</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {detail.ledger.map((t) => (
+                    <tr key={t.id} className="border-t border-slate-100">
+                      <td className="py-1">
+                        <Time at={t.createdAt} />
+                      </td>
+                      <td className="py-1">
+                        {t.from} → {t.to}
+                      </td>
+                      <td className="py-1">{t.phase}</td>
+                      <td className="py-1 text-right">
+                        <Money amount={t.amount} currency={t.currency} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </Card>
+          <Card title="Timeline">
+            <PayoutTimeline entries={detail.timeline} />
+          </Card>
+        </div>
+        <div className="space-y-6">
+          <Card title="Actions">
+            <div className="space-y-5">
+              {["paid", "canceled", "expired", "processing"].includes(payout.status) ? (
+                <p className="text-sm text-slate-600">
+                  {payout.status === "processing"
+                    ? "With the provider now: its outcome decides what happens next."
+                    : `Nothing to do: this payout is ${payout.status}.`}
+                </p>
+              ) : null}
+              {claimable && allowed("payouts.resend") ? (
+                <ActionForm action={resendLinkAction} organisationId={orgId}>
+                  <input type="hidden" name="payoutId" value={payout.id} />
+                  <SubmitButton variant="secondary" pendingLabel="Sending…">
+                    Resend the link
+                  </SubmitButton>
+                  <p className="mt-1 text-xs text-slate-500">Same link, new email.</p>
+                </ActionForm>
+              ) : null}
+              {claimable && allowed("payouts.reissue") ? (
+                <ActionForm
+                  action={reissueLinkAction}
+                  organisationId={orgId}
+                  confirmMessage="Issue a new link? The current link stops working at once."
+                >
+                  <input type="hidden" name="payoutId" value={payout.id} />
+                  <SubmitButton variant="secondary" pendingLabel="Reissuing…">
+                    Reissue the link
+                  </SubmitButton>
+                  <p className="mt-1 text-xs text-slate-500">
+                    New link by email; the old one dies.
+                  </p>
+                </ActionForm>
+              ) : null}
+              {allowed("payouts.update_email") &&
+              !["paid", "canceled", "expired"].includes(payout.status) ? (
+                <ActionForm
+                  action={correctEmailAction}
+                  organisationId={orgId}
+                  className="space-y-2"
+                >
+                  <input type="hidden" name="payoutId" value={payout.id} />
+                  <Field
+                    name="email"
+                    label="Correct the email"
+                    type="email"
+                    defaultValue={recipient.email}
+                    required
+                  />
+                  <SubmitButton variant="secondary" pendingLabel="Saving…">
+                    Save email
+                  </SubmitButton>
+                </ActionForm>
+              ) : null}
+              {payout.status === "awaiting_review" && allowed("payouts.review") ? (
+                <div className="space-y-2 rounded-md border border-amber-200 bg-amber-50 p-3">
+                  <p className="text-sm font-medium text-amber-900">Held for review</p>
+                  <ActionForm action={clearReviewAction} organisationId={orgId}>
+                    <input type="hidden" name="payoutId" value={payout.id} />
+                    <SubmitButton pendingLabel="Clearing…">Clear and send link</SubmitButton>
+                  </ActionForm>
+                  <ActionForm
+                    action={rejectReviewAction}
+                    organisationId={orgId}
+                    confirmMessage="Reject and cancel this payout?"
+                  >
+                    <input type="hidden" name="payoutId" value={payout.id} />
+                    <SubmitButton variant="danger" pendingLabel="Rejecting…">
+                      Reject
+                    </SubmitButton>
+                  </ActionForm>
+                </div>
+              ) : null}
+              {canTransition(payout.status, "canceled") && allowed("payouts.cancel") ? (
+                <ActionForm
+                  action={cancelPayoutAction}
+                  organisationId={orgId}
+                  className="space-y-2 border-t border-slate-200 pt-4"
+                  confirmMessage="Cancel this payout? Its link dies and the funds return to your balance."
+                >
+                  <input type="hidden" name="payoutId" value={payout.id} />
+                  <Field name="reason" label="Reason (optional)" maxLength={200} />
+                  <SubmitButton variant="danger" pendingLabel="Canceling…">
+                    Cancel payout
+                  </SubmitButton>
+                </ActionForm>
+              ) : null}
+            </div>
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}
+
+function Item({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs font-medium text-slate-500">{label}</dt>
+      <dd className="mt-0.5 text-slate-900">{children}</dd>
+    </div>
+  );
+}

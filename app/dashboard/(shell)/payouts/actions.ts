@@ -1,0 +1,75 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { db } from "@/db/client";
+import {
+  cancelPayoutAsMember,
+  clearHeldPayout,
+  correctRecipientEmail,
+  reissueClaimLink,
+  resendClaimLink,
+} from "@/lib/dashboard/payout-actions";
+import { successState } from "../../_lib/action-state";
+import { memberAction } from "../../_lib/member-action";
+
+const payoutIdOf = (form: FormData) => String(form.get("payoutId") ?? "");
+
+function refresh(payoutId: string) {
+  revalidatePath(`/dashboard/payouts/${payoutId}`);
+  revalidatePath("/dashboard/payouts");
+}
+
+export const resendLinkAction = memberAction("payouts.resend", async (member, form) => {
+  const payoutId = payoutIdOf(form);
+  const email = await resendClaimLink(db, member, payoutId);
+  refresh(payoutId);
+  return successState(`Sent the link again to ${email.to}.`);
+});
+
+export const reissueLinkAction = memberAction("payouts.reissue", async (member, form) => {
+  const payoutId = payoutIdOf(form);
+  const email = await reissueClaimLink(db, member, payoutId);
+  refresh(payoutId);
+  return successState(
+    `Issued a new link and emailed it to ${email.to}. The old link no longer works.`,
+  );
+});
+
+export const correctEmailAction = memberAction("payouts.update_email", async (member, form) => {
+  const payoutId = payoutIdOf(form);
+  const { linkReissued } = await correctRecipientEmail(db, member, {
+    payoutId,
+    email: String(form.get("email") ?? ""),
+  });
+  refresh(payoutId);
+  return successState(
+    linkReissued ? "Email corrected; a new link went to the new address." : "Email corrected.",
+  );
+});
+
+export const cancelPayoutAction = memberAction("payouts.cancel", async (member, form) => {
+  const payoutId = payoutIdOf(form);
+  await cancelPayoutAsMember(db, member, { payoutId, reason: String(form.get("reason") ?? "") });
+  refresh(payoutId);
+  return successState("Payout canceled; its funds are back in your available balance.");
+});
+
+export const clearReviewAction = memberAction("payouts.review", async (member, form) => {
+  const payoutId = payoutIdOf(form);
+  await clearHeldPayout(db, member, { payoutId, note: String(form.get("note") ?? "") });
+  refresh(payoutId);
+  revalidatePath("/dashboard/payouts/review");
+  return successState("Cleared: the recipient has been sent their link.");
+});
+
+export const rejectReviewAction = memberAction("payouts.review", async (member, form) => {
+  const payoutId = payoutIdOf(form);
+  const note = String(form.get("note") ?? "").trim();
+  await cancelPayoutAsMember(db, member, {
+    payoutId,
+    reason: note ? `review_rejected: ${note}` : "review_rejected",
+  });
+  refresh(payoutId);
+  revalidatePath("/dashboard/payouts/review");
+  return successState("Rejected: the payout is canceled and its funds released.");
+});
