@@ -59,6 +59,15 @@ export const webhookDeliveriesDue = eventType("disburse/webhook.deliveries-due",
   schema: z.object({ reason: z.string() }),
 });
 
+/** Starts (or resumes) a campaign's fan-out: after creation, after approval, or from the sweep. */
+export const batchFanOutRequested = eventType("disburse/batch.fan-out-requested", {
+  schema: z.object({
+    organisation_id: z.string(),
+    mode: z.enum(modeEnum.enumValues),
+    batch_id: z.string(),
+  }),
+});
+
 /** Work about to need funds (a campaign being submitted): checked for a projected shortfall. */
 export const balanceDemandProjected = eventType("disburse/balance.demand-projected", {
   schema: z.object({

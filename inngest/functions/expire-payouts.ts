@@ -1,0 +1,30 @@
+import { db } from "@/db/client";
+import { inngest } from "@/inngest/client";
+import { relayEvents } from "@/lib/events/relay";
+import { expireDuePayouts } from "@/lib/payouts/expire-payouts";
+
+const PER_ROUND = 1_000;
+const MAX_ROUNDS = 20;
+
+/** Unclaimed payouts whose link window has passed expire, and their funds go back to `available`. */
+export const expirePayouts = inngest.createFunction(
+  {
+    id: "expire-payouts",
+    name: "Expire unclaimed payouts",
+    triggers: [{ cron: "* * * * *" }],
+    concurrency: { limit: 1 },
+  },
+  async ({ step }) => {
+    let total = 0;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const { expired } = await step.run(`expire-round-${round}`, async () => {
+        const result = await expireDuePayouts(db, { limit: PER_ROUND });
+        await relayEvents();
+        return { expired: result.expired.length };
+      });
+      total += expired;
+      if (expired < PER_ROUND) break;
+    }
+    return { expired: total };
+  },
+);

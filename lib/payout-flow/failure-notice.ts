@@ -1,0 +1,57 @@
+import { and, eq } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { organisations, payouts, recipients } from "@/db/schema";
+import { formatPayoutAmount } from "@/lib/claims/claim-format";
+import { liveClaimLink } from "@/lib/claims/links";
+import type { Scope } from "@/lib/events/outbox";
+import { type SendEmailResult, sendEmail } from "@/lib/mail";
+import { payoutFailedEmail } from "@/lib/mail/templates/payout-failed";
+
+/**
+ * Tells the recipient their chosen method did not work (a failure, or a return after
+ * payment) and sends them back to their link to pick another. One email per attempt and
+ * outcome; nothing when the payout has moved on or its link is no longer live.
+ */
+export async function sendPayoutFailedNotice(
+  db: DbOrTx,
+  scope: Scope,
+  payoutId: string,
+): Promise<SendEmailResult["outcome"] | "not_needed"> {
+  const [row] = await db
+    .select({ payout: payouts, recipient: recipients, organisation: organisations })
+    .from(payouts)
+    .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
+    .innerJoin(organisations, eq(organisations.id, payouts.organisationId))
+    .where(
+      and(
+        eq(payouts.organisationId, scope.organisationId),
+        eq(payouts.mode, scope.mode),
+        eq(payouts.id, payoutId),
+      ),
+    );
+  if (!row || (row.payout.status !== "failed" && row.payout.status !== "returned")) {
+    return "not_needed";
+  }
+  const link = await liveClaimLink(db, scope, payoutId);
+  if (!link) return "not_needed";
+  const { payout, recipient, organisation } = row;
+  const rendered = payoutFailedEmail({
+    brand: organisation,
+    recipientName: recipient.name,
+    amount: formatPayoutAmount(payout, "en-US"),
+    claimUrl: link.url,
+  });
+  const { outcome } = await sendEmail(
+    {
+      idempotencyKey: `payout-${payout.status}:${payout.id}:${payout.attempt}`,
+      to: recipient.email,
+      ...rendered,
+      kind: "payout_failed",
+      organisationId: organisation.id,
+      mode: payout.mode,
+      subjectRef: payout.id,
+    },
+    { db },
+  );
+  return outcome;
+}

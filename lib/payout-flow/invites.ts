@@ -1,0 +1,132 @@
+import { and, asc, desc, eq, gt, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { batches, claimLinks, emails, organisations, payouts, recipients } from "@/db/schema";
+import { formatPayoutAmount } from "@/lib/claims/claim-format";
+import { claimTokenFor, claimUrl, hashClaimToken } from "@/lib/claims/links";
+import type { Scope } from "@/lib/events/outbox";
+import { type SendEmailInput, sendEmails } from "@/lib/mail";
+import { inviteEmail } from "@/lib/mail/templates/invite";
+
+/** One email per claim link: a re-issued link (which revokes the old one) is invited again. */
+export function inviteKey(payoutId: string, linkId: string): string {
+  return `invite:${payoutId}:${linkId}`;
+}
+
+/** The claimable payouts matching `where`, each with its newest live link and what the email needs. */
+function invitable(db: DbOrTx, scope: Scope, where: SQL[], now: Date) {
+  return db
+    .selectDistinctOn([payouts.id], {
+      payout: {
+        id: payouts.id,
+        amount: payouts.amount,
+        currency: payouts.currency,
+        mode: payouts.mode,
+      },
+      linkId: claimLinks.id,
+      tokenHash: claimLinks.tokenHash,
+      expiresAt: claimLinks.expiresAt,
+      recipient: { email: recipients.email, name: recipients.name },
+      organisation: {
+        id: organisations.id,
+        name: organisations.name,
+        primaryColor: organisations.primaryColor,
+        logoUrl: organisations.logoUrl,
+        supportEmail: organisations.supportEmail,
+        claimMessage: organisations.claimMessage,
+      },
+      batchMessage: batches.message,
+    })
+    .from(payouts)
+    .innerJoin(claimLinks, eq(claimLinks.payoutId, payouts.id))
+    .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
+    .innerJoin(organisations, eq(organisations.id, payouts.organisationId))
+    .leftJoin(batches, eq(batches.id, payouts.batchId))
+    .where(
+      and(
+        eq(payouts.organisationId, scope.organisationId),
+        eq(payouts.mode, scope.mode),
+        eq(payouts.status, "claimable"),
+        isNull(claimLinks.revokedAt),
+        gt(claimLinks.expiresAt, now),
+        ...where,
+      ),
+    )
+    .orderBy(asc(payouts.id), desc(claimLinks.createdAt));
+}
+
+type Invitable = Awaited<ReturnType<typeof invitable>>[number];
+
+function inviteFor(row: Invitable): SendEmailInput | null {
+  const token = claimTokenFor(row.linkId);
+  // A link issued under another AUTH_SECRET cannot be re-derived; its payout needs a new link.
+  if (hashClaimToken(token) !== row.tokenHash) return null;
+  const rendered = inviteEmail({
+    brand: row.organisation,
+    recipientName: row.recipient.name,
+    amount: formatPayoutAmount(row.payout, "en-US"),
+    claimUrl: claimUrl(token),
+    expiresAt: row.expiresAt,
+    message: row.batchMessage ?? row.organisation.claimMessage,
+  });
+  return {
+    idempotencyKey: inviteKey(row.payout.id, row.linkId),
+    to: row.recipient.email,
+    ...rendered,
+    kind: "invite",
+    organisationId: row.organisation.id,
+    mode: row.payout.mode,
+    subjectRef: row.payout.id,
+  };
+}
+
+async function send(db: DbOrTx, rows: Invitable[]) {
+  const mails = rows.map(inviteFor).filter((m): m is SendEmailInput => m !== null);
+  const counts = await sendEmails(mails, { db });
+  return { ...counts, unlinkable: rows.length - mails.length };
+}
+
+/**
+ * Emails the claim link of each claimable payout among `payoutIds`. The link's token is
+ * recomputed from its id here, so no token ever sits in step state or a log; each link
+ * is mailed once (`invite:{payoutId}:{linkId}`) however often this runs. Payouts that are
+ * no longer claimable are skipped.
+ */
+export async function sendInvites(
+  db: DbOrTx,
+  scope: Scope,
+  payoutIds: string[],
+  options: { now?: Date } = {},
+) {
+  if (payoutIds.length === 0) return { sent: 0, stored: 0, duplicate: 0, unlinkable: 0 };
+  const rows = await invitable(
+    db,
+    scope,
+    [inArray(payouts.id, payoutIds)],
+    options.now ?? new Date(),
+  );
+  return send(db, rows);
+}
+
+/**
+ * Invites up to `limit` claimable payouts of a campaign whose live link has not been
+ * mailed yet, oldest first. Called until it returns 0, it invites the whole campaign,
+ * and a repeat after a crash picks up exactly where the last one stopped.
+ */
+export async function sendMissingBatchInvites(
+  db: DbOrTx,
+  scope: Scope,
+  batchId: string,
+  options: { limit?: number; now?: Date } = {},
+): Promise<{ invited: number }> {
+  const rows = await invitable(
+    db,
+    scope,
+    [
+      eq(payouts.batchId, batchId),
+      sql`not exists (select 1 from ${emails} where ${emails.idempotencyKey} = 'invite:' || ${payouts.id} || ':' || ${claimLinks.id})`,
+    ],
+    options.now ?? new Date(),
+  ).limit(options.limit ?? 1_000);
+  const counts = await send(db, rows);
+  return { invited: counts.sent + counts.stored };
+}

@@ -1,0 +1,114 @@
+import { and, asc, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { claimLinks, emails, organisations, payouts, recipients } from "@/db/schema";
+import { formatPayoutAmount } from "@/lib/claims/claim-format";
+import { claimTokenFor, claimUrl, hashClaimToken } from "@/lib/claims/links";
+import { type SendEmailInput, sendEmails } from "@/lib/mail";
+import { reminderEmail } from "@/lib/mail/templates/reminder";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Reminders go out this many days before a link expires. A link younger than the window
+ * when the window opens (a 5-day link and the 7-day reminder) skips that reminder, and
+ * when a sweep finds several windows open only the nearest is sent.
+ */
+export const REMINDER_DAYS = [7, 1] as const;
+
+export function reminderKey(payoutId: string, linkId: string, days: number): string {
+  return `reminder:${payoutId}:${linkId}:${days}d`;
+}
+
+/**
+ * Sends the reminders that are due at `now`, across organisations, up to `limit`, and
+ * returns how many. Each reminder is keyed by payout, link and window, so the hourly
+ * sweep can run as often as it likes and a recipient gets each reminder once.
+ */
+export async function sendDueReminders(
+  db: DbOrTx,
+  options: { now?: Date; limit?: number } = {},
+): Promise<{ reminded: number }> {
+  const now = options.now ?? new Date();
+  const limit = options.limit ?? 500;
+  let reminded = 0;
+  // Nearest window first: a payout due for its 1-day reminder never also gets the 7-day one.
+  const windows = [...REMINDER_DAYS].sort((a, b) => a - b);
+  for (const [i, days] of windows.entries()) {
+    const opensAt = sql`${claimLinks.expiresAt} - make_interval(days => ${days})`;
+    const nearer = windows.slice(0, i);
+    const rows = await db
+      .selectDistinctOn([payouts.id], {
+        payout: {
+          id: payouts.id,
+          amount: payouts.amount,
+          currency: payouts.currency,
+          mode: payouts.mode,
+          organisationId: payouts.organisationId,
+        },
+        link: {
+          id: claimLinks.id,
+          tokenHash: claimLinks.tokenHash,
+          expiresAt: claimLinks.expiresAt,
+        },
+        recipient: { email: recipients.email, name: recipients.name },
+        organisation: {
+          name: organisations.name,
+          primaryColor: organisations.primaryColor,
+          logoUrl: organisations.logoUrl,
+          supportEmail: organisations.supportEmail,
+        },
+      })
+      .from(payouts)
+      .innerJoin(claimLinks, eq(claimLinks.payoutId, payouts.id))
+      .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
+      .innerJoin(organisations, eq(organisations.id, payouts.organisationId))
+      .where(
+        and(
+          eq(payouts.status, "claimable"),
+          isNull(claimLinks.revokedAt),
+          gt(claimLinks.expiresAt, now),
+          sql`${opensAt} <= ${now.toISOString()}::timestamptz`,
+          sql`${claimLinks.createdAt} < ${opensAt}`,
+          ...[days, ...nearer].map(
+            (d) =>
+              sql`not exists (select 1 from ${emails} where ${emails.idempotencyKey} = 'reminder:' || ${payouts.id} || ':' || ${claimLinks.id} || ':' || ${`${d}d`})`,
+          ),
+        ),
+      )
+      .orderBy(asc(payouts.id), desc(claimLinks.createdAt))
+      .limit(limit - reminded);
+    const mails = rows.flatMap((row): SendEmailInput[] => {
+      const token = claimTokenFor(row.link.id);
+      if (hashClaimToken(token) !== row.link.tokenHash) return [];
+      const rendered = reminderEmail({
+        brand: row.organisation,
+        recipientName: row.recipient.name,
+        amount: formatPayoutAmount(row.payout, "en-US"),
+        claimUrl: claimUrl(token),
+        expiresAt: row.link.expiresAt,
+        daysLeft: Math.max(1, Math.ceil((row.link.expiresAt.getTime() - now.getTime()) / DAY_MS)),
+      });
+      return [
+        {
+          idempotencyKey: reminderKey(row.payout.id, row.link.id, days),
+          to: row.recipient.email,
+          ...rendered,
+          kind: "reminder",
+          organisationId: row.payout.organisationId,
+          mode: row.payout.mode,
+          subjectRef: row.payout.id,
+        },
+      ];
+    });
+    // Test-mode mail first: a live-mode refusal (no SMTP) must not hold test reminders back.
+    for (const mode of ["test", "live"] as const) {
+      const counts = await sendEmails(
+        mails.filter((m) => m.mode === mode),
+        { db },
+      );
+      reminded += counts.sent + counts.stored;
+    }
+    if (reminded >= limit) break;
+  }
+  return { reminded };
+}

@@ -1,0 +1,221 @@
+import { and, eq, gt, isNotNull, isNull, lt, or } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { type PayoutStatus, payouts, recipients } from "@/db/schema";
+import { isAppError } from "@/lib/errors";
+import type { Scope } from "@/lib/events/outbox";
+import type { MethodId } from "@/lib/methods/types";
+import type { Currency } from "@/lib/money";
+import { getPayout } from "@/lib/payouts/queries";
+import { transitionPayout } from "@/lib/payouts/transitions";
+import {
+  type LiveProviders,
+  type PollResult,
+  resolveProvider,
+  type SubmitResult,
+  submissionId,
+} from "@/lib/providers";
+
+/** Which submission of a payout a step works on; every later step checks it still is. */
+export type Submission = { payoutId: string; attempt: number };
+
+/**
+ * Moves a claimed payout to `processing` (the ledger's submit movement) and returns the
+ * submission it starts. A retried step finds the payout already processing and carries
+ * on with that attempt; a payout canceled meanwhile gives null and nothing is sent.
+ */
+export async function startSubmission(
+  db: DbOrTx,
+  scope: Scope,
+  payoutId: string,
+): Promise<Submission | null> {
+  try {
+    const row = await transitionPayout(db, scope, {
+      payoutId,
+      from: "claimed",
+      to: "processing",
+      actor: "system",
+    });
+    return { payoutId, attempt: row.attempt };
+  } catch (error) {
+    if (!isAppError(error, "invalid_state_transition")) throw error;
+    const current = await getPayout(db, scope, payoutId);
+    return current?.status === "processing" ? { payoutId, attempt: current.attempt } : null;
+  }
+}
+
+async function processing(db: DbOrTx, scope: Scope, submission: Submission) {
+  const [row] = await db
+    .select({ payout: payouts, recipient: recipients })
+    .from(payouts)
+    .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
+    .where(
+      and(
+        eq(payouts.organisationId, scope.organisationId),
+        eq(payouts.mode, scope.mode),
+        eq(payouts.id, submission.payoutId),
+        eq(payouts.status, "processing"),
+        eq(payouts.attempt, submission.attempt),
+      ),
+    );
+  return row ?? null;
+}
+
+/**
+ * Hands the payout to its provider under `submissionId(payoutId, attempt)`, the
+ * provider's idempotency key: a retried step (or a crash after the provider answered)
+ * submits the same id again and the provider answers the same, so no one is paid twice.
+ * Null when the submission is no longer current (already settled or failed).
+ */
+export async function submitToProvider(
+  db: DbOrTx,
+  scope: Scope,
+  submission: Submission,
+  options: { live?: LiveProviders } = {},
+): Promise<SubmitResult | null> {
+  const row = await processing(db, scope, submission);
+  if (!row) return null;
+  const { payout, recipient } = row;
+  const provider = resolveProvider(scope.mode, payout.method as MethodId, options.live);
+  return provider.submit({
+    payoutId: submissionId(payout.id, payout.attempt),
+    amount: payout.amount,
+    currency: payout.currency as Currency,
+    method: payout.method as MethodId,
+    details: payout.methodDetails ?? {},
+    recipient: { email: recipient.email, name: recipient.name, country: recipient.country },
+  });
+}
+
+export type ProviderOutcome =
+  | SubmitResult
+  | (PollResult & { providerReference: string })
+  | { status: "processing"; providerReference: string };
+
+/**
+ * Applies what the provider said about a submission: paid settles, failed holds the
+ * money again for the recipient's next pick, returned takes a paid payout back the same
+ * way, and processing just keeps the provider's reference for polling. Safe to repeat:
+ * a payout that has already moved on is left alone and its status returned.
+ */
+export async function recordProviderOutcome(
+  db: DbOrTx,
+  scope: Scope,
+  submission: Submission,
+  outcome: ProviderOutcome,
+): Promise<PayoutStatus | null> {
+  const reference = { providerReference: outcome.providerReference };
+  const moves: Partial<
+    Record<ProviderOutcome["status"], { from: PayoutStatus; to: PayoutStatus }>
+  > = {
+    paid: { from: "processing", to: "paid" },
+    failed: { from: "processing", to: "failed" },
+    returned: { from: "paid", to: "returned" },
+  };
+  const move = moves[outcome.status];
+  if (!move) {
+    await db
+      .update(payouts)
+      .set(reference)
+      .where(
+        and(
+          eq(payouts.organisationId, scope.organisationId),
+          eq(payouts.mode, scope.mode),
+          eq(payouts.id, submission.payoutId),
+          eq(payouts.status, "processing"),
+          eq(payouts.attempt, submission.attempt),
+        ),
+      );
+    return "processing";
+  }
+  const current = await getPayout(db, scope, submission.payoutId);
+  if (!current || current.attempt !== submission.attempt || current.status !== move.from) {
+    return current?.status ?? null;
+  }
+  const reason = "failureReason" in outcome ? outcome.failureReason : undefined;
+  try {
+    const row = await transitionPayout(db, scope, {
+      payoutId: submission.payoutId,
+      from: move.from,
+      to: move.to,
+      actor: "provider",
+      reason,
+      changes: reference,
+    });
+    return row.status;
+  } catch (error) {
+    if (!isAppError(error, "invalid_state_transition")) throw error;
+    return (await getPayout(db, scope, submission.payoutId))?.status ?? null;
+  }
+}
+
+/** How long after payment a poll still looks for a return; later returns come by provider webhook. */
+export const RETURN_WATCH_MS = 15 * 60_000;
+
+/** A processing payout with no provider reference this old lost its submission (a crash, an outage). */
+export const STALLED_SUBMISSION_MS = 10 * 60_000;
+
+/**
+ * The sweep behind the submission function: polls providers for payouts still
+ * processing (and for payouts paid within the return watch) and records what they say;
+ * submits again, under the same id, a payout whose submission never got an answer.
+ * Across organisations; a provider error on one payout is reported, not thrown, so it
+ * never stalls the others.
+ */
+export async function pollProviderPayouts(
+  db: DbOrTx,
+  options: { now?: Date; limit?: number; live?: LiveProviders; minAgeMs?: number } = {},
+): Promise<{ polled: number; changed: number; failures: { payoutId: string; error: string }[] }> {
+  const now = options.now ?? new Date();
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  const rows = await db
+    .select()
+    .from(payouts)
+    .where(
+      or(
+        and(
+          eq(payouts.status, "processing"),
+          isNotNull(payouts.providerReference),
+          lt(payouts.updatedAt, ago(options.minAgeMs ?? 30_000)),
+        ),
+        and(
+          eq(payouts.status, "processing"),
+          isNull(payouts.providerReference),
+          lt(payouts.updatedAt, ago(STALLED_SUBMISSION_MS)),
+        ),
+        and(
+          eq(payouts.status, "paid"),
+          isNotNull(payouts.providerReference),
+          gt(payouts.paidAt, ago(RETURN_WATCH_MS)),
+        ),
+      ),
+    )
+    .orderBy(payouts.updatedAt)
+    .limit(options.limit ?? 200);
+  const result = { polled: 0, changed: 0, failures: [] as { payoutId: string; error: string }[] };
+  for (const payout of rows) {
+    const scope = { organisationId: payout.organisationId, mode: payout.mode };
+    const submission = { payoutId: payout.id, attempt: payout.attempt };
+    try {
+      let outcome: ProviderOutcome | null;
+      if (payout.providerReference === null) {
+        outcome = await submitToProvider(db, scope, submission, options);
+      } else {
+        const provider = resolveProvider(scope.mode, payout.method as MethodId, options.live);
+        outcome = {
+          ...(await provider.poll(payout.providerReference)),
+          providerReference: payout.providerReference,
+        };
+      }
+      result.polled++;
+      if (!outcome) continue;
+      // Same status and a reference on file: nothing to record yet.
+      if (outcome.status === payout.status && payout.providerReference !== null) continue;
+      const status = await recordProviderOutcome(db, scope, submission, outcome);
+      if (status !== payout.status) result.changed++;
+    } catch (error) {
+      // Reported, not thrown: one unreachable provider must not stall every other payout.
+      result.failures.push({ payoutId: payout.id, error: (error as Error).message });
+    }
+  }
+  return result;
+}
