@@ -120,7 +120,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
         if (delay >= SYNC_RETRY_MAX_MS)
           log(`sync of ${options.appUrl} failed: ${(error as Error).message}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await new Promise((resolve) => setTimeout(resolve, delay).unref());
     }
   };
   syncUntilUp().catch(() => {});

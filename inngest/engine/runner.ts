@@ -126,8 +126,14 @@ class RunLoop {
     }
   }
 
+  /**
+   * Calls again for the next steps once something was memoised and no planned step is
+   * still to run: asking earlier would let the SDK run a planned step a second time. A run
+   * waiting for nothing at all (a planned step that vanished) is asked again too.
+   */
   private discoverIfSettled(round: Round, now: number) {
-    if (round.order.length > 0 && !round.outcome && !hasCalls(this.run.pending)) {
+    if (round.outcome || hasCalls(this.run.pending)) return;
+    if (round.order.length > 0 || Object.keys(this.run.pending).length === 0) {
       this.run.pending[DISCOVERY] = { kind: "run", attempt: 0, due: now };
     }
   }
@@ -164,15 +170,18 @@ class RunLoop {
         return;
       case "Sleep": {
         if (known) return;
-        const due = resolveDeadline(op.name ?? "", now);
-        if (due === undefined) this.memoise(round, op.id, stepError(`Invalid sleep "${op.name}"`));
+        // The JS SDK puts the duration in `name`; the spec's `opts.duration` is read too.
+        const duration = String(op.opts?.duration ?? op.name ?? "");
+        const due = resolveDeadline(duration, now);
+        if (due === undefined) this.memoise(round, op.id, stepError(`Invalid sleep "${duration}"`));
         else this.run.pending[op.id] = { kind: "sleep", due };
         return;
       }
       case "WaitForEvent": {
         if (known) return;
         const due = resolveDeadline(String(op.opts?.timeout ?? ""), now);
-        if (due === undefined || !op.name) {
+        const eventName = typeof op.opts?.event === "string" ? op.opts.event : op.name;
+        if (due === undefined || !eventName) {
           this.memoise(
             round,
             op.id,
@@ -181,7 +190,7 @@ class RunLoop {
           return;
         }
         const expression = typeof op.opts?.if === "string" ? op.opts.if : null;
-        round.newWaits.push({ step_id: op.id, event_name: op.name, expression, expires_at: due });
+        round.newWaits.push({ step_id: op.id, event_name: eventName, expression, expires_at: due });
         this.run.pending[op.id] = { kind: "wait", due };
         return;
       }
@@ -214,6 +223,9 @@ class RunLoop {
         this.run.pending[op.id] = { kind: "invoke", due: timeout ?? null, child: child.id };
         return;
       }
+      case "StepNotFound":
+        // The planned step is gone (the code changed); the next call finds what is there now.
+        return;
       case "RunComplete":
         round.outcome = { status: "completed", output: op.data ?? null };
         return;
@@ -243,6 +255,9 @@ class RunLoop {
         const due = result.retryAt ?? now + this.ctx.backoffMs(attempt);
         this.run.pending[callId] = { kind: "run", attempt: attempt + 1, due };
       }
+    } else if (result.ops.length === 0) {
+      const error = { name: "Error", message: "The app answered 206 without any step" };
+      this.apply(fn, round, callId, attempt, { type: "error", error, noRetry: false }, now);
     } else {
       for (const op of result.ops) this.applyOp(fn, round, op, attempt, result.noRetry, now);
     }
