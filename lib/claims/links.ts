@@ -1,10 +1,10 @@
 import { createHash, createHmac } from "node:crypto";
-import { and, desc, eq, gt, inArray, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { batches, claimLinks, type Mode, organisations, payouts, recipients } from "@/db/schema";
 import { appUrl, config } from "@/lib/config";
 import { newIds } from "@/lib/ids";
-import { bulkInsert } from "@/lib/payouts/bulk-insert";
+import { bulkInsert, matchesAny } from "@/lib/payouts/bulk-sql";
 
 /**
  * Claim tokens are derived, not stored: token = HMAC-SHA256(AUTH_SECRET, link id), and
@@ -95,7 +95,7 @@ export async function revokeClaimLinks(db: DbOrTx, payoutIds: string | string[])
   await db
     .update(claimLinks)
     .set({ revokedAt: new Date() })
-    .where(and(inArray(claimLinks.payoutId, ids), isNull(claimLinks.revokedAt)));
+    .where(and(matchesAny(claimLinks.payoutId, ids), isNull(claimLinks.revokedAt)));
 }
 
 /**

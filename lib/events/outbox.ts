@@ -1,7 +1,7 @@
 import type { DbOrTx } from "@/db/client";
 import type { Mode } from "@/db/schema";
 import { newIds } from "@/lib/ids";
-import { bulkInsert } from "@/lib/payouts/bulk-insert";
+import { bulkInsert } from "@/lib/payouts/bulk-sql";
 import { type EventInput, type EventType, eventSchemas } from "./types";
 
 export type Scope = { organisationId: string; mode: Mode };

@@ -5,7 +5,7 @@ import { batches, organisations } from "@/db/schema";
 import { recordEvent, type Scope } from "@/lib/events/outbox";
 import { newId, newIds } from "@/lib/ids";
 import { amountSchema, currencySchema, MAX_AMOUNT } from "@/lib/money";
-import { bulkInsert } from "./bulk-insert";
+import { bulkInsert } from "./bulk-sql";
 import { DEFAULT_EXPIRY_DAYS } from "./create-payout";
 import { inTransaction } from "./in-transaction";
 import {

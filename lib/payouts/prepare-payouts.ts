@@ -1,8 +1,9 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { payouts, recipients } from "@/db/schema";
 import { type IssuedClaimLink, issueClaimLinks } from "@/lib/claims/links";
 import type { Scope } from "@/lib/events/outbox";
+import { matchesAny } from "./bulk-sql";
 import { inTransaction } from "./in-transaction";
 import { blockSanctionedCountries, type ScreenRecipient } from "./screening";
 import { type PayoutRow, transitionPayout, transitionPayouts } from "./transitions";
@@ -59,7 +60,7 @@ export async function preparePayouts(
           and(
             eq(payouts.organisationId, scope.organisationId),
             eq(payouts.mode, scope.mode),
-            inArray(payouts.id, chunk),
+            matchesAny(payouts.id, chunk),
             eq(payouts.status, "pending"),
           ),
         );

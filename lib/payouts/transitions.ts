@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/client";
 import { type PayoutStatus, payouts } from "@/db/schema";
 import { revokeClaimLinks } from "@/lib/claims/links";
@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 import { type PendingEvent, recordEvents, type Scope } from "@/lib/events/outbox";
 import { newIds } from "@/lib/ids";
 import { postTransaction } from "@/lib/ledger";
-import { bulkInsert } from "./bulk-insert";
+import { bulkInsert, matchesAny } from "./bulk-sql";
 import { inTransaction } from "./in-transaction";
 import { serializePayout } from "./serialize";
 
@@ -217,7 +217,7 @@ export async function transitionPayouts(
         and(
           eq(payouts.organisationId, scope.organisationId),
           eq(payouts.mode, scope.mode),
-          inArray(payouts.id, request.payoutIds),
+          matchesAny(payouts.id, request.payoutIds),
           eq(payouts.status, from),
         ),
       )

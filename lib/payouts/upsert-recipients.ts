@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import type { Scope } from "@/lib/events/outbox";
 import { newIds } from "@/lib/ids";
-import { bulkInsert } from "./bulk-insert";
+import { bulkInsert } from "./bulk-sql";
 import type { InlineRecipient } from "./input-schemas";
 
 const columns = [

@@ -1,4 +1,4 @@
-import { type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 
 /** A column as SQL sees it: its name and its type. */
@@ -39,4 +39,12 @@ export async function bulkInsert(
     select ${names} from jsonb_to_recordset(${json}::jsonb) as input(${types})
     ${options.onConflict ?? sql``} ${options.returning ? sql`returning ${options.returning}` : sql``}`;
   return db.execute<Record<string, unknown>>(query);
+}
+
+/**
+ * `column = any($1::text[])`: one array parameter however many ids, where `IN (…)` binds
+ * one parameter each and stops at PostgreSQL's 65,535 (a 100,000-row campaign).
+ */
+export function matchesAny(column: AnyColumn, values: string[]): SQL {
+  return sql`${column} = any(${sql.param(values)}::text[])`;
 }
