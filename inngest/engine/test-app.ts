@@ -78,7 +78,9 @@ export async function startTestApp(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-      await sql`drop schema if exists inngest_engine cascade`;
+      await sql`
+        truncate inngest_engine.functions, inngest_engine.events, inngest_engine.runs,
+          inngest_engine.waits, inngest_engine.idempotency_keys, inngest_engine.crons`;
       await sql.end();
     },
   };
