@@ -130,6 +130,38 @@ describe("engine restarts", () => {
     expect(run).toEqual({ status: "completed", output: "done" });
   });
 
+  it("stops at once mid-step, and the next engine finishes the run", async () => {
+    const counts = { a: 0, b: 0, c: 0 };
+    const blocker = deferred();
+    const app = await startTestApp((inngest) => [
+      inngest.createFunction(
+        { id: "slow", triggers: [{ event: "test/slow" }] },
+        async ({ step }) => {
+          await step.run("a", () => {
+            counts.a++;
+          });
+          await step.run("b", async () => {
+            counts.b++;
+            await blocker.promise;
+          });
+          await step.run("c", () => {
+            counts.c++;
+          });
+        },
+      ),
+    ]);
+    cleanups.push(() => app.close());
+    await app.inngest.send({ name: "test/slow", data: {} });
+    await until(() => counts.b === 1, "step b to start");
+    const stopping = Date.now();
+    await app.engine.stop();
+    expect(Date.now() - stopping).toBeLessThan(2_000);
+    blocker.release();
+    const engine = await app.restartEngine();
+    await engine.idle();
+    expect(counts).toEqual({ a: 1, b: 2, c: 1 });
+  });
+
   it("keeps a sleeping run across a restart", async () => {
     const clock = manualClock();
     const counts = { before: 0, after: 0 };

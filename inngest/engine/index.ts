@@ -31,7 +31,12 @@ export type LocalEngineOptions = {
 
 export type LocalEngine = {
   url: string;
+  /**
+   * Stops at once: calls in flight are abandoned and their steps run again on the next
+   * start, exactly as after a crash; everything memoised stays.
+   */
   stop(): Promise<void>;
+  /** Syncs the app, retrying until it answers. */
   sync(): Promise<void>;
   /** Resolves when no run is being driven and none is due (for tests). */
   idle(): Promise<void>;
