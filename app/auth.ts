@@ -10,8 +10,12 @@ import { config } from "@/lib/config";
 export function oauthProviders(): { id: "github" | "google"; name: string }[] {
   const c = config();
   return [
-    ...(c.AUTH_GITHUB_ID && c.AUTH_GITHUB_SECRET ? [{ id: "github" as const, name: "GitHub" }] : []),
-    ...(c.AUTH_GOOGLE_ID && c.AUTH_GOOGLE_SECRET ? [{ id: "google" as const, name: "Google" }] : []),
+    ...(c.AUTH_GITHUB_ID && c.AUTH_GITHUB_SECRET
+      ? [{ id: "github" as const, name: "GitHub" }]
+      : []),
+    ...(c.AUTH_GOOGLE_ID && c.AUTH_GOOGLE_SECRET
+      ? [{ id: "google" as const, name: "Google" }]
+      : []),
   ];
 }
 

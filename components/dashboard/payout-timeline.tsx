@@ -27,7 +27,12 @@ function Body({ entry }: { entry: TimelineEntry }) {
       return (
         <span className="flex flex-wrap items-center gap-1">
           {entry.from ? <StatusBadge status={entry.from} /> : <span>created as</span>}
-          {entry.from ? <span aria-label="to">→</span> : null}
+          {entry.from ? (
+            <>
+              <span aria-hidden>→</span>
+              <span className="sr-only">to</span>
+            </>
+          ) : null}
           <StatusBadge status={entry.to} />
           {entry.reason ? <span className="text-slate-600">· {entry.reason}</span> : null}
           {entry.actor ? <span className="text-slate-500">· by {entry.actor}</span> : null}
@@ -96,8 +101,8 @@ export function PayoutTimeline({ entries }: { entries: TimelineEntry[] }) {
       className="relative space-y-3 border-l border-slate-200 pl-5"
       aria-label="Timeline, oldest first"
     >
-      {entries.map((entry, i) => (
-        <li key={`${entry.kind}-${i}`} data-kind={entry.kind} className="relative text-sm">
+      {entries.map((entry) => (
+        <li key={entry.key} data-kind={entry.kind} className="relative text-sm">
           <span
             aria-hidden
             className={`absolute top-1.5 -left-[25px] h-2.5 w-2.5 rounded-full ${dot[entry.kind]}`}

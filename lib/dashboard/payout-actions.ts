@@ -3,12 +3,13 @@ import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { batches, organisations, payouts, recipients } from "@/db/schema";
 import { type AuditActor, recordAudit } from "@/lib/audit/record";
+import { formatPayoutAmount } from "@/lib/claims/claim-format";
 import { type IssuedClaimLink, issueClaimLink, liveClaimLink } from "@/lib/claims/links";
 import { AppError } from "@/lib/errors";
 import type { Scope } from "@/lib/events/outbox";
 import { sendEmail } from "@/lib/mail";
 import { inviteEmail } from "@/lib/mail/templates/invite";
-import { type Currency, currencies, formatMoney } from "@/lib/money";
+import { inviteKey, sendInvites } from "@/lib/payout-flow/invites";
 import { cancelPayout } from "@/lib/payouts/cancel-payout";
 import { inTransaction } from "@/lib/payouts/in-transaction";
 import { approveReviewedPayout } from "@/lib/payouts/prepare-payouts";
@@ -44,8 +45,12 @@ function requireClaimable(payout: PayoutRow, what: string) {
   }
 }
 
-/** Renders and sends the claim invitation for one payout through `sendEmail`. */
-async function sendInvite(
+/**
+ * Renders and sends the claim invitation for one payout again under a key of its own:
+ * the first invitation of a link is keyed by the link (`sendInvites`), so a resend needs
+ * a distinct key to become a new email.
+ */
+async function resendInvite(
   db: DbOrTx,
   scope: Scope,
   payout: PayoutRow,
@@ -65,9 +70,7 @@ async function sendInvite(
     .leftJoin(batches, eq(batches.id, payouts.batchId))
     .where(eq(payouts.id, payout.id));
   if (!ctx) throw new AppError("not_found", `No such payout: ${payout.id}`);
-  const amount = (currencies as string[]).includes(payout.currency)
-    ? formatMoney({ amount: payout.amount, currency: payout.currency as Currency })
-    : `${payout.amount} ${payout.currency}`;
+  const amount = formatPayoutAmount(payout, "en-US");
   const rendered = inviteEmail({
     brand: {
       name: ctx.org.name,
@@ -115,18 +118,18 @@ export async function resendClaimLink(db: DbOrTx, member: PayoutActionMember, pa
     });
     return { payout, link, auditId: entry.id };
   });
-  return sendInvite(
+  return resendInvite(
     db,
     member.scope,
     payout,
     link,
-    `invite:${payoutId}:${link.linkId}:resend:${auditId}`,
+    `${inviteKey(payoutId, link.linkId)}:resend:${auditId}`,
   );
 }
 
 /** Issues a new link and kills the old one (a forwarded or leaked email stops working). */
 export async function reissueClaimLink(db: DbOrTx, member: PayoutActionMember, payoutId: string) {
-  const { payout, link } = await inTransaction(db, async (tx) => {
+  const link = await inTransaction(db, async (tx) => {
     const payout = await lockPayout(tx, member.scope, payoutId);
     requireClaimable(payout, "reissue");
     const link = await issueClaimLink(tx, { payoutId, expiresAt: payout.expiresAt });
@@ -138,9 +141,10 @@ export async function reissueClaimLink(db: DbOrTx, member: PayoutActionMember, p
       target: { type: "payout", id: payoutId },
       after: { linkId: link.linkId, previousLinksRevoked: true },
     });
-    return { payout, link };
+    return link;
   });
-  return sendInvite(db, member.scope, payout, link, `invite:${payoutId}:${link.linkId}`);
+  await sendInvites(db, member.scope, [payoutId]);
+  return link;
 }
 
 const emailSchema = z.string().trim().pipe(z.email("an email address").max(254));
@@ -192,15 +196,7 @@ export async function correctRecipientEmail(
     });
     return { payout, link };
   });
-  if (result.link) {
-    await sendInvite(
-      db,
-      member.scope,
-      result.payout,
-      result.link,
-      `invite:${result.payout.id}:${result.link.linkId}`,
-    );
-  }
+  if (result.link) await sendInvites(db, member.scope, [result.payout.id]);
   return { linkReissued: result.link !== null };
 }
 
@@ -240,8 +236,8 @@ export async function clearHeldPayout(
   member: PayoutActionMember,
   params: { payoutId: string; note?: string },
 ) {
-  const { payout, link } = await inTransaction(db, async (tx) => {
-    const link = await approveReviewedPayout(tx, member.scope, {
+  const payout = await inTransaction(db, async (tx) => {
+    await approveReviewedPayout(tx, member.scope, {
       payoutId: params.payoutId,
       actor: actorOf(member),
       reason: "review_cleared",
@@ -255,9 +251,10 @@ export async function clearHeldPayout(
       before: { status: "awaiting_review" },
       after: { status: "claimable", note: params.note?.trim() || null },
     });
-    const payout = await lockPayout(tx, member.scope, params.payoutId);
-    return { payout, link };
+    return lockPayout(tx, member.scope, params.payoutId);
   });
-  await sendInvite(db, member.scope, payout, link, `invite:${payout.id}:${link.linkId}`);
+  // The reviewed-payout function sends the same invite under the same key; whichever
+  // runs first sends it, the other finds it sent.
+  await sendInvites(db, member.scope, [payout.id]);
   return payout;
 }

@@ -16,7 +16,7 @@ import type { Scope } from "@/lib/events/outbox";
 import { payoutLedgerHistory, type Transfer } from "@/lib/ledger";
 import { listPayoutTransitions } from "@/lib/payouts/queries";
 
-export type TimelineEntry =
+export type TimelineEntry = { key: string } & (
   | {
       kind: "transition";
       at: Date;
@@ -46,7 +46,8 @@ export type TimelineEntry =
       durationMs: number;
     }
   | { kind: "link"; at: Date; linkId: string; event: "issued" | "revoked"; expiresAt: Date }
-  | { kind: "audit"; at: Date; action: string; actor: string; before: unknown; after: unknown };
+  | { kind: "audit"; at: Date; action: string; actor: string; before: unknown; after: unknown }
+);
 
 export type PayoutDetail = NonNullable<Awaited<ReturnType<typeof getPayoutDetail>>>;
 
@@ -99,6 +100,7 @@ export async function getPayoutDetail(db: DbOrTx, scope: Scope, payoutId: string
       .select({
         eventType: events.type,
         url: webhookAttempts.url,
+        key: webhookAttempts.id,
         attempt: webhookAttempts.attemptNumber,
         status: webhookAttempts.responseStatus,
         error: webhookAttempts.error,
@@ -124,15 +126,22 @@ export async function getPayoutDetail(db: DbOrTx, scope: Scope, payoutId: string
   const timeline: TimelineEntry[] = [
     ...transitions.map((t) => ({
       kind: "transition" as const,
+      key: t.id,
       at: t.createdAt,
       from: t.fromStatus,
       to: t.toStatus,
       reason: t.reason,
       actor: t.actor,
     })),
-    ...ledger.map((transfer) => ({ kind: "ledger" as const, at: transfer.createdAt, transfer })),
+    ...ledger.map((transfer) => ({
+      kind: "ledger" as const,
+      key: transfer.id,
+      at: transfer.createdAt,
+      transfer,
+    })),
     ...mails.map((m) => ({
       kind: "email" as const,
+      key: m.id,
       at: m.createdAt,
       id: m.id,
       subject: m.subject,
@@ -143,6 +152,7 @@ export async function getPayoutDetail(db: DbOrTx, scope: Scope, payoutId: string
     ...links.flatMap((l) => [
       {
         kind: "link" as const,
+        key: `${l.id}:issued`,
         at: l.createdAt,
         linkId: l.id,
         event: "issued" as const,
@@ -152,6 +162,7 @@ export async function getPayoutDetail(db: DbOrTx, scope: Scope, payoutId: string
         ? [
             {
               kind: "link" as const,
+              key: `${l.id}:revoked`,
               at: l.revokedAt,
               linkId: l.id,
               event: "revoked" as const,
@@ -162,6 +173,7 @@ export async function getPayoutDetail(db: DbOrTx, scope: Scope, payoutId: string
     ]),
     ...audits.map((a) => ({
       kind: "audit" as const,
+      key: a.id,
       at: a.createdAt,
       action: a.action,
       actor: a.actorLabel ?? a.actorId,

@@ -137,15 +137,21 @@ describe("payout actions", () => {
   it("reissues a link: the old one dies and the new one is emailed", async () => {
     const payoutId = mine.payoutIds[1] as string;
     const before = await getPayoutDetail(db, mine.member.scope, payoutId);
-    const mail = await reissueClaimLink(db, mine.member, payoutId);
+    const link = await reissueClaimLink(db, mine.member, payoutId);
     const after = await getPayoutDetail(db, mine.member.scope, payoutId);
+    expect(after?.liveLink?.id).toBe(link.linkId);
     expect(after?.liveLink?.id).not.toBe(before?.liveLink?.id);
     expect(
       after?.timeline.some(
         (e) => e.kind === "link" && e.event === "revoked" && e.linkId === before?.liveLink?.id,
       ),
     ).toBe(true);
-    expect(mail.idempotencyKey).toBe(`invite:${payoutId}:${after?.liveLink?.id}`);
+    const [mail] = await db
+      .select()
+      .from(emails)
+      .where(eq(emails.idempotencyKey, `invite:${payoutId}:${link.linkId}`));
+    expect(mail?.to).toBe("lukas@example.com");
+    expect(mail?.text).toContain(link.url);
   });
 
   it("corrects the email and sends a fresh link to the new address", async () => {

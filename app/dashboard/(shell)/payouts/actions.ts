@@ -28,11 +28,9 @@ export const resendLinkAction = memberAction("payouts.resend", async (member, fo
 
 export const reissueLinkAction = memberAction("payouts.reissue", async (member, form) => {
   const payoutId = payoutIdOf(form);
-  const email = await reissueClaimLink(db, member, payoutId);
+  await reissueClaimLink(db, member, payoutId);
   refresh(payoutId);
-  return successState(
-    `Issued a new link and emailed it to ${email.to}. The old link no longer works.`,
-  );
+  return successState("Issued a new link and emailed it. The old link no longer works.");
 });
 
 export const correctEmailAction = memberAction("payouts.update_email", async (member, form) => {

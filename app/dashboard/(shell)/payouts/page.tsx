@@ -45,89 +45,88 @@ export default async function PayoutsPage({
         title="Payouts"
         description="Search by email, external id, payout id or name. Every payout, every state."
       />
-      <form
-        role="search"
-        className="mb-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
-      >
-        <div className="flex gap-2">
-          <label htmlFor="payout-search" className="sr-only">
-            Search payouts
-          </label>
-          <input
-            id="payout-search"
-            name="q"
-            type="search"
-            defaultValue={filters.q ?? ""}
-            placeholder="maya@example.com, creator-1001, po_…, Maya Chen"
-            className="block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
-          />
-          <button
-            type="submit"
-            className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-700"
-          >
-            Search
-          </button>
-        </div>
-        <div className="mt-3 grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
-          <label className="text-xs font-medium text-slate-600">
-            Status
-            <select name="status" defaultValue={filters.status ?? ""} className={select}>
-              <option value="">Any</option>
-              {payoutStatuses.map((s) => (
-                <option key={s} value={s}>
-                  {s.replace(/_/g, " ")}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="text-xs font-medium text-slate-600">
-            Campaign
-            <select name="batch" defaultValue={filters.batch ?? ""} className={select}>
-              <option value="">Any</option>
-              {options.campaigns.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="text-xs font-medium text-slate-600">
-            Country
+      <search>
+        <form className="mb-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+          <div className="flex gap-2">
+            <label htmlFor="payout-search" className="sr-only">
+              Search payouts
+            </label>
             <input
-              name="country"
-              defaultValue={filters.country ?? ""}
-              maxLength={2}
-              placeholder="US"
-              className={select}
+              id="payout-search"
+              name="q"
+              type="search"
+              defaultValue={filters.q ?? ""}
+              placeholder="maya@example.com, creator-1001, po_…, Maya Chen"
+              className="block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
             />
-          </label>
-          <label className="text-xs font-medium text-slate-600">
-            Method
-            <select name="method" defaultValue={filters.method ?? ""} className={select}>
-              <option value="">Any</option>
-              {options.methods.map((m) => (
-                <option key={m} value={m}>
-                  {m}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="text-xs font-medium text-slate-600">
-            Created from
-            <input type="date" name="from" defaultValue={filters.from ?? ""} className={select} />
-          </label>
-          <label className="text-xs font-medium text-slate-600">
-            Created to
-            <input type="date" name="to" defaultValue={filters.to ?? ""} className={select} />
-          </label>
-        </div>
-        {!parsed.success ? (
-          <p role="alert" className="mt-3 text-sm text-red-700">
-            Some filters were not understood and are ignored:{" "}
-            {parsed.error.issues.map((i) => `${i.path.join(".")} (${i.message})`).join(", ")}
-          </p>
-        ) : null}
-      </form>
+            <button
+              type="submit"
+              className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-700"
+            >
+              Search
+            </button>
+          </div>
+          <div className="mt-3 grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
+            <label className="text-xs font-medium text-slate-600">
+              Status
+              <select name="status" defaultValue={filters.status ?? ""} className={select}>
+                <option value="">Any</option>
+                {payoutStatuses.map((s) => (
+                  <option key={s} value={s}>
+                    {s.replace(/_/g, " ")}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="text-xs font-medium text-slate-600">
+              Campaign
+              <select name="batch" defaultValue={filters.batch ?? ""} className={select}>
+                <option value="">Any</option>
+                {options.campaigns.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="text-xs font-medium text-slate-600">
+              Country
+              <input
+                name="country"
+                defaultValue={filters.country ?? ""}
+                maxLength={2}
+                placeholder="US"
+                className={select}
+              />
+            </label>
+            <label className="text-xs font-medium text-slate-600">
+              Method
+              <select name="method" defaultValue={filters.method ?? ""} className={select}>
+                <option value="">Any</option>
+                {options.methods.map((m) => (
+                  <option key={m} value={m}>
+                    {m}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="text-xs font-medium text-slate-600">
+              Created from
+              <input type="date" name="from" defaultValue={filters.from ?? ""} className={select} />
+            </label>
+            <label className="text-xs font-medium text-slate-600">
+              Created to
+              <input type="date" name="to" defaultValue={filters.to ?? ""} className={select} />
+            </label>
+          </div>
+          {!parsed.success ? (
+            <p role="alert" className="mt-3 text-sm text-red-700">
+              Some filters were not understood and are ignored:{" "}
+              {parsed.error.issues.map((i) => `${i.path.join(".")} (${i.message})`).join(", ")}
+            </p>
+          ) : null}
+        </form>
+      </search>
 
       {result.data.length === 0 ? (
         <EmptyState>No payouts match. Check the spelling, or clear a filter.</EmptyState>

@@ -1,0 +1,23 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { db } from "@/db/client";
+import { approveCampaign, cancelCampaign } from "@/lib/campaigns/approval";
+import { successState } from "../../_lib/action-state";
+import { memberAction } from "../../_lib/member-action";
+import { startCampaignFanOut } from "./fan-out";
+
+export const approveCampaignAction = memberAction("campaigns.approve", async (member, form) => {
+  const batchId = String(form.get("batchId") ?? "");
+  const batch = await approveCampaign(db, member, batchId);
+  await startCampaignFanOut(member.scope, batch);
+  revalidatePath(`/dashboard/campaigns/${batchId}`);
+  return successState("Approved. Links are going out now.");
+});
+
+export const cancelCampaignAction = memberAction("campaigns.cancel", async (member, form) => {
+  const batchId = String(form.get("batchId") ?? "");
+  const { canceledPayouts } = await cancelCampaign(db, member, batchId);
+  revalidatePath(`/dashboard/campaigns/${batchId}`);
+  return successState(`Canceled ${canceledPayouts} payouts; their funds are back in your balance.`);
+});

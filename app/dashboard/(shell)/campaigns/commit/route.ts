@@ -1,0 +1,27 @@
+import { revalidatePath } from "next/cache";
+import { db } from "@/db/client";
+import { commitCampaignFile, parseRowFixes } from "@/lib/campaigns/upload";
+import { errorResponse, readUpload } from "../upload-request";
+
+/** Creates the campaign from the file, if every row is valid; otherwise nothing at all. */
+export async function POST(request: Request) {
+  try {
+    const { member, form, file } = await readUpload(request, "campaigns.create");
+    const settings = {
+      name: form.get("name"),
+      currency: form.get("currency"),
+      message: form.get("message") ?? undefined,
+      allowedMethods: form.getAll("allowedMethods"),
+      expiresInDays: form.get("expiresInDays") || undefined,
+    };
+    const { batch } = await commitCampaignFile(db, member, {
+      source: file.stream(),
+      settings,
+      fixes: parseRowFixes(form.get("fixes")),
+    });
+    revalidatePath("/dashboard/campaigns");
+    return Response.json({ id: batch.id, status: batch.status }, { status: 201 });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

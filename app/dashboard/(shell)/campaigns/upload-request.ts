@@ -1,0 +1,50 @@
+import { unstable_rethrow } from "next/navigation";
+import { requireMember } from "@/app/dashboard/_lib/member";
+import type { Action } from "@/lib/auth/permissions";
+import { AppError, isAppError } from "@/lib/errors";
+import { MAX_CSV_BYTES } from "./upload-limits";
+
+/** A campaign file upload: the guard first, then the form with the file. */
+export async function readUpload(request: Request, action: Action) {
+  const length = Number(request.headers.get("content-length") ?? 0);
+  if (length > MAX_CSV_BYTES) {
+    throw new AppError(
+      "payload_too_large",
+      "The file is larger than 50 MB; split it into several campaigns.",
+    );
+  }
+  const organisationId = new URL(request.url).searchParams.get("organisationId");
+  const member = await requireMember(action, organisationId);
+  const form = await request.formData();
+  const file = form.get("file");
+  if (!(file instanceof File) || file.size === 0) {
+    throw new AppError("validation_failed", "Choose a CSV file.", {
+      fieldErrors: [{ path: "file", message: "a CSV file is required" }],
+    });
+  }
+  return { member, form, file };
+}
+
+/** Errors as JSON the upload form understands; unexpected errors say nothing internal. */
+export function errorResponse(error: unknown): Response {
+  // A signed-out caller is redirected to the sign-in page like everywhere else.
+  unstable_rethrow(error);
+  if (isAppError(error)) {
+    return Response.json(
+      {
+        error: {
+          code: error.code,
+          message: error.message,
+          fieldErrors: error.fieldErrors,
+          ...error.meta,
+        },
+      },
+      { status: error.status },
+    );
+  }
+  console.error("campaign upload failed", error);
+  return Response.json(
+    { error: { code: "internal_error", message: "Something went wrong; nothing was created." } },
+    { status: 500 },
+  );
+}
