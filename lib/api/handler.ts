@@ -123,7 +123,13 @@ async function readJsonBody(request: Request): Promise<unknown> {
       `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
     );
   }
-  const text = await request.text();
+  let text: string;
+  try {
+    text = await request.text();
+  } catch {
+    // The client went away mid-upload; nobody will read the answer, but it is not our fault.
+    throw new AppError("invalid_request", "The request body could not be read.");
+  }
   if (text.length > MAX_BODY_BYTES) {
     throw new AppError(
       "payload_too_large",

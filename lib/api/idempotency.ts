@@ -50,10 +50,28 @@ function scoped(scope: Scope, key: string) {
   );
 }
 
+type ClaimRow = {
+  claimed: boolean;
+  fingerprint: string | null;
+  status: "in_flight" | "completed" | null;
+  response_status: number | null;
+  response_body: string | null;
+  response_headers: Record<string, string> | null;
+  expired: boolean | null;
+  stale: boolean | null;
+};
+
+const inUse = () =>
+  new AppError(
+    "idempotency_key_in_use",
+    "A request with this Idempotency-Key is still being processed. Retry after it finishes to get its response.",
+  );
+
 /**
  * Claims a key for one request, or says what to do instead. The claim commits on its
  * own, before the request's work starts, so a concurrent duplicate sees it and gets 409
- * instead of waiting. Expired keys, and stale claims for the same request, are taken over.
+ * instead of waiting. The common cases (a new key, a replay) are one statement that
+ * takes no row lock, so replays of one key never queue behind each other.
  */
 export async function claimIdempotencyKey(
   db: DbOrTx,
@@ -62,63 +80,82 @@ export async function claimIdempotencyKey(
   fingerprint: string,
 ): Promise<IdempotencyClaim> {
   const token = randomUUID();
-  const [claimed] = await db
-    .insert(idempotencyKeys)
-    .values({
-      organisationId: scope.organisationId,
-      mode: scope.mode,
-      key,
-      fingerprint,
-      status: "in_flight",
-      lockToken: token,
-      lockedAt: sql`now()`,
-    })
-    .onConflictDoUpdate({
-      target: [idempotencyKeys.organisationId, idempotencyKeys.mode, idempotencyKeys.key],
-      set: {
-        fingerprint,
-        status: "in_flight",
-        lockToken: token,
-        lockedAt: sql`now()`,
-        createdAt: sql`now()`,
-        completedAt: null,
-        responseStatus: null,
-        responseBody: null,
-        responseHeaders: null,
-      },
-      setWhere: sql`${idempotencyKeys.createdAt} < now() - make_interval(hours => ${IDEMPOTENCY_RETENTION_HOURS})
-        or (${idempotencyKeys.status} = 'in_flight'
-            and ${idempotencyKeys.fingerprint} = ${fingerprint}
-            and ${idempotencyKeys.lockedAt} < now() - make_interval(secs => ${IDEMPOTENCY_STALE_SECONDS}))`,
-    })
-    .returning({ token: idempotencyKeys.lockToken });
-  if (claimed) return { kind: "claimed", token };
+  const [row] = await db.execute<ClaimRow>(sql`
+    with claim as (
+      insert into idempotency_keys (organisation_id, mode, key, fingerprint, status, lock_token, locked_at)
+      values (${scope.organisationId}, ${scope.mode}, ${key}, ${fingerprint}, 'in_flight', ${token}, now())
+      on conflict do nothing
+      returning 1
+    )
+    select true as claimed, null as fingerprint, null as status, null::int as response_status,
+           null as response_body, null::jsonb as response_headers, null::boolean as expired,
+           null::boolean as stale
+      from claim
+    union all
+    select false, fingerprint, status::text, response_status, response_body, response_headers,
+           created_at < now() - make_interval(hours => ${IDEMPOTENCY_RETENTION_HOURS}),
+           status = 'in_flight' and locked_at < now() - make_interval(secs => ${IDEMPOTENCY_STALE_SECONDS})
+      from idempotency_keys
+      where organisation_id = ${scope.organisationId} and mode = ${scope.mode} and key = ${key}
+        and not exists (select 1 from claim)
+  `);
+  if (row?.claimed) return { kind: "claimed", token };
+  // No row at all: a concurrent request inserted it after this statement's snapshot.
+  if (!row) throw inUse();
 
-  const [existing] = await db.select().from(idempotencyKeys).where(scoped(scope, key));
-  if (!existing) {
-    // Purged between the two statements: the caller's retry will claim it.
-    throw new AppError("idempotency_key_in_use", "The idempotency key changed hands; retry.");
+  if (row.expired || (row.stale && row.fingerprint === fingerprint)) {
+    return takeOver(db, scope, key, fingerprint, token);
   }
-  if (existing.fingerprint !== fingerprint) {
+  if (row.fingerprint !== fingerprint) {
     throw new AppError(
       "idempotency_key_reused",
       "This Idempotency-Key was already used with a different request (method, path or body). Use a new key for a new request.",
     );
   }
-  if (existing.status === "in_flight") {
-    throw new AppError(
-      "idempotency_key_in_use",
-      "A request with this Idempotency-Key is still being processed. Retry after it finishes to get its response.",
-    );
-  }
+  if (row.status === "in_flight") throw inUse();
   return {
     kind: "replay",
     response: {
-      status: existing.responseStatus ?? 200,
-      body: existing.responseBody ?? "",
-      headers: existing.responseHeaders ?? {},
+      status: row.response_status ?? 200,
+      body: row.response_body ?? "",
+      headers: row.response_headers ?? {},
     },
   };
+}
+
+/** Re-checks the takeover conditions under the row lock: two retries cannot both win. */
+async function takeOver(
+  db: DbOrTx,
+  scope: Scope,
+  key: string,
+  fingerprint: string,
+  token: string,
+): Promise<IdempotencyClaim> {
+  const taken = await db
+    .update(idempotencyKeys)
+    .set({
+      fingerprint,
+      status: "in_flight",
+      lockToken: token,
+      lockedAt: sql`now()`,
+      createdAt: sql`now()`,
+      completedAt: null,
+      responseStatus: null,
+      responseBody: null,
+      responseHeaders: null,
+    })
+    .where(
+      and(
+        scoped(scope, key),
+        sql`(${idempotencyKeys.createdAt} < now() - make_interval(hours => ${IDEMPOTENCY_RETENTION_HOURS})
+          or (${idempotencyKeys.status} = 'in_flight'
+              and ${idempotencyKeys.fingerprint} = ${fingerprint}
+              and ${idempotencyKeys.lockedAt} < now() - make_interval(secs => ${IDEMPOTENCY_STALE_SECONDS})))`,
+      ),
+    )
+    .returning({ key: idempotencyKeys.key });
+  if (taken.length === 0) throw inUse();
+  return { kind: "claimed", token };
 }
 
 /**

@@ -5,6 +5,7 @@ import { POST as createRecipientRoute } from "@/app/api/v1/recipients/route";
 import { db } from "@/db/client";
 import { apiKeys, idempotencyKeys, recipients } from "@/db/schema";
 import { apiRoute } from "@/lib/api/handler";
+import { purgeExpiredIdempotencyKeys } from "@/lib/api/idempotency";
 import { defineOperation } from "@/lib/api/operation";
 import { revokeApiKey } from "@/lib/api-keys/keys";
 import { AppError } from "@/lib/errors";
@@ -297,6 +298,48 @@ describe("idempotency", () => {
     const late = await abandoned;
     expect(late.status).toBe(409);
     expect(await recipientCount("stale@example.com")).toBe(1);
+  });
+
+  it("keeps keys for 72 hours, then lets them be reused and purges them", async () => {
+    const thing = controllableRoute();
+    await call(thing.route, "POST", "/things", {
+      key: acme.testKey,
+      idempotencyKey: "old-1",
+      body: { email: "old@example.com" },
+    });
+    await db
+      .update(idempotencyKeys)
+      .set({ createdAt: sql`now() - interval '71 hours'` })
+      .where(eq(idempotencyKeys.key, "old-1"));
+    const within = await call(thing.route, "POST", "/things", {
+      key: acme.testKey,
+      idempotencyKey: "old-1",
+      body: { email: "new@example.com" },
+    });
+    expect(within.status).toBe(422);
+
+    await db
+      .update(idempotencyKeys)
+      .set({ createdAt: sql`now() - interval '73 hours'` })
+      .where(eq(idempotencyKeys.key, "old-1"));
+    const reused = await call(thing.route, "POST", "/things", {
+      key: acme.testKey,
+      idempotencyKey: "old-1",
+      body: { email: "new@example.com" },
+    });
+    expect(reused.status).toBe(201);
+    expect(reused.headers.get("idempotent-replayed")).toBeNull();
+
+    await db
+      .update(idempotencyKeys)
+      .set({ createdAt: sql`now() - interval '73 hours'` })
+      .where(eq(idempotencyKeys.key, "old-1"));
+    expect(await purgeExpiredIdempotencyKeys(db)).toBeGreaterThanOrEqual(1);
+    const [left] = await db
+      .select({ n: count() })
+      .from(idempotencyKeys)
+      .where(eq(idempotencyKeys.key, "old-1"));
+    expect(left?.n).toBe(0);
   });
 
   it("creates exactly one object from 50 parallel requests with one key", async () => {

@@ -53,11 +53,23 @@ describe("rate limits", () => {
     expect((await consumeRateLimit(db, "test:refill", policy)).allowed).toBe(true);
   });
 
+  it("never grants more than the limit when an instance leases tokens in bulk", async () => {
+    // 400 per hour leases 20 at a time (and refills only every 9 s, so not during the
+    // test); 1,000 concurrent requests must get at most 400.
+    const policy = { limit: 400, periodMs: 3_600_000 };
+    const decisions = await Promise.all(
+      Array.from({ length: 1_000 }, () => consumeRateLimit(db, "test:leased", policy)),
+    );
+    const allowed = decisions.filter((d) => d.allowed).length;
+    expect(allowed).toBeLessThanOrEqual(400);
+    expect(allowed).toBeGreaterThanOrEqual(380);
+  });
+
   it("holds across app instances: separate connection pools share one budget", async () => {
     const instanceA = createDb(process.env.DATABASE_URL as string, { max: 5 });
     const instanceB = createDb(process.env.DATABASE_URL as string, { max: 5 });
     try {
-      const policy = { limit: 20, periodMs: 60_000 };
+      const policy = { limit: 20, periodMs: 3_600_000 };
       const decisions = await Promise.all(
         Array.from({ length: 60 }, (_, i) =>
           consumeRateLimit(i % 2 ? instanceA.db : instanceB.db, "test:shared", policy),
@@ -65,9 +77,9 @@ describe("rate limits", () => {
       );
       expect(decisions.filter((d) => d.allowed)).toHaveLength(20);
       const refused = decisions.find((d) => !d.allowed);
-      // One request is allowed every 3 s at 20 per minute.
-      expect(refused?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
-      expect(refused?.retryAfterSeconds).toBeLessThanOrEqual(3);
+      // One request is allowed every 180 s at 20 per hour.
+      expect(refused?.retryAfterSeconds).toBeGreaterThanOrEqual(170);
+      expect(refused?.retryAfterSeconds).toBeLessThanOrEqual(180);
     } finally {
       await instanceA.sql.end();
       await instanceB.sql.end();

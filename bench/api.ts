@@ -1,0 +1,256 @@
+/**
+ * `npm run bench:api`: the public API under load, against the production build started
+ * the way users start it (`npm start`), with a fresh embedded PostgreSQL.
+ *
+ * Scenarios, each at 32 connections after a warm-up:
+ *   baseline  GET /api/health (one trivial query): the ceiling for this machine
+ *   create    POST /api/v1/payouts, a new Idempotency-Key per request
+ *   replay    POST /api/v1/payouts, one key: every response is the stored one
+ *   batch     POST /api/v1/batches with 10,000 items, timed one at a time
+ *
+ * Prints req/s, p50/p99 and the ratio to the baseline, then a Markdown table for
+ * docs/benchmarks.md. `--build` forces `next build` first (done anyway when missing).
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { createDb } from "@/db/client";
+import { startEmbeddedPostgres } from "@/db/embedded";
+import { runMigrations } from "@/db/migrate";
+import { organisations } from "@/db/schema";
+import { createApiKey } from "@/lib/api-keys/keys";
+import { newId } from "@/lib/ids";
+import { deposit } from "@/lib/ledger";
+
+const CONNECTIONS = 32;
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 15);
+const WARMUP_S = 3;
+const BATCH_RUNS = 3;
+const BATCH_ITEMS = 10_000;
+
+type Row = { name: string; rps: number; p50: number; p99: number; non2xx: number; ratio?: number };
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error("npm start exited before becoming healthy");
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`no healthy server at ${url} within 3 minutes`);
+}
+
+async function load(
+  name: string,
+  base: string,
+  request: autocannon.Request,
+  durationS = DURATION_S,
+): Promise<Row> {
+  const result = await autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration: durationS,
+    requests: [request],
+  });
+  return {
+    name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx + result.errors,
+  };
+}
+
+async function main() {
+  const root = process.cwd();
+  if (process.argv.includes("--build") || !existsSync(path.join(root, ".next/BUILD_ID"))) {
+    say("… next build");
+    const built = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+      stdio: "inherit",
+    });
+    if (built.status !== 0) throw new Error("next build failed");
+  }
+
+  const dataDir = path.join(root, ".data/bench-api");
+  await rm(dataDir, { recursive: true, force: true });
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), persistent: false });
+  await runMigrations(pg.url);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+
+  say(`… npm start on ${base}`);
+  const server = spawn("npm", ["start"], {
+    detached: true,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: pg.url,
+      DATA_DIR: dataDir,
+      APP_URL: base,
+      // The benchmark measures throughput, not the per-key limit.
+      API_RATE_LIMIT: "1000000",
+    },
+  });
+  const { db, sql } = createDb(pg.url, { max: 4 });
+  try {
+    await waitForHealth(`${base}/api/health`, server);
+
+    const organisationId = newId("organisation");
+    await db
+      .insert(organisations)
+      .values({ id: organisationId, name: "Bench", slug: `bench-${organisationId}` });
+    const { secret } = await createApiKey(db, { organisationId, mode: "test", name: "bench" });
+    const scope = { organisationId, mode: "test" as const };
+    await deposit(db, scope, {
+      currency: "USD",
+      amount: 10n ** 13n,
+      idempotencyKey: "bench-funding",
+    });
+    const auth = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
+
+    const recipient = await fetch(`${base}/api/v1/recipients`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ email: "bench@example.com", country: "KE" }),
+    }).then((r) => r.json() as Promise<{ id: string }>);
+    const payoutBody = JSON.stringify({ recipient_id: recipient.id, amount: 100, currency: "USD" });
+
+    const baselineRequest: autocannon.Request = { method: "GET", path: "/api/health" };
+    const createRequest: autocannon.Request = {
+      method: "POST",
+      path: "/api/v1/payouts",
+      headers: auth,
+      body: payoutBody,
+      setupRequest: (req) => ({
+        ...req,
+        headers: { ...req.headers, "idempotency-key": randomUUID() },
+      }),
+    };
+    const replayKey = "bench-replay";
+    const first = await fetch(`${base}/api/v1/payouts`, {
+      method: "POST",
+      headers: { ...auth, "idempotency-key": replayKey },
+      body: payoutBody,
+    });
+    if (first.status !== 201)
+      throw new Error(`payout create failed: ${first.status} ${await first.text()}`);
+    const replayRequest: autocannon.Request = {
+      method: "POST",
+      path: "/api/v1/payouts",
+      headers: { ...auth, "idempotency-key": replayKey },
+      body: payoutBody,
+    };
+
+    say("… warm-up");
+    for (const request of [baselineRequest, createRequest, replayRequest]) {
+      await load("warm-up", base, request, WARMUP_S);
+    }
+
+    say(`… ${DURATION_S} s each at ${CONNECTIONS} connections`);
+    const baseline = await load("baseline GET /api/health", base, baselineRequest);
+    const create = await load("POST /v1/payouts (new key each)", base, createRequest);
+    const replay = await load("POST /v1/payouts (replay)", base, replayRequest);
+    const rows = [baseline, create, replay].map((row) => ({
+      ...row,
+      ratio: row.rps / baseline.rps,
+    }));
+
+    const batchBody = (run: number) =>
+      JSON.stringify({
+        name: `Bench batch ${run}`,
+        currency: "USD",
+        items: Array.from({ length: BATCH_ITEMS }, (_, i) => ({
+          recipient: {
+            email: `b${run}-${i}@example.com`,
+            country: "US",
+            external_id: `b${run}-${i}`,
+          },
+          amount: 100,
+        })),
+      });
+    const batchSeconds: number[] = [];
+    for (let run = 0; run < BATCH_RUNS; run++) {
+      const body = batchBody(run);
+      const started = performance.now();
+      const response = await fetch(`${base}/api/v1/batches`, {
+        method: "POST",
+        headers: { ...auth, "idempotency-key": `bench-batch-${run}` },
+        body,
+      });
+      const text = await response.text();
+      if (response.status !== 201)
+        throw new Error(`batch failed: ${response.status} ${text.slice(0, 500)}`);
+      batchSeconds.push((performance.now() - started) / 1000);
+    }
+
+    const fmt = (n: number, digits = 0) => n.toFixed(digits);
+    say("");
+    say(
+      `machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? "?"}), load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}`,
+    );
+    say("| scenario | req/s | p50 ms | p99 ms | non-2xx | × baseline |");
+    say("| --- | ---: | ---: | ---: | ---: | ---: |");
+    for (const row of rows) {
+      say(
+        `| ${row.name} | ${fmt(row.rps)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.non2xx} | ${fmt(row.ratio, 2)} |`,
+      );
+    }
+    say(
+      `| POST /v1/batches, ${BATCH_ITEMS.toLocaleString("en")} items | ${batchSeconds.map((s) => `${fmt(s, 2)} s`).join(", ")} | | | | |`,
+    );
+    const createRatio = create.rps / baseline.rps;
+    const checks = [
+      [`create ≥ 0.25× baseline (${fmt(createRatio, 2)}×)`, createRatio >= 0.25],
+      [`create p99 < 100 ms (${fmt(create.p99)} ms)`, create.p99 < 100],
+      [`replay p99 < 20 ms (${fmt(replay.p99)} ms)`, replay.p99 < 20],
+      [
+        `10,000-item batch < 5 s (best ${fmt(Math.min(...batchSeconds), 2)} s)`,
+        Math.min(...batchSeconds) < 5,
+      ],
+    ] as const;
+    say("");
+    for (const [label, ok] of checks) say(`${ok ? "✓" : "✗"} ${label}`);
+  } finally {
+    await sql.end({ timeout: 5 });
+    if (server.pid) {
+      try {
+        process.kill(-server.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      await new Promise((r) => (server.exitCode === null ? server.once("exit", r) : r(null)));
+    }
+    await pg.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`✗ ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
