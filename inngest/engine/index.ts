@@ -51,6 +51,7 @@ export function defaultBackoffMs(attempt: number): number {
 }
 
 const SYNC_RETRY_MAX_MS = 5_000;
+const SIGNING_KEY = /^signkey-\w+-[0-9a-f]+$/i;
 
 /**
  * Plays the Inngest server's part on one machine (see docs/decisions/0003): takes events
@@ -63,10 +64,18 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
   const clock = () => Math.floor(given());
   const log = options.log ?? ((line: string) => console.log(`[inngest-engine] ${line}`));
   const concurrency = options.concurrency ?? 8;
+  if (options.signingKey !== undefined && !SIGNING_KEY.test(options.signingKey)) {
+    throw new Error("signingKey must look like signkey-<env>-<hex>");
+  }
   const sql = connect(options.databaseUrl, concurrency + 4);
-  await ensureSchema(sql);
   const registry = new FunctionRegistry();
-  await registry.load(sql);
+  try {
+    await ensureSchema(sql);
+    await registry.load(sql);
+  } catch (error) {
+    await sql.end({ timeout: 1 });
+    throw error;
+  }
 
   const aborter = new AbortController();
   const scheduler = new Scheduler({
