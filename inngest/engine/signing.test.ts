@@ -87,6 +87,20 @@ describe("signed calls", () => {
     expect(ran).toEqual(["first"]);
   });
 
+  it("syncs out-of-band, with the hashed key, when the app refuses in-band syncs", async () => {
+    process.env.INNGEST_ALLOW_IN_BAND_SYNC = "0";
+    try {
+      const ran: string[] = [];
+      app = await signedApp(ran);
+      expect(app.logs.some((line) => line.includes("(out_of_band)"))).toBe(true);
+      await app.inngest.send({ name: "test/signed", data: { amount: 2 } });
+      await app.engine.idle();
+      expect(ran).toEqual(["first", "second"]);
+    } finally {
+      delete process.env.INNGEST_ALLOW_IN_BAND_SYNC;
+    }
+  });
+
   it("accepts an out-of-band sync only with the hashed signing key", async () => {
     app = await signedApp([]);
     const sync = { url: app.appUrl, appName: "intruder", functions: [] };
