@@ -43,6 +43,19 @@ export const amountSchema = z
   .refine((v) => v > 0n, "a positive whole number of minor units")
   .refine((v) => v <= MAX_AMOUNT, "at most 10^15 minor units");
 
+// Building an Intl formatter costs about as much as formatting a thousand amounts with
+// one, and campaign emails format thousands: keep one per locale and currency.
+const formatters = new Map<string, Intl.NumberFormat>();
+function currencyFormatter(locale: string, currency: Currency): Intl.NumberFormat {
+  const key = `${locale}:${currency}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(locale, { style: "currency", currency });
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 export function formatMoney(money: Money, locale = "en-US"): string {
   const exponent = currencyExponents[money.currency];
   const divisor = 10n ** BigInt(exponent);
@@ -52,9 +65,7 @@ export function formatMoney(money: Money, locale = "en-US"): string {
   const fraction = (abs % divisor).toString().padStart(exponent, "0");
   // Intl accepts a decimal string, so no float ever carries the amount.
   const decimal = `${negative ? "-" : ""}${whole}${exponent ? `.${fraction}` : ""}`;
-  return new Intl.NumberFormat(locale, { style: "currency", currency: money.currency }).format(
-    decimal as unknown as number,
-  );
+  return currencyFormatter(locale, money.currency).format(decimal as unknown as number);
 }
 
 export function sumMoney(amounts: bigint[]): bigint {

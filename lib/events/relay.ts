@@ -1,4 +1,4 @@
-import { asc, inArray, isNull } from "drizzle-orm";
+import { asc, isNull, sql } from "drizzle-orm";
 import { type DbOrTx, db as defaultDb } from "@/db/client";
 import { events } from "@/db/schema";
 import { inngest, webhookDeliveriesDue } from "@/inngest/client";
@@ -53,15 +53,11 @@ export async function relayPendingEvents(
       if (rows.length === 0) return null;
       const deliveries = await enqueueWebhookDeliveries(tx, rows);
       await send(rows.map(toInngestEvent));
+      // One array parameter rather than a thousand: the statement stays cheap to parse.
       await tx
         .update(events)
         .set({ relayedAt: new Date() })
-        .where(
-          inArray(
-            events.id,
-            rows.map((r) => r.id),
-          ),
-        );
+        .where(sql`${events.id} = any(${sql.param(rows.map((r) => r.id))}::text[])`);
       return { relayed: rows.length, deliveries };
     });
     if (!moved) break;

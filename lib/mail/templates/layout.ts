@@ -77,6 +77,9 @@ export function renderEmail(brand: EmailBrand, subject: string, blocks: Block[])
   };
 }
 
+// One formatter for every email: constructing one costs more than a thousand formats.
+const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: "UTC" });
+
 export function formatDate(date: Date): string {
-  return new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: "UTC" }).format(date);
+  return dateFormat.format(date);
 }
