@@ -105,33 +105,36 @@ describe("the ledger under concurrency", () => {
   it("leaves nothing behind when a connection is killed in the middle of a posting", async () => {
     const scope = await createLedgerScope(db);
     await deposit(db, scope, { currency: "USD", amount: 1_000n, idempotencyKey: "fund" });
-    let release: () => void = () => {};
-    const holding = new Promise<void>((resolve) => {
-      release = resolve;
+    // One connection driven by hand: BEGIN, the posting (its locks and rows uncommitted),
+    // then a long query during which another connection kills the backend. (A drizzle
+    // transaction would answer the kill with a ROLLBACK on the dead socket, which
+    // postgres.js 3.4 turns into an uncaught exception: porsager/postgres#1208.)
+    const victim = createDb(process.env.DATABASE_URL as string, { max: 1 });
+    await victim.db.execute(sql`begin`);
+    const [row] = await victim.db.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);
+    const victimPid = row?.pid ?? 0;
+    const doomed = await postTransaction(victim.db, scope, {
+      idempotencyKey: "doomed",
+      transfers: [reserve(600n)],
     });
-    let victimPid = 0;
-    const posted = new Promise<void>((resolve, reject) => {
-      parallel.db
-        .transaction(async (tx) => {
-          const [row] = await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);
-          victimPid = row?.pid ?? 0;
-          await postTransaction(tx, scope, {
-            idempotencyKey: "doomed",
-            transfers: [reserve(600n)],
-          });
-          resolve();
-          await holding;
-          await tx.execute(sql`select 1`);
-        })
-        .catch(() => {});
-      setTimeout(() => reject(new Error("the posting never ran")), 20_000);
-    });
-    await posted;
+    expect(doomed.replayed).toBe(false);
+    const sleeping = victim.db.execute(sql`select pg_sleep(60)`).then(
+      () => "finished",
+      (error: unknown) => error,
+    );
+    for (let waited = 0; waited < 100; waited++) {
+      const [activity] = await db.execute<{ query: string }>(
+        sql`select query from pg_stat_activity where pid = ${victimPid} and state = 'active'`,
+      );
+      if (activity?.query.includes("pg_sleep")) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const [killed] = await db.execute<{ ok: boolean }>(
       sql`select pg_terminate_backend(${victimPid}) as ok`,
     );
     expect(killed?.ok).toBe(true);
-    release();
+    expect(await sleeping).toBeInstanceOf(Error);
+    await victim.sql.end({ timeout: 1 });
 
     // The dead transaction's row locks are gone: this posting does not wait for them.
     await postTransaction(db, scope, { idempotencyKey: "after", transfers: [reserve(1_000n)] });

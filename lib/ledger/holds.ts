@@ -70,14 +70,12 @@ export async function createHolds(
     payoutId: h.payoutId ?? null,
     description: h.description ?? null,
   }));
-  const result = await inTransaction(db, (tx) =>
-    commitPosting(tx, scope, {
-      idempotencyKey: input.idempotencyKey,
-      contentHash: contentHash("create_holds", content),
-      description: input.description ?? null,
-      transfers,
-    }),
-  );
+  const result = await commitPosting(db, scope, {
+    idempotencyKey: input.idempotencyKey,
+    contentHash: contentHash("create_holds", content),
+    description: input.description ?? null,
+    transfers,
+  });
   return { ...result, holds: result.transfers.map(holdOf) };
 }
 

@@ -1,6 +1,5 @@
 import type { DbOrTx } from "@/db/client";
 import { contentHash } from "./content-hash";
-import { inTransaction } from "./in-transaction";
 import { assertDescription, assertIdempotencyKey, assertMovements } from "./input";
 import { commitPosting } from "./posting";
 import type { LedgerScope, PostResult, TransferInput } from "./types";
@@ -46,14 +45,12 @@ export async function postTransaction(
     payoutId: t.payoutId ?? null,
     description: t.description ?? null,
   }));
-  return inTransaction(db, (tx) =>
-    commitPosting(tx, scope, {
-      idempotencyKey: input.idempotencyKey,
-      contentHash: contentHash("transfer", content),
-      description: input.description ?? null,
-      transfers,
-    }),
-  );
+  return commitPosting(db, scope, {
+    idempotencyKey: input.idempotencyKey,
+    contentHash: contentHash("transfer", content),
+    description: input.description ?? null,
+    transfers,
+  });
 }
 
 /** Money arriving from outside: external → available. */
