@@ -4,8 +4,14 @@ import { demoCredentials } from "./demo";
 test("the landing page says what Disburse is and links onward", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Open-source payouts");
-  await expect(page.getByRole("link", { name: "Open the dashboard" })).toHaveAttribute("href", "/dashboard");
-  await expect(page.getByRole("link", { name: "API reference" })).toHaveAttribute("href", "/docs/api");
+  await expect(page.getByRole("link", { name: "Open the dashboard" })).toHaveAttribute(
+    "href",
+    "/dashboard",
+  );
+  await expect(page.getByRole("link", { name: "API reference" })).toHaveAttribute(
+    "href",
+    "/docs/api",
+  );
   await expect(page.getByRole("link", { name: "Try a demo claim link" })).toBeVisible();
 });
 
