@@ -143,6 +143,45 @@ describe("errors", () => {
   });
 });
 
+describe("request bodies", () => {
+  it("refuses bodies over the size limit before parsing them", async () => {
+    const res = await call(createRecipientRoute, "POST", "/recipients", {
+      key: acme.testKey,
+      rawBody: JSON.stringify({
+        email: "big@example.com",
+        country: "US",
+        pad: "x".repeat(9 * 1024 * 1024),
+      }),
+      headers: { "content-type": "application/json" },
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe("payload_too_large");
+  });
+
+  it("refuses a body that is not declared as JSON", async () => {
+    const res = await call(createRecipientRoute, "POST", "/recipients", {
+      key: acme.testKey,
+      rawBody: "email=a@example.com",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toMatch(/Content-Type: application\/json/);
+  });
+
+  it("refuses an Idempotency-Key with spaces or over 255 characters", async () => {
+    for (const idempotencyKey of ["has space", "k".repeat(256)]) {
+      const res = await call(createRecipientRoute, "POST", "/recipients", {
+        key: acme.testKey,
+        idempotencyKey,
+        body: { email: "k@example.com", country: "US" },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe("invalid_request");
+    }
+    expect(await recipientCount("k@example.com")).toBe(0);
+  });
+});
+
 describe("idempotency", () => {
   it("requires a key where the endpoint says so", async () => {
     const thing = controllableRoute();
