@@ -35,9 +35,9 @@ export class FunctionRegistry extends Map<string, RegisteredFunction> {
   }
 
   /**
-   * Replaces the functions an app serves with those of a sync (SDK spec 4.3): new and
-   * changed ones take effect at once, removed ones stop being triggered, and cron
-   * schedules keep their next tick unless they changed.
+   * Replaces the functions with those of a sync (SDK spec 4.3); an engine serves one app,
+   * so functions of an earlier sync that are gone (or served from an old address) stop
+   * being triggered. Cron schedules keep their next tick unless they changed.
    */
   async register(sql: Sql, appUrl: string, functions: unknown, now: number) {
     if (!Array.isArray(functions)) throw new SyncError("`functions` must be an array");
@@ -68,7 +68,7 @@ export class FunctionRegistry extends Map<string, RegisteredFunction> {
     const removed = await sql.begin(async (tx) => {
       const gone = await tx<{ id: string }[]>`
         delete from inngest_engine.functions
-        where app_url = ${appUrl} and id <> all(${tx.array(ids)}::text[]) returning id`;
+        where id <> all(${tx.array(ids)}::text[]) returning id`;
       await tx`
         insert into inngest_engine.functions (id, app_url, config, synced_at)
         select f.id, ${appUrl}, f.config, ${now}
