@@ -11,9 +11,13 @@ import { insertClaimablePayout } from "@/lib/claims/test-fixtures";
  */
 process.env.AUTH_SECRET ??= "claim-dev-secret-0000000000000000000000";
 process.env.APP_URL ??= "http://localhost:3200";
-const pg = await startEmbeddedPostgres({ dataDir: ".data/claim-dev", preferredPort: 55500 });
-await runMigrations(pg.url);
-const { db, sql } = createDb(pg.url);
+// With DATABASE_URL, only add payouts to that database; otherwise start a cluster of our own.
+const pg = process.env.DATABASE_URL
+  ? null
+  : await startEmbeddedPostgres({ dataDir: ".data/claim-dev", preferredPort: 55500 });
+const url = pg?.url ?? (process.env.DATABASE_URL as string);
+await runMigrations(url);
+const { db, sql } = createDb(url);
 const examples = [
   { country: "US", currency: "USD", amount: 2500n, email: "maya.chen@example.com" },
   { country: "KE", currency: "USD", amount: 1500n, email: "amani.otieno@example.com" },
@@ -35,8 +39,10 @@ for (const example of examples) {
   process.stdout.write(`${example.country}: ${process.env.APP_URL}/c/${claim.token}\n`);
 }
 await sql.end();
-process.stdout.write(`DATABASE_URL=${pg.url}\n`);
-// Keep the cluster up until interrupted.
-process.on("SIGINT", () => void pg.stop().then(() => process.exit(0)));
-process.on("SIGTERM", () => void pg.stop().then(() => process.exit(0)));
-setInterval(() => {}, 1 << 30);
+if (pg) {
+  process.stdout.write(`DATABASE_URL=${pg.url}\n`);
+  // Keep the cluster up until interrupted.
+  process.on("SIGINT", () => void pg.stop().then(() => process.exit(0)));
+  process.on("SIGTERM", () => void pg.stop().then(() => process.exit(0)));
+  setInterval(() => {}, 1 << 30);
+}

@@ -19,11 +19,17 @@ export async function ClaimFrame({
   branding,
   testMode,
   nonce,
+  token,
+  back,
   children,
 }: {
   branding: FrameBranding;
   testMode: boolean;
   nonce: string | undefined;
+  /** The claim token: the language switcher posts to the claim link. */
+  token: string;
+  /** This page's path, where the switcher comes back to. */
+  back: string;
   children: React.ReactNode;
 }) {
   const [t, locale] = await Promise.all([getTranslations("claim.frame"), getLocale()]);
@@ -94,7 +100,13 @@ export async function ClaimFrame({
               })
             : t("supportNoEmail", { organisation: branding.name })}
         </p>
-        <LanguageSwitcher current={locale} label={t("language")} submit={t("changeLanguage")} />
+        <LanguageSwitcher
+          current={locale}
+          label={t("language")}
+          submit={t("changeLanguage")}
+          action={`/c/${token}`}
+          back={back}
+        />
       </footer>
     </>
   );

@@ -1,21 +1,27 @@
 import { type Locale, localeNames, locales } from "@/i18n/locales";
-import { setLocale } from "./set-locale";
 
 /**
- * A plain form, so it works before (or without) JavaScript and adds nothing to the
- * bundle; changing the select alone does not submit (WCAG 3.2.2).
+ * A plain form posting to the claim link (which sets the language cookie and comes back
+ * here), so it works without JavaScript and adds nothing to the bundle; changing the
+ * select alone does not submit (WCAG 3.2.2).
  */
 export function LanguageSwitcher({
   current,
   label,
   submit,
+  action,
+  back,
 }: {
   current: Locale | string;
   label: string;
   submit: string;
+  action: string;
+  back: string;
 }) {
   return (
-    <form action={setLocale} className="flex flex-wrap items-end gap-2">
+    <form method="post" action={action} className="flex flex-wrap items-end gap-2">
+      <input type="hidden" name="intent" value="locale" />
+      <input type="hidden" name="back" value={back} />
       <label className="flex flex-col gap-1">
         <span>{label}</span>
         <select

@@ -31,23 +31,6 @@ async function requestLocale(): Promise<Locale> {
  */
 export type FormNotice = { tone: "info" | "error"; message: string; at: number } | null;
 
-/** From the landing page: email a code and go to the code step. Works without JavaScript. */
-export async function startVerification(token: string): Promise<void> {
-  const parsed = tokenSchema.safeParse(token);
-  if (!parsed.success) redirect("/");
-  const outcome = await sendClaimCode(db, {
-    token: parsed.data,
-    ip: await clientIp(),
-    locale: await requestLocale(),
-    deliver: emailClaimCode,
-  });
-  if (outcome.status === "invalid" || outcome.status === "locked") redirect(`/c/${parsed.data}`);
-  if (outcome.status === "rate_limited") {
-    redirect(`/c/${parsed.data}/verify?wait=${Math.ceil(outcome.retryAfterSeconds / 60)}`);
-  }
-  redirect(`/c/${parsed.data}/verify`);
-}
-
 /** From the code step: a new code, or how long to wait for one. */
 export async function resendCode(token: string, _previous: FormNotice): Promise<FormNotice> {
   const parsed = tokenSchema.safeParse(token);

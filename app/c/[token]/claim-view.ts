@@ -2,6 +2,7 @@ import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { db } from "@/db/client";
 import { type ClaimView, openClaim } from "@/lib/claims/claim-flow";
+import type { ClaimContext } from "@/lib/claims/links";
 import { CLAIM_SESSION_COOKIE } from "@/lib/claims/session";
 
 /** One resolution per request, shared by the page and its metadata. */
@@ -23,4 +24,15 @@ export async function clientIp(): Promise<string> {
 
 export async function cspNonce(): Promise<string | undefined> {
   return (await headers()).get("x-nonce") ?? undefined;
+}
+
+/** What every step's ClaimFrame needs: the brand, the mode banner, the CSP nonce and where the switcher returns. */
+export async function frameFor(token: string, claim: ClaimContext, step: string) {
+  return {
+    branding: claim.branding,
+    testMode: claim.payout.mode === "test",
+    nonce: await cspNonce(),
+    token,
+    back: `/c/${token}${step}`,
+  };
 }

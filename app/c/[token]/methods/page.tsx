@@ -7,7 +7,7 @@ import { DeadEnd } from "@/components/claim/dead-end";
 import { claimMethods } from "@/lib/claims/claim-flow";
 import { countryName, formatPayoutAmount } from "@/lib/claims/claim-format";
 import { speedMessageKeys } from "@/lib/methods/types";
-import { claimView, cspNonce } from "../claim-view";
+import { claimView, frameFor } from "../claim-view";
 
 type Props = { params: Promise<{ token: string }> };
 
@@ -34,21 +34,25 @@ export default async function ChooseMethodPage({ params }: Props) {
   const previous = claim.payout.method;
   const retrying =
     (claim.payout.status === "failed" || claim.payout.status === "returned") && previous;
-  const frame = {
-    branding: claim.branding,
-    testMode: claim.payout.mode === "test",
-    nonce: await cspNonce(),
-  };
+  const frame = await frameFor(token, claim, "/methods");
 
+  const organisation = claim.branding.name;
+  if (eligibility.sanctioned) {
+    return (
+      <ClaimFrame {...frame}>
+        <DeadEnd
+          heading={t("sanctionedHeading")}
+          body={[t("sanctionedBody", { country }), t("sanctionedApology", { organisation })]}
+        />
+      </ClaimFrame>
+    );
+  }
   if (eligibility.eligible.length === 0) {
     return (
       <ClaimFrame {...frame}>
         <DeadEnd
           heading={t("noneHeading", { country })}
-          body={[
-            eligibility.sanctioned ? t("sanctionedBody", { country }) : t("noneBody"),
-            tRoot("claim.locked.next", { organisation: claim.branding.name }),
-          ]}
+          body={[t("noneBody"), tRoot("claim.locked.next", { organisation })]}
         />
       </ClaimFrame>
     );

@@ -5,7 +5,7 @@ import { ClaimFrame } from "@/components/claim/claim-frame";
 import { ClaimStatus, type StatusCopy } from "@/components/claim/claim-status";
 import { formatPayoutAmount } from "@/lib/claims/claim-format";
 import { maskEmail } from "@/lib/claims/mask-email";
-import { claimView, cspNonce } from "../claim-view";
+import { claimView, frameFor } from "../claim-view";
 
 type Props = { params: Promise<{ token: string }> };
 
@@ -45,12 +45,9 @@ export default async function ClaimStatusPage({ params }: Props) {
     chooseAnother: t("chooseAnother"),
     checking: t("checking"),
   };
+  const frame = await frameFor(token, claim, "/status");
   return (
-    <ClaimFrame
-      branding={claim.branding}
-      testMode={claim.payout.mode === "test"}
-      nonce={await cspNonce()}
-    >
+    <ClaimFrame {...frame}>
       <ClaimStatus
         initial={claim.payout.status}
         liveUrl={`/c/${token}/status/live`}

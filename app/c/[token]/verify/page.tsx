@@ -5,7 +5,7 @@ import { ClaimFrame } from "@/components/claim/claim-frame";
 import { VerifyCodeForm, type VerifyLabels } from "@/components/claim/verify-code-form";
 import { maskEmail } from "@/lib/claims/mask-email";
 import { resendCode, submitCode } from "../actions";
-import { claimView, cspNonce } from "../claim-view";
+import { claimView, frameFor } from "../claim-view";
 
 type Props = { params: Promise<{ token: string }>; searchParams: Promise<{ wait?: string }> };
 
@@ -32,12 +32,9 @@ export default async function VerifyPage({ params, searchParams }: Props) {
     submitting: t("submitting"),
     resend: t("resend"),
   };
+  const frame = await frameFor(token, view.claim, "/verify");
   return (
-    <ClaimFrame
-      branding={view.claim.branding}
-      testMode={view.claim.payout.mode === "test"}
-      nonce={await cspNonce()}
-    >
+    <ClaimFrame {...frame}>
       <h1 className="text-2xl font-bold text-slate-900">{t("heading")}</h1>
       <p className="text-slate-800">{t("intro", { email })}</p>
       {Number.isFinite(wait) && wait > 0 ? (

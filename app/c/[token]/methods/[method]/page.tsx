@@ -2,13 +2,14 @@ import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { ClaimFrame } from "@/components/claim/claim-frame";
+import { DeadEnd } from "@/components/claim/dead-end";
 import { type DetailsCopy, MethodDetailsForm } from "@/components/claim/method-details-form";
 import { methodFields } from "@/components/claim/method-fields";
 import { claimMethods } from "@/lib/claims/claim-flow";
 import { formatPayoutAmount } from "@/lib/claims/claim-format";
 import { detailErrors } from "@/lib/methods/details/fields";
 import { confirmChoice } from "../../actions";
-import { claimView, cspNonce } from "../../claim-view";
+import { claimView, frameFor } from "../../claim-view";
 
 type Props = { params: Promise<{ token: string; method: string }> };
 
@@ -32,6 +33,19 @@ export default async function MethodDetailsPage({ params }: Props) {
 
   const [t, locale] = await Promise.all([getTranslations("claim"), getLocale()]);
   const name = t(`methods.options.${method.id}.name`);
+  const frame = await frameFor(token, claim, `/methods/${method.id}`);
+  // Live bank details belong on the provider's hosted onboarding, never on our servers.
+  if (claim.payout.mode === "live" && method.provider === "stripe") {
+    return (
+      <ClaimFrame {...frame}>
+        <DeadEnd
+          level={1}
+          heading={t("details.heading", { method: name })}
+          body={[t("details.hostedOnboarding")]}
+        />
+      </ClaimFrame>
+    );
+  }
   const fields = methodFields(method.id, claim.recipient.country).map((field) => ({
     ...field,
     label: t(`details.${method.id}.${field.name}`),
@@ -68,11 +82,7 @@ export default async function MethodDetailsPage({ params }: Props) {
     errors: errorMessages,
   };
   return (
-    <ClaimFrame
-      branding={claim.branding}
-      testMode={claim.payout.mode === "test"}
-      nonce={await cspNonce()}
-    >
+    <ClaimFrame {...frame}>
       <MethodDetailsForm
         method={method.id}
         methodName={name}

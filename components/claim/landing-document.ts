@@ -1,0 +1,95 @@
+import { type Locale, localeNames, locales } from "@/i18n/locales";
+import { brandPalette } from "@/lib/claims/brand-palette";
+import type { FrameBranding } from "./claim-frame";
+import { html, SafeHtml } from "./html";
+
+/**
+ * The claim link's first page as a complete HTML document with no JavaScript at all: it
+ * is what every recipient opens, often on a cheap phone over a slow network, so it
+ * carries its few styles inline and nothing else. It mirrors ClaimFrame's look; the
+ * later steps (which need React) use ClaimFrame itself.
+ */
+const css = `*,*::before,*::after{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;background:#fff;color:#0f172a;font:16px/1.5 ui-sans-serif,system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+.wrap{max-width:28rem;margin:0 auto;padding-left:1rem;padding-right:1rem}
+.skip{position:absolute;left:-9999px}
+.skip:focus{left:.5rem;top:.5rem;z-index:10;background:#fff;color:#0f172a;padding:.5rem .75rem;border-radius:.25rem}
+header{background:var(--accent);color:var(--on-accent)}
+header .wrap{display:flex;align-items:center;gap:.75rem;padding-top:.75rem;padding-bottom:.75rem}
+.logo{width:2rem;height:2rem;border-radius:.25rem;background:#fff;object-fit:contain;padding:2px}
+.mono{display:flex;align-items:center;justify-content:center;width:2rem;height:2rem;border-radius:.25rem;background:var(--primary);color:var(--on-primary);font-weight:700}
+.org{margin:0;font-weight:600}
+.test{margin:0;background:#fef3c7;color:#451a03;text-align:center;font-size:.875rem;padding:.375rem 1rem}
+main{display:flex;flex-direction:column;gap:1.25rem;padding-top:1.5rem;padding-bottom:1.5rem}
+main:focus{outline:none}
+h1{margin:0;font-size:1.5rem;line-height:1.25;font-weight:700}
+h2{margin:0;font-size:1.125rem;font-weight:600}
+p{margin:0}
+section{display:flex;flex-direction:column;gap:.75rem}
+figure{margin:0;border-left:4px solid var(--primary);background:#f8fafc;border-radius:.5rem;padding:.75rem 1rem}
+blockquote{margin:0;color:#1e293b}
+figcaption{margin-top:.25rem;font-size:.875rem;color:#334155}
+dl{margin:0;display:flex;flex-direction:column;gap:.75rem;border:1px solid #e2e8f0;border-radius:.5rem;padding:.75rem 1rem}
+dt{font-size:.875rem;color:#334155}
+dd{margin:0;font-weight:500}
+.muted{color:#334155;font-weight:400}
+.small{font-size:.875rem;color:#334155}
+.btn{display:flex;width:100%;min-height:3rem;align-items:center;justify-content:center;border:0;border-radius:.5rem;background:var(--primary);color:var(--on-primary);font:inherit;font-weight:600;padding:.75rem 1rem;cursor:pointer}
+.notice{background:#fffbeb;color:#451a03;border-radius:.5rem;padding:.75rem 1rem}
+.alert{border:1px solid #fca5a5;background:#fef2f2;color:#450a0a;border-radius:.5rem;padding:1rem}
+footer{border-top:1px solid #e2e8f0;display:flex;flex-direction:column;gap:1rem;padding-top:1.5rem;padding-bottom:1.5rem;font-size:.875rem;color:#334155}
+footer a{color:var(--primary-text);font-weight:500}
+.lang{display:flex;flex-wrap:wrap;align-items:flex-end;gap:.5rem}
+.lang label{display:flex;flex-direction:column;gap:.25rem}
+select,.btn2{min-height:2.75rem;border:1px solid #94a3b8;border-radius:.375rem;background:#fff;color:#0f172a;font:inherit;padding:0 .5rem}
+.btn2{font-weight:500;padding:0 .75rem;cursor:pointer}
+.btn:focus-visible,.btn2:focus-visible,select:focus-visible,a:focus-visible{outline:3px solid var(--primary-text);outline-offset:2px}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
+
+export type DocumentText = {
+  title: string;
+  skip: string;
+  testMode: string;
+  /** The support sentence split around the email link. */
+  support: { before: string; email: string; after: string } | { plain: string };
+  language: string;
+  changeLanguage: string;
+};
+
+export function claimDocument(input: {
+  locale: Locale;
+  nonce: string;
+  text: DocumentText;
+  /** Null for the unbranded "link not valid" page. */
+  branding: FrameBranding | null;
+  testMode: boolean;
+  /** Where the language switcher posts (the landing URL) and where it comes back to. */
+  switcher: { action: string; back: string } | null;
+  content: SafeHtml;
+}): string {
+  const { text, branding } = input;
+  const palette = brandPalette(branding ?? {});
+  // Our own stylesheet plus validated hex colours: trusted, and quotes must survive unescaped.
+  const vars = `:root{--primary:${palette.primary};--on-primary:${palette.onPrimary};--primary-text:${palette.primaryText};--accent:${palette.accent};--on-accent:${palette.onAccent}}`;
+  const header = branding
+    ? html`<header><div class="wrap">${
+        branding.logoUrl
+          ? html`<img class="logo" src="${branding.logoUrl}" alt="" width="32" height="32" referrerpolicy="no-referrer">`
+          : html`<span class="mono" aria-hidden="true">${branding.name.slice(0, 1).toUpperCase()}</span>`
+      }<p class="org">${branding.name}</p></div></header>`
+    : "";
+  const support =
+    "plain" in text.support
+      ? html`<p>${text.support.plain}</p>`
+      : html`<p>${text.support.before}<a href="mailto:${text.support.email}">${text.support.email}</a>${text.support.after}</p>`;
+  const switcher = input.switcher
+    ? html`<form class="lang" method="post" action="${input.switcher.action}"><input type="hidden" name="intent" value="locale"><input type="hidden" name="back" value="${input.switcher.back}"><label><span>${text.language}</span><select name="locale">${locales.map(
+        (l) =>
+          html`<option value="${l}" lang="${l}"${l === input.locale ? html` selected` : ""}>${localeNames[l]}</option>`,
+      )}</select></label><button class="btn2" type="submit">${text.changeLanguage}</button></form>`
+    : "";
+  const footer = branding ? html`<footer class="wrap">${support}${switcher}</footer>` : "";
+  return html`<!doctype html><html lang="${input.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex, nofollow"><title>${text.title}</title><link rel="icon" href="data:,"><style nonce="${input.nonce}">${new SafeHtml(css.replace(/\n/g, "") + vars)}</style></head><body><a class="skip" href="#main">${text.skip}</a>${header}${input.testMode ? html`<p class="test">${text.testMode}</p>` : ""}<main id="main" class="wrap" tabindex="-1">${input.content}</main>${footer}</body></html>`
+    .value;
+}
