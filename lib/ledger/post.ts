@@ -13,8 +13,9 @@ export type PostTransactionInput = {
 /**
  * Moves money at once: for each transfer, balance(to) += amount and
  * balance(from) -= amount, all or nothing. Refuses with `insufficient_funds` when an
- * account other than `external` would go below zero. Runs in the caller's transaction
- * when given one.
+ * account other than `external` would go below zero. Given a transaction it runs inside
+ * it, so it commits with the caller's other writes; given the pool, the posting is one
+ * atomic statement of its own.
  */
 export async function postTransaction(
   db: DbOrTx,
