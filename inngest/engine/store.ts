@@ -29,14 +29,24 @@ export function json(db: Db, value: unknown) {
 // Serialises concurrent starts (and, plus one, claims) across engine processes.
 const SCHEMA_LOCK = 0x1_6e6e_6573;
 
+// Bumped whenever the DDL below changes, so an up-to-date schema costs one query at start.
+const SCHEMA_VERSION = 1;
+
 /**
  * The engine's state lives in its own schema so the app's migrations never see it.
- * Created idempotently at every start; times are epoch milliseconds from the engine's
- * clock, except leases, which are about process liveness and use the database's time.
+ * Created idempotently at start; times are epoch milliseconds from the engine's clock,
+ * except leases, which are about process liveness and use the database's time.
  */
 export async function ensureSchema(sql: Sql) {
   await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${SCHEMA_LOCK})`;
+    const [known] = await tx<{ exists: boolean }[]>`
+      select to_regclass('inngest_engine.schema_version') is not null as exists`;
+    if (known?.exists) {
+      const [current] = await tx<{ version: number }[]>`
+        select max(version) as version from inngest_engine.schema_version`;
+      if (current?.version === SCHEMA_VERSION) return;
+    }
     await tx.unsafe(`
       create schema if not exists inngest_engine;
       create table if not exists inngest_engine.functions (
@@ -102,6 +112,9 @@ export async function ensureSchema(sql: Sql) {
       );
     `);
     await tx.unsafe(CLAIM_FUNCTION);
+    await tx`create table if not exists inngest_engine.schema_version (version integer not null)`;
+    await tx`delete from inngest_engine.schema_version`;
+    await tx`insert into inngest_engine.schema_version (version) values (${SCHEMA_VERSION})`;
   });
 }
 
