@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { runMigrations } from "@/db/migrate";
 import { ConfigError, parseConfig } from "@/lib/config";
@@ -44,6 +45,7 @@ export async function run(command: Command): Promise<void> {
   process.on("SIGTERM", () => void shutdown(0));
 
   try {
+    await assertPortFree(config.PORT);
     const database = await openDatabase(config);
     stops.push(database.stop);
     say(
@@ -62,7 +64,7 @@ export async function run(command: Command): Promise<void> {
     const appUrl = config.APP_URL ?? `http://localhost:${config.PORT}`;
     process.env.APP_URL = appUrl;
 
-    const demo = await seed(config.DATA_DIR);
+    const demo = await seed(config.DATA_DIR, appUrl);
 
     const inngestEnv = await startBackgroundEngine(command, config, database.url, stops);
 
@@ -131,16 +133,25 @@ async function startBackgroundEngine(
   return command === "dev" ? { ...base, INNGEST_DEV: engine.url } : base;
 }
 
-async function seed(dataDir: string): Promise<DemoCredentials | null> {
+async function seed(dataDir: string, appUrl: string): Promise<DemoCredentials | null> {
   const { seedDemoOrganisation } = await import("@/lib/demo/seed");
   const file = path.join(dataDir, "demo.json");
   const result = await seedDemoOrganisation();
+  let demo: DemoCredentials | null = null;
   if (result.created) {
-    writeFileSync(file, JSON.stringify(result.credentials, null, 2), { mode: 0o600 });
     say("✓ Demo organisation “Acme Creators” seeded");
-    return result.credentials;
+    demo = result.credentials;
+  } else if (existsSync(file)) {
+    demo = JSON.parse(readFileSync(file, "utf8")) as DemoCredentials;
   }
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as DemoCredentials) : null;
+  if (!demo) return null;
+  // The links were minted under whatever origin the first start had; show today's.
+  const current = {
+    ...demo,
+    claimUrls: demo.claimUrls.map((url) => `${appUrl}${new URL(url).pathname}`),
+  };
+  writeFileSync(file, JSON.stringify(current, null, 2), { mode: 0o600 });
+  return current;
 }
 
 async function waitForHealth(url: string): Promise<void> {
@@ -176,6 +187,15 @@ function banner(appUrl: string, demo: DemoCredentials | null, devMailbox: boolea
     );
   }
   say(lines.join("\n"));
+}
+
+async function assertPortFree(port: number): Promise<void> {
+  const free = await new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
+  });
+  if (!free) throw new Error(`Port ${port} is already in use; stop that process or set PORT`);
 }
 
 function redact(url: string): string {
