@@ -1,0 +1,25 @@
+import { eventTypes } from "@/lib/events/types";
+
+export function EventTypeCheckboxes({ selected = [] }: { selected?: string[] }) {
+  return (
+    <fieldset>
+      <legend className="text-sm font-medium text-slate-700">
+        Events <span className="font-normal text-slate-500">(none ticked: every event)</span>
+      </legend>
+      <div className="mt-2 grid grid-cols-1 gap-1 sm:grid-cols-2">
+        {eventTypes.map((t) => (
+          <label key={t} className="flex items-center gap-2 text-sm text-slate-800">
+            <input
+              type="checkbox"
+              name="eventTypes"
+              value={t}
+              defaultChecked={selected.includes(t)}
+              className="h-4 w-4"
+            />
+            <code>{t}</code>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
