@@ -53,6 +53,11 @@ export const webhookDeliveries = pgTable(
     nextAttemptAt: timestamp({ withTimezone: true }),
     /** A sweep that took the delivery holds it until then; a crashed sweep's lease runs out. */
     lockedUntil: timestamp({ withTimezone: true }),
+    /**
+     * The attempt being sent right now (until `locked_until`): a second execution of the
+     * same attempt finds it taken and sends nothing, so one attempt is one request.
+     */
+    sendingAttempt: integer(),
     lastResponseStatus: integer(),
     lastError: text(),
     deliveredAt: timestamp({ withTimezone: true }),
@@ -61,9 +66,7 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [
     uniqueIndex().on(t.idempotencyKey),
-    index("webhook_deliveries_due_idx")
-      .on(t.nextAttemptAt)
-      .where(sql`${t.status} = 'scheduled'`),
+    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'scheduled'`),
     index().on(t.organisationId, t.mode, t.eventId),
     index().on(t.endpointId, t.createdAt),
   ],
@@ -95,10 +98,7 @@ export const webhookAttempts = pgTable(
     /** When the next attempt was scheduled for; null after the last. */
     nextAttemptAt: timestamp({ withTimezone: true }),
   },
-  (t) => [
-    uniqueIndex().on(t.deliveryId, t.attemptNumber),
-    index().on(t.endpointId, t.startedAt),
-  ],
+  (t) => [uniqueIndex().on(t.deliveryId, t.attemptNumber), index().on(t.endpointId, t.startedAt)],
 );
 
 /**

@@ -22,14 +22,15 @@ export const deliverWebhooks = inngest.createFunction(
     const due = await step.run("claim-due-deliveries", () =>
       claimDueDeliveries(db, { limit: DELIVERIES_PER_RUN }),
     );
-    const outcomes = await Promise.all(
-      due.map((delivery) =>
-        step.run(`deliver-${delivery.id}-attempt-${delivery.attemptNumber}`, () =>
-          attemptDelivery(db, delivery),
-        ),
-      ),
-    );
-    for (const outcome of outcomes) {
+    const counts: Record<string, number> = {};
+    // One after another: runs of this function overlap (up to the concurrency limit), so
+    // several deliveries are in flight, while one run never floods a slow endpoint.
+    for (const delivery of due) {
+      const outcome = await step.run(
+        `deliver-${delivery.id}-attempt-${delivery.attemptNumber}`,
+        () => attemptDelivery(db, delivery),
+      );
+      counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
       const disabled = outcome.disabledEndpoint;
       if (disabled) {
         await step.run(`notify-endpoint-disabled-${disabled.endpointId}`, () =>
@@ -43,8 +44,6 @@ export const deliverWebhooks = inngest.createFunction(
         webhookDeliveriesDue.create({ reason: "backlog" }),
       );
     }
-    const counts: Record<string, number> = {};
-    for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
     return counts;
   },
 );

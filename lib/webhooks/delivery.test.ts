@@ -150,6 +150,37 @@ describe("webhook delivery", () => {
     expect((await deliveryOf(eventId)).attemptCount).toBe(1);
   });
 
+  it("sends an attempt once when two executions of it race", async () => {
+    const { scope } = await insertOrganisation(db);
+    const { path: p } = await endpointFor(scope);
+    receiver.answer(p, () => ({ status: 200, hangMs: 100 }));
+    await eventFor(scope);
+    const [due] = await claimDueDeliveries(db, { limit: 100 });
+    const outcomes = await Promise.all([
+      attemptDelivery(db, due as never),
+      attemptDelivery(db, due as never),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(["skipped", "succeeded"]);
+    expect(receiver.on(p)).toHaveLength(1);
+  });
+
+  it("makes the attempt again once the hold of a sender that died has lapsed", async () => {
+    const { scope } = await insertOrganisation(db);
+    const { path: p } = await endpointFor(scope);
+    const clock = clockAt(new Date("2026-02-01T00:00:00Z"));
+    const eventId = await eventFor(scope);
+    // A sender took attempt 1 and died before logging it.
+    await db
+      .update(webhookDeliveries)
+      .set({ sendingAttempt: 1, lockedUntil: new Date(clock.now().getTime() + 45_000) })
+      .where(eq(webhookDeliveries.eventId, eventId));
+    expect(await sweep(clock.now())).toEqual([]);
+    clock.set(new Date(clock.now().getTime() + 60_000));
+    const [outcome] = await sweep(clock.now());
+    expect(outcome).toMatchObject({ attemptNumber: 1, status: "succeeded" });
+    expect(receiver.on(p)).toHaveLength(1);
+  });
+
   it("retries failures on the schedule with the same webhook-id until the endpoint answers", async () => {
     const { scope } = await insertOrganisation(db);
     const { path: p } = await endpointFor(scope);

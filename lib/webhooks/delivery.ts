@@ -123,9 +123,10 @@ export async function claimDueDeliveries(
     .orderBy(asc(webhookDeliveries.nextAttemptAt))
     .limit(options.limit ?? 50)
     .for("update", { skipLocked: true });
+  // A delivery whose hold lapsed lost its sender: whatever attempt it was sending is free.
   const rows = await db
     .update(webhookDeliveries)
-    .set({ lockedUntil: until })
+    .set({ lockedUntil: until, sendingAttempt: null })
     .where(inArray(webhookDeliveries.id, due))
     .returning({ id: webhookDeliveries.id, attemptCount: webhookDeliveries.attemptCount });
   return rows
@@ -146,6 +147,8 @@ export type AttemptOutcome = {
 
 const RESPONSE_EXCERPT_CHARS = 2_048;
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** Time beyond the request timeout for logging the attempt before its hold lapses. */
+const SEND_MARGIN_MS = 30_000;
 
 async function readExcerpt(response: Response): Promise<string> {
   if (!response.body) return "";
@@ -259,6 +262,30 @@ export async function attemptDelivery(
     return skipped(due, "canceled");
   }
 
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Take this attempt before sending it. A second execution of the same step (a retry
+  // racing the first, a duplicate run) finds it taken and sends nothing; if the sender
+  // died, the hold lapses and the next sweep makes the attempt again.
+  const [taken] = await db
+    .update(webhookDeliveries)
+    .set({
+      sendingAttempt: due.attemptNumber,
+      lockedUntil: new Date(now.getTime() + timeoutMs + SEND_MARGIN_MS),
+    })
+    .where(
+      and(
+        eq(webhookDeliveries.id, delivery.id),
+        eq(webhookDeliveries.status, "scheduled"),
+        eq(webhookDeliveries.attemptCount, due.attemptNumber - 1),
+        or(
+          sql`${webhookDeliveries.sendingAttempt} is distinct from ${due.attemptNumber}`,
+          lt(webhookDeliveries.lockedUntil, now),
+        ),
+      ),
+    )
+    .returning({ id: webhookDeliveries.id });
+  if (!taken) return skipped(due);
+
   const body = JSON.stringify(serializeEvent(event));
   const headers = {
     "content-type": "application/json",
@@ -273,7 +300,7 @@ export async function attemptDelivery(
   const sent: Sent = {
     headers,
     body,
-    ...(await post(endpoint.url, headers, body, options.timeoutMs ?? DEFAULT_TIMEOUT_MS)),
+    ...(await post(endpoint.url, headers, body, timeoutMs)),
   };
   return recordAttempt(db, { delivery, endpoint, due, sent, now });
 }
@@ -340,6 +367,7 @@ async function recordAttempt(
         attemptCount: due.attemptNumber,
         nextAttemptAt: retryAt,
         lockedUntil: null,
+        sendingAttempt: null,
         lastResponseStatus: sent.status,
         lastError: failure,
         deliveredAt: succeeded ? now : null,

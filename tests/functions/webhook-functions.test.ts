@@ -1,0 +1,129 @@
+import { InngestTestEngine } from "@inngest/test";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { emails, memberships, users, webhookDeliveries, webhookEndpoints } from "@/db/schema";
+import { deliverWebhooks } from "@/inngest/functions/deliver-webhooks";
+import { relayOutboxSweep } from "@/inngest/functions/relay-outbox";
+import { recordEvents } from "@/lib/events/outbox";
+import { newId } from "@/lib/ids";
+import { createWebhookEndpoint } from "@/lib/webhooks/endpoints";
+import { startWebhookReceiver, type WebhookReceiver } from "@/lib/webhooks/test-receiver";
+import { insertOrganisation } from "@/tests/payouts/fixtures";
+import { type EventSink, startEventSink } from "./harness";
+
+let sink: EventSink;
+let receiver: WebhookReceiver;
+beforeAll(async () => {
+  sink = await startEventSink();
+  receiver = await startWebhookReceiver();
+});
+afterAll(async () => {
+  await receiver.close();
+  await sink.close();
+});
+
+/** What the relay sends after creating deliveries. */
+const due = { name: "disburse/webhook.deliveries-due", data: { reason: "relay" } };
+
+function funded(n: number) {
+  return Array.from({ length: n }, (_, i) => ({
+    type: "balance.funded" as const,
+    data: {
+      currency: "EUR" as const,
+      amount: 100n + BigInt(i),
+      available: 900n,
+      transaction_id: `ltx_${i}`,
+    },
+  }));
+}
+
+describe("webhook functions", () => {
+  it("relays the outbox, then delivers each event signed to a verifying receiver", async () => {
+    const { scope } = await insertOrganisation(db);
+    const { secret } = await createWebhookEndpoint(db, scope, { url: receiver.url("/fn-a") });
+    receiver.register("/fn-a", secret);
+    const ids = await recordEvents(db, scope, funded(3));
+
+    const relay = new InngestTestEngine({ function: relayOutboxSweep });
+    const { result, ctx } = await relay.execute();
+    expect(result).toMatchObject({ deliveries: 3 });
+    expect(ctx.step.sendEvent).toHaveBeenCalledWith(
+      "nudge-webhook-deliveries",
+      expect.objectContaining({ name: "disburse/webhook.deliveries-due" }),
+    );
+    expect((await sink.received("balance.funded")).map((e) => e.id)).toEqual(
+      expect.arrayContaining(ids),
+    );
+
+    const deliver = new InngestTestEngine({ function: deliverWebhooks, events: [due] });
+    const run = await deliver.execute();
+    expect(run.result).toEqual({ succeeded: 3 });
+    const got = receiver.on("/fn-a");
+    expect(got.map((r) => r.headers["webhook-id"]).sort()).toEqual([...ids].sort());
+    expect(got.every((r) => r.verified)).toBe(true);
+    const stepIds = (run.ctx.step.run as unknown as { mock: { calls: [string][] } }).mock.calls.map(
+      (c) => c[0],
+    );
+    expect(stepIds).toContain("claim-due-deliveries");
+    expect(stepIds.filter((id) => /^deliver-wd_\w+-attempt-1$/.test(id))).toHaveLength(3);
+  });
+
+  it("asks for another run while a backlog remains", async () => {
+    const { scope } = await insertOrganisation(db);
+    const { secret } = await createWebhookEndpoint(db, scope, { url: receiver.url("/fn-b") });
+    receiver.register("/fn-b", secret);
+    await recordEvents(db, scope, funded(60));
+    await new InngestTestEngine({ function: relayOutboxSweep }).execute();
+
+    const first = await new InngestTestEngine({
+      function: deliverWebhooks,
+      events: [due],
+    }).execute();
+    expect(first.ctx.step.sendEvent).toHaveBeenCalledWith(
+      "more-deliveries-due",
+      expect.objectContaining({ name: "disburse/webhook.deliveries-due" }),
+    );
+    const second = await new InngestTestEngine({
+      function: deliverWebhooks,
+      events: [due],
+    }).execute();
+    expect(second.ctx.step.sendEvent).not.toHaveBeenCalled();
+    expect(receiver.on("/fn-b")).toHaveLength(60);
+  });
+
+  it("tells the organisation when an endpoint answers 410 Gone", async () => {
+    const { scope, organisationId } = await insertOrganisation(db);
+    const userId = newId("user");
+    await db.insert(users).values({ id: userId, email: "ops@example.com" });
+    await db.insert(memberships).values({ organisationId, userId, role: "admin" });
+    const { endpoint, secret } = await createWebhookEndpoint(db, scope, {
+      url: receiver.url("/fn-gone"),
+    });
+    receiver.register("/fn-gone", secret);
+    receiver.answer("/fn-gone", () => ({ status: 410 }));
+    await recordEvents(db, scope, funded(1));
+    await new InngestTestEngine({ function: relayOutboxSweep }).execute();
+
+    const { ctx } = await new InngestTestEngine({
+      function: deliverWebhooks,
+      events: [due],
+    }).execute();
+    expect(ctx.step.run).toHaveBeenCalledWith(
+      `notify-endpoint-disabled-${endpoint.id}`,
+      expect.any(Function),
+    );
+    const [row] = await db
+      .select()
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.id, endpoint.id));
+    expect(row?.disabledReason).toBe("endpoint_gone");
+    const notices = await db.select().from(emails).where(eq(emails.subjectRef, endpoint.id));
+    expect(notices.map((n) => n.to)).toEqual(["ops@example.com"]);
+    const [delivery] = await db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.endpointId, endpoint.id));
+    expect(delivery?.status).toBe("failed");
+  });
+});
