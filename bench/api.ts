@@ -6,6 +6,7 @@
  *   baseline  GET /api/health (one trivial query): the ceiling for this machine
  *   create    POST /api/v1/payouts, a new Idempotency-Key per request
  *   replay    POST /api/v1/payouts, one key: every response is the stored one
+ *   spread    like create, over 10 organisations (informational: no shared ledger rows)
  *   batch     POST /api/v1/batches with 10,000 items, timed one at a time
  *
  * Prints req/s, p50/p99 and the ratio to the baseline, then a Markdown table for
@@ -32,6 +33,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 15);
 const WARMUP_S = 3;
 const BATCH_RUNS = 3;
 const BATCH_ITEMS = 10_000;
+/** Payouts of one organisation queue on its ledger rows; this shows the API without that. */
+const SPREAD_ORGANISATIONS = 10;
 
 type Row = { name: string; rps: number; p50: number; p99: number; non2xx: number; ratio?: number };
 
@@ -82,6 +85,32 @@ async function load(
   };
 }
 
+type Tenant = { headers: Record<string, string>; payoutBody: string };
+
+/** An organisation with a test key, a large test balance and one recipient. */
+async function fundedTenant(db: ReturnType<typeof createDb>["db"], base: string): Promise<Tenant> {
+  const organisationId = newId("organisation");
+  await db
+    .insert(organisations)
+    .values({ id: organisationId, name: "Bench", slug: `bench-${organisationId}` });
+  const { secret } = await createApiKey(db, { organisationId, mode: "test", name: "bench" });
+  await deposit(
+    db,
+    { organisationId, mode: "test" },
+    { currency: "USD", amount: 10n ** 13n, idempotencyKey: "bench-funding" },
+  );
+  const headers = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
+  const recipient = await fetch(`${base}/api/v1/recipients`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ email: "bench@example.com", country: "KE" }),
+  }).then((r) => r.json() as Promise<{ id: string }>);
+  return {
+    headers,
+    payoutBody: JSON.stringify({ recipient_id: recipient.id, amount: 100, currency: "USD" }),
+  };
+}
+
 async function main() {
   const root = process.cwd();
   if (process.argv.includes("--build") || !existsSync(path.join(root, ".next/BUILD_ID"))) {
@@ -117,25 +146,12 @@ async function main() {
   try {
     await waitForHealth(`${base}/api/health`, server);
 
-    const organisationId = newId("organisation");
-    await db
-      .insert(organisations)
-      .values({ id: organisationId, name: "Bench", slug: `bench-${organisationId}` });
-    const { secret } = await createApiKey(db, { organisationId, mode: "test", name: "bench" });
-    const scope = { organisationId, mode: "test" as const };
-    await deposit(db, scope, {
-      currency: "USD",
-      amount: 10n ** 13n,
-      idempotencyKey: "bench-funding",
-    });
-    const auth = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
-
-    const recipient = await fetch(`${base}/api/v1/recipients`, {
-      method: "POST",
-      headers: auth,
-      body: JSON.stringify({ email: "bench@example.com", country: "KE" }),
-    }).then((r) => r.json() as Promise<{ id: string }>);
-    const payoutBody = JSON.stringify({ recipient_id: recipient.id, amount: 100, currency: "USD" });
+    const tenants = await Promise.all(
+      Array.from({ length: 1 + SPREAD_ORGANISATIONS }, () => fundedTenant(db, base)),
+    );
+    const [main, ...spread] = tenants as [Tenant, ...Tenant[]];
+    const auth = main.headers;
+    const payoutBody = main.payoutBody;
 
     const baselineRequest: autocannon.Request = { method: "GET", path: "/api/health" };
     const createRequest: autocannon.Request = {
@@ -147,6 +163,18 @@ async function main() {
         ...req,
         headers: { ...req.headers, "idempotency-key": randomUUID() },
       }),
+    };
+    const spreadRequest: autocannon.Request = {
+      method: "POST",
+      path: "/api/v1/payouts",
+      setupRequest: (req) => {
+        const tenant = spread[Math.floor(Math.random() * spread.length)] as Tenant;
+        return {
+          ...req,
+          headers: { ...tenant.headers, "idempotency-key": randomUUID() },
+          body: tenant.payoutBody,
+        };
+      },
     };
     const replayKey = "bench-replay";
     const first = await fetch(`${base}/api/v1/payouts`, {
@@ -172,7 +200,12 @@ async function main() {
     const baseline = await load("baseline GET /api/health", base, baselineRequest);
     const create = await load("POST /v1/payouts (new key each)", base, createRequest);
     const replay = await load("POST /v1/payouts (replay)", base, replayRequest);
-    const rows = [baseline, create, replay].map((row) => ({
+    const spreadRow = await load(
+      `POST /v1/payouts over ${SPREAD_ORGANISATIONS} organisations (informational)`,
+      base,
+      spreadRequest,
+    );
+    const rows = [baseline, create, replay, spreadRow].map((row) => ({
       ...row,
       ratio: row.rps / baseline.rps,
     }));
