@@ -79,11 +79,9 @@ export function CampaignBuilder({
     return data;
   }
 
-  async function post(path: string, data: FormData) {
-    return fetch(`${path}?organisationId=${encodeURIComponent(organisationId)}`, {
-      method: "POST",
-      body: data,
-    });
+  async function post(path: string, data: FormData, query: Record<string, string> = {}) {
+    const params = new URLSearchParams({ organisationId, ...query });
+    return fetch(`${path}?${params}`, { method: "POST", body: data });
   }
 
   async function check(nextFixes = fixes) {
@@ -118,7 +116,7 @@ export function CampaignBuilder({
     if (!data) return;
     setBusy("report");
     try {
-      const response = await post("/dashboard/campaigns/preview?format=csv", data);
+      const response = await post("/dashboard/campaigns/preview", data, { format: "csv" });
       const blob = await response.blob();
       const url = URL.createObjectURL(blob);
       const a = document.createElement("a");

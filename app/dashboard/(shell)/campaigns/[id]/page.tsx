@@ -83,6 +83,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
           ) : null}
           <Card title="Progress">
             <CampaignProgress
+              key={batch.status}
               batchId={batch.id}
               organisationId={orgId}
               initial={{

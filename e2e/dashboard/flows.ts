@@ -1,0 +1,49 @@
+import { type Browser, expect, type Page } from "@playwright/test";
+import { Mailbox, personAt } from "./support";
+
+/** The owner invites `email` with `role`; the new member accepts and lands on the dashboard. */
+export async function inviteAndJoin(
+  owner: Page,
+  browser: Browser,
+  mailbox: Mailbox,
+  email: string,
+  role: string,
+): Promise<Page> {
+  await owner.goto("/dashboard/team");
+  await owner.getByLabel("Email", { exact: true }).fill(email);
+  await owner.getByRole("combobox", { name: "Role", exact: true }).selectOption(role);
+  await owner.getByRole("button", { name: "Send invitation" }).click();
+  await expect(owner.getByText(`Invitation sent to ${email}.`)).toBeVisible();
+  const invitation = await mailbox.latest({ to: email, kind: "invitation" });
+  const path = new URL(Mailbox.link(invitation, /\/dashboard\/invitations\//)).pathname;
+  const member = await personAt(browser, mailbox, email, path);
+  await member.getByRole("button", { name: "Accept and open the dashboard" }).click();
+  await expect(member.getByRole("heading", { name: "Overview" })).toBeVisible();
+  return member;
+}
+
+/** Requires approval for every USD campaign, then creates a one-payout campaign from the form. */
+export async function campaignAwaitingApproval(
+  owner: Page,
+  name: string,
+  recipientEmail: string,
+): Promise<string> {
+  await owner.goto("/dashboard/settings");
+  await owner.getByRole("combobox", { name: "Currency", exact: true }).selectOption("USD");
+  await owner.getByLabel("Threshold", { exact: true }).fill("0");
+  await owner.getByRole("button", { name: "Save" }).click();
+  await expect(owner.getByText("Approval threshold saved.")).toBeVisible();
+  await owner.goto("/dashboard/campaigns/new");
+  await owner.getByLabel("Name", { exact: true }).fill(name);
+  await owner.getByRole("tab", { name: "Type them in" }).click();
+  await owner.getByLabel("email of recipient 1").fill(recipientEmail);
+  await owner.getByLabel("name of recipient 1").fill("Rae Recipient");
+  await owner.getByLabel("country of recipient 1").fill("US");
+  await owner.getByLabel("amount of recipient 1").fill("12.00");
+  await owner.getByRole("button", { name: "Check recipients" }).click();
+  await expect(owner.getByTestId("invalid-count")).toHaveText("0");
+  await owner.getByRole("button", { name: /Create campaign · 1 payouts/ }).click();
+  await owner.waitForURL(/\/dashboard\/campaigns\/bat_/);
+  await expect(owner.getByRole("heading", { name: "Approval needed" })).toBeVisible();
+  return new URL(owner.url()).pathname;
+}
