@@ -2,6 +2,7 @@
 
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
+import { after } from "next/server";
 import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { db } from "@/db/client";
@@ -11,6 +12,7 @@ import { confirmClaim, sendClaimCode, verifyClaimCode } from "@/lib/claims/claim
 import { maskEmail } from "@/lib/claims/mask-email";
 import { CLAIM_SESSION_COOKIE } from "@/lib/claims/session";
 import { appUrl } from "@/lib/config";
+import { relayEvents } from "@/lib/events/relay";
 import { clientIp } from "./claim-view";
 
 const tokenSchema = z.string().min(1).max(200);
@@ -128,6 +130,8 @@ export async function confirmChoice(
   const at = Date.now();
   switch (outcome.status) {
     case "claimed":
+      // Forward payout.claimed to the background submission now rather than at the next sweep.
+      after(relayEvents);
       return redirect(`/c/${parsedToken.data}/status`);
     case "invalid_details":
       return {

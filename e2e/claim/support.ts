@@ -1,0 +1,148 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { type APIRequestContext, test as base, expect, type Page } from "@playwright/test";
+import postgres from "postgres";
+import { demoCredentials } from "../demo";
+
+/** A claim test waits for an invite (up to a relay sweep), then for a payout to settle. */
+export const CLAIM_TEST_TIMEOUT = 240_000;
+
+/** Every claim test runs on a phone-sized screen. */
+export const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
+/**
+ * The e2e server's own database (the embedded cluster under DATA_DIR): the dev mailbox's
+ * rows, and the one thing an API cannot do on demand, letting a link's time run out.
+ */
+function e2eDatabaseUrl(): string {
+  // postmaster.pid's fourth line is the port the cluster listens on.
+  const pid = readFileSync(path.join(".data/e2e", "pg", "postmaster.pid"), "utf8").split("\n");
+  return `postgres://disburse:disburse-local@127.0.0.1:${pid[3]?.trim()}/disburse`;
+}
+
+type Email = {
+  to: string;
+  subject: string;
+  text: string;
+  kind: string;
+  subject_ref: string | null;
+};
+
+export type ClaimKit = {
+  sql: postgres.Sql;
+  api: Api;
+};
+
+export const test = base.extend<ClaimKit>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring
+  sql: async ({}, use) => {
+    const sql = postgres(e2eDatabaseUrl(), { max: 2, onnotice: () => {} });
+    await use(sql);
+    await sql.end({ timeout: 5 });
+  },
+  api: async ({ request }, use) => {
+    await use(new Api(request));
+  },
+});
+export { expect };
+
+export class Api {
+  constructor(private readonly request: APIRequestContext) {}
+
+  private headers(extra: Record<string, string> = {}) {
+    return { Authorization: `Bearer ${demoCredentials().apiKey}`, ...extra };
+  }
+
+  async post<T>(url: string, data: unknown): Promise<T> {
+    const response = await this.request.post(`/api/v1${url}`, {
+      data,
+      headers: this.headers({ "Idempotency-Key": randomUUID() }),
+    });
+    expect(response.ok(), `${url}: ${await response.text()}`).toBe(true);
+    return (await response.json()) as T;
+  }
+
+  async patch<T>(url: string, data: unknown): Promise<T> {
+    const response = await this.request.patch(`/api/v1${url}`, { data, headers: this.headers() });
+    expect(response.ok(), `${url}: ${await response.text()}`).toBe(true);
+    return (await response.json()) as T;
+  }
+
+  async get<T>(url: string): Promise<T> {
+    const response = await this.request.get(`/api/v1${url}`, { headers: this.headers() });
+    expect(response.ok(), `${url}: ${await response.text()}`).toBe(true);
+    return (await response.json()) as T;
+  }
+
+  /** A payout through the public API, as an integrator creates it. */
+  createPayout(body: {
+    recipient: { email: string; name: string; country: string };
+    amount: number;
+    currency: string;
+    description?: string;
+  }) {
+    return this.post<{ id: string; recipient_id: string; status: string }>("/payouts", body);
+  }
+}
+
+/** A fresh address per test, so mailbox lookups never see another test's mail. */
+export function recipientEmail(name: string): string {
+  return `${name}.${randomUUID().slice(0, 8)}@example.com`;
+}
+
+export async function waitForEmail(
+  sql: postgres.Sql,
+  where: { to: string; kind: string; subjectRef?: string; after?: Date },
+  timeout = 45_000,
+): Promise<Email> {
+  let found: Email | undefined;
+  await expect
+    .poll(
+      async () => {
+        const rows = await sql<Email[]>`
+          select "to", subject, text, kind, subject_ref from emails
+          where "to" = ${where.to} and kind = ${where.kind}
+            and (${where.subjectRef ?? null}::text is null or subject_ref = ${where.subjectRef ?? null})
+            and created_at >= ${where.after ?? new Date(0)}
+          order by created_at desc limit 1`;
+        found = rows[0];
+        return Boolean(found);
+      },
+      { timeout, intervals: [250, 500, 1000] },
+    )
+    .toBe(true);
+  return found as Email;
+}
+
+/** The claim link from the invite email the recipient receives. */
+export async function claimPathFor(
+  sql: postgres.Sql,
+  payout: { id: string },
+  to: string,
+): Promise<string> {
+  // Preparation starts when the outbox relays payout.created, at the latest on the minute sweep.
+  const invite = await waitForEmail(sql, { to, kind: "invite", subjectRef: payout.id }, 120_000);
+  const url = invite.text.match(/https?:\/\/\S+\/c\/[A-Za-z0-9_-]{43}/)?.[0];
+  if (!url) throw new Error(`no claim link in the invite to ${to}`);
+  return new URL(url).pathname;
+}
+
+/** The newest code emailed to `to` since `after`. */
+export async function codeFor(sql: postgres.Sql, to: string, after: Date): Promise<string> {
+  const mail = await waitForEmail(sql, { to, kind: "claim_code", after });
+  const code = mail.text.match(/\b(\d{6})\b/)?.[1];
+  if (!code) throw new Error(`no code in the email to ${to}`);
+  return code;
+}
+
+/** From the link's first page to the method list: ask for a code, read it, type it. */
+export async function verifyByEmail(page: Page, sql: postgres.Sql, to: string, labels = english) {
+  const asked = new Date(Date.now() - 1000);
+  await page.getByRole("button", { name: labels.sendCode }).click();
+  await expect(page.getByLabel(labels.codeLabel)).toBeVisible();
+  await page.getByLabel(labels.codeLabel).fill(await codeFor(sql, to, asked));
+  await page.getByRole("button", { name: labels.verify, exact: true }).click();
+}
+
+export const english = { sendCode: "Email me a code", codeLabel: "6-digit code", verify: "Verify" };
