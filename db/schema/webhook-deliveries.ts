@@ -104,7 +104,9 @@ export const webhookAttempts = pgTable(
 /**
  * Whether each endpoint is getting through. `failing_since` is the first failure after
  * the last success: after five days of failures the endpoint is disabled and its
- * organisation told, once.
+ * organisation told, once. Written on failures and on the success that ends a run of
+ * them (`last_success_at`), never on every success, so a healthy endpoint's deliveries
+ * never queue on this row.
  */
 export const webhookEndpointHealth = pgTable("webhook_endpoint_health", {
   endpointId: text()

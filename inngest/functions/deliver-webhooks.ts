@@ -3,33 +3,44 @@ import { inngest, webhookDeliveriesDue } from "@/inngest/client";
 import { attemptDelivery, claimDueDeliveries } from "@/lib/webhooks/delivery";
 import { notifyEndpointDisabled } from "@/lib/webhooks/endpoint-disabled-notice";
 
-/** Deliveries taken per run; a full batch asks for another run at once. */
-export const DELIVERIES_PER_RUN = 50;
+/** Deliveries taken per run; a full batch asks for more runs at once. */
+export const DELIVERIES_PER_RUN = 20;
+/** Runs of this function at once; each holds its own deliveries under a lease. */
+const RUNS = 4;
 
 /**
  * Sends the webhook deliveries that are due: first attempts (nudged by the relay) and
  * retries whose time has come (the minute cron). The schedule lives in PostgreSQL, so
- * each run is short. Each attempt is its own step keyed by delivery and attempt number.
+ * each run is short. Each attempt is its own step keyed by delivery and attempt number;
+ * a run's attempts go in parallel, and a run that found a full batch starts two more,
+ * so a backlog is worked by every allowed run at once.
  */
 export const deliverWebhooks = inngest.createFunction(
   {
     id: "deliver-webhooks",
     name: "Deliver due webhooks",
     triggers: [{ cron: "* * * * *" }, { event: webhookDeliveriesDue }],
-    concurrency: { limit: 4 },
+    concurrency: { limit: RUNS },
   },
   async ({ step }) => {
     const due = await step.run("claim-due-deliveries", () =>
       claimDueDeliveries(db, { limit: DELIVERIES_PER_RUN }),
     );
-    const counts: Record<string, number> = {};
-    // One after another: runs of this function overlap (up to the concurrency limit), so
-    // several deliveries are in flight, while one run never floods a slow endpoint.
-    for (const delivery of due) {
-      const outcome = await step.run(
-        `deliver-${delivery.id}-attempt-${delivery.attemptNumber}`,
-        () => attemptDelivery(db, delivery),
+    if (due.length === DELIVERIES_PER_RUN) {
+      await step.sendEvent(
+        "more-deliveries-due",
+        [1, 2].map(() => webhookDeliveriesDue.create({ reason: "backlog" })),
       );
+    }
+    const outcomes = await Promise.all(
+      due.map((delivery) =>
+        step.run(`deliver-${delivery.id}-attempt-${delivery.attemptNumber}`, () =>
+          attemptDelivery(db, delivery),
+        ),
+      ),
+    );
+    const counts: Record<string, number> = {};
+    for (const outcome of outcomes) {
       counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
       const disabled = outcome.disabledEndpoint;
       if (disabled) {
@@ -37,12 +48,6 @@ export const deliverWebhooks = inngest.createFunction(
           notifyEndpointDisabled(db, disabled),
         );
       }
-    }
-    if (due.length === DELIVERIES_PER_RUN) {
-      await step.sendEvent(
-        "more-deliveries-due",
-        webhookDeliveriesDue.create({ reason: "backlog" }),
-      );
     }
     return counts;
   },

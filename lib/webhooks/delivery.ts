@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/client";
 import {
   events,
@@ -11,12 +11,32 @@ import type { Scope } from "@/lib/events/outbox";
 import type { EventRow } from "@/lib/events/queries";
 import { serializeEvent } from "@/lib/events/serialize";
 import { newId } from "@/lib/ids";
+import type { WebhookEndpointRow } from "./endpoint-schemas";
 import { disableWebhookEndpoint, webhookSigningSecret } from "./endpoints";
 import { DISABLE_AFTER_FAILING_MS, nextAttemptAt, parseRetryAfter } from "./schedule";
 import { signWebhook } from "./signing";
 
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type AttemptRow = typeof webhookAttempts.$inferSelect;
+
+type TakenAttempt = {
+  organisation_id: string;
+  mode: Scope["mode"];
+  event_id: string;
+  event_type: string;
+  event_data: Record<string, unknown>;
+  event_created_at: string;
+  endpoint_id: string;
+  endpoint_url: string;
+  secret_ciphertext: string;
+  endpoint_disabled_at: string | null;
+};
+
+/** What an attempt needs of its endpoint: where to send and how to sign. */
+type Endpoint = Pick<
+  WebhookEndpointRow,
+  "id" | "organisationId" | "mode" | "url" | "secretCiphertext"
+>;
 
 /** A delivery taken by a sweep, and the number its next attempt will carry. */
 export type DueDelivery = { id: string; attemptNumber: number };
@@ -145,6 +165,15 @@ export type AttemptOutcome = {
   disabledEndpoint: { endpointId: string; reason: string; disabledAt: string } | null;
 };
 
+/**
+ * Delivery bookkeeping commits without waiting for the disk flush. What a database
+ * crash could lose is the last moment's holds and attempt logs; the sweep then makes
+ * those attempts again, a repeat the at-least-once contract (and the stable
+ * `webhook-id`) already covers. Waiting for each flush would cap an endpoint at a few
+ * dozen deliveries per second on an ordinary disk.
+ */
+const relaxedCommit = sql`set local synchronous_commit = off`;
+
 const RESPONSE_EXCERPT_CHARS = 2_048;
 const DEFAULT_TIMEOUT_MS = 15_000;
 /** Time beyond the request timeout for logging the attempt before its hold lapses. */
@@ -243,55 +272,67 @@ export async function attemptDelivery(
   options: { now?: Date; timeoutMs?: number } = {},
 ): Promise<AttemptOutcome> {
   const now = options.now ?? new Date();
-  const [row] = await db
-    .select({ delivery: webhookDeliveries, event: events, endpoint: webhookEndpoints })
-    .from(webhookDeliveries)
-    .innerJoin(events, eq(events.id, webhookDeliveries.eventId))
-    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-    .where(eq(webhookDeliveries.id, due.id));
-  if (!row) return skipped(due);
-  const { delivery, event, endpoint } = row;
-  if (delivery.status !== "scheduled" || delivery.attemptCount >= due.attemptNumber) {
-    return skipped(due);
-  }
-  if (endpoint.disabledAt) {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Take this attempt before sending it, reading what the request needs in the same
+  // statement. A second execution of the same step (a retry racing the first, a
+  // duplicate run) finds it taken and sends nothing; if the sender died, the hold
+  // lapses and the next sweep makes the attempt again.
+  const [taken] = await db.transaction(async (tx) => {
+    const [, rows] = await Promise.all([
+      tx.execute(relaxedCommit),
+      tx.execute<TakenAttempt>(sql`
+    update ${webhookDeliveries} d
+    set sending_attempt = ${due.attemptNumber},
+        locked_until = ${new Date(now.getTime() + timeoutMs + SEND_MARGIN_MS).toISOString()}::timestamptz
+    from ${events} e, ${webhookEndpoints} w
+    where d.id = ${due.id} and e.id = d.event_id and w.id = d.endpoint_id
+      and d.status = 'scheduled' and d.attempt_count = ${due.attemptNumber - 1}
+      and (d.sending_attempt is distinct from ${due.attemptNumber}
+           or d.locked_until < ${now.toISOString()}::timestamptz)
+    returning d.organisation_id, d.mode, e.id as event_id, e.type as event_type,
+      e.data as event_data, e.created_at as event_created_at, w.id as endpoint_id,
+      w.url as endpoint_url, w.secret_ciphertext, w.disabled_at as endpoint_disabled_at`),
+    ]);
+    return rows;
+  });
+  if (!taken) return skipped(due);
+  const delivery = { id: due.id, organisationId: taken.organisation_id, mode: taken.mode };
+  const endpoint: Endpoint = {
+    id: taken.endpoint_id,
+    organisationId: taken.organisation_id,
+    mode: taken.mode,
+    url: taken.endpoint_url,
+    secretCiphertext: taken.secret_ciphertext,
+  };
+  if (taken.endpoint_disabled_at) {
     await db
       .update(webhookDeliveries)
-      .set({ status: "canceled", nextAttemptAt: null, lockedUntil: null, updatedAt: now })
-      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, "scheduled")));
+      .set({
+        status: "canceled",
+        nextAttemptAt: null,
+        lockedUntil: null,
+        sendingAttempt: null,
+        updatedAt: now,
+      })
+      .where(eq(webhookDeliveries.id, due.id));
     return skipped(due, "canceled");
   }
-
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // Take this attempt before sending it. A second execution of the same step (a retry
-  // racing the first, a duplicate run) finds it taken and sends nothing; if the sender
-  // died, the hold lapses and the next sweep makes the attempt again.
-  const [taken] = await db
-    .update(webhookDeliveries)
-    .set({
-      sendingAttempt: due.attemptNumber,
-      lockedUntil: new Date(now.getTime() + timeoutMs + SEND_MARGIN_MS),
-    })
-    .where(
-      and(
-        eq(webhookDeliveries.id, delivery.id),
-        eq(webhookDeliveries.status, "scheduled"),
-        eq(webhookDeliveries.attemptCount, due.attemptNumber - 1),
-        or(
-          sql`${webhookDeliveries.sendingAttempt} is distinct from ${due.attemptNumber}`,
-          lt(webhookDeliveries.lockedUntil, now),
-        ),
-      ),
-    )
-    .returning({ id: webhookDeliveries.id });
-  if (!taken) return skipped(due);
+  const event = {
+    id: taken.event_id,
+    organisationId: taken.organisation_id,
+    mode: taken.mode,
+    type: taken.event_type,
+    data: taken.event_data,
+    createdAt: new Date(taken.event_created_at),
+    relayedAt: null,
+  };
 
   const body = JSON.stringify(serializeEvent(event));
   const headers = {
     "content-type": "application/json",
     "user-agent": "Disburse-Webhooks/1",
     ...signWebhook({
-      secret: webhookSigningSecret(endpoint),
+      secret: webhookSigningSecret(endpoint as WebhookEndpointRow),
       eventId: event.id,
       body,
       timestamp: now,
@@ -305,11 +346,15 @@ export async function attemptDelivery(
   return recordAttempt(db, { delivery, endpoint, due, sent, now });
 }
 
-type Endpoint = typeof webhookEndpoints.$inferSelect;
-
 async function recordAttempt(
   db: DbOrTx,
-  input: { delivery: DeliveryRow; endpoint: Endpoint; due: DueDelivery; sent: Sent; now: Date },
+  input: {
+    delivery: Pick<DeliveryRow, "id" | "organisationId" | "mode">;
+    endpoint: Endpoint;
+    due: DueDelivery;
+    sent: Sent;
+    now: Date;
+  },
 ): Promise<AttemptOutcome> {
   const { delivery, endpoint, due, sent, now } = input;
   const succeeded = sent.status !== null && sent.status >= 200 && sent.status < 300;
@@ -328,44 +373,44 @@ async function recordAttempt(
     : (sent.error ??
       `HTTP ${sent.status}${sent.responseBody ? `: ${sent.responseBody.slice(0, 200)}` : ""}`);
 
-  return db.transaction(async (tx) => {
-    // Attempts to one endpoint record one at a time: each may disable the endpoint and
-    // cancel the others' deliveries, so they take the endpoint row first, in one order.
-    // NO KEY UPDATE leaves the relay's foreign-key checks on the row unblocked.
-    const [locked] = await tx
-      .select({ disabledAt: webhookEndpoints.disabledAt })
-      .from(webhookEndpoints)
-      .where(eq(webhookEndpoints.id, endpoint.id))
-      .for("no key update");
-    const logged = await tx
-      .insert(webhookAttempts)
-      .values({
-        id: newId("webhookAttempt"),
-        deliveryId: delivery.id,
-        organisationId: delivery.organisationId,
-        mode: delivery.mode,
-        endpointId: endpoint.id,
-        attemptNumber: due.attemptNumber,
-        url: endpoint.url,
-        requestHeaders: sent.headers,
-        requestBody: sent.body,
-        responseStatus: sent.status,
-        responseBody: sent.responseBody,
-        error: sent.error,
-        durationMs: sent.durationMs,
-        startedAt: now,
-        nextAttemptAt: retryAt,
-      })
-      .onConflictDoNothing()
-      .returning({ id: webhookAttempts.id });
-    if (logged.length === 0) return skipped(due);
-
-    await tx
+  const attemptRow = {
+    id: newId("webhookAttempt"),
+    deliveryId: delivery.id,
+    organisationId: delivery.organisationId,
+    mode: delivery.mode,
+    endpointId: endpoint.id,
+    attemptNumber: due.attemptNumber,
+    url: endpoint.url,
+    requestHeaders: sent.headers,
+    requestBody: sent.body,
+    responseStatus: sent.status,
+    responseBody: sent.responseBody,
+    error: sent.error,
+    durationMs: sent.durationMs,
+    startedAt: now,
+    nextAttemptAt: retryAt,
+  };
+  const outcome = {
+    deliveryId: delivery.id,
+    attemptNumber: due.attemptNumber,
+    status,
+    responseStatus: sent.status,
+    nextAttemptAt: retryAt?.toISOString() ?? null,
+  };
+  // A retry for an endpoint disabled while this attempt was in flight is canceled like
+  // the endpoint's other deliveries.
+  const endpointDisabled = sql`exists (select 1 from ${webhookEndpoints} where ${webhookEndpoints.id} = ${endpoint.id} and ${webhookEndpoints.disabledAt} is not null)`;
+  const finish = (tx: Tx) =>
+    tx
       .update(webhookDeliveries)
       .set({
-        status,
+        status: retryAt
+          ? sql`case when ${endpointDisabled} then 'canceled'::webhook_delivery_status else 'scheduled'::webhook_delivery_status end`
+          : status,
         attemptCount: due.attemptNumber,
-        nextAttemptAt: retryAt,
+        nextAttemptAt: retryAt
+          ? sql`case when ${endpointDisabled} then null else ${retryAt.toISOString()}::timestamptz end`
+          : null,
         lockedUntil: null,
         sendingAttempt: null,
         lastResponseStatus: sent.status,
@@ -373,62 +418,97 @@ async function recordAttempt(
         deliveredAt: succeeded ? now : null,
         updatedAt: now,
       })
-      .where(eq(webhookDeliveries.id, delivery.id));
+      .where(
+        and(
+          eq(webhookDeliveries.id, delivery.id),
+          eq(webhookDeliveries.attemptCount, due.attemptNumber - 1),
+        ),
+      );
+  const log = (tx: Tx) =>
+    tx
+      .insert(webhookAttempts)
+      .values(attemptRow)
+      .onConflictDoNothing()
+      .returning({ id: webhookAttempts.id });
 
-    const failingSince = await recordEndpointHealth(tx, endpoint.id, { succeeded, failure, now });
-    const scope = { organisationId: endpoint.organisationId, mode: endpoint.mode };
-    const reason = gone
-      ? "endpoint_gone"
-      : failingSince && now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS
-        ? "failing_for_5_days"
-        : null;
-    const disabledEndpoint =
-      reason && locked && !locked.disabledAt
-        ? await disableEndpoint(tx, scope, endpoint.id, reason)
-        : null;
-    return {
-      deliveryId: delivery.id,
-      attemptNumber: due.attemptNumber,
-      status,
-      responseStatus: sent.status,
-      nextAttemptAt: retryAt?.toISOString() ?? null,
-      disabledEndpoint,
-    };
-  });
+  try {
+    return await db.transaction(async (tx) => {
+      // Statements go out pipelined (one round trip) and run in the order given. Lock
+      // order is the same everywhere: endpoint (failures only), health, then the
+      // delivery, so a success never deadlocks with a failure that disables the endpoint
+      // and cancels its deliveries.
+      if (succeeded) {
+        // The common case touches only its own rows: a healthy endpoint's health row is
+        // left alone (the UPDATE matches nothing), so successes never queue on each other.
+        const [, , logged] = await Promise.all([
+          tx.execute(relaxedCommit),
+          tx
+            .update(webhookEndpointHealth)
+            .set({ failingSince: null, lastSuccessAt: now, updatedAt: now })
+            .where(
+              and(
+                eq(webhookEndpointHealth.endpointId, endpoint.id),
+                isNotNull(webhookEndpointHealth.failingSince),
+              ),
+            ),
+          log(tx),
+          finish(tx),
+        ]);
+        if (logged.length === 0) throw new AttemptAlreadyLogged();
+        return { ...outcome, disabledEndpoint: null };
+      }
+
+      // Failures to one endpoint record one at a time: each may disable the endpoint, and
+      // exactly one must. NO KEY UPDATE leaves the relay's foreign-key checks unblocked.
+      const [, [locked], failingSince, logged] = await Promise.all([
+        tx.execute(relaxedCommit),
+        tx
+          .select({ disabledAt: webhookEndpoints.disabledAt })
+          .from(webhookEndpoints)
+          .where(eq(webhookEndpoints.id, endpoint.id))
+          .for("no key update"),
+        recordFailure(tx, endpoint.id, failure ?? "failed", now),
+        log(tx),
+        finish(tx),
+      ]);
+      if (logged.length === 0) throw new AttemptAlreadyLogged();
+      const reason = gone
+        ? "endpoint_gone"
+        : now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS
+          ? "failing_for_5_days"
+          : null;
+      const scope = { organisationId: endpoint.organisationId, mode: endpoint.mode };
+      const disabledEndpoint =
+        reason && locked && !locked.disabledAt
+          ? await disableEndpoint(tx, scope, endpoint.id, reason)
+          : null;
+      return { ...outcome, disabledEndpoint };
+    });
+  } catch (error) {
+    // Logged already: only a sender whose hold lapsed mid-request gets here; the first log stands.
+    if (error instanceof AttemptAlreadyLogged) return skipped(due);
+    throw error;
+  }
 }
 
-/** Returns when the endpoint's current run of failures started (null after a success). */
-async function recordEndpointHealth(
-  tx: Tx,
-  endpointId: string,
-  result: { succeeded: boolean; failure: string | null; now: Date },
-): Promise<Date | null> {
-  const { now } = result;
-  const values = result.succeeded
-    ? { endpointId, failingSince: null, lastSuccessAt: now, updatedAt: now }
-    : {
-        endpointId,
-        failingSince: now,
-        lastFailureAt: now,
-        lastError: result.failure,
-        updatedAt: now,
-      };
+class AttemptAlreadyLogged extends Error {}
+
+/** Records a failure and returns when the endpoint's current run of failures started. */
+async function recordFailure(tx: Tx, endpointId: string, error: string, now: Date): Promise<Date> {
   const [health] = await tx
     .insert(webhookEndpointHealth)
-    .values(values)
+    .values({ endpointId, failingSince: now, lastFailureAt: now, lastError: error, updatedAt: now })
     .onConflictDoUpdate({
       target: webhookEndpointHealth.endpointId,
-      set: result.succeeded
-        ? { failingSince: null, lastSuccessAt: now, updatedAt: now }
-        : {
-            failingSince: sql`coalesce(${webhookEndpointHealth.failingSince}, ${now.toISOString()}::timestamptz)`,
-            lastFailureAt: now,
-            lastError: result.failure,
-            updatedAt: now,
-          },
+      set: {
+        failingSince: sql`coalesce(${webhookEndpointHealth.failingSince}, ${now.toISOString()}::timestamptz)`,
+        lastFailureAt: now,
+        lastError: error,
+        updatedAt: now,
+      },
     })
     .returning({ failingSince: webhookEndpointHealth.failingSince });
-  return health?.failingSince ?? null;
+  return health?.failingSince ?? now;
 }
 
 /**

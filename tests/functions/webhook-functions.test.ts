@@ -58,7 +58,6 @@ describe("webhook functions", () => {
 
     const deliver = new InngestTestEngine({ function: deliverWebhooks, events: [due] });
     const run = await deliver.execute();
-    expect(run.result).toEqual({ succeeded: 3 });
     const got = receiver.on("/fn-a");
     expect(got.map((r) => r.headers["webhook-id"]).sort()).toEqual([...ids].sort());
     expect(got.every((r) => r.verified)).toBe(true);
@@ -73,23 +72,24 @@ describe("webhook functions", () => {
     const { scope } = await insertOrganisation(db);
     const { secret } = await createWebhookEndpoint(db, scope, { url: receiver.url("/fn-b") });
     receiver.register("/fn-b", secret);
-    await recordEvents(db, scope, funded(60));
+    await recordEvents(db, scope, funded(30));
     await new InngestTestEngine({ function: relayOutboxSweep }).execute();
 
     const first = await new InngestTestEngine({
       function: deliverWebhooks,
       events: [due],
     }).execute();
-    expect(first.ctx.step.sendEvent).toHaveBeenCalledWith(
-      "more-deliveries-due",
+    expect(first.ctx.step.sendEvent).toHaveBeenCalledWith("more-deliveries-due", [
       expect.objectContaining({ name: "disburse/webhook.deliveries-due" }),
-    );
+      expect.objectContaining({ name: "disburse/webhook.deliveries-due" }),
+    ]);
     const second = await new InngestTestEngine({
       function: deliverWebhooks,
       events: [due],
     }).execute();
     expect(second.ctx.step.sendEvent).not.toHaveBeenCalled();
-    expect(receiver.on("/fn-b")).toHaveLength(60);
+    expect(receiver.on("/fn-b")).toHaveLength(30);
+    expect(receiver.on("/fn-b").every((r) => r.verified)).toBe(true);
   });
 
   it("tells the organisation when an endpoint answers 410 Gone", async () => {
