@@ -100,6 +100,31 @@ async function progress(db: Db, batchId: string) {
   return { claimable: claimable?.n ?? 0, invited: invited?.n ?? 0 };
 }
 
+/** When each phase of a campaign's fan-out happened, in ms after `startedAt`. */
+async function fanOutPhases(db: Db, batchId: string, startedAt: number) {
+  const [row] = await db.execute<Record<string, string | null>>(sql`
+    select
+      (select relayed_at from events
+        where type = 'batch.created' and data->'object'->>'id' = ${batchId})::text as relayed,
+      (select min(t.created_at) from payout_transitions t join payouts p on p.id = t.payout_id
+        where p.batch_id = ${batchId} and t.to_status = 'claimable')::text as first_claimable,
+      (select max(t.created_at) from payout_transitions t join payouts p on p.id = t.payout_id
+        where p.batch_id = ${batchId} and t.to_status = 'claimable')::text as last_claimable,
+      (select min(e.created_at) from emails e join payouts p on p.id = e.subject_ref
+        where p.batch_id = ${batchId} and e.kind = 'invite')::text as first_invite,
+      (select max(e.created_at) from emails e join payouts p on p.id = e.subject_ref
+        where p.batch_id = ${batchId} and e.kind = 'invite')::text as last_invite`);
+  const at = (value: string | null | undefined) =>
+    value ? new Date(value).getTime() - startedAt : Number.NaN;
+  return {
+    relayed: at(row?.relayed),
+    firstClaimable: at(row?.first_claimable),
+    lastClaimable: at(row?.last_claimable),
+    firstInvite: at(row?.first_invite),
+    lastInvite: at(row?.last_invite),
+  };
+}
+
 /** The same work as the fan-out, straight through lib/ in this process. */
 async function baseline(db: Db): Promise<number> {
   const { scope } = await tenant(db);
@@ -254,6 +279,7 @@ async function main() {
     const { secret } = await tenant(db);
     const loadBefore = load();
     say(`… fan-out: POST /api/v1/batches with ${ITEMS} items (load ${loadBefore})`);
+    const startedAt = Date.now();
     const started = performance.now();
     const batch = await postJson(`${base}/api/v1/batches`, secret, {
       name: "Fan-out bench",
@@ -274,6 +300,7 @@ async function main() {
     });
     const completed = performance.now() - started;
     const loadAfter = load();
+    const phases = await fanOutPhases(db, batch.id, startedAt);
 
     say(`… webhooks: ${WEBHOOKS} payout.claimable deliveries to a verifying receiver`);
     const endpoint = await postJson(`${base}/api/v1/webhook_endpoints`, secret, {
@@ -308,6 +335,9 @@ async function main() {
       `  all claimable with invites written after ${seconds(total)} s → ${perSecond.toFixed(0)} payouts/s (target ≤ ${TARGET_S} s: ${total / 1000 <= TARGET_S ? "met" : "missed"})`,
     );
     say(`  batch.completed after ${seconds(completed)} s`);
+    say(
+      `  phases: batch.created relayed to the engine at ${seconds(phases.relayed)} s; links issued ${seconds(phases.firstClaimable)}–${seconds(phases.lastClaimable)} s; invites written ${seconds(phases.firstInvite)}–${seconds(phases.lastInvite)} s`,
+    );
     say(
       `  baseline (lib/ in-process) ${seconds(baselineMs)} s → ${(ITEMS / (baselineMs / 1000)).toFixed(0)} payouts/s; fan-out takes ${(total / baselineMs).toFixed(2)}× the baseline`,
     );
