@@ -11,7 +11,8 @@ export const e2eDataDir = ".data/e2e";
 export default defineConfig({
   testDir: "e2e",
   fullyParallel: false,
-  workers: 2,
+  // One worker: specs share the seeded admin and its sign-in mail, and the app has two cores.
+  workers: 1,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
   timeout: 60_000,
