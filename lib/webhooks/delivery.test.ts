@@ -230,8 +230,8 @@ describe("webhook delivery", () => {
     const attempts = await listAttempts(db, scope, delivery.id);
     expect(attempts).toHaveLength(MAX_ATTEMPTS);
     expect(attempts.length).toBeGreaterThanOrEqual(10);
-    const last = attempts.at(-1) as (typeof attempts)[number];
-    const span = last.startedAt.getTime() - start.getTime();
+    const final = attempts.at(-1) as (typeof attempts)[number];
+    const span = final.startedAt.getTime() - start.getTime();
     expect(span).toBeGreaterThanOrEqual(72 * HOUR);
     expect(receiver.on(p).every((r) => r.verified)).toBe(true);
     expect(await deliveryOf(eventId)).toMatchObject({
