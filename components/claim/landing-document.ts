@@ -9,9 +9,11 @@ import { html, SafeHtml } from "./html";
  * carries its few styles inline and nothing else. It mirrors ClaimFrame's look; the
  * later steps (which need React) use ClaimFrame itself.
  */
+// system-ui is the phone's own face (Roboto, SF, Segoe UI); a long font stack only costs
+// font matching before the first paint.
 const css = `*,*::before,*::after{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
-body{margin:0;background:#fff;color:#0f172a;font:16px/1.5 ui-sans-serif,system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+body{margin:0;background:#fff;color:#0f172a;font:16px/1.5 system-ui,sans-serif}
 .wrap{max-width:28rem;margin:0 auto;padding-left:1rem;padding-right:1rem}
 .skip{position:absolute;left:-9999px}
 .skip:focus{left:.5rem;top:.5rem;z-index:10;background:#fff;color:#0f172a;padding:.5rem .75rem;border-radius:.25rem}
