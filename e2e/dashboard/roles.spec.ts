@@ -14,7 +14,7 @@ test("a support member cannot create API keys or approve campaigns, even by call
   browser,
   mailbox,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   await signIn(page, mailbox, demo().adminEmail);
   const campaign = await campaignAwaitingApproval(page, `Held ${Date.now()}`, freshEmail("rae"));
 
@@ -62,6 +62,6 @@ test("a support member cannot create API keys or approve campaigns, even by call
   await expect(page.getByRole("cell", { name: marker })).toHaveCount(0);
   await page.goto(campaign);
   await expect(page.getByRole("heading", { name: "Approval needed" })).toBeVisible();
-  await page.goto(`/dashboard/audit?action=campaign.approve`);
+  await page.goto(`/dashboard/audit?action=campaign.approve&target=${campaign.split("/").pop()}`);
   await expect(page.getByText("No entries match.")).toBeVisible();
 });

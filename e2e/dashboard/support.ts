@@ -90,7 +90,14 @@ export async function signIn(page: Page, mailbox: Mailbox, email: string, next =
     timeout: 30_000,
   });
   const mail = await mailbox.latest({ to: email, kind: "sign_in", after });
-  await page.goto(Mailbox.link(mail, /\/api\/auth\/callback\/nodemailer/));
+  // The callback redirects to `next`; waiting for the DOM there, not for every chart's
+  // script to load, is what a person waits for too.
+  await page.goto(Mailbox.link(mail, /\/api\/auth\/callback\/nodemailer/), {
+    waitUntil: "domcontentloaded",
+  });
+  await page.waitForURL(
+    (url) => !url.pathname.startsWith("/api/auth") && !url.pathname.startsWith("/login"),
+  );
 }
 
 /** A new browser context signed in as `email`, for a second person in the same test. */

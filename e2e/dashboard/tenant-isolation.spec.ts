@@ -15,14 +15,8 @@ test("a member of another organisation is refused every id of ours, on pages, ro
   browser,
   mailbox,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   await signIn(page, mailbox, demo().adminEmail);
-  const ours = await page
-    .locator('input[name="organisationId"]')
-    .first()
-    .inputValue()
-    .catch(() => "");
-
   const recipient = freshEmail("rae");
   const campaign = await campaignAwaitingApproval(page, `Isolated ${Date.now()}`, recipient);
   const batchId = campaign.split("/").pop() as string;
@@ -36,8 +30,8 @@ test("a member of another organisation is refused every id of ours, on pages, ro
     page.getByRole("button", { name: "Resend the link" }).click(),
   );
   await expect(page.getByText(/Sent the link again/)).toBeVisible();
-  const organisationId =
-    /name="organisationId"\r\n\r\n(org_[0-9a-z]+)/.exec(resend.body)?.[1] ?? ours;
+  // The form carries the organisation it was rendered for.
+  const organisationId = /org_[0-9a-z]{26}/.exec(resend.body)?.[0] as string;
   expect(organisationId).toMatch(/^org_/);
 
   await page.goto("/dashboard/developers/webhooks");
@@ -46,6 +40,10 @@ test("a member of another organisation is refused every id of ours, on pages, ro
   await page.getByRole("link", { name: "https://hooks.example.com/ours" }).first().click();
   await page.waitForURL(/\/webhooks\/we_/);
   const endpointPath = new URL(page.url()).pathname;
+
+  await page.goto(`/dashboard/audit?target=${payoutId}`);
+  const resendsBefore = await page.getByRole("cell", { name: "payout.resend_link" }).count();
+  expect(resendsBefore).toBeGreaterThan(0);
 
   // Someone else signs up and creates their own organisation.
   const outsider = await personAt(browser, mailbox, freshEmail("olga", "other.test"));
@@ -93,7 +91,7 @@ test("a member of another organisation is refused every id of ours, on pages, ro
   expect(asTheirs.text).toContain(`No such payout: ${payoutId}`);
 
   await page.goto(`/dashboard/audit?target=${payoutId}`);
-  await expect(page.getByRole("cell", { name: "payout.resend_link" })).toHaveCount(1);
+  await expect(page.getByRole("cell", { name: "payout.resend_link" })).toHaveCount(resendsBefore);
   await page.goto(`/dashboard/campaigns/${batchId}`);
   await expect(page.getByRole("heading", { name: "Approval needed" })).toBeVisible();
 });
