@@ -45,7 +45,7 @@ function englishFragments(translated: Messages): string[] {
 }
 
 async function expectNoEnglish(page: Page, fragments: string[], step: string) {
-  const text = await page.locator("body").innerText();
+  const text = (await page.locator("body").allInnerTexts()).join("\n");
   expect(
     fragments.filter((f) => text.includes(f)),
     `${step} shows untranslated English`,

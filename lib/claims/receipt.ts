@@ -32,7 +32,7 @@ export async function sendPayoutReceipt(
       ),
     );
   const paidAt = row?.payout.paidAt;
-  if (!row || row.payout.status !== "paid" || !paidAt) return "not_paid";
+  if (row?.payout.status !== "paid" || !paidAt) return "not_paid";
   const { payout, recipient, organisation } = row;
   const stored = await claimLocaleOfPayout(db, payout.id);
   const locale = isLocale(stored) ? stored : defaultLocale;
