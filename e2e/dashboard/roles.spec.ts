@@ -1,13 +1,5 @@
-import { campaignAwaitingApproval, inviteAndJoin } from "./flows";
-import {
-  captureServerAction,
-  demo,
-  expect,
-  freshEmail,
-  replayServerAction,
-  signIn,
-  test,
-} from "./support";
+import { campaignAwaitingApproval, foundOrganisation, inviteAndJoin } from "./flows";
+import { captureServerAction, expect, freshEmail, replayServerAction, test } from "./support";
 
 test("a support member cannot create API keys or approve campaigns, even by calling the server directly", async ({
   page,
@@ -15,7 +7,7 @@ test("a support member cannot create API keys or approve campaigns, even by call
   mailbox,
 }) => {
   test.setTimeout(240_000);
-  await signIn(page, mailbox, demo().adminEmail);
+  await foundOrganisation(page, mailbox, "Roles Co");
   const campaign = await campaignAwaitingApproval(page, `Held ${Date.now()}`, freshEmail("rae"));
 
   // The owner's own approval is refused by the server (maker–checker); the request is

@@ -3,19 +3,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { type Browser, test as base, expect, type Page, type Request } from "@playwright/test";
 import postgres from "postgres";
-import type { DemoCredentials } from "../demo";
 
-/** The e2e server's DATA_DIR (the launcher's embedded cluster, its demo.json). */
+/** The e2e server's DATA_DIR, where the launcher keeps its embedded cluster. */
 const dataDir = process.env.E2E_DATA_DIR ?? ".data/e2e";
 
 function e2eDatabaseUrl(): string {
   // postmaster.pid's fourth line is the port the cluster listens on.
   const pid = readFileSync(path.join(dataDir, "pg", "postmaster.pid"), "utf8").split("\n");
   return `postgres://disburse:disburse-local@127.0.0.1:${pid[3]?.trim()}/disburse`;
-}
-
-export function demo(): DemoCredentials {
-  return JSON.parse(readFileSync(path.join(dataDir, "demo.json"), "utf8")) as DemoCredentials;
 }
 
 export type Email = {
