@@ -15,6 +15,7 @@ import {
 import type { Scope } from "@/lib/events/outbox";
 import { payoutLedgerHistory, type Transfer } from "@/lib/ledger";
 import { listPayoutTransitions } from "@/lib/payouts/queries";
+import { actorLabels } from "./actor-labels";
 
 export type TimelineEntry = { key: string } & (
   | {
@@ -123,6 +124,10 @@ export async function getPayoutDetail(db: DbOrTx, scope: Scope, payoutId: string
       .orderBy(asc(webhookAttempts.startedAt)),
   ]);
 
+  const labels = await actorLabels(
+    db,
+    transitions.map((t) => t.actor),
+  );
   const timeline: TimelineEntry[] = [
     ...transitions.map((t) => ({
       kind: "transition" as const,
@@ -131,7 +136,7 @@ export async function getPayoutDetail(db: DbOrTx, scope: Scope, payoutId: string
       from: t.fromStatus,
       to: t.toStatus,
       reason: t.reason,
-      actor: t.actor,
+      actor: t.actor ? (labels.get(t.actor) ?? t.actor) : null,
     })),
     ...ledger.map((transfer) => ({
       kind: "ledger" as const,

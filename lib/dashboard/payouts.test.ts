@@ -111,6 +111,8 @@ describe("the payout detail", () => {
     expect(kinds).toContain("ledger");
     expect(kinds).toContain("transition");
     expect(kinds).toContain("link");
+    const created = detail?.timeline.find((e) => e.kind === "transition" && e.from === null);
+    expect(created?.kind === "transition" && created.actor).toBe(mine.owner.email);
     expect(detail?.liveLink).not.toBeNull();
   });
 

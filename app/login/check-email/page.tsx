@@ -4,6 +4,10 @@ import { config } from "@/lib/config";
 
 export const metadata: Metadata = { title: "Check your email" };
 
+// Whether to point at the dev mailbox depends on the running server's configuration,
+// not the build machine's.
+export const dynamic = "force-dynamic";
+
 export default function CheckEmailPage() {
   const c = config();
   return (

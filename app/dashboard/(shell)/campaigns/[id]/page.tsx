@@ -10,6 +10,7 @@ import { Time } from "@/components/dashboard/time";
 import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { campaignProgress, reconcileCampaign } from "@/lib/campaigns/progress";
+import { actorLabels } from "@/lib/dashboard/actor-labels";
 import { getBatch } from "@/lib/payouts/queries";
 import { requirePageMember } from "../../../_lib/member";
 import { approveCampaignAction, cancelCampaignAction } from "../actions";
@@ -21,10 +22,12 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const batch = await getBatch(db, member.scope, id);
   if (!batch) notFound();
-  const [progress, books] = await Promise.all([
+  const [progress, books, labels] = await Promise.all([
     campaignProgress(db, member.scope, id),
     reconcileCampaign(db, member.scope, batch),
+    actorLabels(db, [batch.createdBy, batch.approvedBy]),
   ]);
+  const who = (actor: string | null) => (actor ? (labels.get(actor) ?? actor) : "—");
   const createdByMe = batch.createdBy === `user:${member.user.id}`;
   const orgId = member.organisation.id;
 
@@ -133,7 +136,11 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
               <tbody>
                 {books.lines.map((l) => (
                   <tr key={l.account} className="border-t border-slate-100">
-                    <td className="py-1">{l.account.replace("_", " ")}</td>
+                    <td className="py-1">
+                      {l.account === "available"
+                        ? "available (net movement)"
+                        : l.account.replace("_", " ")}
+                    </td>
                     <td className="py-1 text-right">
                       <Money amount={l.expected} currency={batch.currency} />
                     </td>
@@ -178,13 +185,13 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
             <div>
               <dt className="text-xs text-slate-500">Created</dt>
               <dd>
-                <Time at={batch.createdAt} /> by {batch.createdBy ?? "—"}
+                <Time at={batch.createdAt} /> by {who(batch.createdBy)}
               </dd>
             </div>
             {batch.approvedBy ? (
               <div>
                 <dt className="text-xs text-slate-500">Approved by</dt>
-                <dd>{batch.approvedBy}</dd>
+                <dd>{who(batch.approvedBy)}</dd>
               </div>
             ) : null}
             {batch.completedAt ? (
