@@ -12,8 +12,8 @@ const RUNS = 4;
  * Sends the webhook deliveries that are due: first attempts (nudged by the relay) and
  * retries whose time has come (the minute cron). The schedule lives in PostgreSQL, so
  * each run is short. Each attempt is its own step keyed by delivery and attempt number;
- * a run's attempts go in parallel, and a run that found a full batch starts two more,
- * so a backlog is worked by every allowed run at once.
+ * a run's attempts go in parallel, and a run that found a full batch asks for more
+ * runs, so a backlog is worked by every allowed run at once.
  */
 export const deliverWebhooks = inngest.createFunction(
   {
@@ -27,9 +27,18 @@ export const deliverWebhooks = inngest.createFunction(
       claimDueDeliveries(db, { limit: DELIVERIES_PER_RUN }),
     );
     if (due.length === DELIVERIES_PER_RUN) {
+      // Enough nudges to fill every allowed run, with ids fixed per second: full runs
+      // finishing in the same second send the same ids, which Inngest drops, so a
+      // backlog never piles up idle runs behind the concurrency limit.
+      const second = Math.floor(Date.now() / 1000);
       await step.sendEvent(
         "more-deliveries-due",
-        [1, 2].map(() => webhookDeliveriesDue.create({ reason: "backlog" })),
+        Array.from({ length: RUNS }, (_, k) =>
+          webhookDeliveriesDue.create(
+            { reason: "backlog" },
+            { id: `webhook-backlog:${second}:${k}` },
+          ),
+        ),
       );
     }
     const outcomes = await Promise.all(

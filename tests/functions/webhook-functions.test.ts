@@ -79,10 +79,15 @@ describe("webhook functions", () => {
       function: deliverWebhooks,
       events: [due],
     }).execute();
-    expect(first.ctx.step.sendEvent).toHaveBeenCalledWith("more-deliveries-due", [
-      expect.objectContaining({ name: "disburse/webhook.deliveries-due" }),
-      expect.objectContaining({ name: "disburse/webhook.deliveries-due" }),
-    ]);
+    expect(first.ctx.step.sendEvent).toHaveBeenCalledWith(
+      "more-deliveries-due",
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: "disburse/webhook.deliveries-due",
+          id: expect.stringMatching(/^webhook-backlog:\d+:0$/),
+        }),
+      ]),
+    );
     const second = await new InngestTestEngine({
       function: deliverWebhooks,
       events: [due],
