@@ -338,6 +338,10 @@ async function main() {
     say(
       `  phases: batch.created relayed to the engine at ${seconds(phases.relayed)} s; links issued ${seconds(phases.firstClaimable)}–${seconds(phases.lastClaimable)} s; invites written ${seconds(phases.firstInvite)}–${seconds(phases.lastInvite)} s`,
     );
+    const fanOutMs = phases.lastInvite - phases.relayed;
+    say(
+      `  the fan-out itself, from batch.created reaching the engine to the last invite: ${seconds(fanOutMs)} s (${(fanOutMs / baselineMs).toFixed(2)}× the baseline)`,
+    );
     say(
       `  baseline (lib/ in-process) ${seconds(baselineMs)} s → ${(ITEMS / (baselineMs / 1000)).toFixed(0)} payouts/s; fan-out takes ${(total / baselineMs).toFixed(2)}× the baseline`,
     );
@@ -357,6 +361,9 @@ async function main() {
     );
     say(
       `| fan-out: API → all claimable + invites written | ${seconds(total)} s | ${perSecond.toFixed(0)} payouts | ${(total / baselineMs).toFixed(2)} (time) |`,
+    );
+    say(
+      `| fan-out alone: batch.created at the engine → last invite | ${seconds(fanOutMs)} s | ${(ITEMS / (fanOutMs / 1000)).toFixed(0)} payouts | ${(fanOutMs / baselineMs).toFixed(2)} (time) |`,
     );
     say(
       `| baseline: signed POSTs on 4 connections | ${seconds(rawMs)} s | ${rawRate.toFixed(0)} requests | 1.00 |`,
