@@ -20,5 +20,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/c/:path*"],
+  // Not the brand stylesheet: it holds no token and should cache.
+  matcher: ["/c/((?!brand\\.css).*)"],
 };

@@ -1,5 +1,4 @@
 import { getLocale, getTranslations } from "next-intl/server";
-import { brandPalette } from "@/lib/claims/brand-palette";
 import { LanguageSwitcher } from "./language-switcher";
 
 export type FrameBranding = {
@@ -18,14 +17,12 @@ export type FrameBranding = {
 export async function ClaimFrame({
   branding,
   testMode,
-  nonce,
   token,
   back,
   children,
 }: {
   branding: FrameBranding;
   testMode: boolean;
-  nonce: string | undefined;
   /** The claim token: the language switcher posts to the claim link. */
   token: string;
   /** This page's path, where the switcher comes back to. */
@@ -33,12 +30,13 @@ export async function ClaimFrame({
   children: React.ReactNode;
 }) {
   const [t, locale] = await Promise.all([getTranslations("claim.frame"), getLocale()]);
-  const palette = brandPalette(branding);
-  // Colours are validated hex strings from brandPalette, never raw organisation input.
-  const css = `:root{--claim-primary:${palette.primary};--claim-on-primary:${palette.onPrimary};--claim-primary-text:${palette.primaryText};--claim-accent:${palette.accent};--claim-on-accent:${palette.onAccent}}`;
+  const colours = new URLSearchParams({
+    p: branding.primaryColor.replace(/^#/, ""),
+    a: branding.accentColor.replace(/^#/, ""),
+  });
   return (
     <>
-      <style nonce={nonce}>{css}</style>
+      <link rel="stylesheet" href={`/c/brand.css?${colours}`} precedence="claim-brand" />
       <a
         href="#main"
         className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-slate-900"

@@ -22,16 +22,11 @@ export async function clientIp(): Promise<string> {
   return forwarded?.at(-1) ?? list.get("x-real-ip") ?? "unknown";
 }
 
-export async function cspNonce(): Promise<string | undefined> {
-  return (await headers()).get("x-nonce") ?? undefined;
-}
-
-/** What every step's ClaimFrame needs: the brand, the mode banner, the CSP nonce and where the switcher returns. */
-export async function frameFor(token: string, claim: ClaimContext, step: string) {
+/** What every step's ClaimFrame needs: the brand, the mode banner and where the switcher returns. */
+export function frameFor(token: string, claim: ClaimContext, step: string) {
   return {
     branding: claim.branding,
     testMode: claim.payout.mode === "test",
-    nonce: await cspNonce(),
     token,
     back: `/c/${token}${step}`,
   };

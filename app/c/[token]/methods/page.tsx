@@ -34,7 +34,7 @@ export default async function ChooseMethodPage({ params }: Props) {
   const previous = claim.payout.method;
   const retrying =
     (claim.payout.status === "failed" || claim.payout.status === "returned") && previous;
-  const frame = await frameFor(token, claim, "/methods");
+  const frame = frameFor(token, claim, "/methods");
 
   const organisation = claim.branding.name;
   if (eligibility.sanctioned) {

@@ -45,7 +45,7 @@ export default async function ClaimStatusPage({ params }: Props) {
     chooseAnother: t("chooseAnother"),
     checking: t("checking"),
   };
-  const frame = await frameFor(token, claim, "/status");
+  const frame = frameFor(token, claim, "/status");
   return (
     <ClaimFrame {...frame}>
       <ClaimStatus

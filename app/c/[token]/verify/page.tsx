@@ -32,7 +32,7 @@ export default async function VerifyPage({ params, searchParams }: Props) {
     submitting: t("submitting"),
     resend: t("resend"),
   };
-  const frame = await frameFor(token, view.claim, "/verify");
+  const frame = frameFor(token, view.claim, "/verify");
   return (
     <ClaimFrame {...frame}>
       <h1 className="text-2xl font-bold text-slate-900">{t("heading")}</h1>

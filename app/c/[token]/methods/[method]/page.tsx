@@ -33,7 +33,7 @@ export default async function MethodDetailsPage({ params }: Props) {
 
   const [t, locale] = await Promise.all([getTranslations("claim"), getLocale()]);
   const name = t(`methods.options.${method.id}.name`);
-  const frame = await frameFor(token, claim, `/methods/${method.id}`);
+  const frame = frameFor(token, claim, `/methods/${method.id}`);
   // Live bank details belong on the provider's hosted onboarding, never on our servers.
   if (claim.payout.mode === "live" && method.provider === "stripe") {
     return (
