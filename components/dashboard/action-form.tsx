@@ -2,6 +2,7 @@
 
 import { createContext, useActionState, useContext, useEffect, useRef } from "react";
 import type { ActionState } from "@/app/dashboard/_lib/action-state";
+import { useMemberFrame } from "./member-frame";
 
 type ServerAction = (state: ActionState, form: FormData) => Promise<ActionState>;
 
@@ -11,9 +12,9 @@ const FormState = createContext<{ state: ActionState; pending: boolean }>({
 });
 
 /**
- * A form bound to a dashboard server action. It always sends the organisation it was
- * rendered for, shows the action's outcome in a live region, and gives fields their
- * errors through context.
+ * A form bound to a dashboard server action. It always sends the organisation and mode
+ * it was rendered for (so the server refuses it if either changed since), shows the
+ * action's outcome in a live region, and gives fields their errors through context.
  */
 export function ActionForm({
   action,
@@ -25,7 +26,8 @@ export function ActionForm({
   showMessage = true,
 }: {
   action: ServerAction;
-  organisationId: string;
+  /** Defaults to the page's organisation. */
+  organisationId?: string;
   children: React.ReactNode;
   className?: string;
   resetOnSuccess?: boolean;
@@ -33,6 +35,7 @@ export function ActionForm({
   showMessage?: boolean;
 }) {
   const [state, formAction, pending] = useActionState(action, { ok: false });
+  const frame = useMemberFrame();
   const ref = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (state.ok && resetOnSuccess && state.at) ref.current?.reset();
@@ -48,7 +51,12 @@ export function ActionForm({
           if (confirmMessage && !window.confirm(confirmMessage)) e.preventDefault();
         }}
       >
-        <input type="hidden" name="organisationId" value={organisationId} />
+        <input
+          type="hidden"
+          name="organisationId"
+          value={organisationId ?? frame?.organisationId ?? ""}
+        />
+        {frame ? <input type="hidden" name="mode" value={frame.mode} /> : null}
         {children}
         {showMessage ? <FormMessage /> : null}
       </form>

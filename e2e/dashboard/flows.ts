@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page } from "@playwright/test";
-import { freshEmail, Mailbox, personAt, signIn } from "./support";
+import { freshEmail, type Mailbox, personAt, signIn } from "./support";
 
 /**
  * A new organisation of its own, founded by a fresh owner and funded with test money, so
@@ -33,8 +33,9 @@ export async function inviteAndJoin(
   await owner.getByRole("combobox", { name: "Role", exact: true }).selectOption(role);
   await owner.getByRole("button", { name: "Send invitation" }).click();
   await expect(owner.getByText(`Invitation sent to ${email}.`)).toBeVisible();
-  const invitation = await mailbox.latest({ to: email, kind: "invitation" });
-  const path = new URL(Mailbox.link(invitation, /\/dashboard\/invitations\//)).pathname;
+  const path = new URL(
+    await mailbox.link({ to: email, kind: "invitation" }, /\/dashboard\/invitations\//),
+  ).pathname;
   const member = await personAt(browser, mailbox, email, path);
   await member.getByRole("button", { name: "Accept and open the dashboard" }).click();
   await expect(member.getByRole("heading", { name: "Overview" })).toBeVisible();

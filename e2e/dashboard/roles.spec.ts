@@ -6,7 +6,7 @@ test("a support member cannot create API keys or approve campaigns, even by call
   browser,
   mailbox,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(360_000);
   await foundOrganisation(page, mailbox, "Roles Co");
   const campaign = await campaignAwaitingApproval(page, `Held ${Date.now()}`, freshEmail("rae"));
 

@@ -1,74 +1,64 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { type Browser, test as base, expect, type Page, type Request } from "@playwright/test";
-import postgres from "postgres";
 
-/** The e2e server's DATA_DIR, where the launcher keeps its embedded cluster. */
-const dataDir = process.env.E2E_DATA_DIR ?? ".data/e2e";
-
-function e2eDatabaseUrl(): string {
-  // postmaster.pid's fourth line is the port the cluster listens on.
-  const pid = readFileSync(path.join(dataDir, "pg", "postmaster.pid"), "utf8").split("\n");
-  return `postgres://disburse:disburse-local@127.0.0.1:${pid[3]?.trim()}/disburse`;
-}
-
-export type Email = {
-  to: string;
-  subject: string;
-  text: string;
-  kind: string;
-  subject_ref: string | null;
-};
-
-export const test = base.extend<{ mailbox: Mailbox }>({
-  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring
-  mailbox: async ({}, use) => {
-    const sql = postgres(e2eDatabaseUrl(), { max: 2, onnotice: () => {} });
-    await use(new Mailbox(sql));
-    await sql.end({ timeout: 5 });
-  },
-});
 export { expect };
 
-/** The dev mailbox: without SMTP, every email the app sends is kept there. */
+type MailKind = "sign_in" | "invitation" | "invite";
+
+/**
+ * The dev mailbox at /dev/mailbox, read the way a developer reads it: without SMTP,
+ * every test-mode email the app sends is kept there. It has a browser page of its own,
+ * so reading mail never navigates away from the page under test.
+ */
 export class Mailbox {
-  constructor(private readonly sql: postgres.Sql) {}
+  constructor(private readonly reader: Page) {}
 
-  async count(where: { to: string; kind: string; subjectRef?: string }): Promise<number> {
-    const [row] = await this.sql<{ n: number }[]>`
-      select count(*)::int as n from emails where "to" = ${where.to} and kind = ${where.kind}
-        and (${where.subjectRef ?? null}::text is null or subject_ref = ${where.subjectRef ?? null})`;
-    return row?.n ?? 0;
+  private async open(to: string) {
+    await this.reader.goto(`/dev/mailbox?to=${encodeURIComponent(to)}`);
+    return this.reader.getByRole("listitem");
   }
 
-  async latest(
-    where: { to: string; kind: string; after?: Date },
-    timeout = 45_000,
-  ): Promise<Email> {
-    let found: Email | undefined;
+  async count(where: { to: string; kind: MailKind }): Promise<number> {
+    const items = await this.open(where.to);
+    return items.filter({ hasText: `· ${where.kind}` }).count();
+  }
+
+  /** The newest mail of `kind` to `to` (waiting for it to arrive), as its plain text. */
+  async latestText(where: { to: string; kind: MailKind }, timeout = 45_000): Promise<string> {
     await expect
-      .poll(
-        async () => {
-          [found] = await this.sql<Email[]>`
-            select "to", subject, text, kind, subject_ref from emails
-            where "to" = ${where.to} and kind = ${where.kind} and created_at >= ${where.after ?? new Date(0)}
-            order by created_at desc limit 1`;
-          return Boolean(found);
-        },
-        { timeout, intervals: [250, 500, 1000] },
-      )
-      .toBe(true);
-    return found as Email;
+      .poll(async () => this.count(where), { timeout, intervals: [250, 500, 1000] })
+      .toBeGreaterThan(0);
+    const items = await this.open(where.to);
+    await items
+      .filter({ hasText: `· ${where.kind}` })
+      .first()
+      .getByRole("link")
+      .click();
+    await this.reader.waitForURL(/\/dev\/mailbox\/eml_/);
+    const text = await this.reader
+      .getByRole("region", { name: "Plain text" })
+      .locator("pre")
+      .textContent();
+    return text ?? "";
   }
 
-  /** The first link in an email's text that matches `pattern`. */
-  static link(email: Email, pattern: RegExp): string {
-    const url = email.text.match(/https?:\/\/\S+/g)?.find((u) => pattern.test(u));
-    if (!url) throw new Error(`no link matching ${pattern} in "${email.subject}"`);
+  /** The first link in the newest such mail whose URL matches `pattern`. */
+  async link(where: { to: string; kind: MailKind }, pattern: RegExp): Promise<string> {
+    const text = await this.latestText(where);
+    const url = text.match(/https?:\/\/\S+/g)?.find((u) => pattern.test(u));
+    if (!url)
+      throw new Error(`no link matching ${pattern} in the ${where.kind} mail to ${where.to}`);
     return url;
   }
 }
+
+export const test = base.extend<{ mailbox: Mailbox }>({
+  mailbox: async ({ browser, baseURL }, use) => {
+    const context = await browser.newContext({ baseURL });
+    await use(new Mailbox(await context.newPage()));
+    await context.close();
+  },
+});
 
 /** A fresh address per test, so mailbox lookups never see another test's mail. */
 export function freshEmail(name: string, domain = "example.com"): string {
@@ -77,19 +67,23 @@ export function freshEmail(name: string, domain = "example.com"): string {
 
 /** Signs in the way a person does: asks for a link, opens it from the dev mailbox. */
 export async function signIn(page: Page, mailbox: Mailbox, email: string, next = "/dashboard") {
-  const after = new Date(Date.now() - 1_000);
+  const before = await mailbox.count({ to: email, kind: "sign_in" });
   await page.goto(`/login?callbackUrl=${encodeURIComponent(next)}`);
   await page.getByLabel("Work email").fill(email);
   await page.getByRole("button", { name: "Email me a sign-in link" }).click();
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible({
     timeout: 30_000,
   });
-  const mail = await mailbox.latest({ to: email, kind: "sign_in", after });
+  await expect
+    .poll(() => mailbox.count({ to: email, kind: "sign_in" }), { timeout: 45_000 })
+    .toBe(before + 1);
+  const link = await mailbox.link(
+    { to: email, kind: "sign_in" },
+    /\/api\/auth\/callback\/nodemailer/,
+  );
   // The callback redirects to `next`; waiting for the DOM there, not for every chart's
   // script to load, is what a person waits for too.
-  await page.goto(Mailbox.link(mail, /\/api\/auth\/callback\/nodemailer/), {
-    waitUntil: "domcontentloaded",
-  });
+  await page.goto(link, { waitUntil: "domcontentloaded" });
   await page.waitForURL(
     (url) => !url.pathname.startsWith("/api/auth") && !url.pathname.startsWith("/login"),
   );

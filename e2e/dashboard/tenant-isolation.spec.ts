@@ -13,7 +13,7 @@ test("a member of another organisation is refused every id of ours, on pages, ro
   browser,
   mailbox,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(360_000);
   await foundOrganisation(page, mailbox, "Ours Co");
   const recipient = freshEmail("rae");
   const campaign = await campaignFromForm(page, `Isolated ${Date.now()}`, recipient);

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { MemberFrame } from "@/components/dashboard/member-frame";
 import { ModeSwitch } from "@/components/dashboard/mode-switch";
 import { navItems } from "@/components/dashboard/nav-items";
 import { OrgSwitcher } from "@/components/dashboard/org-switcher";
@@ -63,7 +64,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <SidebarNav items={items} />
         </aside>
         <main id="main" className="min-w-0 flex-1">
-          {children}
+          <MemberFrame value={{ organisationId: member.organisation.id, mode: member.mode }}>
+            {children}
+          </MemberFrame>
         </main>
       </div>
     </div>

@@ -1,13 +1,15 @@
 import { unstable_rethrow } from "next/navigation";
 import type { MemberContext } from "@/lib/auth/member-context";
 import type { Action } from "@/lib/auth/permissions";
+import { AppError } from "@/lib/errors";
 import { type ActionState, failureState } from "./action-state";
-import { requireMember } from "./member";
+import { currentMode, requireMember } from "./member";
 
 /**
  * Wraps a server action body: the guard runs first, on the server, with the
  * organisation the form was rendered for (its hidden `organisationId`), so a member
- * without the role, or a form naming another organisation, is refused before any work.
+ * without the role, or a form naming another organisation, is refused before any work;
+ * so is a form rendered in the other mode (its hidden `mode`).
  */
 export function memberAction(
   action: Action,
@@ -20,6 +22,15 @@ export function memberAction(
         action,
         typeof organisationId === "string" && organisationId ? organisationId : null,
       );
+      // A page rendered in test mode must not act in live mode because another tab
+      // switched the mode in between (or the other way round).
+      const mode = form.get("mode");
+      if (typeof mode === "string" && mode && mode !== (await currentMode())) {
+        throw new AppError(
+          "conflict",
+          `This page was opened in ${mode} mode and you have since switched modes. Reload it and try again.`,
+        );
+      }
       return await body(member, form);
     } catch (error) {
       // redirect() and notFound() work by throwing; they must pass through untouched.
