@@ -45,20 +45,7 @@ export async function ClaimFrame({
       </a>
       <header className="bg-(--claim-accent) text-(--claim-on-accent)">
         <div className="mx-auto flex max-w-md items-center gap-3 px-4 py-3">
-          {branding.logoUrl ? (
-            // The name is written next to it, so the logo is decorative. A plain <img>: the logo
-            // is the organisation's own URL, and the image optimiser would need every host allow-listed.
-            // biome-ignore lint/performance/noImgElement: see above
-            <img
-              src={branding.logoUrl}
-              alt=""
-              width={32}
-              height={32}
-              className="size-8 rounded bg-white object-contain p-0.5"
-              decoding="async"
-              referrerPolicy="no-referrer"
-            />
-          ) : (
+          {branding.logoUrl ? null : (
             <span
               aria-hidden="true"
               className="flex size-8 items-center justify-center rounded bg-(--claim-primary) font-bold text-(--claim-on-primary)"
@@ -67,6 +54,20 @@ export async function ClaimFrame({
             </span>
           )}
           <p className="font-semibold">{branding.name}</p>
+          {branding.logoUrl ? (
+            // Decorative (the name is written beside it), and at the right edge so that, whatever
+            // its shape, its loading moves nothing. A plain <img>: the logo is the organisation's
+            // own URL, and the image optimiser would need every host allow-listed.
+            // biome-ignore lint/performance/noImgElement: see above
+            <img
+              src={branding.logoUrl}
+              alt=""
+              height={32}
+              className="ml-auto h-8 w-auto max-w-32 rounded bg-white object-contain px-1 py-0.5"
+              decoding="async"
+              referrerPolicy="no-referrer"
+            />
+          ) : null}
         </div>
       </header>
       {testMode ? (

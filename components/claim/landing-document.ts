@@ -19,7 +19,7 @@ body{margin:0;background:#fff;color:#0f172a;font:16px/1.5 system-ui,sans-serif}
 .skip:focus{left:.5rem;top:.5rem;z-index:10;background:#fff;color:#0f172a;padding:.5rem .75rem;border-radius:.25rem}
 header{background:var(--accent);color:var(--on-accent)}
 header .wrap{display:flex;align-items:center;gap:.75rem;padding-top:.75rem;padding-bottom:.75rem}
-.logo{width:2rem;height:2rem;border-radius:.25rem;background:#fff;object-fit:contain;padding:2px}
+.logo{margin-left:auto;height:2rem;width:auto;max-width:8rem;border-radius:.25rem;background:#fff;object-fit:contain;padding:2px 4px}
 .mono{display:flex;align-items:center;justify-content:center;width:2rem;height:2rem;border-radius:.25rem;background:var(--primary);color:var(--on-primary);font-weight:700}
 .org{margin:0;font-weight:600}
 .test{margin:0;background:#fef3c7;color:#451a03;text-align:center;font-size:.875rem;padding:.375rem 1rem}
@@ -77,9 +77,13 @@ export function claimDocument(input: {
   const header = branding
     ? html`<header><div class="wrap">${
         branding.logoUrl
-          ? html`<img class="logo" src="${branding.logoUrl}" alt="" width="32" height="32" referrerpolicy="no-referrer">`
+          ? ""
           : html`<span class="mono" aria-hidden="true">${branding.name.slice(0, 1).toUpperCase()}</span>`
-      }<p class="org">${branding.name}</p></div></header>`
+      }<p class="org">${branding.name}</p>${
+        branding.logoUrl
+          ? html`<img class="logo" src="${branding.logoUrl}" alt="" height="32" referrerpolicy="no-referrer">`
+          : ""
+      }</div></header>`
     : "";
   const support =
     "plain" in text.support
