@@ -7,6 +7,7 @@ import { monitorBalance } from "./monitor-balance";
 import { notifyPayoutFailed } from "./notify-payout-failed";
 import { pollProviderPayoutsSweep } from "./poll-provider-payouts";
 import { preparePayout } from "./prepare-payout";
+import { purgeIdempotencyKeys } from "./purge-idempotency-keys";
 import { relayOutboxSweep } from "./relay-outbox";
 import { resumeBatchFanOuts } from "./resume-batch-fan-outs";
 import { sendClaimReminders } from "./send-claim-reminders";
@@ -37,4 +38,6 @@ export const functions = [
   monitorBalance,
   checkProjectedDemand,
   sweepBalances,
+  // Housekeeping
+  purgeIdempotencyKeys,
 ];

@@ -35,7 +35,9 @@ import { authenticateApiKey } from "@/lib/api-keys/keys";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import type { Scope } from "@/lib/events/outbox";
+import { relayEvents } from "@/lib/events/relay";
 import { newId } from "@/lib/ids";
+import { logError } from "@/lib/log";
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
@@ -257,6 +259,7 @@ export function apiRoute<
 
       if (!idempotencyKey) {
         const json = await render(db);
+        if (operation.method !== "GET") void relayEvents();
         return jsonResponse(operation.response.status, json, headers);
       }
 
@@ -279,14 +282,14 @@ export function apiRoute<
         });
         return rendered;
       });
+      // The events this request wrote are committed: hand them to Inngest now rather
+      // than at the next sweep. It never throws, and the response does not wait for it.
+      void relayEvents();
       return jsonResponse(operation.response.status, json, headers);
     } catch (thrown) {
       const error = asAppError(thrown);
       if (error.code === "internal_error") {
-        console.error(
-          `[api] ${requestId} ${request.method} ${new URL(request.url).pathname}`,
-          thrown,
-        );
+        logError(`api ${requestId} ${request.method} ${new URL(request.url).pathname}`, thrown);
       }
       const { response, stored } = problemResponse(error, requestId, headers);
       if (claim) await settleFailedClaim(db, claim, error, stored);
@@ -314,6 +317,6 @@ async function settleFailedClaim(
     }
   } catch (settleError) {
     // The claim goes stale and a retry takes it over; the response already says what failed.
-    console.error(`[api] could not settle idempotency key`, settleError);
+    logError("api: could not settle idempotency key", settleError);
   }
 }

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { idempotencyKeys } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -215,12 +215,25 @@ export async function releaseIdempotencyKey(
     );
 }
 
-/** For a periodic job; expired keys are also taken over lazily by `claimIdempotencyKey`. */
-export async function purgeExpiredIdempotencyKeys(db: DbOrTx, now = new Date()): Promise<number> {
+/**
+ * Deletes up to `limit` keys past their retention, oldest first, for the hourly
+ * housekeeping function; an expired key is also taken over lazily by
+ * `claimIdempotencyKey`, so purging late is harmless.
+ */
+export async function purgeExpiredIdempotencyKeys(
+  db: DbOrTx,
+  { now = new Date(), limit = 10_000 }: { now?: Date; limit?: number } = {},
+): Promise<number> {
   const cutoff = new Date(now.getTime() - IDEMPOTENCY_RETENTION_HOURS * 3_600_000);
-  const deleted = await db
-    .delete(idempotencyKeys)
-    .where(lt(idempotencyKeys.createdAt, cutoff))
-    .returning({ key: idempotencyKeys.key });
-  return deleted.length;
+  const deleted = await db.execute<{ n: number }>(sql`
+    with doomed as (
+      select ctid from ${idempotencyKeys}
+      where ${idempotencyKeys.createdAt} < ${cutoff.toISOString()}::timestamptz
+      order by ${idempotencyKeys.createdAt}
+      limit ${limit}
+    ), gone as (
+      delete from ${idempotencyKeys} where ctid in (select ctid from doomed) returning 1
+    )
+    select count(*)::int as n from gone`);
+  return deleted[0]?.n ?? 0;
 }

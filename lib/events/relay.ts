@@ -2,6 +2,7 @@ import { asc, isNull, sql } from "drizzle-orm";
 import { type DbOrTx, db as defaultDb } from "@/db/client";
 import { events } from "@/db/schema";
 import { inngest, webhookDeliveriesDue } from "@/inngest/client";
+import { logError } from "@/lib/log";
 import { enqueueWebhookDeliveries } from "@/lib/webhooks/delivery";
 import type { EventRow } from "./queries";
 
@@ -88,6 +89,8 @@ let again = false;
  * When it created webhook deliveries it nudges the delivery sweep to start now.
  */
 export function relayEvents(): Promise<void> {
+  // Neither a dev server nor an event key: a send could only fail, so the rows wait.
+  if (inngest.mode !== "dev" && !inngest.eventKey) return Promise.resolve();
   if (running) {
     again = true;
     return running;
@@ -100,7 +103,7 @@ export function relayEvents(): Promise<void> {
     } while (again);
   })()
     .catch((error: unknown) => {
-      console.warn(`[relay] outbox relay left to the sweep: ${(error as Error).message}`);
+      logError("relay: outbox left to the sweep", error);
     })
     .finally(() => {
       running = null;

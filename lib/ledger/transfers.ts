@@ -94,7 +94,7 @@ export async function listTransfers(
       .where(and(...inScope(scope), eq(ledgerTransfers.id, params.startingAfter)));
     if (!cursor) {
       throw new AppError("invalid_request", "starting_after is not a transfer of this account", {
-        fieldErrors: [{ path: "startingAfter", message: "a transfer id from a previous page" }],
+        fieldErrors: [{ path: "starting_after", message: "a transfer id from a previous page" }],
       });
     }
     conditions.push(lt(ledgerTransfers.seq, cursor.seq));

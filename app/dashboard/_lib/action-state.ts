@@ -1,4 +1,5 @@
 import { isAppError } from "@/lib/errors";
+import { logError } from "@/lib/log";
 
 /** What every dashboard server action returns to its form. */
 export type ActionState = {
@@ -22,7 +23,7 @@ export function failureState(error: unknown): ActionState {
     const fieldErrors = Object.fromEntries(error.fieldErrors.map((f) => [f.path, f.message]));
     return { ok: false, message: error.message, fieldErrors, at: Date.now() };
   }
-  console.error("dashboard action failed", error);
+  logError("dashboard action failed", error);
   return {
     ok: false,
     message: "Something went wrong. Nothing was changed; try again.",

@@ -1,7 +1,9 @@
 import { unstable_rethrow } from "next/navigation";
+import { after } from "next/server";
 import type { MemberContext } from "@/lib/auth/member-context";
 import type { Action } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
+import { relayEvents } from "@/lib/events/relay";
 import { type ActionState, failureState } from "./action-state";
 import { currentMode, requireMember } from "./member";
 
@@ -31,6 +33,9 @@ export function memberAction(
           `This page was opened in ${mode} mode and you have since switched modes. Reload it and try again.`,
         );
       }
+      // Whatever events the action commits reach Inngest once the response is sent, not
+      // at the next sweep; registered first because a body may end by redirecting.
+      after(relayEvents);
       return await body(member, form);
     } catch (error) {
       // redirect() and notFound() work by throwing; they must pass through untouched.

@@ -2,6 +2,7 @@ import { unstable_rethrow } from "next/navigation";
 import { requireMember } from "@/app/dashboard/_lib/member";
 import type { Action } from "@/lib/auth/permissions";
 import { AppError, isAppError } from "@/lib/errors";
+import { logError } from "@/lib/log";
 import { MAX_CSV_BYTES } from "./upload-limits";
 
 /** A campaign file upload: the guard first, then the form with the file. */
@@ -42,7 +43,7 @@ export function errorResponse(error: unknown): Response {
       { status: error.status },
     );
   }
-  console.error("campaign upload failed", error);
+  logError("campaign upload failed", error);
   return Response.json(
     { error: { code: "internal_error", message: "Something went wrong; nothing was created." } },
     { status: 500 },
