@@ -12,21 +12,14 @@
  * Prints req/s, p50/p99 and the ratio to the baseline, then a Markdown table for
  * docs/benchmarks.md. `--build` forces `next build` first (done anyway when missing).
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
 import autocannon from "autocannon";
 import { createDb } from "@/db/client";
-import { startEmbeddedPostgres } from "@/db/embedded";
-import { runMigrations } from "@/db/migrate";
 import { organisations } from "@/db/schema";
 import { createApiKey } from "@/lib/api-keys/keys";
 import { newId } from "@/lib/ids";
 import { deposit } from "@/lib/ledger";
+import { machineLine, runBench, say, startBenchApp } from "./harness";
 
 const CONNECTIONS = 32;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 15);
@@ -37,32 +30,6 @@ const BATCH_ITEMS = 10_000;
 const SPREAD_ORGANISATIONS = 10;
 
 type Row = { name: string; rps: number; p50: number; p99: number; non2xx: number; ratio?: number };
-
-const say = (line: string) => process.stdout.write(`${line}\n`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error("npm start exited before becoming healthy");
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no healthy server at ${url} within 3 minutes`);
-}
 
 async function load(
   name: string,
@@ -112,40 +79,13 @@ async function fundedTenant(db: ReturnType<typeof createDb>["db"], base: string)
 }
 
 async function main() {
-  const root = process.cwd();
-  if (process.argv.includes("--build") || !existsSync(path.join(root, ".next/BUILD_ID"))) {
-    say("… next build");
-    const built = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
-      stdio: "inherit",
-    });
-    if (built.status !== 0) throw new Error("next build failed");
-  }
-
-  const dataDir = path.join(root, ".data/bench-api");
-  await rm(dataDir, { recursive: true, force: true });
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), persistent: false });
-  await runMigrations(pg.url);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-
-  say(`… npm start on ${base}`);
-  const server = spawn("npm", ["start"], {
-    detached: true,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATABASE_URL: pg.url,
-      DATA_DIR: dataDir,
-      APP_URL: base,
-      // The benchmark measures throughput, not the per-key limit.
-      API_RATE_LIMIT: "1000000",
-    },
+  const app = await startBenchApp("bench-api", {
+    // The benchmark measures throughput, not the per-key limit.
+    env: { API_RATE_LIMIT: "1000000" },
   });
-  const { db, sql } = createDb(pg.url, { max: 4 });
+  const base = app.base;
+  const { db, sql } = createDb(app.databaseUrl, { max: 4 });
   try {
-    await waitForHealth(`${base}/api/health`, server);
-
     const tenants = await Promise.all(
       Array.from({ length: 1 + SPREAD_ORGANISATIONS }, () => fundedTenant(db, base)),
     );
@@ -240,12 +180,7 @@ async function main() {
 
     const fmt = (n: number, digits = 0) => n.toFixed(digits);
     say("");
-    say(
-      `machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? "?"}), load average ${os
-        .loadavg()
-        .map((l) => l.toFixed(1))
-        .join(" ")}`,
-    );
+    say(machineLine());
     say("| scenario | req/s | p50 ms | p99 ms | non-2xx | × baseline |");
     say("| --- | ---: | ---: | ---: | ---: | ---: |");
     for (const row of rows) {
@@ -270,20 +205,8 @@ async function main() {
     for (const [label, ok] of checks) say(`${ok ? "✓" : "✗"} ${label}`);
   } finally {
     await sql.end({ timeout: 5 });
-    if (server.pid) {
-      try {
-        process.kill(-server.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-      await new Promise((r) => (server.exitCode === null ? server.once("exit", r) : r(null)));
-    }
-    await pg.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await app.stop();
   }
 }
 
-main().catch((error) => {
-  process.stderr.write(`✗ ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runBench(main);

@@ -16,41 +16,20 @@
  * Targets: performance ≥ 95, accessibility 100, LCP ≤ 2.0 s, CLS ≤ 0.05, TBT ≤ 150 ms,
  * landing first-load JS ≤ 100 kB, median claim ≤ 60 s. `--build` forces `next build`.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium, type Page } from "@playwright/test";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import postgres from "postgres";
-import { startEmbeddedPostgres } from "@/db/embedded";
-import { runMigrations } from "@/db/migrate";
+import { freePort, machineLine, median, runBench, say, startBenchApp } from "./harness";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"];
 const RUNS = 3;
-
-const say = (line: string) => process.stdout.write(`${line}\n`);
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** The floor: the least a browser can be asked to render, with the claim page's head. */
 async function startFloorPage(): Promise<{ url: string; close: () => void }> {
@@ -63,20 +42,6 @@ async function startFloorPage(): Promise<{ url: string; close: () => void }> {
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return { url: `http://localhost:${port}/`, close: () => server.close() };
-}
-
-async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error("npm start exited before becoming healthy");
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no healthy server at ${url} within 3 minutes`);
 }
 
 type Audit = {
@@ -227,39 +192,11 @@ async function scriptedClaim(
 }
 
 async function main() {
-  const root = process.cwd();
-  if (process.argv.includes("--build") || !existsSync(path.join(root, ".next/BUILD_ID"))) {
-    say("… next build");
-    const built = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
-      stdio: "inherit",
-    });
-    if (built.status !== 0) throw new Error("next build failed");
-  }
-
-  const dataDir = path.join(root, ".data/bench-claim");
-  await rm(dataDir, { recursive: true, force: true });
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), persistent: false });
-  await runMigrations(pg.url);
-  const port = await freePort();
   // localhost, not 127.0.0.1: the claim session cookie is scoped to the app's host name.
-  const base = `http://localhost:${port}`;
-
-  say(`… npm start on ${base}`);
-  const server = spawn("npm", ["start"], {
-    detached: true,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATABASE_URL: pg.url,
-      DATA_DIR: dataDir,
-      APP_URL: base,
-      DEV_MAILBOX: "1",
-    },
-  });
-  const sql = postgres(pg.url, { max: 2, onnotice: () => {} });
+  const app = await startBenchApp("bench-claim", { host: "localhost", env: { DEV_MAILBOX: "1" } });
+  const { base, dataDir } = app;
+  const sql = postgres(app.databaseUrl, { max: 2, onnotice: () => {} });
   try {
-    await waitForHealth(`${base}/api/health`, server);
     const demo = JSON.parse(readFileSync(path.join(dataDir, "demo.json"), "utf8")) as {
       apiKey: string;
       claimUrls: string[];
@@ -332,12 +269,7 @@ async function main() {
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
     const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : "–");
     say("");
-    say(
-      `machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? "?"}), load average ${os
-        .loadavg()
-        .map((l) => l.toFixed(1))
-        .join(" ")}`,
-    );
+    say(machineLine());
     say(
       "| Lighthouse mobile (median of 3) | claim landing | static floor (baseline) | × baseline | target | home page (1 run) |",
     );
@@ -381,21 +313,8 @@ async function main() {
     process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
   } finally {
     await sql.end({ timeout: 5 });
-    if (server.pid) {
-      try {
-        process.kill(-server.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
-    await new Promise((r) => setTimeout(r, 2000));
-    await pg.stop().catch(() => {});
+    await app.stop();
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runBench(main);

@@ -17,19 +17,12 @@
  * `--build` forces `next build` first (done anyway when missing). BENCH_ITEMS and
  * BENCH_WEBHOOKS change the sizes.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import { rm } from "node:fs/promises";
 import http from "node:http";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
+import type { AddressInfo } from "node:net";
 import { and, count, eq, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { createDb } from "@/db/client";
-import { startEmbeddedPostgres } from "@/db/embedded";
-import { runMigrations } from "@/db/migrate";
 import { batches, emails, organisations, payouts, webhookDeliveries } from "@/db/schema";
 import { createApiKey } from "@/lib/api-keys/keys";
 import type { Scope } from "@/lib/events/outbox";
@@ -39,34 +32,15 @@ import { prepareNextBatchChunk } from "@/lib/payout-flow/batch-fan-out";
 import { sendMissingBatchInvites } from "@/lib/payout-flow/invites";
 import { createBatch, createBatchBodySchema } from "@/lib/payouts/create-batch";
 import { signWebhook } from "@/lib/webhooks/signing";
+import { loadAverage, runBench, say, startBenchApp, waitFor } from "./harness";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 10_000);
 const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 2_000);
 const TARGET_S = 60;
-const TIMEOUT_MS = 15 * 60_000;
 
-const say = (line: string) => process.stdout.write(`${line}\n`);
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 type Db = ReturnType<typeof createDb>["db"];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = TIMEOUT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function tenant(db: Db): Promise<{ scope: Scope; secret: string }> {
   const organisationId = newId("organisation");
@@ -180,7 +154,7 @@ async function startReceiver() {
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as net.AddressInfo).port;
+  const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     setSecret: (s: string) => {
@@ -218,66 +192,30 @@ async function rawPosts(url: string, secret: string, n: number, connections: num
 }
 
 async function main() {
-  const root = process.cwd();
-  if (process.argv.includes("--build") || !existsSync(path.join(root, ".next/BUILD_ID"))) {
-    say("… next build");
-    const built = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
-      stdio: "inherit",
-    });
-    if (built.status !== 0) throw new Error("next build failed");
-  }
-
-  const dataDir = path.join(root, ".data/bench-fanout");
-  await rm(dataDir, { recursive: true, force: true });
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), persistent: false });
-  await runMigrations(pg.url);
   // The server and the baseline must derive the same claim tokens.
   process.env.AUTH_SECRET = randomBytes(32).toString("base64url");
-  const { db, sql: client } = createDb(pg.url, { max: 8 });
+  const app = await startBenchApp("bench-fanout", { env: { API_RATE_LIMIT: "1000000" } });
+  const base = app.base;
+  const { db, sql: client } = createDb(app.databaseUrl, { max: 8 });
   const receiver = await startReceiver();
-  let server: ChildProcess | undefined;
-  const load = () => os.loadavg()[0]?.toFixed(1);
 
   try {
-    say(`… baseline: ${ITEMS} payouts through lib/ in this process (load ${load()})`);
-    const baselineMs = await baseline(db);
-    say(`  ${seconds(baselineMs)} s`);
-
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    say(`… npm start on ${base}`);
-    server = spawn("npm", ["start"], {
-      detached: true,
-      stdio: ["ignore", "ignore", "inherit"],
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DATABASE_URL: pg.url,
-        DATA_DIR: dataDir,
-        APP_URL: base,
-        API_RATE_LIMIT: "1000000",
-      },
-    });
-    const running = server;
     await waitFor(
-      "the app and its functions",
+      "the app's functions",
       async () => {
-        if (running.exitCode !== null) throw new Error("npm start exited");
-        try {
-          if (!(await fetch(`${base}/api/health`)).ok) return false;
-          const [row] = await db.execute<{ n: number }>(
-            sql`select count(*)::int as n from inngest_engine.functions where id like 'disburse-%'`,
-          );
-          return (row?.n ?? 0) > 0;
-        } catch {
-          return false;
-        }
+        const [row] = await db.execute<{ n: number }>(
+          sql`select count(*)::int as n from inngest_engine.functions where id like 'disburse-%'`,
+        );
+        return (row?.n ?? 0) > 0;
       },
       240_000,
     );
+    say(`… baseline: ${ITEMS} payouts through lib/ in this process (load ${loadAverage()})`);
+    const baselineMs = await baseline(db);
+    say(`  ${seconds(baselineMs)} s`);
 
     const { secret } = await tenant(db);
-    const loadBefore = load();
+    const loadBefore = loadAverage();
     say(`… fan-out: POST /api/v1/batches with ${ITEMS} items (load ${loadBefore})`);
     const startedAt = Date.now();
     const started = performance.now();
@@ -299,7 +237,7 @@ async function main() {
       return row?.status === "completed";
     });
     const completed = performance.now() - started;
-    const loadAfter = load();
+    const loadAfter = loadAverage();
     const phases = await fanOutPhases(db, batch.id, startedAt);
 
     say(`… webhooks: ${WEBHOOKS} payout.claimable deliveries to a verifying receiver`);
@@ -372,18 +310,10 @@ async function main() {
       `| webhook deliveries (${WEBHOOKS}) | ${seconds(Number(span?.ms ?? hooksMs))} s | ${deliveryRate.toFixed(0)} deliveries | ${(deliveryRate / rawRate).toFixed(2)} (rate) |`,
     );
   } finally {
-    if (server?.pid) {
-      // npm start runs the launcher, which stops Next, the engine and nothing else.
-      process.kill(-server.pid, "SIGTERM");
-      await new Promise((r) => server?.once("exit", r));
-    }
     await receiver.close();
     await client.end();
-    await pg.stop();
+    await app.stop();
   }
 }
 
-main().catch((error) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : error}\n`);
-  process.exit(1);
-});
+runBench(main);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { FunctionRegistry } from "./apps";
 import { Scheduler } from "./scheduler";
 import { startServer } from "./server";
@@ -78,6 +79,8 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
   }
 
   const aborter = new AbortController();
+  // Every in-flight call listens on this one signal; dozens at once are expected.
+  setMaxListeners(0, aborter.signal);
   const scheduler = new Scheduler({
     sql,
     registry,
