@@ -169,9 +169,11 @@ export async function createBatch(
       })),
     );
 
-    await postMovement(tx, scope, creationMovement, rows, `batch:${batchRow.id}:reserve`);
     await recordEvent(tx, scope, "batch.created", { object: serializeBatch(batchRow) });
     await recordTransitions(tx, scope, rows, { from: null, actor: options.actor });
+    // Last, so the organisation's ledger rows are locked for the commit only, not while
+    // 10,000 events are written.
+    await postMovement(tx, scope, creationMovement, rows, `batch:${batchRow.id}:reserve`);
     return { batch: batchRow, payoutIds: rows.map((r) => r.id) };
   });
 }

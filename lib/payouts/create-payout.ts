@@ -100,8 +100,10 @@ export async function createPayout(
       })
       .returning();
     const row = payout as PayoutRow;
-    await postMovement(tx, scope, creationMovement, [row]);
     await recordTransitions(tx, scope, [row], { from: null, actor: options.actor });
+    // Last, so the organisation's ledger rows stay locked only until the commit: every
+    // payout of the organisation queues on them.
+    await postMovement(tx, scope, creationMovement, [row]);
     return row;
   });
 }
