@@ -213,6 +213,16 @@ async function main() {
       }),
     );
 
+    // Audit a server at rest, as a recipient finds it: the new payouts' background work
+    // (screening, links, invites) done and the claim route compiled and warm.
+    await poll("the new payouts' invites", async () => {
+      const [row] = await sql<{ n: number }[]>`
+        select count(*)::int as n from emails where kind = 'invite'
+          and subject_ref in ${sql(claims.map((c) => c.payoutId))}`;
+      return (row?.n ?? 0) >= claims.length ? true : undefined;
+    });
+    for (let i = 0; i < 5; i++) await (await fetch(landing)).text();
+
     say(`… lighthouse: claim landing and the static floor page, ${RUNS} runs each, interleaved`);
     const floor = await startFloorPage();
     const claimRuns: Audit[] = [];
