@@ -7,6 +7,16 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** What `logError` writes for `error`, as one string. */
+function loggedOf(error: unknown): string {
+  const lines: unknown[][] = [];
+  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+    lines.push(args);
+  });
+  logError("test", error);
+  return JSON.stringify(lines);
+}
+
 describe("logError", () => {
   it("keeps a failed query's text and code but never its parameters or the constraint's detail", async () => {
     const taxId = "123-45-6789";
@@ -15,12 +25,7 @@ describe("logError", () => {
       .catch((error: unknown) => error);
     expect(String((failure as Error).message)).toContain(taxId);
 
-    const lines: unknown[][] = [];
-    vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-      lines.push(args);
-    });
-    logError("test", failure);
-    const logged = JSON.stringify(lines);
+    const logged = loggedOf(failure);
     expect(logged).not.toContain(taxId);
     expect(logged).toContain("select 1 /");
     expect(logged).toContain("22012");
@@ -33,12 +38,7 @@ describe("logError", () => {
     const failure = await db
       .execute(sql`insert into log_probe values (${email})`)
       .catch((error: unknown) => error);
-    const lines: unknown[][] = [];
-    vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-      lines.push(args);
-    });
-    logError("test", failure);
-    const logged = JSON.stringify(lines);
+    const logged = loggedOf(failure);
     expect(logged).not.toContain(email);
     expect(logged).toContain("log_probe_email_key");
   });
