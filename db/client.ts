@@ -11,7 +11,38 @@ export type DbOrTx = Db | Tx;
 
 export function createDb(url: string, options: postgres.Options<Record<string, never>> = {}) {
   const sql = postgres(url, { max: 10, onnotice: () => {}, ...options });
-  return { sql, db: drizzle(sql, { schema, casing: "snake_case" }) };
+  return { sql, db: drizzle(preparing(sql), { schema, casing: "snake_case" }) };
+}
+
+/**
+ * drizzle runs every query through `unsafe(…, { prepare: false })`, and postgres.js then
+ * describes each statement with parameters before running it: two round trips per query,
+ * every time. Asking for prepared statements makes it one round trip once a statement is
+ * cached on its connection; the connection's own `prepare: false` (DATABASE_PREPARE=0,
+ * for poolers that cannot keep them) still wins.
+ */
+function preparing(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property === "unsafe") {
+        return (query: string, parameters?: never[], queryOptions?: { prepare?: boolean }) => {
+          return target.unsafe(query, parameters, { ...queryOptions, prepare: true });
+        };
+      }
+      if (property === "begin" || property === "savepoint") {
+        return (...args: unknown[]) => {
+          const body = args.pop() as (scope: postgres.Sql) => unknown;
+          return (value as (...a: unknown[]) => unknown).call(
+            target,
+            ...args,
+            (scope: postgres.Sql) => body(preparing(scope)),
+          );
+        };
+      }
+      return value;
+    },
+  });
 }
 
 let instance: ReturnType<typeof createDb> | undefined;
@@ -20,7 +51,7 @@ function connection() {
   if (!instance) {
     const url = config().DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set; start the app with `npm run dev`");
-    instance = createDb(url);
+    instance = createDb(url, { prepare: config().DATABASE_PREPARE });
   }
   return instance;
 }

@@ -11,6 +11,8 @@ export const configSchema = z.object({
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: "a postgres:// or postgresql:// connection URL" })
     .optional(),
+  /** Off only behind a connection pooler that cannot keep prepared statements. */
+  DATABASE_PREPARE: flag.default(true),
   DATA_DIR: z.string().min(1).default(".data"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   APP_URL: z.url({ error: "an absolute http(s) URL such as http://localhost:3000" }).optional(),
