@@ -138,15 +138,14 @@ async function main() {
     /**
      * Every created payout starts background work in the same server (relay, screening,
      * claim link, invite email). A scenario's own work counts against it; the next
-     * scenario starts once that work is done, on a server at rest.
+     * scenario starts once the outbox is relayed and the engine has no run due.
      */
     const settle = () =>
       waitFor("the background work of the payouts created so far", async () => {
         const [row] = await db.execute<{ busy: number }>(query`
-          select (select count(*) from payouts where status = 'pending')
-               + (select count(*) from events where relayed_at is null)
-               + (select count(*) from payouts p where p.status = 'claimable' and not exists
-                   (select 1 from emails e where e.kind = 'invite' and e.subject_ref = p.id))
+          select (select count(*) from events where relayed_at is null)
+               + (select count(*) from inngest_engine.runs where status = 'running'
+                    and (next_at <= now() or lease_until > now()))
                as busy`);
         return Number(row?.busy ?? 1) === 0;
       });
