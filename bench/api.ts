@@ -145,7 +145,7 @@ async function main() {
         const [row] = await db.execute<{ busy: number }>(query`
           select (select count(*) from events where relayed_at is null)
                + (select count(*) from inngest_engine.runs where status = 'running'
-                    and (next_at <= now() or lease_until > now()))
+                    and (next_at <= extract(epoch from now()) * 1000 or lease_until > now()))
                as busy`);
         return Number(row?.busy ?? 1) === 0;
       });

@@ -138,8 +138,9 @@ export async function startBenchApp(
 /** Runs a benchmark's main, printing a failure the way a person reads it. */
 export function runBench(main: () => Promise<void>): void {
   main().catch((error: unknown) => {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
     process.stderr.write(
-      `✗ ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `✗ ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n${cause ? `  caused by: ${cause.message}\n` : ""}`,
     );
     process.exit(1);
   });
