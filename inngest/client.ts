@@ -7,6 +7,7 @@ import {
 import { z } from "zod";
 import { type Mode, modeEnum } from "@/db/schema/columns";
 import { type EventData, type EventType, eventSchemas, eventTypes } from "@/lib/events/types";
+import { safeLogger } from "@/lib/log";
 import { currencySchema } from "@/lib/money";
 
 /** Every domain event reaches Inngest with its tenant, so functions can scope their work. */
@@ -84,4 +85,4 @@ export const balanceDemandProjected = eventType("disburse/balance.demand-project
  * environment as the SDK reads it (INNGEST_BASE_URL / INNGEST_DEV, INNGEST_EVENT_KEY,
  * INNGEST_SIGNING_KEY): Inngest Cloud, a Dev Server, or the local engine.
  */
-export const inngest = new Inngest({ id: "disburse" });
+export const inngest = new Inngest({ id: "disburse", logger: safeLogger });

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/db/client";
-import { logError } from "./log";
+import { logError, safeLogger } from "./log";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -41,5 +41,19 @@ describe("logError", () => {
     const logged = loggedOf(failure);
     expect(logged).not.toContain(email);
     expect(logged).toContain("log_probe_email_key");
+  });
+
+  it("also guards the logger handed to libraries that log errors themselves", async () => {
+    const email = "someone@example.com";
+    const failure = await db
+      .execute(sql`select 1 / (${email}::text = 'x')::int`)
+      .catch((error: unknown) => error);
+    const lines: unknown[][] = [];
+    vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+      lines.push(args);
+    });
+    safeLogger.error("Inngest step error", failure);
+    expect(JSON.stringify(lines)).not.toContain(email);
+    expect(JSON.stringify(lines)).toContain("Inngest step error");
   });
 });

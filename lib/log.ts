@@ -34,3 +34,18 @@ export function loggable(error: unknown, depth = 0): Record<string, unknown> {
 export function logError(context: string, error: unknown): void {
   console.error(`[${context}]`, loggable(error));
 }
+
+type Level = "debug" | "info" | "warn" | "error";
+
+/**
+ * A console logger that passes every error through `loggable`, for libraries that log
+ * errors themselves (the Inngest SDK prints a failed step's error, query parameters and
+ * all, with its default logger).
+ */
+export const safeLogger: Record<Level, (...args: unknown[]) => void> = Object.fromEntries(
+  (["debug", "info", "warn", "error"] as const).map((level) => [
+    level,
+    (...args: unknown[]) =>
+      console[level](...args.map((arg) => (arg instanceof Error ? loggable(arg) : arg))),
+  ]),
+) as Record<Level, (...args: unknown[]) => void>;
