@@ -162,44 +162,47 @@ function ClaimPreview({ values, logo }: { values: BrandingValues; logo: string |
       </figcaption>
       <div className="mx-auto max-w-sm overflow-hidden rounded-2xl border border-slate-300 bg-white shadow-lg">
         <div
-          className="flex items-center gap-3 px-5 py-4"
-          style={{ background: palette.primary, color: palette.onPrimary }}
+          className="flex items-center gap-3 px-4 py-3"
+          style={{ background: palette.accent, color: palette.onAccent }}
         >
+          <span className="font-semibold">{values.name}</span>
           {logo ? (
             // biome-ignore lint/performance/noImgElement: a data URL preview; next/image adds nothing here.
             <img
               src={logo}
               alt={`${values.name} logo`}
-              className="h-8 max-w-32 rounded bg-white object-contain p-0.5"
+              className="ml-auto h-8 w-auto max-w-32 rounded bg-white object-contain px-1 py-0.5"
             />
           ) : null}
-          <span className="font-semibold">{values.name}</span>
         </div>
-        <div className="space-y-4 px-5 py-6">
-          <p className="text-sm" style={{ color: palette.accent }}>
-            {values.name} is paying you
+        <div className="space-y-4 px-4 py-5">
+          <p className="text-2xl font-bold leading-tight text-slate-900">
+            {values.name} sent you $25.00
           </p>
-          <p className="text-3xl font-bold text-slate-900">$25.00</p>
           {values.claimMessage ? (
-            <blockquote
-              className="border-l-4 pl-3 text-sm text-slate-700"
+            <figure
+              className="rounded-lg border-l-4 bg-slate-50 px-4 py-3 text-sm"
               style={{ borderColor: palette.primary }}
             >
-              {values.claimMessage}
-            </blockquote>
+              <blockquote className="text-slate-800">{values.claimMessage}</blockquote>
+              <figcaption className="mt-1 text-xs text-slate-600">
+                Message from {values.name}
+              </figcaption>
+            </figure>
           ) : null}
           <span
             className="block w-full rounded-lg px-4 py-3 text-center font-semibold"
             style={{ background: palette.primary, color: palette.onPrimary }}
           >
-            Claim your payment
+            Email me a code
           </span>
           {values.supportEmail ? (
-            <p className="text-xs text-slate-600">
-              Questions?{" "}
-              <span style={{ color: palette.primaryText }} className="underline">
+            <p className="border-t border-slate-200 pt-3 text-xs text-slate-600">
+              Questions about this payment? Contact {values.name} at{" "}
+              <span style={{ color: palette.primaryText }} className="font-medium underline">
                 {values.supportEmail}
               </span>
+              .
             </p>
           ) : null}
         </div>
