@@ -7,13 +7,13 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** What `logError` writes for `error`, as one string. */
-function loggedOf(error: unknown): string {
+/** What `log` writes to the console's error stream, as one string. */
+function loggedBy(log: () => void): string {
   const lines: unknown[][] = [];
   vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
     lines.push(args);
   });
-  logError("test", error);
+  log();
   return JSON.stringify(lines);
 }
 
@@ -25,7 +25,7 @@ describe("logError", () => {
       .catch((error: unknown) => error);
     expect(String((failure as Error).message)).toContain(taxId);
 
-    const logged = loggedOf(failure);
+    const logged = loggedBy(() => logError("test", failure));
     expect(logged).not.toContain(taxId);
     expect(logged).toContain("select 1 /");
     expect(logged).toContain("22012");
@@ -38,7 +38,7 @@ describe("logError", () => {
     const failure = await db
       .execute(sql`insert into log_probe values (${email})`)
       .catch((error: unknown) => error);
-    const logged = loggedOf(failure);
+    const logged = loggedBy(() => logError("test", failure));
     expect(logged).not.toContain(email);
     expect(logged).toContain("log_probe_email_key");
   });
@@ -48,12 +48,8 @@ describe("logError", () => {
     const failure = await db
       .execute(sql`select 1 / (${email}::text = 'x')::int`)
       .catch((error: unknown) => error);
-    const lines: unknown[][] = [];
-    vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-      lines.push(args);
-    });
-    safeLogger.error("Inngest step error", failure);
-    expect(JSON.stringify(lines)).not.toContain(email);
-    expect(JSON.stringify(lines)).toContain("Inngest step error");
+    const logged = loggedBy(() => safeLogger.error("Inngest step error", failure));
+    expect(logged).not.toContain(email);
+    expect(logged).toContain("Inngest step error");
   });
 });
