@@ -41,6 +41,61 @@ describe("the ledger under concurrency", () => {
     expect(await verifyLedger(db)).toEqual({ ok: true, problems: [] });
   });
 
+  it("refuses, and undoes its claim, when the funds go while a posting waits for the locks", async () => {
+    const scope = await createLedgerScope(db);
+    await deposit(db, scope, { currency: "USD", amount: 1_000n, idempotencyKey: "fund" });
+    // The first posting holds the account locks, uncommitted; the second has checked the
+    // committed balance (1,000 covers 700), claimed its key and written its transfer, and
+    // waits for the locks; once they are free the balance is 400.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let posted = () => {};
+    const firstPosted = new Promise<void>((resolve) => {
+      posted = resolve;
+    });
+    const first = parallel.db.transaction(async (tx) => {
+      await postTransaction(tx, scope, { idempotencyKey: "first", transfers: [reserve(600n)] });
+      posted();
+      await held;
+    });
+    await firstPosted;
+    const second = postTransaction(parallel.db, scope, {
+      idempotencyKey: "second",
+      transfers: [reserve(700n)],
+    }).catch((error: unknown) => error);
+    for (let waited = 0; waited < 100; waited++) {
+      const [waiting] = await db.execute<{ n: number }>(sql`
+        select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'
+          and query like '%ledger_post%'`);
+      if ((waiting?.n ?? 0) > 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    release();
+    await first;
+
+    const refused = await second;
+    expect(isAppError(refused, "insufficient_funds")).toBe(true);
+    expect((refused as Error).message).toBe(
+      "Insufficient funds: the USD available balance is 400, 700 is required",
+    );
+    const [written] = await db.execute<{ n: number }>(sql`
+      select count(*)::int as n from ledger_transactions
+      where organisation_id = ${scope.organisationId} and idempotency_key = 'second'`);
+    expect(written?.n).toBe(0);
+    // The key is free again: with the money deposited, the same request posts.
+    await deposit(db, scope, { currency: "USD", amount: 300n, idempotencyKey: "top-up" });
+    const retried = await postTransaction(db, scope, {
+      idempotencyKey: "second",
+      transfers: [reserve(700n)],
+    });
+    expect(retried.replayed).toBe(false);
+    expect((await getBalances(db, scope))[0]).toMatchObject({ available: 0n, reserved: 1_300n });
+    expect(await verifyLedger(db)).toEqual({ ok: true, problems: [] });
+  });
+
   it("posts once when 20 connections send the same idempotency key at once", async () => {
     const scope = await createLedgerScope(db);
     await deposit(db, scope, { currency: "USD", amount: 1_000n, idempotencyKey: "fund" });

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import postgres from "postgres";
 import type { DbOrTx } from "@/db/client";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
@@ -41,102 +42,48 @@ type Delta = {
 };
 
 /**
- * The whole posting in one statement, so that on its own (autocommit) it is one round
- * trip and one commit, and inside a caller's transaction it is one round trip:
- *
- *  - `locked` takes a row lock on each touched account once, however many transfers
- *    touch it, in (currency, kind) order — the one order every posting uses, so two
- *    postings never wait on each other in a cycle. A lock wait returns the row as the
- *    other posting left it.
- *  - `shortfall` checks the netted change: only `external` may end below zero, where
- *    "below zero" is posted balance − pending debits (money on hold is not spendable).
- *    The CHECK constraint on ledger_accounts backs this up.
- *  - Nothing is written unless every account exists, the idempotency key is unused and
- *    no account falls short; the key's unique index makes a concurrent twin wait for
- *    this one and then write nothing (`on conflict do nothing`).
+ * The whole posting is one call of the `ledger_post` function (migration 0017), so on
+ * its own (autocommit) it is one round trip and one commit, and inside a caller's
+ * transaction it is one round trip. It replays a used key, checks the accounts and the
+ * funds without locks, claims the key, writes the transfers, and only then locks the
+ * touched accounts in (currency, kind) order, checks again and updates them: an
+ * organisation's account rows are held for the last writes and the commit, nothing else.
  */
-const POSTING_SQL = `
-with locked as (
-  select a.id, a.currency, a.kind, a.balance, a.pending_debits
-  from ledger_accounts a
-  where a.organisation_id = $1 and a.mode = $2::mode
-    and (a.currency, a.kind) in (select * from unnest($7::text[], $8::ledger_account_kind[]))
-  order by a.currency, a.kind
-  for update
-), existing as (
-  select id, content_hash from ledger_transactions
-  where organisation_id = $1 and mode = $2::mode and idempotency_key = $3
-), deltas as (
-  select l.id, l.currency, l.kind, l.balance, l.pending_debits,
-         d.balance as d_balance, d.pending_debits as d_pending_debits,
-         d.pending_credits as d_pending_credits
-  from unnest($7::text[], $8::ledger_account_kind[], $9::bigint[], $10::bigint[], $11::bigint[])
-    as d(currency, kind, balance, pending_debits, pending_credits)
-  join locked l on l.currency = d.currency and l.kind = d.kind
-), shortfall as (
-  select kind, currency, balance - pending_debits as spendable,
-         d_pending_debits - d_balance as required
-  from deltas
-  where kind <> 'external' and d_balance - d_pending_debits < 0
-    and balance + d_balance - pending_debits - d_pending_debits < 0
-  limit 1
-), claim as (
-  insert into ledger_transactions (id, organisation_id, mode, idempotency_key, content_hash, description)
-  select $6, $1, $2::mode, $3, $4, $5::text
-  where (select count(*) from locked) = cardinality($7::text[])
-    and not exists (select 1 from existing)
-    and not exists (select 1 from shortfall)
-  on conflict (organisation_id, mode, idempotency_key) do nothing
-  returning id, created_at
-), moved as (
-  insert into ledger_transfers (id, transaction_id, organisation_id, mode, currency,
-    debit_account_id, credit_account_id, amount, phase, pending_id, payout_id, description, created_at)
-  select t.id, claim.id, $1, $2::mode, t.currency, debit.id, credit.id, t.amount, t.phase,
-         t.pending_id, t.payout_id, t.description, claim.created_at
-  from claim
-  cross join unnest($12::text[], $13::text[], $14::ledger_account_kind[], $15::ledger_account_kind[],
-                    $16::bigint[], $17::ledger_transfer_phase[], $18::text[], $19::text[], $20::text[])
-    with ordinality as t(id, currency, from_kind, to_kind, amount, phase, pending_id, payout_id, description, position)
-  join locked debit on debit.currency = t.currency and debit.kind = t.from_kind
-  join locked credit on credit.currency = t.currency and credit.kind = t.to_kind
-  order by t.position
-), changed as (
-  update ledger_accounts a
-  set balance = a.balance + x.d_balance,
-      pending_debits = a.pending_debits + x.d_pending_debits,
-      pending_credits = a.pending_credits + x.d_pending_credits,
-      version = a.version + 1
-  from claim, deltas x
-  where a.id = x.id and (x.d_balance <> 0 or x.d_pending_debits <> 0 or x.d_pending_credits <> 0)
-  returning a.id, a.version, claim.id as transaction_id, x.d_balance, x.d_pending_debits,
-            x.d_pending_credits, a.balance, a.pending_debits, a.pending_credits
-), entered as (
-  insert into ledger_entries (account_id, version, transaction_id, balance_delta,
-    pending_debits_delta, pending_credits_delta, balance, pending_debits, pending_credits)
-  select id, version, transaction_id, d_balance, d_pending_debits, d_pending_credits,
-         balance, pending_debits, pending_credits
-  from changed
-)
-select (select id from claim) as claimed_id,
-       (select created_at from claim) as created_at,
-       (select count(*) from locked)::int as locked,
-       (select id from existing) as existing_id,
-       (select content_hash from existing) as existing_hash,
-       s.kind as short_kind, s.currency as short_currency,
-       s.spendable::text as short_spendable, s.required::text as short_required
-from (select 1) as one left join shortfall s on true`;
+const POSTING_SQL = `select * from ledger_post($1, $2::mode, $3, $4, $5::text, $6,
+  $7::text[], $8::ledger_account_kind[], $9::bigint[], $10::bigint[], $11::bigint[],
+  $12::text[], $13::text[], $14::ledger_account_kind[], $15::ledger_account_kind[],
+  $16::bigint[], $17::ledger_transfer_phase[], $18::text[], $19::text[], $20::text[])`;
 
 type PostingRow = {
-  claimed_id: string | null;
-  created_at: string | null;
-  locked: number;
-  existing_id: string | null;
-  existing_hash: string | null;
+  outcome: "posted" | "exists" | "missing" | "short";
+  found_id: string | null;
+  found_hash: string | null;
+  created: string | null;
   short_kind: AccountKind | null;
   short_currency: string | null;
   short_spendable: string | null;
   short_required: string | null;
 };
+
+type Shortfall = { kind: string; currency: string; spendable: string; required: string };
+
+/** What `ledger_post` raises when the funds went while it waited for the account locks. */
+const SHORT_UNDER_LOCK = "LD001";
+
+function insufficientFunds(short: Shortfall): AppError {
+  return new AppError(
+    "insufficient_funds",
+    `Insufficient funds: the ${short.currency} ${short.kind} balance is ${short.spendable}, ${short.required} is required`,
+    {
+      meta: {
+        currency: short.currency,
+        account: short.kind,
+        available: short.spendable,
+        required: short.required,
+      },
+    },
+  );
+}
 
 /**
  * Writes one ledger transaction: its transfers, one entry per touched account and the
@@ -177,51 +124,54 @@ export async function commitPosting(
     column((t) => t.description),
   ];
 
-  let [row] = await client.unsafe<PostingRow[]>(POSTING_SQL, params, { prepare: true });
-  if (row && row.locked < deltas.length && !row.existing_id) {
+  const post = async () => {
+    try {
+      const [row] = await client.unsafe<PostingRow[]>(POSTING_SQL, params, { prepare: true });
+      if (!row) throw new AppError("internal_error", "The ledger posting returned nothing");
+      return row;
+    } catch (error) {
+      if (error instanceof postgres.PostgresError && error.code === SHORT_UNDER_LOCK) {
+        throw insufficientFunds(JSON.parse(error.detail ?? "{}") as Shortfall);
+      }
+      throw error;
+    }
+  };
+
+  let row = await post();
+  if (row.outcome === "missing") {
     // First use of a currency: create its accounts, then post. Currencies go in sorted
     // order, the same order the locks follow.
     for (const currency of [...new Set(deltas.map((d) => d.currency))].sort()) {
       await createCurrencyAccounts(client, scope, currency);
     }
-    [row] = await client.unsafe<PostingRow[]>(POSTING_SQL, params, { prepare: true });
+    row = await post();
   }
-  if (!row) throw new AppError("internal_error", "The ledger posting returned nothing");
 
-  if (row.existing_id && row.existing_hash) {
+  if (row.outcome === "exists" && row.found_id && row.found_hash) {
     return replay(
       db,
       scope,
-      { id: row.existing_id, contentHash: row.existing_hash },
+      { id: row.found_id, contentHash: row.found_hash },
       request.contentHash,
     );
   }
-  if (row.short_kind && row.short_currency) {
-    // A concurrent caller with the same key may have committed while we waited for the
-    // locks; its result wins over an error computed from the balance it left behind.
+  if (row.outcome === "short" && row.short_kind && row.short_currency) {
+    // A concurrent caller with the same key may have committed between the key check and
+    // the funds check; its result wins over an error computed from the balance it left.
     const committed = await findTransaction(db, scope, request.idempotencyKey);
     if (committed) return replay(db, scope, committed, request.contentHash);
-    throw new AppError(
-      "insufficient_funds",
-      `Insufficient funds: the ${row.short_currency} ${row.short_kind} balance is ${row.short_spendable}, ${row.short_required} is required`,
-      {
-        meta: {
-          currency: row.short_currency,
-          account: row.short_kind,
-          available: row.short_spendable,
-          required: row.short_required,
-        },
-      },
-    );
+    throw insufficientFunds({
+      kind: row.short_kind,
+      currency: row.short_currency,
+      spendable: row.short_spendable ?? "0",
+      required: row.short_required ?? "0",
+    });
   }
-  if (!row.claimed_id || !row.created_at) {
-    // The key's unique index made us wait for a concurrent twin that committed.
-    const committed = await findTransaction(db, scope, request.idempotencyKey);
-    if (!committed) throw new AppError("internal_error", "A ledger idempotency key vanished");
-    return replay(db, scope, committed, request.contentHash);
+  if (row.outcome !== "posted" || !row.created) {
+    throw new AppError("internal_error", `The ledger posting ended as ${row.outcome}`);
   }
 
-  const createdAt = new Date(row.created_at);
+  const createdAt = new Date(row.created);
   const written: Transfer[] = transfers.map((t) => ({
     id: t.id,
     transactionId,
