@@ -48,8 +48,13 @@ describe("logError", () => {
     const failure = await db
       .execute(sql`select 1 / (${email}::text = 'x')::int`)
       .catch((error: unknown) => error);
-    const logged = loggedBy(() => safeLogger.error("Inngest step error", failure));
+    // The Inngest SDK logs a failed step as `error({ err }, "Inngest step error")`.
+    const logged = loggedBy(() => {
+      safeLogger.error({ err: failure }, "Inngest step error");
+      safeLogger.error("Inngest step error", [failure]);
+    });
     expect(logged).not.toContain(email);
     expect(logged).toContain("Inngest step error");
+    expect(logged).toContain("select 1 /");
   });
 });

@@ -37,15 +37,25 @@ export function logError(context: string, error: unknown): void {
 
 type Level = "debug" | "info" | "warn" | "error";
 
+/** An argument with every error in it, however deep in plain objects or arrays, made loggable. */
+function scrubbed(arg: unknown, depth = 0): unknown {
+  if (arg instanceof Error) return loggable(arg);
+  if (depth >= 3 || arg === null || typeof arg !== "object") return arg;
+  if (Array.isArray(arg)) return arg.map((item) => scrubbed(item, depth + 1));
+  if (Object.getPrototypeOf(arg) !== Object.prototype) return arg;
+  return Object.fromEntries(
+    Object.entries(arg).map(([key, value]) => [key, scrubbed(value, depth + 1)]),
+  );
+}
+
 /**
  * A console logger that passes every error through `loggable`, for libraries that log
- * errors themselves (the Inngest SDK prints a failed step's error, query parameters and
- * all, with its default logger).
+ * errors themselves (the Inngest SDK logs a failed step as `{ err }`, query parameters
+ * and all, with its default logger).
  */
 export const safeLogger: Record<Level, (...args: unknown[]) => void> = Object.fromEntries(
   (["debug", "info", "warn", "error"] as const).map((level) => [
     level,
-    (...args: unknown[]) =>
-      console[level](...args.map((arg) => (arg instanceof Error ? loggable(arg) : arg))),
+    (...args: unknown[]) => console[level](...args.map((arg) => scrubbed(arg))),
   ]),
 ) as Record<Level, (...args: unknown[]) => void>;
