@@ -9,7 +9,6 @@ import { json, type Sql } from "./store";
 
 // Function options the local engine does not apply; a sync that uses them is told so.
 const UNSUPPORTED_OPTIONS = [
-  "batchEvents",
   "debounce",
   "priority",
   "rateLimit",

@@ -341,6 +341,52 @@ describe("local Inngest engine", () => {
     expect(started).toEqual(["po_1"]);
   });
 
+  it("batches events per key: a full batch runs at once, the rest when the timeout passes", async () => {
+    const clock = manualClock();
+    const batches: string[][] = [];
+    app = await startTestApp(
+      (inngest) => [
+        inngest.createFunction(
+          {
+            id: "batched",
+            batchEvents: {
+              maxSize: 3,
+              timeout: "5s",
+              key: "event.data.org",
+              if: "event.data.n > 0",
+            },
+            triggers: [{ event: "test/batched", if: "event.data.n != 99" }],
+          },
+          async ({ events, step }) =>
+            step.run("take", () => {
+              batches.push(
+                events.map(
+                  (e: { data: { org: string; n: number } }) => `${e.data.org}:${e.data.n}`,
+                ),
+              );
+              return events.length;
+            }),
+        ),
+      ],
+      { clock: clock.now },
+    );
+    const send = (org: string, n: number) =>
+      app?.inngest.send({ name: "test/batched", data: { org, n } });
+    // One at a time, as the API relays a payout's event after its commit.
+    for (const n of [1, 2, 99, 3, 4]) await send("a", n);
+    await send("b", 1);
+    await send("a", 0);
+    await app.engine.idle();
+    // a's first three filled a batch; n = 99 matched no trigger; n = 0 is not batched.
+    expect(batches.sort()).toEqual([["a:0"], ["a:1", "a:2", "a:3"]]);
+
+    clock.advance(5_000);
+    await app.engine.idle();
+    expect(batches.sort()).toEqual([["a:0"], ["a:1", "a:2", "a:3"], ["a:4"], ["b:1"]]);
+    const done = await runs("completed");
+    expect(done.map((run) => run.output).sort()).toEqual([1, 1, 1, 3]);
+  });
+
   it("fires cron functions when the clock reaches their schedule", async () => {
     const clock = manualClock(Date.UTC(2026, 0, 1, 10, 1));
     const fired: string[] = [];

@@ -102,7 +102,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
       clock,
       log,
       signingKey: options.signingKey,
-      onWork: () => scheduler.wake(),
+      onWork: (batchDue) => scheduler.wake(batchDue),
       onSync: () => {
         scheduler.resetCrons();
         scheduler.wake();

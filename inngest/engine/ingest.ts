@@ -1,13 +1,15 @@
 import { evaluateKey, matches } from "./expressions";
 import { ulid } from "./ids";
 import {
+  type BatchPolicy,
+  batchPolicyOf,
   type ConcurrencyLimit,
   cancelsOf,
   concurrencyLimits,
   isTriggeredBy,
   type RegisteredFunction,
 } from "./registry";
-import { json, type Tx } from "./store";
+import { json, type Sql, type Tx } from "./store";
 
 export type EngineEvent = {
   id: string;
@@ -27,6 +29,8 @@ export type NewRun = {
   id: string;
   function_id: string;
   event: EngineEvent;
+  /** A batched run's events (`event` is the first); null for a run of one event. */
+  events: EngineEvent[] | null;
   concurrency: ConcurrencyLimit[];
   parent: { run_id: string; step_id: string } | null;
 };
@@ -36,6 +40,7 @@ export function newRun(
   fn: RegisteredFunction,
   event: EngineEvent,
   parent: NewRun["parent"] = null,
+  events: EngineEvent[] | null = null,
 ): NewRun {
   let concurrency: ConcurrencyLimit[] = [];
   try {
@@ -44,17 +49,17 @@ export function newRun(
     // A key that cannot be evaluated for this event falls back to the function-wide slot.
     concurrency = concurrencyLimits(fn, () => "");
   }
-  return { id: ulid(), function_id: fn.id, event, concurrency, parent };
+  return { id: ulid(), function_id: fn.id, event, events, concurrency, parent };
 }
 
 export async function insertRuns(tx: Tx, runs: NewRun[], now: number): Promise<void> {
   if (runs.length === 0) return;
   const pending = { step: { kind: "run", attempt: 0, due: now } };
   await tx`
-    insert into inngest_engine.runs (id, function_id, event, concurrency, parent, pending, next_at, created_at)
-    select r.id, r.function_id, r.event, r.concurrency, r.parent, ${json(tx, pending)}, ${now}, ${now}
+    insert into inngest_engine.runs (id, function_id, event, events, concurrency, parent, pending, next_at, created_at)
+    select r.id, r.function_id, r.event, r.events, r.concurrency, r.parent, ${json(tx, pending)}, ${now}, ${now}
     from jsonb_to_recordset(${json(tx, runs)}) as r(
-      id text, function_id text, event jsonb, concurrency jsonb, parent jsonb
+      id text, function_id text, event jsonb, events jsonb, concurrency jsonb, parent jsonb
     )`;
 }
 
@@ -118,6 +123,119 @@ export async function resolveStep(
     where id = ${runId} and status = 'running' and not steps ? ${stepId}`;
 }
 
+type BatchGroup = {
+  fn: RegisteredFunction;
+  policy: BatchPolicy;
+  key: string;
+  events: EngineEvent[];
+};
+
+/**
+ * Where an event goes for a function with `batchEvents`: the batch of its key, or, when
+ * the policy's `if` does not hold for it, a run of its own at once.
+ */
+function batchKeyOf(policy: BatchPolicy, event: EngineEvent): string | null {
+  try {
+    if (policy.if && !matches(policy.if, { event })) return null;
+    return policy.key ? evaluateKey(policy.key, { event }) : "";
+  } catch {
+    return policy.if ? null : "";
+  }
+}
+
+/**
+ * Appends events to their open batches (a batch opens with its first event and is due
+ * `timeout` later); a batch that reaches `maxSize` is taken at once and becomes runs.
+ * The batch's head row is locked by the append, so concurrent appends queue and the one
+ * that fills it takes every event.
+ */
+async function addToBatches(
+  tx: Tx,
+  groups: BatchGroup[],
+  now: number,
+): Promise<{ runs: NewRun[]; due: number | null }> {
+  const runs: NewRun[] = [];
+  let due: number | null = null;
+  for (const group of groups) {
+    const [head] = await tx<{ size: number; due_at: number }[]>`
+      with head as (
+        insert into inngest_engine.batches (function_id, key, size, due_at)
+        values (${group.fn.id}, ${group.key}, ${group.events.length}, ${now + group.policy.timeoutMs})
+        on conflict (function_id, key) do update set size = inngest_engine.batches.size + excluded.size
+        returning size, due_at
+      ), added as (
+        insert into inngest_engine.batch_events (function_id, key, event)
+        select ${group.fn.id}, ${group.key}, x.event
+        from jsonb_array_elements(${json(tx, group.events)}) with ordinality as x(event, n)
+        order by x.n
+      )
+      select size, due_at from head`;
+    if (!head) continue;
+    if (head.size >= group.policy.maxSize) {
+      runs.push(...(await takeBatch(tx, group.fn, group.key, group.policy.maxSize)));
+    } else {
+      due = Math.min(due ?? head.due_at, head.due_at);
+    }
+  }
+  return { runs, due };
+}
+
+/** Empties one batch into runs of at most `maxSize` events each, in arrival order. */
+async function takeBatch(
+  tx: Tx,
+  fn: RegisteredFunction,
+  key: string,
+  maxSize: number,
+): Promise<NewRun[]> {
+  await tx`delete from inngest_engine.batches where function_id = ${fn.id} and key = ${key}`;
+  const taken = await tx<{ event: EngineEvent; position: string }[]>`
+    delete from inngest_engine.batch_events where function_id = ${fn.id} and key = ${key}
+    returning event, position`;
+  const events = [...taken]
+    .sort((a, b) => Number(BigInt(a.position) - BigInt(b.position)))
+    .map((row) => row.event);
+  const runs: NewRun[] = [];
+  for (let start = 0; start < events.length; start += maxSize) {
+    const chunk = events.slice(start, start + maxSize);
+    runs.push(newRun(fn, chunk[0] as EngineEvent, null, chunk));
+  }
+  return runs;
+}
+
+/** Starts the runs of every batch whose timeout has passed; another engine's are skipped. */
+export async function flushDueBatches(tx: Tx, registry: Registry, now: number): Promise<void> {
+  const due = await tx<{ function_id: string; key: string }[]>`
+    select function_id, key from inngest_engine.batches
+    where due_at <= ${now} for update skip locked`;
+  const runs: NewRun[] = [];
+  for (const batch of due) {
+    const fn = registry.get(batch.function_id);
+    const policy = fn ? batchPolicyOf(fn) : null;
+    if (!fn || !policy) {
+      // The function is gone (its events are dropped) or no longer batches (they run one by one).
+      const taken = await tx<{ event: EngineEvent }[]>`
+        with head as (
+          delete from inngest_engine.batches where function_id = ${batch.function_id} and key = ${batch.key}
+        )
+        delete from inngest_engine.batch_events
+        where function_id = ${batch.function_id} and key = ${batch.key}
+        returning event`;
+      if (fn) runs.push(...taken.map((row) => newRun(fn, row.event)));
+      continue;
+    }
+    runs.push(...(await takeBatch(tx, fn, batch.key, policy.maxSize)));
+  }
+  await insertRuns(tx, runs, now);
+}
+
+/** When the earliest open batch falls due, or null when none is open. */
+export async function nextBatchDue(db: Tx | Sql): Promise<number | null> {
+  const [row] = await db<
+    { at: number | null }[]
+  >`select min(due_at) as at from inngest_engine.batches`;
+  return row?.at ?? null;
+}
+
 async function resolveWaits(tx: Tx, events: EngineEvent[], now: number) {
   const names = [...new Set(events.map((event) => event.name))];
   const waits = await tx<
@@ -176,7 +294,8 @@ async function applyCancellations(tx: Tx, registry: Registry, events: EngineEven
 
 /**
  * Takes events in: stores each once (a repeated event `id` is ignored, as Inngest
- * deduplicates by id), starts the runs they trigger, satisfies waiting runs and applies
+ * deduplicates by id), starts the runs they trigger or adds them to their functions'
+ * batches (`batchDue`: when the earliest batch still open falls due), satisfies waiting runs and applies
  * cancellations, all in the caller's transaction so nothing is half-done after a crash.
  */
 export async function ingestEvents(
@@ -186,8 +305,8 @@ export async function ingestEvents(
   now: number,
   /** Start only this function, whatever its triggers (cron ticks). */
   only?: RegisteredFunction,
-): Promise<{ fresh: EngineEvent[]; runIds: string[] }> {
-  if (events.length === 0) return { fresh: [], runIds: [] };
+): Promise<{ fresh: EngineEvent[]; runIds: string[]; batchDue: number | null }> {
+  if (events.length === 0) return { fresh: [], runIds: [], batchDue: null };
   const rows = events.map((event) => ({ id: event.id, name: event.name, event }));
   const stored = await tx<{ id: string }[]>`
     insert into inngest_engine.events (id, name, event, received_at)
@@ -197,19 +316,36 @@ export async function ingestEvents(
     returning id`;
   const storedIds = new Set(stored.map((row) => row.id));
   const fresh = events.filter((event) => storedIds.delete(event.id));
-  if (fresh.length === 0) return { fresh, runIds: [] };
+  if (fresh.length === 0) return { fresh, runIds: [], batchDue: null };
 
   const functions = [...registry.values()];
-  const candidates = fresh.flatMap((event) =>
-    only
-      ? [newRun(only, event)]
-      : functions.filter((fn) => isTriggeredBy(fn, event)).map((fn) => newRun(fn, event)),
-  );
-  const runs = await applyIdempotency(tx, registry, candidates, now);
+  const single: NewRun[] = [];
+  const groups = new Map<string, BatchGroup>();
+  for (const event of fresh) {
+    if (only) {
+      single.push(newRun(only, event));
+      continue;
+    }
+    for (const fn of functions) {
+      if (!isTriggeredBy(fn, event)) continue;
+      const policy = batchPolicyOf(fn);
+      const key = policy ? batchKeyOf(policy, event) : null;
+      if (!policy || key === null) {
+        single.push(newRun(fn, event));
+        continue;
+      }
+      const id = `${fn.id}\u0000${key}`;
+      const group = groups.get(id) ?? { fn, policy, key, events: [] };
+      group.events.push(event);
+      groups.set(id, group);
+    }
+  }
+  const batched = await addToBatches(tx, [...groups.values()], now);
+  const runs = [...(await applyIdempotency(tx, registry, single, now)), ...batched.runs];
   await insertRuns(tx, runs, now);
   if (!only) {
     await resolveWaits(tx, fresh, now);
     await applyCancellations(tx, registry, fresh, now);
   }
-  return { fresh, runIds: runs.map((run) => run.id) };
+  return { fresh, runIds: runs.map((run) => run.id), batchDue: batched.due };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { matches, validateExpression } from "./expressions";
+import { parseDuration } from "./time-strings";
 
 const concurrencySchema = z.object({
   key: z.string().optional(),
@@ -27,6 +28,15 @@ export const functionConfigSchema = z.looseObject({
   idempotency: z.string().optional(),
   concurrency: z
     .union([z.number().int(), concurrencySchema, z.array(concurrencySchema)])
+    .optional()
+    .nullable(),
+  batchEvents: z
+    .object({
+      maxSize: z.number().int().min(1),
+      timeout: z.string().min(1),
+      key: z.string().optional(),
+      if: z.string().optional(),
+    })
     .optional()
     .nullable(),
   cancel: z
@@ -61,6 +71,15 @@ export function registerFunction(config: FunctionConfig): RegisteredFunction {
   if (config.idempotency) validateExpression(config.idempotency);
   for (const limit of concurrencyOf(config)) if (limit.key) validateExpression(limit.key);
   for (const cancel of config.cancel ?? []) if (cancel.if) validateExpression(cancel.if);
+  if (config.batchEvents) {
+    if (parseDuration(config.batchEvents.timeout) === undefined) {
+      throw new Error(
+        `Function ${config.id}: batchEvents.timeout "${config.batchEvents.timeout}" is not a duration`,
+      );
+    }
+    if (config.batchEvents.key) validateExpression(config.batchEvents.key);
+    if (config.batchEvents.if) validateExpression(config.batchEvents.if);
+  }
   return {
     id: config.id,
     url: step.runtime.url,
@@ -93,6 +112,20 @@ export function isTriggeredBy(fn: RegisteredFunction, event: Record<string, unkn
 
 export function cronsOf(fn: RegisteredFunction): string[] {
   return fn.config.triggers.flatMap((trigger) => ("cron" in trigger ? [trigger.cron] : []));
+}
+
+export type BatchPolicy = { maxSize: number; timeoutMs: number; key?: string; if?: string };
+
+/** How the function takes its events in batches (Inngest `batchEvents`), or null for one run per event. */
+export function batchPolicyOf(fn: RegisteredFunction): BatchPolicy | null {
+  const batch = fn.config.batchEvents;
+  if (!batch) return null;
+  return {
+    maxSize: batch.maxSize,
+    timeoutMs: parseDuration(batch.timeout) ?? 0,
+    key: batch.key,
+    if: batch.if,
+  };
 }
 
 export function cancelsOf(fn: RegisteredFunction) {

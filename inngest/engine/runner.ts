@@ -29,6 +29,7 @@ export type RunRow = {
   id: string;
   function_id: string;
   event: EngineEvent;
+  events: EngineEvent[] | null;
   status: string;
   steps: Record<string, unknown>;
   stack: string[];
@@ -273,7 +274,7 @@ class RunLoop {
       timeoutMs: this.ctx.callTimeoutMs,
       payload: {
         event: this.run.event,
-        events: [this.run.event],
+        events: this.run.events ?? [this.run.event],
         steps: this.run.steps,
         ctx: {
           run_id: this.run.id,

@@ -1,6 +1,6 @@
 import { nextCronTime } from "./cron";
 import { ulid } from "./ids";
-import { ingestEvents } from "./ingest";
+import { flushDueBatches, ingestEvents, nextBatchDue } from "./ingest";
 import { advanceRun, type RunnerContext, type RunRow } from "./runner";
 import type { Sql } from "./store";
 
@@ -13,6 +13,7 @@ export type SchedulerOptions = RunnerContext & {
 };
 
 const PRUNE_EVERY_MS = 3_600_000;
+const BATCH_RECHECK_MS = 5_000;
 
 /**
  * Claims ready runs and drives them, at most `concurrency` at a time. A claim is a lease
@@ -29,6 +30,8 @@ export class Scheduler {
   private renewer: NodeJS.Timeout | undefined;
   // Earliest cron tick, so that most wake-ups cost no query about crons.
   private nextCronAt = 0;
+  // Earliest open batch's timeout, likewise; this engine learns of the batches it opens.
+  private nextBatchAt = 0;
   private prunedAt = 0;
 
   constructor(private readonly options: SchedulerOptions) {}
@@ -49,8 +52,9 @@ export class Scheduler {
     this.wake();
   }
 
-  /** Looks for work now rather than at the next poll. */
-  wake() {
+  /** Looks for work now rather than at the next poll; `batchDue`: a batch opened that falls due then. */
+  wake(batchDue: number | null = null) {
+    if (batchDue !== null) this.nextBatchAt = Math.min(this.nextBatchAt, batchDue);
     if (this.stopped) return;
     if (this.pumping) {
       this.again = true;
@@ -69,6 +73,7 @@ export class Scheduler {
 
   private async pump() {
     await this.fireCrons();
+    await this.flushBatches();
     for (;;) {
       const free = this.options.concurrency - this.inflight.size;
       if (free <= 0 || this.stopped) return;
@@ -91,7 +96,7 @@ export class Scheduler {
   /** Leases up to `limit` ready runs (see `inngest_engine.claim_runs` in store.ts). */
   private async claim(limit: number): Promise<RunRow[]> {
     const claimed = await this.sql<RunRow[]>`
-      select id, function_id, event, status, steps, stack, pending, nudges, parent, lease_token
+      select id, function_id, event, events, status, steps, stack, pending, nudges, parent, lease_token
       from inngest_engine.claim_runs(${this.options.clock()}, ${limit}, ${this.options.leaseMs}, ${ulid()})`;
     return [...claimed];
   }
@@ -163,6 +168,18 @@ export class Scheduler {
     this.nextCronAt = next?.at ?? Number.POSITIVE_INFINITY;
   }
 
+  /** Starts the runs of batches whose timeout has passed (Inngest `batchEvents`). */
+  private async flushBatches() {
+    const now = this.options.clock();
+    if (now < this.nextBatchAt) return;
+    await this.sql.begin((tx) => flushDueBatches(tx, this.options.registry, now));
+    // Batches opened by another engine process, or by events a run emitted, are seen here.
+    this.nextBatchAt = Math.min(
+      (await nextBatchDue(this.sql)) ?? Number.POSITIVE_INFINITY,
+      now + BATCH_RECHECK_MS,
+    );
+  }
+
   /** Resolves once nothing is being driven and no run or cron tick is due by the clock. */
   async idle() {
     while (!this.stopped) {
@@ -173,6 +190,8 @@ export class Scheduler {
             select 1 from inngest_engine.runs where status = 'running' and next_at <= ${now}
           ) or exists (
             select 1 from inngest_engine.crons where next_at <= ${now}
+          ) or exists (
+            select 1 from inngest_engine.batches where due_at <= ${now}
           ) as ready`;
         if (!row?.ready && this.inflight.size === 0 && !this.pumping) return;
       }

@@ -30,7 +30,8 @@ export type ServerOptions = {
   signingKey?: string;
   log: (line: string) => void;
   /** Called after events started runs, so they are picked up without waiting for a poll. */
-  onWork: () => void;
+  /** Runs were started, or a batch opened that falls due at `batchDue`. */
+  onWork: (batchDue: number | null) => void;
   /** Called after an out-of-band sync changed the functions. */
   onSync: () => void;
 };
@@ -84,10 +85,10 @@ async function receiveEvents(options: ServerOptions, body: unknown) {
     ...(event.user ? { user: event.user } : {}),
     ...(event.v ? { v: event.v } : {}),
   }));
-  const { runIds } = await options.sql.begin((tx) =>
+  const { runIds, batchDue } = await options.sql.begin((tx) =>
     ingestEvents(tx, options.registry, events, now),
   );
-  if (runIds.length > 0) options.onWork();
+  if (runIds.length > 0 || batchDue !== null) options.onWork(batchDue);
   if (runIds.length >= ANALYZE_AFTER_RUNS) {
     // Fresh statistics keep the claim query on its index after a large fan-out; with
     // stale ones it filters and sorts every ready run on each claim.

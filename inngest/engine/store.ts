@@ -30,7 +30,7 @@ export function json(db: Db, value: unknown) {
 const SCHEMA_LOCK = 0x1_6e6e_6573;
 
 // Bumped whenever the DDL below changes, so an up-to-date schema costs one query at start.
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 /**
  * The engine's state lives in its own schema so the app's migrations never see it.
@@ -83,6 +83,7 @@ export async function ensureSchema(sql: Sql) {
         created_at bigint not null,
         ended_at bigint
       );
+      alter table inngest_engine.runs add column if not exists events jsonb;
       drop index if exists inngest_engine.runs_ready;
       create index if not exists runs_due on inngest_engine.runs (next_at, id) where status = 'running';
       create index if not exists runs_leased on inngest_engine.runs (lease_until) where lease_token is not null;
@@ -103,6 +104,21 @@ export async function ensureSchema(sql: Sql) {
         key text not null,
         expires_at bigint not null,
         primary key (function_id, key)
+      );
+      create table if not exists inngest_engine.batches (
+        function_id text not null,
+        key text not null,
+        size integer not null,
+        due_at bigint not null,
+        primary key (function_id, key)
+      );
+      create index if not exists batches_due on inngest_engine.batches (due_at);
+      create table if not exists inngest_engine.batch_events (
+        function_id text not null,
+        key text not null,
+        position bigint generated always as identity,
+        event jsonb not null,
+        primary key (function_id, key, position)
       );
       create table if not exists inngest_engine.crons (
         function_id text not null,

@@ -90,7 +90,7 @@ describe("a payout on its own", () => {
       events: [payoutEvent("payout.created", scope, row, null)],
     });
     const { result } = await t.execute();
-    expect(result).toMatchObject({ claimable: true, invite: { stored: 1 } });
+    expect(result).toMatchObject([{ claimable: [row.id], invites: { stored: 1 } }]);
     expect((await getPayout(db, scope, row.id))?.status).toBe("claimable");
     const [invite] = await mailsAbout(row.id, "invite");
     expect(invite?.to).toBe("r2500@example.com");
@@ -113,10 +113,43 @@ describe("a payout on its own", () => {
       events: [payoutEvent("payout.created", scope, row, null)],
     });
     const { result } = await t.execute();
-    expect(result).toEqual({ claimable: false, review: false, canceled: ["sanctioned_country"] });
+    expect(result).toEqual([
+      {
+        claimable: [],
+        review: [],
+        canceled: [{ payoutId: row.id, reason: "sanctioned_country" }],
+        invites: null,
+      },
+    ]);
     expect((await getPayout(db, scope, row.id))?.status).toBe("canceled");
     expect((await balanceOf(db, scope)).available).toBe(1_000_000n);
     expect(await mailsAbout(row.id, "invite")).toEqual([]);
+  });
+
+  it("prepares a burst of payouts in one run: each screened, linked and invited once", async () => {
+    const scope = await funded();
+    const first = await newPayout(scope, 1_100);
+    const blocked = await newPayout(scope, 1_200, "IR");
+    const last = await newPayout(scope, 1_300);
+    const created = (row: PayoutRow) => payoutEvent("payout.created", scope, row, null);
+    const t = new InngestTestEngine({
+      function: preparePayout,
+      events: [created(first), created(blocked), created(last)],
+    });
+    const { result } = await t.execute();
+    expect(result).toEqual([
+      {
+        claimable: [first.id, last.id],
+        review: [],
+        canceled: [{ payoutId: blocked.id, reason: "sanctioned_country" }],
+        invites: { sent: 0, stored: 2, duplicate: 0, unlinkable: 0 },
+      },
+    ]);
+    for (const row of [first, last]) {
+      expect((await getPayout(db, scope, row.id))?.status).toBe("claimable");
+      expect(await mailsAbout(row.id, "invite")).toHaveLength(1);
+    }
+    expect((await getPayout(db, scope, blocked.id))?.status).toBe("canceled");
   });
 
   it("invites the recipient once a reviewer clears a held payout", async () => {
