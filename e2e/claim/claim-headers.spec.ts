@@ -18,12 +18,12 @@ function expectClaimHeaders(headers: Record<string, string>) {
   expect(csp).toContain("frame-ancestors 'none'");
   expect(csp).toContain("object-src 'none'");
   expect(csp).not.toContain("unsafe-inline");
-  expect(headers["referrer-policy"]).toBe("no-referrer");
+  expect(headers["referrer-policy"]).toBe("same-origin");
   expect(headers["cache-control"]).toMatch(/no-store/);
   expect(headers["x-robots-tag"]).toContain("noindex");
 }
 
-test("claim pages are served with a strict CSP, no referrer and no caching, and break none of it", async ({
+test("claim pages are served with a strict CSP, no referrer to other sites and no caching, and break none of it", async ({
   page,
   api,
   sql,
@@ -58,4 +58,25 @@ test("claim pages are served with a strict CSP, no referrer and no caching, and 
   await page.getByRole("link", { name: /^PayPal/ }).click();
   await expect(page.getByRole("button", { name: "Continue" })).toBeEnabled();
   expect(violations).toEqual([]);
+});
+
+test.describe("before the page's JavaScript runs", () => {
+  test.use({ javaScriptEnabled: false });
+
+  // A form posted before hydration (a slow phone) or without JavaScript is a plain POST
+  // navigation; with `Referrer-Policy: no-referrer` its Origin was "null" and Next refused
+  // the Server Action, so the recipient saw "Internal Server Error".
+  test("a recipient can still ask for a code and verify", async ({ page, api, sql }) => {
+    const email = recipientEmail("nojs");
+    const payout = await api.createPayout({
+      recipient: { email, name: "No Script", country: "US" },
+      amount: 1200,
+      currency: "USD",
+    });
+    await page.goto(await claimPathFor(sql, payout, email));
+    await verifyByEmail(page, sql, email);
+    await expect(
+      page.getByRole("heading", { name: "How would you like to be paid?" }),
+    ).toBeVisible();
+  });
 });

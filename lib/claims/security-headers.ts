@@ -1,6 +1,8 @@
 /**
  * Response headers for the claim pages. The token is in the URL, so nothing may leak it:
- * no Referer to any other site, no cache keeping the page, no framing. Scripts run only
+ * no Referer to any other site, no cache keeping the page, no framing. `same-origin`
+ * rather than `no-referrer`: under `no-referrer` a form posted before hydration carries
+ * `Origin: null`, which Next refuses as a cross-site Server Action. Scripts run only
  * with this response's nonce ('strict-dynamic' lets Next's own chunks load); the brand
  * colours arrive in one nonce'd <style>. Logos may come from the organisation's HTTPS host.
  * No Cross-Origin-Opener-Policy: it made Chromium swap processes on arrival, 200–350 ms
@@ -27,7 +29,7 @@ export function claimSecurityHeaders(options: {
   ].join("; ");
   return {
     "Content-Security-Policy": policy,
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store, max-age=0",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
