@@ -25,12 +25,15 @@
  * operation, and the body is checked against the operation's response schema.
  * Throw `AppError` for anything the caller did wrong; it becomes problem+json.
  *
+ * A POST whose work exists in bulk form may pass `{ bulk }`: one caller's concurrent
+ * requests are then written as one transaction (group commit, lib/api/coalesce.ts).
+ *
  * In order, for every request: request id → API key (401) → rate limit (429) → path,
  * query and body parsing (404 / 400 / 413 / 422) → idempotency (POST; 400 / 409 / 422 or
  * a replay) → handler → response check → JSON with `Request-Id` and `RateLimit-*` headers.
  */
 import type { z } from "zod";
-import { type DbOrTx, db } from "@/db/client";
+import { type DbOrTx, db, type Tx } from "@/db/client";
 import { authenticateApiKey } from "@/lib/api-keys/keys";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
@@ -38,9 +41,10 @@ import type { Scope } from "@/lib/events/outbox";
 import { relayEvents } from "@/lib/events/relay";
 import { newId } from "@/lib/ids";
 import { logError } from "@/lib/log";
+import { coalescer } from "./coalesce";
 import {
   claimIdempotencyKey,
-  completeIdempotencyKey,
+  completeIdempotencyKeys,
   IDEMPOTENCY_KEY_PATTERN,
   releaseIdempotencyKey,
   requestFingerprint,
@@ -193,8 +197,73 @@ export function apiRoute<
   handler: (
     context: ApiContext<Out<Body>, Out<Query>, Out<Params>>,
   ) => Promise<NoInfer<z.input<Response>>>,
+  options: {
+    /**
+     * The same work for many requests of one caller at once, one result per item in
+     * order, all or nothing. Given it, concurrent idempotent requests are group-committed
+     * (lib/api/coalesce.ts); a group that fails is retried one request at a time.
+     */
+    bulk?: (
+      tx: Tx,
+      scope: Scope,
+      items: { body: Out<Body>; actor: string }[],
+    ) => Promise<NoInfer<z.input<Response>>[]>;
+  } = {},
 ): RouteHandler {
   const usesIdempotency = operation.method === "POST";
+  type Context = ApiContext<Out<Body>, Out<Query>, Out<Params>>;
+  type Pending = { context: Context; key: string; token: string };
+
+  const check = (result: unknown): string => {
+    const checked = operation.response.schema.safeParse(result);
+    if (!checked.success) {
+      throw new Error(
+        `Response of ${operation.operationId} does not match its schema: ${checked.error.message}`,
+      );
+    }
+    return JSON.stringify(checked.data);
+  };
+  const render = async (context: Context, handle: DbOrTx) =>
+    check(await handler({ ...context, db: handle }));
+  const complete = (tx: DbOrTx, scope: Scope, pending: Pending[], rendered: string[]) =>
+    completeIdempotencyKeys(
+      tx,
+      scope,
+      pending.map(({ key, token }, i) => ({
+        key,
+        token,
+        response: {
+          status: operation.response.status,
+          body: rendered[i] as string,
+          headers: { "Content-Type": "application/json" },
+        },
+      })),
+    );
+  const writeAlone = (pending: Pending) =>
+    db.transaction(async (tx) => {
+      const rendered = await render(pending.context, tx);
+      await complete(tx, pending.context.scope, [pending], [rendered]);
+      return rendered;
+    });
+  const { bulk } = options;
+  const grouped = bulk
+    ? coalescer<Pending, string>({
+        maxGroup: 100,
+        alone: writeAlone,
+        group: (items) =>
+          db.transaction(async (tx) => {
+            const scope = (items[0] as Pending).context.scope;
+            const results = await bulk(
+              tx,
+              scope,
+              items.map(({ context }) => ({ body: context.body, actor: context.actor })),
+            );
+            const rendered = results.map(check);
+            await complete(tx, scope, items, rendered);
+            return rendered;
+          }),
+      })
+    : null;
 
   return async (request, routeContext) => {
     const requestId = newId("request");
@@ -233,7 +302,7 @@ export function apiRoute<
         operation.body ? parseOrThrow(operation.body, rawBody, "body") : undefined
       ) as Out<Body>;
 
-      const context = {
+      const context: Context = {
         request,
         requestId,
         scope,
@@ -246,19 +315,8 @@ export function apiRoute<
         idempotencyKey,
       };
 
-      const render = async (handle: DbOrTx): Promise<string> => {
-        const result = await handler({ ...context, db: handle });
-        const checked = operation.response.schema.safeParse(result);
-        if (!checked.success) {
-          throw new Error(
-            `Response of ${operation.operationId} does not match its schema: ${checked.error.message}`,
-          );
-        }
-        return JSON.stringify(checked.data);
-      };
-
       if (!idempotencyKey) {
-        const json = await render(db);
+        const json = await render(context, db);
         if (operation.method !== "GET") void relayEvents();
         return jsonResponse(operation.response.status, json, headers);
       }
@@ -272,16 +330,11 @@ export function apiRoute<
         });
       }
       claim = { scope, key: idempotencyKey, token: outcome.token };
-      const token = outcome.token;
-      const json = await db.transaction(async (tx) => {
-        const rendered = await render(tx);
-        await completeIdempotencyKey(tx, scope, idempotencyKey, token, {
-          status: operation.response.status,
-          body: rendered,
-          headers: { "Content-Type": "application/json" },
-        });
-        return rendered;
-      });
+      const pending = { context, key: idempotencyKey, token: outcome.token };
+      // One caller's concurrent requests may share a transaction (`bulk`); never two callers'.
+      const json = grouped
+        ? await grouped(`${scope.organisationId}:${scope.mode}:${apiKey.id}`, pending)
+        : await writeAlone(pending);
       // The events this request wrote are committed: hand them to Inngest now rather
       // than at the next sweep. It never throws, and the response does not wait for it.
       void relayEvents();
@@ -311,7 +364,7 @@ async function settleFailedClaim(
 ): Promise<void> {
   try {
     if (error.status < 500 && error.code !== "idempotency_key_in_use") {
-      await completeIdempotencyKey(db, claim.scope, claim.key, claim.token, stored);
+      await completeIdempotencyKeys(db, claim.scope, [{ ...claim, response: stored }]);
     } else {
       await releaseIdempotencyKey(db, claim.scope, claim.key, claim.token);
     }

@@ -159,37 +159,32 @@ async function takeOver(
 }
 
 /**
- * Stores the response. Called inside the request's own transaction for successes, so
- * the stored response and the effects it reports commit together or not at all. Fails
- * when the claim was taken over (the request outlived the stale limit); the caller's
- * transaction then rolls back and the new owner's effects are the only ones.
+ * Stores each request's response on its claimed key, in the request's own transaction,
+ * so the response exists exactly when the request's effects committed. A claim that a
+ * retry took over (its token changed) refuses the whole call: nothing may commit for it.
  */
-export async function completeIdempotencyKey(
+export async function completeIdempotencyKeys(
   db: DbOrTx,
   scope: Scope,
-  key: string,
-  token: string,
-  response: StoredResponse,
+  completions: { key: string; token: string; response: StoredResponse }[],
 ): Promise<void> {
-  const updated = await db
-    .update(idempotencyKeys)
-    .set({
-      status: "completed",
-      lockToken: null,
-      completedAt: sql`now()`,
-      responseStatus: response.status,
-      responseBody: response.body,
-      responseHeaders: response.headers,
-    })
-    .where(
-      and(
-        scoped(scope, key),
-        eq(idempotencyKeys.status, "in_flight"),
-        eq(idempotencyKeys.lockToken, token),
-      ),
-    )
-    .returning({ key: idempotencyKeys.key });
-  if (updated.length === 0) {
+  const rows = completions.map(({ key, token, response }) => ({
+    key,
+    token,
+    status: response.status,
+    body: response.body,
+    headers: response.headers,
+  }));
+  const updated = await db.execute<{ key: string }>(sql`
+    update ${idempotencyKeys} as k
+    set status = 'completed', lock_token = null, completed_at = now(),
+        response_status = x.status, response_body = x.body, response_headers = x.headers
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as x(key text, token text, status integer, body text, headers jsonb)
+    where k.organisation_id = ${scope.organisationId} and k.mode = ${scope.mode}
+      and k.key = x.key and k.status = 'in_flight' and k.lock_token = x.token
+    returning k.key`);
+  if (updated.length < completions.length) {
     throw new AppError(
       "idempotency_key_in_use",
       "This request took too long and its Idempotency-Key was taken over by a retry.",

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { payouts, recipients } from "@/db/schema";
@@ -54,56 +54,88 @@ export async function createPayout(
   body: CreatePayoutBody,
   options: { actor?: string } = {},
 ): Promise<PayoutRow> {
-  return inTransaction(db, async (tx) => {
-    let recipientId: string;
-    if (body.recipient_id !== undefined) {
-      const [found] = await tx
-        .select({ id: recipients.id })
-        .from(recipients)
-        .where(
-          and(
-            eq(recipients.organisationId, scope.organisationId),
-            eq(recipients.mode, scope.mode),
-            eq(recipients.id, body.recipient_id),
-          ),
-        );
-      if (!found) {
-        throw new AppError("validation_failed", "The recipient does not exist.", {
-          fieldErrors: [{ path: "recipient_id", message: "no such recipient" }],
-        });
-      }
-      recipientId = found.id;
-    } else {
-      const [id] = await upsertRecipients(tx, scope, [
-        toInlineRecipient(body.recipient as NonNullable<CreatePayoutBody["recipient"]>),
-      ]);
-      recipientId = id as string;
-    }
+  const [row] = await createPayouts(db, scope, [body], options);
+  return row as PayoutRow;
+}
 
-    const days = body.expires_in_days ?? DEFAULT_EXPIRY_DAYS;
+/**
+ * Creates several payouts, each as `createPayout` would, in one transaction with one
+ * statement per table and one ledger posting: all of them or, on any refusal (an unknown
+ * recipient, the balance), none. Rows come back in the order of `bodies`.
+ */
+export async function createPayouts(
+  db: DbOrTx,
+  scope: Scope,
+  bodies: CreatePayoutBody[],
+  options: { actor?: string } = {},
+): Promise<PayoutRow[]> {
+  return inTransaction(db, async (tx) => {
+    const recipientIds = await resolveRecipients(tx, scope, bodies);
     const now = new Date();
-    const [payout] = await tx
+    const ids = bodies.map(() => newId("payout"));
+    const inserted = await tx
       .insert(payouts)
-      .values({
-        id: newId("payout"),
-        organisationId: scope.organisationId,
-        mode: scope.mode,
-        recipientId,
-        amount: body.amount,
-        currency: body.currency,
-        status: "pending",
-        description: body.description ?? null,
-        metadata: body.metadata ?? {},
-        expiresAt: new Date(now.getTime() + days * DAY_MS),
-        createdAt: now,
-        updatedAt: now,
-      })
+      .values(
+        bodies.map((body, i) => ({
+          id: ids[i] as string,
+          organisationId: scope.organisationId,
+          mode: scope.mode,
+          recipientId: recipientIds[i] as string,
+          amount: body.amount,
+          currency: body.currency,
+          status: "pending" as const,
+          description: body.description ?? null,
+          metadata: body.metadata ?? {},
+          expiresAt: new Date(
+            now.getTime() + (body.expires_in_days ?? DEFAULT_EXPIRY_DAYS) * DAY_MS,
+          ),
+          createdAt: now,
+          updatedAt: now,
+        })),
+      )
       .returning();
-    const row = payout as PayoutRow;
-    await recordTransitions(tx, scope, [row], { from: null, actor: options.actor });
+    const byId = new Map(inserted.map((row) => [row.id, row as PayoutRow]));
+    const rows = ids.map((id) => byId.get(id) as PayoutRow);
+    await recordTransitions(tx, scope, rows, { from: null, actor: options.actor });
     // Last, so the organisation's ledger rows stay locked only until the commit: every
     // payout of the organisation queues on them.
-    await postMovement(tx, scope, creationMovement, [row]);
-    return row;
+    await postMovement(tx, scope, creationMovement, rows);
+    return rows;
   });
+}
+
+/** Each body's recipient: an existing one by id (all must exist), or an inline one upserted. */
+async function resolveRecipients(
+  tx: DbOrTx,
+  scope: Scope,
+  bodies: CreatePayoutBody[],
+): Promise<string[]> {
+  const wanted = [
+    ...new Set(bodies.flatMap((b) => (b.recipient_id === undefined ? [] : [b.recipient_id]))),
+  ];
+  const found = new Set<string>();
+  if (wanted.length > 0) {
+    const rows = await tx
+      .select({ id: recipients.id })
+      .from(recipients)
+      .where(
+        and(
+          eq(recipients.organisationId, scope.organisationId),
+          eq(recipients.mode, scope.mode),
+          inArray(recipients.id, wanted),
+        ),
+      );
+    for (const row of rows) found.add(row.id);
+    if (found.size < wanted.length) {
+      throw new AppError("validation_failed", "The recipient does not exist.", {
+        fieldErrors: [{ path: "recipient_id", message: "no such recipient" }],
+      });
+    }
+  }
+  const inline = bodies.flatMap((b) =>
+    b.recipient === undefined ? [] : [toInlineRecipient(b.recipient)],
+  );
+  const inlineIds = inline.length > 0 ? await upsertRecipients(tx, scope, inline) : [];
+  let next = 0;
+  return bodies.map((b) => b.recipient_id ?? (inlineIds[next++] as string));
 }

@@ -1,4 +1,4 @@
-import { count, eq } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as getBalances } from "@/app/api/v1/balances/route";
 import { GET as getBatch } from "@/app/api/v1/batches/[id]/route";
@@ -9,6 +9,7 @@ import { GET as getPayout } from "@/app/api/v1/payouts/[id]/route";
 import { POST as createPayout, GET as listPayouts } from "@/app/api/v1/payouts/route";
 import { db } from "@/db/client";
 import { batches, payouts } from "@/db/schema";
+import { verifyLedger } from "@/lib/ledger";
 import { call } from "@/tests/fixtures/api-requests";
 import { createTestOrganisation, type TestOrganisation } from "@/tests/fixtures/organisations";
 
@@ -143,6 +144,70 @@ describe("POST /v1/payouts", () => {
     });
     expect(mismatch.status).toBe(422);
     expect(mismatch.body.code).toBe("idempotency_key_reused");
+  });
+});
+
+describe("concurrent creates of one caller (group commit)", () => {
+  const parallelCreates = (key: string, bodies: unknown[]) =>
+    Promise.all(
+      bodies.map((body, i) =>
+        call(createPayout, "POST", "/payouts", { key, idempotencyKey: `group-${i}`, body }),
+      ),
+    );
+
+  it("writes 30 at once as few ledger transactions, each request with its own payout and replay", async () => {
+    const org = await createTestOrganisation(db, "Grouped");
+    await fund(org.testKey, 1_000_000);
+    const bodies = Array.from({ length: 30 }, (_, i) => payoutBody(`g${i}@example.com`, 1_000 + i));
+    const responses = await parallelCreates(org.testKey, bodies);
+    expect(responses.map((r) => r.status)).toEqual(bodies.map(() => 201));
+    expect(responses.map((r) => r.body.amount)).toEqual(bodies.map((b) => b.amount));
+    expect(new Set(responses.map((r) => r.body.id)).size).toBe(30);
+    expect(new Set(responses.map((r) => r.body.recipient_id)).size).toBe(30);
+
+    const reserved = bodies.reduce((sum, b) => sum + b.amount, 0);
+    expect(await balance(org.testKey)).toMatchObject({
+      available: 1_000_000 - reserved,
+      reserved,
+    });
+    // Grouped: fewer reserving ledger transactions than requests (one per group).
+    const [postings] = await db.execute<{ n: number }>(sql`
+      select count(*)::int as n from ledger_transactions
+      where organisation_id = ${org.organisation.id} and description = 'payout reserve'`);
+    expect(postings?.n).toBeLessThan(30);
+    expect(await verifyLedger(db)).toEqual({ ok: true, problems: [] });
+
+    // Each key replays exactly its own response.
+    const replays = await parallelCreates(org.testKey, bodies);
+    expect(replays.map((r) => r.headers.get("idempotent-replayed"))).toEqual(
+      bodies.map(() => "true"),
+    );
+    expect(replays.map((r) => r.body.id)).toEqual(responses.map((r) => r.body.id));
+  });
+
+  it("answers each request on its own when one in the group is refused", async () => {
+    const org = await createTestOrganisation(db, "Partly funded");
+    await fund(org.testKey, 550);
+    const bodies = [
+      ...Array.from({ length: 9 }, (_, i) => payoutBody(`p${i}@example.com`, 100)),
+      { recipient_id: "rcp_doesnotexist", amount: 100, currency: "USD" },
+    ];
+    const responses = await parallelCreates(org.testKey, bodies);
+    const unknown = responses[9];
+    expect(unknown?.status).toBe(422);
+    expect(unknown?.body.code).toBe("validation_failed");
+    const paid = responses.slice(0, 9);
+    // 550 covers five payouts of 100: exactly five are created, four refused cleanly.
+    expect(paid.filter((r) => r.status === 201)).toHaveLength(5);
+    const refused = paid.filter((r) => r.status !== 201);
+    expect(refused.map((r) => r.body.code)).toEqual(refused.map(() => "insufficient_funds"));
+    expect(await balance(org.testKey)).toMatchObject({ available: 50, reserved: 500 });
+    const [rows] = await db
+      .select({ n: count() })
+      .from(payouts)
+      .where(eq(payouts.organisationId, org.organisation.id));
+    expect(rows?.n).toBe(5);
+    expect(await verifyLedger(db)).toEqual({ ok: true, problems: [] });
   });
 });
 

@@ -1,12 +1,25 @@
 import { apiRoute } from "@/lib/api/handler";
 import { createPayoutOperation, listPayoutsOperation } from "@/lib/api/operations/payouts";
 import { toList } from "@/lib/api/pagination";
-import { createPayout } from "@/lib/payouts/create-payout";
+import { createPayout, createPayouts } from "@/lib/payouts/create-payout";
 import { listPayouts } from "@/lib/payouts/queries";
 import { serializePayout } from "@/lib/payouts/serialize";
 
-export const POST = apiRoute(createPayoutOperation, async ({ db, scope, body, actor }) =>
-  serializePayout(await createPayout(db, scope, body, { actor })),
+export const POST = apiRoute(
+  createPayoutOperation,
+  async ({ db, scope, body, actor }) =>
+    serializePayout(await createPayout(db, scope, body, { actor })),
+  {
+    bulk: async (tx, scope, items) =>
+      (
+        await createPayouts(
+          tx,
+          scope,
+          items.map((item) => item.body),
+          { actor: items[0]?.actor },
+        )
+      ).map(serializePayout),
+  },
 );
 
 export const GET = apiRoute(listPayoutsOperation, async ({ db, scope, query }) =>
