@@ -33,7 +33,7 @@ export function coalescer<Item, Result>(handlers: {
       }
       try {
         const results = await handlers.group(taken.map((waiting) => waiting.item));
-        taken.forEach((waiting, i) => waiting.resolve(results[i] as Result));
+        for (const [i, waiting] of taken.entries()) waiting.resolve(results[i] as Result);
       } catch {
         await Promise.all(taken.map(settle));
       }
