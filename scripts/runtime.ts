@@ -177,10 +177,13 @@ function banner(appUrl: string, demo: DemoCredentials | null, devMailbox: boolea
   ];
   if (devMailbox) lines.push(`  Dev mailbox:     ${appUrl}/dev/mailbox`);
   if (demo) {
+    const link = devMailbox
+      ? "the sign-in link arrives in the dev mailbox"
+      : "the sign-in link is sent through SMTP_URL; with DEV_MAILBOX=1 it shows at /dev/mailbox";
     lines.push(
       "",
       "Demo organisation “Acme Creators” (test mode)",
-      `  Admin login:     ${demo.adminEmail} at ${appUrl}/login (the sign-in link arrives in the dev mailbox)`,
+      `  Admin login:     ${demo.adminEmail} at ${appUrl}/login (${link})`,
       `  Test API key:    ${demo.apiKey}`,
       "  Claim links:",
       ...demo.claimUrls.map((u) => `    ${u}`),
