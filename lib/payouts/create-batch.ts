@@ -3,10 +3,8 @@ import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { batches, organisations } from "@/db/schema";
 import { recordEvent, type Scope } from "@/lib/events/outbox";
-import { newId, newIds } from "@/lib/ids";
+import { newId } from "@/lib/ids";
 import { amountSchema, currencySchema, MAX_AMOUNT } from "@/lib/money";
-import { bulkInsert } from "./bulk-sql";
-import { DEFAULT_EXPIRY_DAYS } from "./create-payout";
 import { inTransaction } from "./in-transaction";
 import {
   descriptionSchema,
@@ -15,28 +13,12 @@ import {
   metadataSchema,
   toInlineRecipient,
 } from "./input-schemas";
+import { DEFAULT_EXPIRY_DAYS, insertPendingPayouts } from "./insert-pending";
 import { serializeBatch } from "./serialize";
-import { creationMovement, type PayoutRow, postMovement, recordTransitions } from "./transitions";
+import { creationMovement, postMovement, recordTransitions } from "./transitions";
 import { upsertRecipients } from "./upsert-recipients";
 
 export const MAX_BATCH_ITEMS = 10_000;
-
-const payoutColumns = [
-  { name: "id", type: "text" },
-  { name: "organisation_id", type: "text" },
-  { name: "mode", type: "mode" },
-  { name: "recipient_id", type: "text" },
-  { name: "batch_id", type: "text" },
-  { name: "amount", type: "bigint" },
-  { name: "currency", type: "text" },
-  { name: "status", type: "payout_status" },
-  { name: "description", type: "text" },
-  { name: "metadata", type: "jsonb" },
-  { name: "expires_at", type: "timestamptz" },
-  { name: "created_at", type: "timestamptz" },
-  { name: "updated_at", type: "timestamptz" },
-];
-const DAY_MS = 86_400_000;
 
 const batchItemSchema = z
   .strictObject({
@@ -124,49 +106,19 @@ export async function createBatch(
       scope,
       body.items.map((item) => toInlineRecipient(item.recipient)),
     );
-    const expiresAt = new Date(now.getTime() + days * DAY_MS);
-    const ids = newIds("payout", body.items.length);
-    const rows: PayoutRow[] = body.items.map((item, i) => ({
-      id: ids[i] as string,
-      organisationId: scope.organisationId,
-      mode: scope.mode,
-      recipientId: recipientIds[i] as string,
-      batchId: batchRow.id,
-      amount: item.amount,
-      currency: body.currency,
-      status: "pending",
-      description: item.description ?? null,
-      metadata: item.metadata ?? {},
-      method: null,
-      methodDetails: null,
-      providerReference: null,
-      failureReason: null,
-      attempt: 0,
-      expiresAt,
-      claimedAt: null,
-      paidAt: null,
-      createdAt: now,
-      updatedAt: now,
-    }));
-    await bulkInsert(
+    const rows = await insertPendingPayouts(
       tx,
-      "payouts",
-      payoutColumns,
-      rows.map((r) => ({
-        id: r.id,
-        organisation_id: r.organisationId,
-        mode: r.mode,
-        recipient_id: r.recipientId,
-        batch_id: r.batchId,
-        amount: r.amount,
-        currency: r.currency,
-        status: r.status,
-        description: r.description,
-        metadata: r.metadata,
-        expires_at: r.expiresAt,
-        created_at: r.createdAt,
-        updated_at: r.updatedAt,
+      scope,
+      body.items.map((item, i) => ({
+        recipientId: recipientIds[i] as string,
+        batchId: batchRow.id,
+        amount: item.amount,
+        currency: body.currency,
+        description: item.description ?? null,
+        metadata: item.metadata ?? {},
+        expiresInDays: days,
       })),
+      now,
     );
 
     await recordEvent(tx, scope, "batch.created", { object: serializeBatch(batchRow) });

@@ -1,10 +1,9 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { payouts, recipients } from "@/db/schema";
+import { recipients } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { Scope } from "@/lib/events/outbox";
-import { newId } from "@/lib/ids";
 import { amountSchema, currencySchema } from "@/lib/money";
 import { inTransaction } from "./in-transaction";
 import {
@@ -14,11 +13,9 @@ import {
   metadataSchema,
   toInlineRecipient,
 } from "./input-schemas";
+import { insertPendingPayouts } from "./insert-pending";
 import { creationMovement, type PayoutRow, postMovement, recordTransitions } from "./transitions";
 import { upsertRecipients } from "./upsert-recipients";
-
-export const DEFAULT_EXPIRY_DAYS = 30;
-const DAY_MS = 86_400_000;
 
 export const createPayoutBodySchema = z
   .strictObject({
@@ -71,31 +68,19 @@ export async function createPayouts(
 ): Promise<PayoutRow[]> {
   return inTransaction(db, async (tx) => {
     const recipientIds = await resolveRecipients(tx, scope, bodies);
-    const now = new Date();
-    const ids = bodies.map(() => newId("payout"));
-    const inserted = await tx
-      .insert(payouts)
-      .values(
-        bodies.map((body, i) => ({
-          id: ids[i] as string,
-          organisationId: scope.organisationId,
-          mode: scope.mode,
-          recipientId: recipientIds[i] as string,
-          amount: body.amount,
-          currency: body.currency,
-          status: "pending" as const,
-          description: body.description ?? null,
-          metadata: body.metadata ?? {},
-          expiresAt: new Date(
-            now.getTime() + (body.expires_in_days ?? DEFAULT_EXPIRY_DAYS) * DAY_MS,
-          ),
-          createdAt: now,
-          updatedAt: now,
-        })),
-      )
-      .returning();
-    const byId = new Map(inserted.map((row) => [row.id, row as PayoutRow]));
-    const rows = ids.map((id) => byId.get(id) as PayoutRow);
+    const rows = await insertPendingPayouts(
+      tx,
+      scope,
+      bodies.map((body, i) => ({
+        recipientId: recipientIds[i] as string,
+        batchId: null,
+        amount: body.amount,
+        currency: body.currency,
+        description: body.description ?? null,
+        metadata: body.metadata ?? {},
+        expiresInDays: body.expires_in_days,
+      })),
+    );
     await recordTransitions(tx, scope, rows, { from: null, actor: options.actor });
     // Last, so the organisation's ledger rows stay locked only until the commit: every
     // payout of the organisation queues on them.
