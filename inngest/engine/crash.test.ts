@@ -191,4 +191,35 @@ describe("engine restarts", () => {
     await engine.idle();
     expect(counts).toEqual({ before: 1, after: 1 });
   });
+
+  it("keeps an open batch across a restart and runs it once its timeout passes", async () => {
+    const clock = manualClock();
+    const batches: number[][] = [];
+    const app = await startTestApp(
+      (inngest) => [
+        inngest.createFunction(
+          {
+            id: "collector",
+            batchEvents: { maxSize: 10, timeout: "10s" },
+            triggers: [{ event: "test/collect" }],
+          },
+          async ({ events, step }) =>
+            step.run("take", () => {
+              batches.push(events.map((e: { data: { n: number } }) => e.data.n));
+            }),
+        ),
+      ],
+      { clock: clock.now },
+    );
+    cleanups.push(() => app.close());
+    await app.inngest.send([1, 2, 3].map((n) => ({ name: "test/collect", data: { n } })));
+    await app.engine.idle();
+    await app.engine.stop();
+    expect(batches).toEqual([]);
+
+    clock.advance(10_000);
+    const engine = await app.restartEngine();
+    await engine.idle();
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
 });

@@ -172,7 +172,7 @@ async function addToBatches(
       select size, due_at from head`;
     if (!head) continue;
     if (head.size >= group.policy.maxSize) {
-      runs.push(...(await takeBatch(tx, group.fn, group.key, group.policy.maxSize)));
+      runs.push(...(await takeBatch(tx, group.fn.id, group.key, group.fn)));
     } else {
       due = Math.min(due ?? head.due_at, head.due_at);
     }
@@ -180,23 +180,29 @@ async function addToBatches(
   return { runs, due };
 }
 
-/** Empties one batch into runs of at most `maxSize` events each, in arrival order. */
+/**
+ * Empties one batch into runs of at most `maxSize` events each, in arrival order. If the
+ * function is gone its events are dropped; if it no longer batches, each runs alone.
+ */
 async function takeBatch(
   tx: Tx,
-  fn: RegisteredFunction,
+  functionId: string,
   key: string,
-  maxSize: number,
+  fn: RegisteredFunction | undefined,
 ): Promise<NewRun[]> {
-  await tx`delete from inngest_engine.batches where function_id = ${fn.id} and key = ${key}`;
+  await tx`delete from inngest_engine.batches where function_id = ${functionId} and key = ${key}`;
   const taken = await tx<{ event: EngineEvent; position: string }[]>`
-    delete from inngest_engine.batch_events where function_id = ${fn.id} and key = ${key}
+    delete from inngest_engine.batch_events where function_id = ${functionId} and key = ${key}
     returning event, position`;
+  if (!fn) return [];
   const events = [...taken]
     .sort((a, b) => Number(BigInt(a.position) - BigInt(b.position)))
     .map((row) => row.event);
+  const policy = batchPolicyOf(fn);
+  if (!policy) return events.map((event) => newRun(fn, event));
   const runs: NewRun[] = [];
-  for (let start = 0; start < events.length; start += maxSize) {
-    const chunk = events.slice(start, start + maxSize);
+  for (let start = 0; start < events.length; start += policy.maxSize) {
+    const chunk = events.slice(start, start + policy.maxSize);
     runs.push(newRun(fn, chunk[0] as EngineEvent, null, chunk));
   }
   return runs;
@@ -209,21 +215,9 @@ export async function flushDueBatches(tx: Tx, registry: Registry, now: number): 
     where due_at <= ${now} for update skip locked`;
   const runs: NewRun[] = [];
   for (const batch of due) {
-    const fn = registry.get(batch.function_id);
-    const policy = fn ? batchPolicyOf(fn) : null;
-    if (!fn || !policy) {
-      // The function is gone (its events are dropped) or no longer batches (they run one by one).
-      const taken = await tx<{ event: EngineEvent }[]>`
-        with head as (
-          delete from inngest_engine.batches where function_id = ${batch.function_id} and key = ${batch.key}
-        )
-        delete from inngest_engine.batch_events
-        where function_id = ${batch.function_id} and key = ${batch.key}
-        returning event`;
-      if (fn) runs.push(...taken.map((row) => newRun(fn, row.event)));
-      continue;
-    }
-    runs.push(...(await takeBatch(tx, fn, batch.key, policy.maxSize)));
+    runs.push(
+      ...(await takeBatch(tx, batch.function_id, batch.key, registry.get(batch.function_id))),
+    );
   }
   await insertRuns(tx, runs, now);
 }
