@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { apiKeys } from "@/db/schema";
@@ -63,4 +64,49 @@ describe("API keys", () => {
     expect(listed.map((k) => k.id)).toEqual([org.testKeyId]);
     expect(listed[0]?.revokedAt).toEqual(first.revokedAt);
   });
+
+  it("serves a remembered key without a lookup, and forgets it when another process revokes or deletes it", async () => {
+    const org = await createTestOrganisation(db);
+    const other = postgres(process.env.DATABASE_URL as string, { max: 1, onnotice: () => {} });
+    try {
+      for (const [secret, id, change] of [
+        [org.testKey, org.testKeyId, "update api_keys set revoked_at = now() where id = $1"],
+        [org.liveKey, org.liveKeyId, "delete from api_keys where id = $1"],
+      ] as const) {
+        await until(() => answersWhileTableLocked(other, secret));
+        await other.unsafe(change, [id]);
+        await until(async () => {
+          const error = await authenticateApiKey(db, secret).catch((e: unknown) => e);
+          return isAppError(error, "unauthenticated");
+        });
+      }
+    } finally {
+      await other.end();
+    }
+  });
 });
+
+/** A lookup would wait for the lock; only a key held in memory answers within 500 ms. */
+async function answersWhileTableLocked(other: postgres.Sql, secret: string): Promise<boolean> {
+  await authenticateApiKey(db, secret);
+  let answered = false;
+  await other
+    .begin(async (tx) => {
+      await tx`lock table api_keys in access exclusive mode`;
+      answered = await Promise.race([
+        authenticateApiKey(db, secret).then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 500)),
+      ]);
+      throw new Error("rollback");
+    })
+    .catch(() => {});
+  return answered;
+}
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met within 5 s");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import { sql as client, type DbOrTx } from "@/db/client";
 import { apiKeys, type Mode } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { keyCache } from "./key-cache";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -64,7 +65,10 @@ export async function listApiKeys(
     .orderBy(desc(apiKeys.createdAt));
 }
 
-/** Revocation takes effect on the next request: keys are looked up on every call. */
+/**
+ * Revocation takes effect on this instance's next request, and on other instances as soon
+ * as the change notification reaches them (lib/api-keys/key-cache.ts).
+ */
 export async function revokeApiKey(
   db: DbOrTx,
   scope: { organisationId: string },
@@ -81,7 +85,10 @@ export async function revokeApiKey(
       ),
     )
     .returning();
-  if (row) return row;
+  if (row) {
+    authenticated.forget(row.hash);
+    return row;
+  }
   const [existing] = await db
     .select()
     .from(apiKeys)
@@ -95,6 +102,14 @@ const LAST_USED_PRECISION_MS = 60_000;
 
 export type AuthenticatedKey = { id: string; organisationId: string; mode: Mode };
 
+type Authenticated = { key: AuthenticatedKey; lastUsedAt: number | null };
+
+const authenticated = keyCache<Authenticated>({
+  listen: async (channel, onNotify, onListen) => client().listen(channel, onNotify, onListen),
+  ttlMs: 60_000,
+  maxEntries: 10_000,
+});
+
 /**
  * Resolves a presented secret to its organisation and mode. Every failure is the same
  * 401 apart from the detail, so a caller cannot probe which keys exist.
@@ -106,6 +121,13 @@ export async function authenticateApiKey(db: DbOrTx, secret: string): Promise<Au
       "The API key is malformed. Keys look like sk_test_… or sk_live_… followed by 40 letters and digits.",
     );
   }
+  const hash = hashApiKey(secret);
+  const cached = authenticated.get(hash);
+  if (cached) {
+    await touch(db, cached);
+    return cached.key;
+  }
+  const generation = authenticated.generation();
   const [row] = await db
     .select({
       id: apiKeys.id,
@@ -115,19 +137,31 @@ export async function authenticateApiKey(db: DbOrTx, secret: string): Promise<Au
       lastUsedAt: apiKeys.lastUsedAt,
     })
     .from(apiKeys)
-    .where(eq(apiKeys.hash, hashApiKey(secret)));
+    .where(eq(apiKeys.hash, hash));
   if (!row) throw new AppError("unauthenticated", "The API key is not recognised.");
   if (row.revokedAt) throw new AppError("unauthenticated", "The API key has been revoked.");
 
+  const found: Authenticated = {
+    key: { id: row.id, organisationId: row.organisationId, mode: row.mode },
+    lastUsedAt: row.lastUsedAt?.getTime() ?? null,
+  };
+  await touch(db, found);
+  authenticated.set(hash, found, generation);
+  return found.key;
+}
+
+async function touch(db: DbOrTx, key: Authenticated): Promise<void> {
   const now = Date.now();
-  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() >= LAST_USED_PRECISION_MS) {
-    const stale = new Date(now - LAST_USED_PRECISION_MS);
-    await db
-      .update(apiKeys)
-      .set({ lastUsedAt: new Date(now) })
-      .where(
-        and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale))),
-      );
-  }
-  return { id: row.id, organisationId: row.organisationId, mode: row.mode };
+  if (key.lastUsedAt !== null && now - key.lastUsedAt < LAST_USED_PRECISION_MS) return;
+  key.lastUsedAt = now;
+  const stale = new Date(now - LAST_USED_PRECISION_MS);
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: new Date(now) })
+    .where(
+      and(
+        eq(apiKeys.id, key.key.id),
+        or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale)),
+      ),
+    );
 }
