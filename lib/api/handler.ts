@@ -47,6 +47,7 @@ import {
   completeIdempotencyKeys,
   IDEMPOTENCY_KEY_PATTERN,
   releaseIdempotencyKey,
+  rememberCompletedResponse,
   requestFingerprint,
   type StoredResponse,
 } from "./idempotency";
@@ -76,6 +77,8 @@ export type ApiContext<Body, Query, Params> = {
   params: Params;
   idempotencyKey: string | null;
 };
+
+type Claim = { scope: Scope; key: string; token: string; fingerprint: string };
 
 export type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
 export type RouteHandler = (request: Request, context?: RouteContext) => Promise<Response>;
@@ -225,6 +228,11 @@ export function apiRoute<
   };
   const render = async (context: Context, handle: DbOrTx) =>
     check(await handler({ ...context, db: handle }));
+  const succeeded = (body: string): StoredResponse => ({
+    status: operation.response.status,
+    body,
+    headers: { "Content-Type": "application/json" },
+  });
   const complete = (tx: DbOrTx, scope: Scope, pending: Pending[], rendered: string[]) =>
     completeIdempotencyKeys(
       tx,
@@ -232,11 +240,7 @@ export function apiRoute<
       pending.map(({ key, token }, i) => ({
         key,
         token,
-        response: {
-          status: operation.response.status,
-          body: rendered[i] as string,
-          headers: { "Content-Type": "application/json" },
-        },
+        response: succeeded(rendered[i] as string),
       })),
     );
   const writeAlone = (pending: Pending) =>
@@ -268,7 +272,7 @@ export function apiRoute<
   return async (request, routeContext) => {
     const requestId = newId("request");
     const headers: Record<string, string> = { "Request-Id": requestId };
-    let claim: { scope: Scope; key: string; token: string } | null = null;
+    let claim: Claim | null = null;
 
     try {
       const apiKey = await authenticateApiKey(db, bearerToken(request));
@@ -329,12 +333,13 @@ export function apiRoute<
           headers: { ...outcome.response.headers, ...headers, "Idempotent-Replayed": "true" },
         });
       }
-      claim = { scope, key: idempotencyKey, token: outcome.token };
+      claim = { scope, key: idempotencyKey, token: outcome.token, fingerprint };
       const pending = { context, key: idempotencyKey, token: outcome.token };
       // One caller's concurrent requests may share a transaction (`bulk`); never two callers'.
       const json = grouped
         ? await grouped(`${scope.organisationId}:${scope.mode}:${apiKey.id}`, pending)
         : await writeAlone(pending);
+      rememberCompletedResponse(scope, idempotencyKey, fingerprint, succeeded(json));
       // The events this request wrote are committed: hand them to Inngest now rather
       // than at the next sweep. It never throws, and the response does not wait for it.
       void relayEvents();
@@ -358,13 +363,14 @@ export function apiRoute<
  */
 async function settleFailedClaim(
   db: DbOrTx,
-  claim: { scope: Scope; key: string; token: string },
+  claim: Claim,
   error: AppError,
   stored: StoredResponse,
 ): Promise<void> {
   try {
     if (error.status < 500 && error.code !== "idempotency_key_in_use") {
       await completeIdempotencyKeys(db, claim.scope, [{ ...claim, response: stored }]);
+      rememberCompletedResponse(claim.scope, claim.key, claim.fingerprint, stored);
     } else {
       await releaseIdempotencyKey(db, claim.scope, claim.key, claim.token);
     }

@@ -2,8 +2,10 @@ import { createHash, randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { idempotencyKeys } from "@/db/schema";
+import { boundedCache } from "@/lib/bounded-cache";
 import { AppError } from "@/lib/errors";
 import type { Scope } from "@/lib/events/outbox";
+import { type Coalescer, coalescer } from "./coalesce";
 
 /** Keys are honoured for at least this long, then purged (and a reuse starts afresh). */
 export const IDEMPOTENCY_RETENTION_HOURS = 72;
@@ -57,9 +59,12 @@ type ClaimRow = {
   response_status: number | null;
   response_body: string | null;
   response_headers: Record<string, string> | null;
+  created_at: string | null;
   expired: boolean | null;
   stale: boolean | null;
 };
+
+type ClaimRequest = { scope: Scope; key: string; fingerprint: string; token: string };
 
 const inUse = () =>
   new AppError(
@@ -68,10 +73,46 @@ const inUse = () =>
   );
 
 /**
+ * Completed responses this process has stored or replayed. A completed key never changes
+ * until its retention ends, so a replay found here needs no database at all; an entry
+ * lives ten minutes at most and never past its key's retention.
+ */
+const completed = boundedCache<{ fingerprint: string; response: StoredResponse }>({
+  maxEntries: 10_000,
+});
+const REMEMBER_MS = 10 * 60_000;
+/** A 10,000-item batch's response is megabytes; its rare replays can read it from the table. */
+const REMEMBER_MAX_BODY = 64 * 1024;
+
+const completedKey = (scope: Scope, key: string) =>
+  `${scope.organisationId}\u0000${scope.mode}\u0000${key}`;
+
+/** Call once the response's transaction has committed, never before. */
+export function rememberCompletedResponse(
+  scope: Scope,
+  key: string,
+  fingerprint: string,
+  response: StoredResponse,
+  createdAt = Date.now(),
+): void {
+  if (response.body.length > REMEMBER_MAX_BODY) return;
+  const retentionEnds = createdAt + IDEMPOTENCY_RETENTION_HOURS * 3_600_000 - 60_000;
+  const expiresAt = Math.min(Date.now() + REMEMBER_MS, retentionEnds);
+  completed.set(completedKey(scope, key), { fingerprint, response }, expiresAt);
+}
+
+const reused = () =>
+  new AppError(
+    "idempotency_key_reused",
+    "This Idempotency-Key was already used with a different request (method, path or body). Use a new key for a new request.",
+  );
+
+/**
  * Claims a key for one request, or says what to do instead. The claim commits on its
  * own, before the request's work starts, so a concurrent duplicate sees it and gets 409
- * instead of waiting. The common cases (a new key, a replay) are one statement that
- * takes no row lock, so replays of one key never queue behind each other.
+ * instead of waiting. Claims made while another is on its way to the database go
+ * together as one statement; the common cases (a new key, a replay) take no row lock, so
+ * replays of one key never queue behind each other.
  */
 export async function claimIdempotencyKey(
   db: DbOrTx,
@@ -79,48 +120,84 @@ export async function claimIdempotencyKey(
   key: string,
   fingerprint: string,
 ): Promise<IdempotencyClaim> {
-  const token = randomUUID();
-  const [row] = await db.execute<ClaimRow>(sql`
-    with claim as (
-      insert into idempotency_keys (organisation_id, mode, key, fingerprint, status, lock_token, locked_at)
-      values (${scope.organisationId}, ${scope.mode}, ${key}, ${fingerprint}, 'in_flight', ${token}, now())
-      on conflict do nothing
-      returning 1
-    )
-    select true as claimed, null as fingerprint, null as status, null::int as response_status,
-           null as response_body, null::jsonb as response_headers, null::boolean as expired,
-           null::boolean as stale
-      from claim
-    union all
-    select false, fingerprint, status::text, response_status, response_body, response_headers,
-           created_at < now() - make_interval(hours => ${IDEMPOTENCY_RETENTION_HOURS}),
-           status = 'in_flight' and locked_at < now() - make_interval(secs => ${IDEMPOTENCY_STALE_SECONDS})
-      from idempotency_keys
-      where organisation_id = ${scope.organisationId} and mode = ${scope.mode} and key = ${key}
-        and not exists (select 1 from claim)
-  `);
-  if (row?.claimed) return { kind: "claimed", token };
+  const known = completed.get(completedKey(scope, key));
+  if (known) {
+    if (known.fingerprint !== fingerprint) throw reused();
+    return { kind: "replay", response: known.response };
+  }
+  const request = { scope, key, fingerprint, token: randomUUID() };
+  const row = await claimsOf(db)("claims", request);
+  if (row?.claimed) return { kind: "claimed", token: request.token };
   // No row at all: a concurrent request inserted it after this statement's snapshot.
   if (!row) throw inUse();
 
   if (row.expired || (row.stale && row.fingerprint === fingerprint)) {
-    return takeOver(db, scope, key, fingerprint, token);
+    return takeOver(db, scope, key, fingerprint, request.token);
   }
-  if (row.fingerprint !== fingerprint) {
-    throw new AppError(
-      "idempotency_key_reused",
-      "This Idempotency-Key was already used with a different request (method, path or body). Use a new key for a new request.",
-    );
-  }
+  if (row.fingerprint !== fingerprint) throw reused();
   if (row.status === "in_flight") throw inUse();
-  return {
-    kind: "replay",
-    response: {
-      status: row.response_status ?? 200,
-      body: row.response_body ?? "",
-      headers: row.response_headers ?? {},
-    },
+  const response = {
+    status: row.response_status ?? 200,
+    body: row.response_body ?? "",
+    headers: row.response_headers ?? {},
   };
+  rememberCompletedResponse(scope, key, fingerprint, response, Date.parse(row.created_at ?? ""));
+  return { kind: "replay", response };
+}
+
+const batchers = new WeakMap<DbOrTx, Coalescer<ClaimRequest, ClaimRow | undefined>>();
+
+function claimsOf(db: DbOrTx): Coalescer<ClaimRequest, ClaimRow | undefined> {
+  let batcher = batchers.get(db);
+  if (!batcher) {
+    batcher = coalescer({
+      maxGroup: 100,
+      group: (requests) => claimAll(db, requests),
+      alone: async (request) => (await claimAll(db, [request]))[0],
+    });
+    batchers.set(db, batcher);
+  }
+  return batcher;
+}
+
+/**
+ * One statement for many claims, each answered by its own token: a key twice in one
+ * batch is claimed once, and the other copy finds no row it can see, so it is in use.
+ */
+async function claimAll(db: DbOrTx, requests: ClaimRequest[]): Promise<(ClaimRow | undefined)[]> {
+  const input = requests.map(({ scope, key, fingerprint, token }, i) => ({
+    i,
+    organisation_id: scope.organisationId,
+    mode: scope.mode,
+    key,
+    fingerprint,
+    token,
+  }));
+  const rows = await db.execute<ClaimRow & { i: number }>(sql`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
+        as x(i int, organisation_id text, mode mode, key text, fingerprint text, token text)
+    ), claim as (
+      insert into idempotency_keys (organisation_id, mode, key, fingerprint, status, lock_token, locked_at)
+      select organisation_id, mode, key, fingerprint, 'in_flight', token, now() from input
+      on conflict do nothing
+      returning lock_token
+    )
+    select input.i, claim.lock_token is not null as claimed, k.fingerprint, k.status::text,
+           k.response_status, k.response_body, k.response_headers, k.created_at::text,
+           k.created_at < now() - make_interval(hours => ${IDEMPOTENCY_RETENTION_HOURS}) as expired,
+           k.status = 'in_flight' and k.locked_at < now() - make_interval(secs => ${IDEMPOTENCY_STALE_SECONDS}) as stale
+      from input
+      left join claim on claim.lock_token = input.token
+      left join idempotency_keys k
+        on claim.lock_token is null and k.organisation_id = input.organisation_id
+       and k.mode = input.mode and k.key = input.key
+  `);
+  const byIndex: (ClaimRow | undefined)[] = new Array(requests.length);
+  for (const { i, ...row } of rows) {
+    byIndex[i] = row.claimed || row.fingerprint !== null ? row : undefined;
+  }
+  return byIndex;
 }
 
 /** Re-checks the takeover conditions under the row lock: two retries cannot both win. */
