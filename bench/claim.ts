@@ -24,7 +24,8 @@ import { gzipSync } from "node:zlib";
 import { chromium, type Page } from "@playwright/test";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
-import postgres from "postgres";
+import type postgres from "postgres";
+import { connectPostgres } from "@/db/connect";
 import { freePort, machineLine, median, runBench, say, startBenchApp } from "./harness";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -195,7 +196,7 @@ async function main() {
   // localhost, not 127.0.0.1: the claim session cookie is scoped to the app's host name.
   const app = await startBenchApp("bench-claim", { host: "localhost", env: { DEV_MAILBOX: "1" } });
   const { base, dataDir } = app;
-  const sql = postgres(app.databaseUrl, { max: 2, onnotice: () => {} });
+  const sql = connectPostgres(app.databaseUrl, { max: 2, onnotice: () => {} });
   try {
     const demo = JSON.parse(readFileSync(path.join(dataDir, "demo.json"), "utf8")) as {
       apiKey: string;

@@ -17,8 +17,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import postgres from "postgres";
 import { createDb } from "@/db/client";
+import { connectPostgres } from "@/db/connect";
 import { startEmbeddedPostgres } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
 import { organisations } from "@/db/schema";
@@ -51,14 +51,18 @@ function withDatabase(url: string, database: string): string {
 
 /** pgbench on its own database of the same server; latencies from its per-transaction log. */
 async function pgbenchBaseline(serverUrl: string): Promise<Row> {
-  const admin = postgres(withDatabase(serverUrl, "postgres"), { max: 1, onnotice: () => {} });
+  const admin = connectPostgres(withDatabase(serverUrl, "postgres"), {
+    max: 1,
+    onnotice: () => {},
+  });
   await admin.unsafe(`drop database if exists ${PGBENCH_DATABASE} with (force)`);
   await admin.unsafe(`create database ${PGBENCH_DATABASE}`);
   const u = new URL(serverUrl);
   const env = { ...process.env, PGPASSWORD: decodeURIComponent(u.password) };
+  // The same transport as our clients: the socket directory when the URL names one.
   const connection = [
     "-h",
-    u.hostname,
+    u.searchParams.get("host") ?? u.hostname,
     "-p",
     u.port || "5432",
     "-U",

@@ -1,5 +1,6 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
+import type postgres from "postgres";
+import { connectPostgres } from "@/db/connect";
 import { config } from "@/lib/config";
 import * as schema from "./schema";
 
@@ -10,7 +11,7 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type DbOrTx = Db | Tx;
 
 export function createDb(url: string, options: postgres.Options<Record<string, never>> = {}) {
-  const sql = postgres(url, { max: 10, onnotice: () => {}, ...options });
+  const sql = connectPostgres(url, { max: 10, onnotice: () => {}, ...options });
   return { sql, db: drizzle(preparing(sql), { schema, casing: "snake_case" }) };
 }
 

@@ -8,6 +8,12 @@ export type EmbeddedDatabase = { url: string; port: number; stop: () => Promise<
 
 const USER = "disburse";
 const PASSWORD = "disburse-local";
+/**
+ * Clients on this machine connect through the Unix socket (the URL's libpq-style
+ * `host=` parameter, db/connect.ts): a round trip there costs the app about half the CPU
+ * of one over loopback TCP. TCP on 127.0.0.1 stays open for other tools.
+ */
+const SOCKET_DIRECTORY = "/tmp";
 
 async function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -53,7 +59,14 @@ export async function startEmbeddedPostgres(options: {
     persistent: options.persistent ?? true,
     createPostgresUser: process.getuid?.() === 0,
     authMethod: "scram-sha-256",
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      `unix_socket_directories=${SOCKET_DIRECTORY}`,
+      "-c",
+      "max_connections=300",
+    ],
     onLog: (message) => logs.push(String(message)),
     onError: (message) => logs.push(String(message)),
   });
@@ -70,7 +83,7 @@ export async function startEmbeddedPostgres(options: {
     if (exists.rowCount === 0) await client.query(`create database "${database}"`);
     await client.end();
     return {
-      url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+      url: `postgres://${USER}:${PASSWORD}@localhost:${port}/${database}?host=${SOCKET_DIRECTORY}`,
       port,
       stop: () => pg.stop(),
     };

@@ -1,5 +1,5 @@
 import path from "node:path";
-import postgres from "postgres";
+import { connectPostgres } from "@/db/connect";
 import { startEmbeddedPostgres } from "@/db/embedded";
 
 export type RunningDatabase = { url: string; embedded: boolean; stop: () => Promise<void> };
@@ -18,7 +18,7 @@ export async function openDatabase(config: {
 }
 
 async function assertReachable(url: string): Promise<void> {
-  const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
+  const sql = connectPostgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
   try {
     const [row] = await sql<
       { version: number }[]

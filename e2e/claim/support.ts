@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { type APIRequestContext, test as base, expect, type Page } from "@playwright/test";
-import postgres from "postgres";
+import type postgres from "postgres";
+import { connectPostgres } from "@/db/connect";
 import { demoCredentials } from "../demo";
 
 /** A claim test waits for an invite (up to a relay sweep), then for a payout to settle. */
@@ -37,7 +38,7 @@ export type ClaimKit = {
 export const test = base.extend<ClaimKit>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring
   sql: async ({}, use) => {
-    const sql = postgres(e2eDatabaseUrl(), { max: 2, onnotice: () => {} });
+    const sql = connectPostgres(e2eDatabaseUrl(), { max: 2, onnotice: () => {} });
     await use(sql);
     await sql.end({ timeout: 5 });
   },

@@ -1,4 +1,5 @@
-import postgres from "postgres";
+import type postgres from "postgres";
+import { connectPostgres } from "@/db/connect";
 
 export type Sql = postgres.Sql;
 export type Tx = postgres.TransactionSql;
@@ -8,7 +9,7 @@ export type Db = Sql | Tx;
 export type Json = postgres.JSONValue;
 
 export function connect(databaseUrl: string, max: number): Sql {
-  return postgres(databaseUrl, {
+  return connectPostgres(databaseUrl, {
     max,
     onnotice: () => {},
     // A commit need not wait for its WAL flush: a database crash may then lose the last

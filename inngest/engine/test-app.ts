@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Inngest, type InngestFunction } from "inngest";
 import { serve } from "inngest/node";
-import postgres from "postgres";
+import { connectPostgres } from "@/db/connect";
 import { type LocalEngine, type LocalEngineOptions, startLocalEngine } from "./index";
 
 /** A clock the test moves by hand, so sleeps, timeouts and backoff need no waiting. */
@@ -77,7 +77,7 @@ export async function startTestApp(
       await engine.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+      const sql = connectPostgres(databaseUrl, { max: 1, onnotice: () => {} });
       await sql`
         truncate inngest_engine.functions, inngest_engine.events, inngest_engine.runs,
           inngest_engine.waits, inngest_engine.idempotency_keys, inngest_engine.crons`;

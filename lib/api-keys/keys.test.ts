@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
-import postgres from "postgres";
+import type postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
+import { connectPostgres } from "@/db/connect";
 import { apiKeys } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
 import { createTestOrganisation } from "@/tests/fixtures/organisations";
@@ -67,7 +68,10 @@ describe("API keys", () => {
 
   it("serves a remembered key without a lookup, and forgets it when another process revokes or deletes it", async () => {
     const org = await createTestOrganisation(db);
-    const other = postgres(process.env.DATABASE_URL as string, { max: 1, onnotice: () => {} });
+    const other = connectPostgres(process.env.DATABASE_URL as string, {
+      max: 1,
+      onnotice: () => {},
+    });
     try {
       for (const [secret, id, change] of [
         [org.testKey, org.testKeyId, "update api_keys set revoked_at = now() where id = $1"],

@@ -1,6 +1,6 @@
-import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
+import { connectPostgres } from "@/db/connect";
 import { isAppError } from "@/lib/errors";
 import { createTestOrganisation } from "@/tests/fixtures/organisations";
 import {
@@ -43,7 +43,10 @@ describe("claimIdempotencyKey", () => {
     await completeIdempotencyKeys(db, scope, [{ key: "k", token: claim.token, response }]);
     rememberCompletedResponse(scope, "k", fingerprint, response);
 
-    const other = postgres(process.env.DATABASE_URL as string, { max: 1, onnotice: () => {} });
+    const other = connectPostgres(process.env.DATABASE_URL as string, {
+      max: 1,
+      onnotice: () => {},
+    });
     try {
       await other
         .begin(async (tx) => {

@@ -1,7 +1,8 @@
 import { eq, isNull } from "drizzle-orm";
-import postgres from "postgres";
+import type postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
+import { connectPostgres } from "@/db/connect";
 import { events, webhookDeliveries } from "@/db/schema";
 import { startTestApp, type TestApp } from "@/inngest/engine/test-app";
 import { createWebhookEndpoint, updateWebhookEndpoint } from "@/lib/webhooks/endpoints";
@@ -15,7 +16,7 @@ let app: TestApp;
 let engineSql: postgres.Sql;
 beforeAll(async () => {
   app = await startTestApp(() => []);
-  engineSql = postgres(process.env.DATABASE_URL as string, { max: 2, onnotice: () => {} });
+  engineSql = connectPostgres(process.env.DATABASE_URL as string, { max: 2, onnotice: () => {} });
 });
 afterAll(async () => {
   await engineSql.end();
