@@ -105,7 +105,8 @@ export async function startBenchApp(
     if (server.pid && server.exitCode === null) {
       const exited = new Promise((r) => server.once("exit", r));
       try {
-        // npm start runs the launcher, which stops Next, the engine and nothing else.
+        // npm start runs the launcher, which stops Next, the engine, the function worker
+        // and nothing else.
         process.kill(-server.pid, "SIGTERM");
         await exited;
       } catch {

@@ -15,6 +15,8 @@ export const configSchema = z.object({
   DATABASE_PREPARE: flag.default(true),
   DATA_DIR: z.string().min(1).default(".data"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The function worker's port on 127.0.0.1 (only with the local engine); a free one when unset. */
+  WORKER_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   APP_URL: z.url({ error: "an absolute http(s) URL such as http://localhost:3000" }).optional(),
   AUTH_SECRET: z.string().min(32, "at least 32 characters of random data").optional(),
   DEV_MAILBOX: flag.default(false),

@@ -3,9 +3,11 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { runMigrations } from "@/db/migrate";
+import type { LocalEngine } from "@/inngest/engine";
 import { ConfigError, parseConfig } from "@/lib/config";
 import { openDatabase } from "./database";
 import { localSecret, makeAuthSecret, makeEventKey, makeSigningKey } from "./local-secrets";
+import { type WorkerProcess, workerProcess } from "./worker-process";
 
 type Command = "dev" | "start";
 type DemoCredentials = { adminEmail: string; apiKey: string; claimUrls: string[] };
@@ -14,8 +16,9 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
  * Brings the whole product up on one machine: database (embedded unless
- * DATABASE_URL), migrations, demo seed, background engine (the local one unless an
- * Inngest server is configured) and Next.js, and takes them down in reverse order.
+ * DATABASE_URL), migrations, demo seed, background engine (the local one and its function
+ * worker unless an Inngest server is configured) and Next.js, and takes them down in
+ * reverse order.
  */
 export async function run(command: Command): Promise<void> {
   let config: ReturnType<typeof parseConfig>;
@@ -66,11 +69,17 @@ export async function run(command: Command): Promise<void> {
 
     const demo = await seed(config.DATA_DIR, appUrl);
 
-    const inngestEnv = await startBackgroundEngine(command, config, database.url, stops);
+    const background = await startBackgroundEngine(command, config, database.url, stops, {
+      onWorkerCrash: (code) => {
+        say(`✗ The function worker exited (code ${code})`);
+        void shutdown(code);
+      },
+    });
 
+    // Next.js and the function worker run the same app code, so they get the same env.
     const env = {
       ...process.env,
-      ...inngestEnv,
+      ...background.env,
       DATABASE_URL: database.url,
       AUTH_SECRET: authSecret,
       APP_URL: appUrl,
@@ -79,6 +88,10 @@ export async function run(command: Command): Promise<void> {
       AUTH_TRUST_HOST: "true",
       NEXT_TELEMETRY_DISABLED: "1",
     };
+    const workerReady = background.worker?.start({
+      ...env,
+      NODE_ENV: command === "dev" ? "development" : "production",
+    });
     const nextBin = path.resolve("node_modules/next/dist/bin/next");
     next = spawn(process.execPath, [nextBin, command, "--port", String(config.PORT)], {
       env,
@@ -86,51 +99,93 @@ export async function run(command: Command): Promise<void> {
     });
     next.once("exit", (code) => void shutdown(code ?? 1));
 
-    await waitForHealth(`http://127.0.0.1:${config.PORT}/api/health`);
-    await engineHandle?.sync();
-    banner(appUrl, demo, config.DEV_MAILBOX, inngestEnv.engineLabel);
+    await Promise.all([workerReady, waitForHealth(`http://127.0.0.1:${config.PORT}/api/health`)]);
+    await background.sync();
+    banner(appUrl, demo, config.DEV_MAILBOX, background.label);
   } catch (error) {
     process.stderr.write(`✗ ${error instanceof Error ? error.message : String(error)}\n`);
     await shutdown(1);
   }
 }
 
-let engineHandle: { sync(): Promise<void> } | undefined;
+type BackgroundEngine = {
+  /** The Inngest SDK's variables for Next.js and the worker. */
+  env: Record<string, string>;
+  /** The function worker, when the local engine calls functions there. */
+  worker?: WorkerProcess;
+  /** Syncs the functions with the local engine once they are served; a no-op otherwise. */
+  sync(): Promise<void>;
+  /** Where events go and where functions run, for the banner. */
+  label: string;
+};
 
+/**
+ * An Inngest server configured by the environment (Cloud, self-hosted, a Dev Server) calls
+ * the functions at Next.js's /api/inngest, since only that is reachable from outside.
+ * Otherwise the local engine calls them in the function worker, a process of their own,
+ * so background batches do not share an event loop with the API (decision 0009).
+ */
 async function startBackgroundEngine(
   command: Command,
   config: ReturnType<typeof parseConfig>,
   databaseUrl: string,
   stops: Array<() => Promise<void>>,
-): Promise<Record<string, string> & { engineLabel: string }> {
+  hooks: { onWorkerCrash: (code: number) => void },
+): Promise<BackgroundEngine> {
   if (config.INNGEST_BASE_URL || config.INNGEST_DEV) {
     const where = config.INNGEST_BASE_URL ?? config.INNGEST_DEV ?? "";
-    return { engineLabel: `Inngest server at ${where}` };
+    return {
+      env: {},
+      sync: async () => {},
+      label: `Inngest server at ${where}; functions run in Next.js at /api/inngest`,
+    };
   }
   const { startLocalEngine } = await import("@/inngest/engine");
+  const debug = (prefix: string) => (line: string) => {
+    if (config.LOG_LEVEL === "debug") say(`[${prefix}] ${line}`);
+  };
   const signingKey =
     config.INNGEST_SIGNING_KEY ??
     localSecret(config.DATA_DIR, "inngest-signing-key", makeSigningKey);
   const eventKey =
     config.INNGEST_EVENT_KEY ?? localSecret(config.DATA_DIR, "inngest-event-key", makeEventKey);
-  const engine = await startLocalEngine({
+
+  if (config.WORKER_PORT) await assertPortFree(config.WORKER_PORT, "WORKER_PORT");
+  let engine: LocalEngine | undefined;
+  const worker = await workerProcess({
+    port: config.WORKER_PORT,
+    say,
+    log: debug("worker"),
+    onCrash: hooks.onWorkerCrash,
+    watch: command === "dev" ? { onRestart: async () => engine?.sync() } : undefined,
+  });
+  // Registered before the engine's stop, so it runs after it: the engine stops calling
+  // first, then the worker finishes the calls it has, then the database goes.
+  stops.push(worker.stop);
+  engine = await startLocalEngine({
     databaseUrl,
-    appUrl: `http://127.0.0.1:${config.PORT}/api/inngest`,
+    appUrl: worker.url,
     signingKey,
-    log: (line) => {
-      if (config.LOG_LEVEL === "debug") say(`[engine] ${line}`);
-    },
+    log: debug("engine"),
   });
   stops.push(engine.stop);
-  engineHandle = engine;
-  const base = {
+  const env: Record<string, string> = {
     INNGEST_BASE_URL: engine.url,
     INNGEST_EVENT_KEY: eventKey,
     INNGEST_SIGNING_KEY: signingKey,
-    engineLabel: `local engine at ${engine.url} (no Inngest server configured)`,
   };
   // In dev the SDK talks to a "Dev Server"; in production it verifies every call's signature.
-  return command === "dev" ? { ...base, INNGEST_DEV: engine.url } : base;
+  if (command === "dev") env.INNGEST_DEV = engine.url;
+  const running = engine;
+  return {
+    env,
+    worker,
+    async sync() {
+      await running.sync();
+      debug("engine")(`functions run in the worker process (pid ${worker.pid()}) at ${worker.url}`);
+    },
+    label: `local engine at ${engine.url} (no Inngest server configured); functions run in the worker process at ${worker.url}`,
+  };
 }
 
 async function seed(dataDir: string, appUrl: string): Promise<DemoCredentials | null> {
@@ -192,13 +247,14 @@ function banner(appUrl: string, demo: DemoCredentials | null, devMailbox: boolea
   say(lines.join("\n"));
 }
 
-async function assertPortFree(port: number): Promise<void> {
+async function assertPortFree(port: number, variable = "PORT"): Promise<void> {
   const free = await new Promise<boolean>((resolve) => {
     const server = createServer();
     server.once("error", () => resolve(false));
     server.listen(port, () => server.close(() => resolve(true)));
   });
-  if (!free) throw new Error(`Port ${port} is already in use; stop that process or set PORT`);
+  if (!free)
+    throw new Error(`Port ${port} is already in use; stop that process or set ${variable}`);
 }
 
 function redact(url: string): string {
