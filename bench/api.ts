@@ -203,6 +203,9 @@ async function main() {
       });
     const batchSeconds: number[] = [];
     for (let run = 0; run < BATCH_RUNS; run++) {
+      // Like every scenario, each batch starts once the work before it (the previous
+      // batch's fan-out of 10,000 payouts) is done; its own fan-out follows its response.
+      await settle();
       const body = batchBody(run);
       const started = performance.now();
       const response = await fetch(`${base}/api/v1/batches`, {
