@@ -1,6 +1,7 @@
 /**
- * An in-process cache with a size bound and an expiry per entry. When full, the entry
- * stored longest ago goes first (a Map iterates in insertion order).
+ * An in-process cache with a size bound and an expiry per entry. When full, the entries
+ * stored longest ago go first (a Map iterates in insertion order). `weigh` adds a second
+ * bound, on the total weight (e.g. bytes) of what is kept.
  */
 export type BoundedCache<T> = {
   get(key: string): T | undefined;
@@ -11,31 +12,49 @@ export type BoundedCache<T> = {
 
 export function boundedCache<T>(options: {
   maxEntries: number;
+  weigh?: (value: T) => number;
+  maxWeight?: number;
   now?: () => number;
 }): BoundedCache<T> {
   const now = options.now ?? (() => Date.now());
-  const entries = new Map<string, { value: T; expiresAt: number }>();
+  const weigh = options.weigh ?? (() => 0);
+  const maxWeight = options.maxWeight ?? Number.POSITIVE_INFINITY;
+  const entries = new Map<string, { value: T; expiresAt: number; weight: number }>();
+  let total = 0;
+
+  const remove = (key: string) => {
+    const entry = entries.get(key);
+    if (!entry) return;
+    entries.delete(key);
+    total -= entry.weight;
+  };
+
   return {
     get(key) {
       const entry = entries.get(key);
       if (!entry) return undefined;
       if (entry.expiresAt <= now()) {
-        entries.delete(key);
+        remove(key);
         return undefined;
       }
       return entry.value;
     },
     set(key, value, expiresAt) {
-      entries.delete(key);
-      if (entries.size >= options.maxEntries) {
+      remove(key);
+      const weight = weigh(value);
+      if (weight > maxWeight) return;
+      while (entries.size >= options.maxEntries || total + weight > maxWeight) {
         const oldest = entries.keys().next().value;
-        if (oldest !== undefined) entries.delete(oldest);
+        if (oldest === undefined) break;
+        remove(oldest);
       }
-      entries.set(key, { value, expiresAt });
+      entries.set(key, { value, expiresAt, weight });
+      total += weight;
     },
-    delete: (key) => {
-      entries.delete(key);
+    delete: remove,
+    clear: () => {
+      entries.clear();
+      total = 0;
     },
-    clear: () => entries.clear(),
   };
 }

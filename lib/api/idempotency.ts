@@ -75,13 +75,15 @@ const inUse = () =>
 /**
  * Completed responses this process has stored or replayed. A completed key never changes
  * until its retention ends, so a replay found here needs no database at all; an entry
- * lives ten minutes at most and never past its key's retention.
+ * lives ten minutes at most and never past its key's retention. A 10,000-item batch's
+ * response is megabytes: responses over 64 KB are left to the table.
  */
 const completed = boundedCache<{ fingerprint: string; response: StoredResponse }>({
   maxEntries: 10_000,
+  weigh: ({ response }) => response.body.length,
+  maxWeight: 16 * 1024 * 1024,
 });
 const REMEMBER_MS = 10 * 60_000;
-/** A 10,000-item batch's response is megabytes; its rare replays can read it from the table. */
 const REMEMBER_MAX_BODY = 64 * 1024;
 
 const completedKey = (scope: Scope, key: string) =>
