@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { connectPostgres } from "@/db/connect";
@@ -12,6 +13,36 @@ import {
 
 const fingerprint = requestFingerprint("POST", "/api/v1/things", { n: 1 });
 const response = { status: 201, body: '{"id":"thing_1"}', headers: {} };
+
+/** What a claim answers within 1 s while another connection holds the key table locked. */
+async function claimWhileTableLocked(
+  scope: { organisationId: string; mode: "test" | "live" },
+  key: string,
+  fingerprintOf: string,
+): Promise<unknown> {
+  const other = connectPostgres(process.env.DATABASE_URL as string, {
+    max: 1,
+    onnotice: () => {},
+  });
+  let outcome: unknown;
+  try {
+    await other
+      .begin(async (tx) => {
+        await tx`lock table idempotency_keys in access exclusive mode`;
+        outcome = await Promise.race([
+          claimIdempotencyKey(db, scope, key, fingerprintOf).catch((error: unknown) => error),
+          new Promise((r) => setTimeout(() => r("waited for the table"), 1_000)),
+        ]);
+        throw new Error("rollback");
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof Error && error.message === "rollback")) throw error;
+      });
+  } finally {
+    await other.end();
+  }
+  return outcome;
+}
 
 describe("claimIdempotencyKey", () => {
   it("answers claims made together one by one: new keys claimed, a completed key replayed, a duplicate in use", async () => {
@@ -43,30 +74,40 @@ describe("claimIdempotencyKey", () => {
     await completeIdempotencyKeys(db, scope, [{ key: "k", token: claim.token, response }]);
     rememberCompletedResponse(scope, "k", fingerprint, response);
 
-    const other = connectPostgres(process.env.DATABASE_URL as string, {
-      max: 1,
-      onnotice: () => {},
+    expect(await claimWhileTableLocked(scope, "k", fingerprint)).toEqual({
+      kind: "replay",
+      response,
     });
-    try {
-      await other
-        .begin(async (tx) => {
-          await tx`lock table idempotency_keys in access exclusive mode`;
-          const replay = await Promise.race([
-            claimIdempotencyKey(db, scope, "k", fingerprint),
-            new Promise((r) => setTimeout(() => r("waited for the table"), 1_000)),
-          ]);
-          expect(replay).toEqual({ kind: "replay", response });
-          const mismatch = await claimIdempotencyKey(db, scope, "k", "POST /other").catch((e) => e);
-          expect(isAppError(mismatch, "idempotency_key_reused")).toBe(true);
-          throw new Error("rollback");
-        })
-        .catch((error: unknown) => {
-          if (!(error instanceof Error && error.message === "rollback")) throw error;
-        });
-    } finally {
-      await other.end();
-    }
+    const mismatch = await claimWhileTableLocked(scope, "k", "POST /other");
+    expect(isAppError(mismatch, "idempotency_key_reused")).toBe(true);
     const live = await claimIdempotencyKey(db, { ...scope, mode: "live" }, "k", fingerprint);
     expect(live.kind).toBe("claimed");
+  });
+
+  it("remembers a replay read from the table only until its key's retention ends", async () => {
+    const { organisation } = await createTestOrganisation(db);
+    const scope = { organisationId: organisation.id, mode: "test" as const };
+    for (const [key, age] of [
+      ["young", "1 hour"],
+      ["nearly-expired", "71 hours 59 minutes 30 seconds"],
+    ] as const) {
+      const claim = await claimIdempotencyKey(db, scope, key, fingerprint);
+      if (claim.kind !== "claimed") throw new Error("expected a claim");
+      await completeIdempotencyKeys(db, scope, [{ key, token: claim.token, response }]);
+      await db.execute(
+        sql`update idempotency_keys set created_at = now() - ${age}::interval where key = ${key} and organisation_id = ${organisation.id}`,
+      );
+      expect(await claimIdempotencyKey(db, scope, key, fingerprint)).toEqual({
+        kind: "replay",
+        response,
+      });
+    }
+    expect(await claimWhileTableLocked(scope, "young", fingerprint)).toEqual({
+      kind: "replay",
+      response,
+    });
+    expect(await claimWhileTableLocked(scope, "nearly-expired", fingerprint)).toBe(
+      "waited for the table",
+    );
   });
 });

@@ -59,7 +59,7 @@ type ClaimRow = {
   response_status: number | null;
   response_body: string | null;
   response_headers: Record<string, string> | null;
-  created_at: string | null;
+  created_ms: number | null;
   expired: boolean | null;
   stale: boolean | null;
 };
@@ -100,6 +100,7 @@ export function rememberCompletedResponse(
   if (response.body.length > REMEMBER_MAX_BODY) return;
   const retentionEnds = createdAt + IDEMPOTENCY_RETENTION_HOURS * 3_600_000 - 60_000;
   const expiresAt = Math.min(Date.now() + REMEMBER_MS, retentionEnds);
+  if (!Number.isFinite(expiresAt)) return;
   completed.set(completedKey(scope, key), { fingerprint, response }, expiresAt);
 }
 
@@ -143,7 +144,9 @@ export async function claimIdempotencyKey(
     body: row.response_body ?? "",
     headers: row.response_headers ?? {},
   };
-  rememberCompletedResponse(scope, key, fingerprint, response, Date.parse(row.created_at ?? ""));
+  if (row.created_ms !== null) {
+    rememberCompletedResponse(scope, key, fingerprint, response, row.created_ms);
+  }
   return { kind: "replay", response };
 }
 
@@ -186,7 +189,8 @@ async function claimAll(db: DbOrTx, requests: ClaimRequest[]): Promise<(ClaimRow
       returning lock_token
     )
     select input.i, claim.lock_token is not null as claimed, k.fingerprint, k.status::text,
-           k.response_status, k.response_body, k.response_headers, k.created_at::text,
+           k.response_status, k.response_body, k.response_headers,
+           (extract(epoch from k.created_at) * 1000)::float8 as created_ms,
            k.created_at < now() - make_interval(hours => ${IDEMPOTENCY_RETENTION_HOURS}) as expired,
            k.status = 'in_flight' and k.locked_at < now() - make_interval(secs => ${IDEMPOTENCY_STALE_SECONDS}) as stale
       from input
