@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { watch } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import path from "node:path";
+import { rerunnable } from "@/lib/rerunnable";
 
 export type WorkerProcessOptions = {
   /** WORKER_PORT; a free port when unset. */
@@ -101,33 +102,17 @@ export async function workerProcess(options: WorkerProcessOptions): Promise<Work
     clearTimeout(kill);
   };
 
-  let restarting: Promise<void> | undefined;
-  let again = false;
-  const restart = (): Promise<void> => {
-    if (restarting) {
-      again = true;
-      return restarting;
+  const restarts = rerunnable(async () => {
+    await stopChild();
+    if (stopped) return;
+    try {
+      await launch().ready;
+      await options.watch?.onRestart();
+      options.log("function worker restarted after a source change; engine re-synced");
+    } catch (error) {
+      options.say(`✗ ${(error as Error).message}; the worker restarts on the next source change`);
     }
-    restarting = (async () => {
-      do {
-        again = false;
-        await stopChild();
-        if (stopped) return;
-        try {
-          await launch().ready;
-          await options.watch?.onRestart();
-          options.log("function worker restarted after a source change; engine re-synced");
-        } catch (error) {
-          options.say(
-            `✗ ${(error as Error).message}; the worker restarts on the next source change`,
-          );
-        }
-      } while (again && !stopped);
-    })().finally(() => {
-      restarting = undefined;
-    });
-    return restarting;
-  };
+  });
 
   const watchSources = (): { close(): void } => {
     let timer: NodeJS.Timeout | undefined;
@@ -137,7 +122,7 @@ export async function workerProcess(options: WorkerProcessOptions): Promise<Work
         if (!/\.(ts|tsx|json)$/.test(name) || name.endsWith(".test.ts")) return;
         if (dir === "inngest" && name.startsWith("engine")) return;
         clearTimeout(timer);
-        timer = setTimeout(() => void restart(), 300);
+        timer = setTimeout(() => void restarts.run(), 300);
       }),
     );
     return {
@@ -160,7 +145,7 @@ export async function workerProcess(options: WorkerProcessOptions): Promise<Work
       stopped = true;
       watcher?.close();
       // A restart under way finishes launching first, so no worker is left behind.
-      await restarting;
+      await restarts.running;
       await stopChild();
     },
   };

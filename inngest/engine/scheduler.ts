@@ -1,3 +1,4 @@
+import { rerunnable } from "@/lib/rerunnable";
 import { nextCronTime } from "./cron";
 import { ulid } from "./ids";
 import { flushDueBatches, ingestEvents, nextBatchDue } from "./ingest";
@@ -23,8 +24,11 @@ const BATCH_RECHECK_MS = 5_000;
 export class Scheduler {
   /** Runs being driven, with the lease token each was claimed under. */
   private readonly inflight = new Map<string, { work: Promise<void>; token: string }>();
-  private pumping: Promise<void> | undefined;
-  private again = false;
+  /** One pump at a time; a wake during one asks for another after it. */
+  private readonly pumps = rerunnable(async () => {
+    if (this.stopped) return;
+    await this.pump().catch((error) => this.options.log(`scheduler: ${(error as Error).message}`));
+  });
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private renewer: NodeJS.Timeout | undefined;
@@ -56,19 +60,7 @@ export class Scheduler {
   wake(batchDue: number | null = null) {
     if (batchDue !== null) this.nextBatchAt = Math.min(this.nextBatchAt, batchDue);
     if (this.stopped) return;
-    if (this.pumping) {
-      this.again = true;
-      return;
-    }
-    this.pumping = this.pump()
-      .catch((error) => this.options.log(`scheduler: ${(error as Error).message}`))
-      .finally(() => {
-        this.pumping = undefined;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    void this.pumps.run();
   }
 
   private async pump() {
@@ -183,7 +175,7 @@ export class Scheduler {
   /** Resolves once nothing is being driven and no run or cron tick is due by the clock. */
   async idle() {
     while (!this.stopped) {
-      if (this.inflight.size === 0 && !this.pumping) {
+      if (this.inflight.size === 0 && !this.pumps.running) {
         const now = this.options.clock();
         const [row] = await this.sql<{ ready: boolean }[]>`
           select exists (
@@ -193,7 +185,7 @@ export class Scheduler {
           ) or exists (
             select 1 from inngest_engine.batches where due_at <= ${now}
           ) as ready`;
-        if (!row?.ready && this.inflight.size === 0 && !this.pumping) return;
+        if (!row?.ready && this.inflight.size === 0 && !this.pumps.running) return;
       }
       this.wake();
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -205,7 +197,7 @@ export class Scheduler {
     this.stopped = true;
     clearInterval(this.timer);
     clearInterval(this.renewer);
-    await this.pumping;
+    await this.pumps.running;
     await Promise.all([...this.inflight.values()].map((entry) => entry.work));
   }
 }

@@ -3,6 +3,7 @@ import { type DbOrTx, db as defaultDb } from "@/db/client";
 import { events } from "@/db/schema";
 import { inngest, webhookDeliveriesDue } from "@/inngest/client";
 import { logError } from "@/lib/log";
+import { rerunnable } from "@/lib/rerunnable";
 import { enqueueWebhookDeliveries } from "@/lib/webhooks/delivery";
 import type { EventRow } from "./queries";
 
@@ -79,8 +80,14 @@ export function relayOutbox(db: DbOrTx = defaultDb) {
   return relayPendingEvents(db, sendToInngest);
 }
 
-let running: Promise<void> | null = null;
-let again = false;
+const relayAfterCommit = rerunnable(async () => {
+  try {
+    const { deliveries } = await relayOutbox();
+    if (deliveries > 0) await inngest.send(webhookDeliveriesDue.create({ reason: "relay" }));
+  } catch (error) {
+    logError("relay: outbox left to the sweep", error);
+  }
+});
 
 /**
  * Relays whatever the outbox holds, right after a producer's commit. Cheap to call
@@ -91,22 +98,5 @@ let again = false;
 export function relayEvents(): Promise<void> {
   // Neither a dev server nor an event key: a send could only fail, so the rows wait.
   if (inngest.mode !== "dev" && !inngest.eventKey) return Promise.resolve();
-  if (running) {
-    again = true;
-    return running;
-  }
-  running = (async () => {
-    do {
-      again = false;
-      const { deliveries } = await relayOutbox();
-      if (deliveries > 0) await inngest.send(webhookDeliveriesDue.create({ reason: "relay" }));
-    } while (again);
-  })()
-    .catch((error: unknown) => {
-      logError("relay: outbox left to the sweep", error);
-    })
-    .finally(() => {
-      running = null;
-    });
-  return running;
+  return relayAfterCommit.run();
 }
