@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { connectPostgres } from "@/db/connect";
 import { isAppError } from "@/lib/errors";
+import type { Scope } from "@/lib/events/outbox";
 import { createTestOrganisation } from "@/tests/fixtures/organisations";
 import {
   claimIdempotencyKey,
@@ -16,7 +17,7 @@ const response = { status: 201, body: '{"id":"thing_1"}', headers: {} };
 
 /** What a claim answers within 1 s while another connection holds the key table locked. */
 async function claimWhileTableLocked(
-  scope: { organisationId: string; mode: "test" | "live" },
+  scope: Scope,
   key: string,
   fingerprintOf: string,
 ): Promise<unknown> {
@@ -44,13 +45,22 @@ async function claimWhileTableLocked(
   return outcome;
 }
 
+async function freshScope(): Promise<Scope> {
+  const { organisation } = await createTestOrganisation(db);
+  return { organisationId: organisation.id, mode: "test" };
+}
+
+/** A key whose request completed with `response`. */
+async function completed(scope: Scope, key: string): Promise<void> {
+  const claim = await claimIdempotencyKey(db, scope, key, fingerprint);
+  if (claim.kind !== "claimed") throw new Error("expected a claim");
+  await completeIdempotencyKeys(db, scope, [{ key, token: claim.token, response }]);
+}
+
 describe("claimIdempotencyKey", () => {
   it("answers claims made together one by one: new keys claimed, a completed key replayed, a duplicate in use", async () => {
-    const { organisation } = await createTestOrganisation(db);
-    const scope = { organisationId: organisation.id, mode: "test" as const };
-    const done = await claimIdempotencyKey(db, scope, "done", fingerprint);
-    if (done.kind !== "claimed") throw new Error("expected a claim");
-    await completeIdempotencyKeys(db, scope, [{ key: "done", token: done.token, response }]);
+    const scope = await freshScope();
+    await completed(scope, "done");
 
     const outcomes = await Promise.all(
       // The first goes alone; the rest wait for it and go as one statement.
@@ -67,11 +77,8 @@ describe("claimIdempotencyKey", () => {
   });
 
   it("replays a response it remembers without the database, and only in its scope", async () => {
-    const { organisation } = await createTestOrganisation(db);
-    const scope = { organisationId: organisation.id, mode: "test" as const };
-    const claim = await claimIdempotencyKey(db, scope, "k", fingerprint);
-    if (claim.kind !== "claimed") throw new Error("expected a claim");
-    await completeIdempotencyKeys(db, scope, [{ key: "k", token: claim.token, response }]);
+    const scope = await freshScope();
+    await completed(scope, "k");
     rememberCompletedResponse(scope, "k", fingerprint, response);
 
     expect(await claimWhileTableLocked(scope, "k", fingerprint)).toEqual({
@@ -85,17 +92,14 @@ describe("claimIdempotencyKey", () => {
   });
 
   it("remembers a replay read from the table only until its key's retention ends", async () => {
-    const { organisation } = await createTestOrganisation(db);
-    const scope = { organisationId: organisation.id, mode: "test" as const };
+    const scope = await freshScope();
     for (const [key, age] of [
       ["young", "1 hour"],
       ["nearly-expired", "71 hours 59 minutes 30 seconds"],
     ] as const) {
-      const claim = await claimIdempotencyKey(db, scope, key, fingerprint);
-      if (claim.kind !== "claimed") throw new Error("expected a claim");
-      await completeIdempotencyKeys(db, scope, [{ key, token: claim.token, response }]);
+      await completed(scope, key);
       await db.execute(
-        sql`update idempotency_keys set created_at = now() - ${age}::interval where key = ${key} and organisation_id = ${organisation.id}`,
+        sql`update idempotency_keys set created_at = now() - ${age}::interval where key = ${key} and organisation_id = ${scope.organisationId}`,
       );
       expect(await claimIdempotencyKey(db, scope, key, fingerprint)).toEqual({
         kind: "replay",
