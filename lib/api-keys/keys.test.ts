@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type postgres from "postgres";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { db } from "@/db/client";
 import { connectPostgres } from "@/db/connect";
 import { apiKeys } from "@/db/schema";
@@ -87,6 +87,29 @@ describe("API keys", () => {
     } finally {
       await other.end();
     }
+  });
+
+  it("keeps recording when a key was last used while it is served from memory", async () => {
+    const org = await createTestOrganisation(db);
+    const other = connectPostgres(process.env.DATABASE_URL as string, {
+      max: 1,
+      onnotice: () => {},
+    });
+    onTestFinished(() => other.end());
+    await until(() => answersWhileTableLocked(other, org.liveKey));
+    const lastUsed = new Date(Date.now() - 55_000);
+    await db.update(apiKeys).set({ lastUsedAt: lastUsed }).where(eq(apiKeys.id, org.testKeyId));
+    // Used 55 s ago: looked up and remembered without a write, then served from memory.
+    await until(() => answersWhileTableLocked(other, org.testKey));
+
+    vi.useFakeTimers({ toFake: ["Date"] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    vi.setSystemTime(Date.now() + 10_000);
+    await authenticateApiKey(db, org.testKey);
+    const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, org.testKeyId));
+    expect(row?.lastUsedAt?.getTime()).toBeGreaterThanOrEqual(lastUsed.getTime() + 60_000);
   });
 });
 
