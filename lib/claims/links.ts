@@ -64,18 +64,12 @@ export async function issueClaimLinks(
   });
   await bulkInsert(
     db,
-    "claim_links",
-    [
-      { name: "id", type: "text" },
-      { name: "payout_id", type: "text" },
-      { name: "token_hash", type: "text" },
-      { name: "expires_at", type: "timestamptz" },
-    ],
+    claimLinks,
     issued.map((l) => ({
       id: l.linkId,
-      payout_id: l.payoutId,
-      token_hash: hashClaimToken(l.token),
-      expires_at: l.expiresAt,
+      payoutId: l.payoutId,
+      tokenHash: hashClaimToken(l.token),
+      expiresAt: l.expiresAt,
     })),
   );
   return issued;

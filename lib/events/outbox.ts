@@ -1,5 +1,5 @@
 import type { DbOrTx } from "@/db/client";
-import type { Mode } from "@/db/schema";
+import { events, type Mode } from "@/db/schema";
 import { newIds } from "@/lib/ids";
 import { bulkInsert } from "@/lib/payouts/bulk-sql";
 import { type EventInput, type EventType, eventSchemas } from "./types";
@@ -7,14 +7,6 @@ import { type EventInput, type EventType, eventSchemas } from "./types";
 export type Scope = { organisationId: string; mode: Mode };
 
 export type PendingEvent = { [T in EventType]: { type: T; data: EventInput<T> } }[EventType];
-
-const columns = [
-  { name: "id", type: "text" },
-  { name: "organisation_id", type: "text" },
-  { name: "mode", type: "mode" },
-  { name: "type", type: "text" },
-  { name: "data", type: "jsonb" },
-];
 
 /**
  * Writes events to the outbox. Call it with the transaction that makes the change the
@@ -30,12 +22,12 @@ export async function recordEvents(
   const ids = newIds("event", pending.length);
   const rows = pending.map((event, i) => ({
     id: ids[i] as string,
-    organisation_id: scope.organisationId,
+    organisationId: scope.organisationId,
     mode: scope.mode,
     type: event.type,
     data: eventSchemas[event.type].parse(event.data),
   }));
-  await bulkInsert(db, "events", columns, rows);
+  await bulkInsert(db, events, rows);
   return rows.map((r) => r.id);
 }
 

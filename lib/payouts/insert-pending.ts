@@ -1,4 +1,5 @@
 import type { DbOrTx } from "@/db/client";
+import { payouts as payoutTable } from "@/db/schema";
 import type { Scope } from "@/lib/events/outbox";
 import { newIds } from "@/lib/ids";
 import { bulkInsert } from "./bulk-sql";
@@ -6,22 +7,6 @@ import type { PayoutRow } from "./transitions";
 
 export const DEFAULT_EXPIRY_DAYS = 30;
 const DAY_MS = 86_400_000;
-
-const payoutColumns = [
-  { name: "id", type: "text" },
-  { name: "organisation_id", type: "text" },
-  { name: "mode", type: "mode" },
-  { name: "recipient_id", type: "text" },
-  { name: "batch_id", type: "text" },
-  { name: "amount", type: "bigint" },
-  { name: "currency", type: "text" },
-  { name: "status", type: "payout_status" },
-  { name: "description", type: "text" },
-  { name: "metadata", type: "jsonb" },
-  { name: "expires_at", type: "timestamptz" },
-  { name: "created_at", type: "timestamptz" },
-  { name: "updated_at", type: "timestamptz" },
-];
 
 export type NewPayout = {
   recipientId: string;
@@ -66,25 +51,6 @@ export async function insertPendingPayouts(
     createdAt: now,
     updatedAt: now,
   }));
-  await bulkInsert(
-    tx,
-    "payouts",
-    payoutColumns,
-    rows.map((r) => ({
-      id: r.id,
-      organisation_id: r.organisationId,
-      mode: r.mode,
-      recipient_id: r.recipientId,
-      batch_id: r.batchId,
-      amount: r.amount,
-      currency: r.currency,
-      status: r.status,
-      description: r.description,
-      metadata: r.metadata,
-      expires_at: r.expiresAt,
-      created_at: r.createdAt,
-      updated_at: r.updatedAt,
-    })),
-  );
+  await bulkInsert(tx, payoutTable, rows);
   return rows;
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/client";
-import { type PayoutStatus, payouts } from "@/db/schema";
+import { type PayoutStatus, payouts, payoutTransitions } from "@/db/schema";
 import { revokeClaimLinks } from "@/lib/claims/links";
 import { AppError } from "@/lib/errors";
 import { type PendingEvent, recordEvents, type Scope } from "@/lib/events/outbox";
@@ -121,15 +121,6 @@ export async function postMovement(
   });
 }
 
-const transitionColumns = [
-  { name: "id", type: "text" },
-  { name: "payout_id", type: "text" },
-  { name: "from_status", type: "payout_status" },
-  { name: "to_status", type: "payout_status" },
-  { name: "reason", type: "text" },
-  { name: "actor", type: "text" },
-];
-
 /** The audit row and the outbox event of each transition, in bulk. */
 export async function recordTransitions(
   tx: Tx,
@@ -140,13 +131,12 @@ export async function recordTransitions(
   const ids = newIds("transition", rows.length);
   await bulkInsert(
     tx,
-    "payout_transitions",
-    transitionColumns,
+    payoutTransitions,
     rows.map((row, i) => ({
       id: ids[i] as string,
-      payout_id: row.id,
-      from_status: transition.from,
-      to_status: row.status,
+      payoutId: row.id,
+      fromStatus: transition.from,
+      toStatus: row.status,
       reason: transition.reason ?? null,
       actor: transition.actor ?? null,
     })),

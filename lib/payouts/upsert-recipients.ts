@@ -1,26 +1,17 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { recipients } from "@/db/schema";
 import type { Scope } from "@/lib/events/outbox";
 import { newIds } from "@/lib/ids";
 import { bulkInsert } from "./bulk-sql";
 import type { InlineRecipient } from "./input-schemas";
 
-const columns = [
-  { name: "id", type: "text" },
-  { name: "organisation_id", type: "text" },
-  { name: "mode", type: "mode" },
-  { name: "external_id", type: "text" },
-  { name: "email", type: "text" },
-  { name: "name", type: "text" },
-  { name: "country", type: "text" },
-];
-
 function row(scope: Scope, id: string, input: InlineRecipient) {
   return {
     id,
-    organisation_id: scope.organisationId,
+    organisationId: scope.organisationId,
     mode: scope.mode,
-    external_id: input.externalId,
+    externalId: input.externalId,
     email: input.email,
     name: input.name,
     country: input.country,
@@ -55,8 +46,7 @@ export async function upsertRecipients(
   const keyedIds = newIds("recipient", keyed.length);
   const upserted = await bulkInsert(
     db,
-    "recipients",
-    columns,
+    recipients,
     keyed.map((input, i) => row(scope, keyedIds[i] as string, input)),
     {
       onConflict: sql`on conflict (organisation_id, mode, external_id) where external_id is not null
@@ -75,8 +65,7 @@ export async function upsertRecipients(
   );
   await bulkInsert(
     db,
-    "recipients",
-    columns,
+    recipients,
     inputs.flatMap((input, i) =>
       input.externalId === null ? [row(scope, ids[i] as string, input)] : [],
     ),
