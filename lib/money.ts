@@ -38,7 +38,10 @@ export const MAX_AMOUNT = 10n ** 15n;
 
 /** A positive amount in minor units, as JSON sends it (an integer) or as a string of digits. */
 export const amountSchema = z
-  .union([z.int(), z.string().regex(/^\d+$/, "a whole number of minor units")])
+  .union([z.int(), z.string().regex(/^\d+$/, "a whole number of minor units")], {
+    // Usually a decimal amount (10.5): say what was expected, not zod's "Invalid input".
+    error: "a whole number of minor units, such as 1050 for 10.50 USD",
+  })
   .transform((v) => BigInt(v))
   .refine((v) => v > 0n, "a positive whole number of minor units")
   .refine((v) => v <= MAX_AMOUNT, "at most 10^15 minor units");

@@ -79,7 +79,7 @@ describe("the ledger under concurrency", () => {
     const refused = await second;
     expect(isAppError(refused, "insufficient_funds")).toBe(true);
     expect((refused as Error).message).toBe(
-      "Insufficient funds: the USD available balance is 400, 700 is required",
+      "Insufficient funds: $7.00 is required but the USD available balance is $4.00.",
     );
     const [written] = await db.execute<{ n: number }>(sql`
       select count(*)::int as n from ledger_transactions

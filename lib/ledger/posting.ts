@@ -3,6 +3,7 @@ import postgres from "postgres";
 import type { DbOrTx } from "@/db/client";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { type Currency, formatMoney } from "@/lib/money";
 import { createCurrencyAccounts } from "./accounts";
 import { bigintArray, textArray } from "./pg-array";
 import { sqlClient } from "./sql-client";
@@ -71,9 +72,11 @@ type Shortfall = { kind: string; currency: string; spendable: string; required: 
 const SHORT_UNDER_LOCK = "LD001";
 
 function insufficientFunds(short: Shortfall): AppError {
+  const amountOf = (minor: string) =>
+    formatMoney({ amount: BigInt(minor), currency: short.currency as Currency });
   return new AppError(
     "insufficient_funds",
-    `Insufficient funds: the ${short.currency} ${short.kind} balance is ${short.spendable}, ${short.required} is required`,
+    `Insufficient funds: ${amountOf(short.required)} is required but the ${short.currency} ${short.kind} balance is ${amountOf(short.spendable)}.`,
     {
       meta: {
         currency: short.currency,

@@ -104,6 +104,18 @@ describe("POST /v1/payouts", () => {
     ]);
   });
 
+  it("explains that a decimal amount must be given in minor units", async () => {
+    const res = await call(createPayout, "POST", "/payouts", {
+      key: acme.testKey,
+      idempotencyKey: "invalid-decimal",
+      body: { recipient_id: "rcp_anything", amount: 10.5, currency: "USD" },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.detail).toBe(
+      "The request body is invalid. amount: expected a whole number of minor units, such as 1050 for 10.50 USD",
+    );
+  });
+
   it("creates exactly one payout from 50 parallel requests with one key", async () => {
     const before = await balance(acme.testKey);
     const responses = await Promise.all(
