@@ -1,17 +1,23 @@
-import type { z } from "zod";
+import { closest, distance } from "fastest-levenshtein";
+import { z } from "zod";
 import { AppError, type FieldError } from "@/lib/errors";
 
 /**
  * Our schemas phrase custom messages as the expectation ("a positive whole number of
  * minor units"); zod's built-in messages are full sentences. Both read well after this.
  */
-function messageOf(issue: z.core.$ZodIssue, input: unknown): string {
+function messageOf(issue: z.core.$ZodIssue, input: unknown, schema: z.ZodType): string {
   const typeIssue = ["invalid_type", "invalid_value", "invalid_union"].includes(issue.code);
   if (typeIssue && issue.path.length > 0 && valueAt(input, issue.path) === undefined) {
     return "is required";
   }
   if (issue.code === "unrecognized_keys") {
-    return `unknown field${issue.keys.length > 1 ? "s" : ""}: ${issue.keys.join(", ")}`;
+    const known = Object.keys(objectAt(schema, issue.path)?.shape ?? {});
+    const named = issue.keys.map((key) => {
+      const suggestion = suggestionFor(key, known);
+      return suggestion ? `${key} (did you mean ${suggestion}?)` : key;
+    });
+    return `unknown field${issue.keys.length > 1 ? "s" : ""}: ${named.join(", ")}`;
   }
   const first = issue.message.charAt(0);
   return first === first.toLowerCase() ? `expected ${issue.message}` : issue.message;
@@ -26,10 +32,49 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
   return value;
 }
 
-export function fieldErrorsOf(error: z.ZodError, input: unknown): FieldError[] {
+/** The object schema that validates the value at `path`, looking through arrays, optionals and transforms. */
+function objectAt(schema: z.ZodType, path: PropertyKey[]): z.ZodObject | null {
+  let current: z.ZodType | undefined = schema;
+  for (let i = 0; current && i <= path.length; ) {
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodNullable ||
+      current instanceof z.ZodDefault
+    ) {
+      current = current.unwrap() as z.ZodType;
+    } else if (current instanceof z.ZodPipe) {
+      current = current.in as z.ZodType;
+    } else if (i === path.length) {
+      return current instanceof z.ZodObject ? current : null;
+    } else if (current instanceof z.ZodObject) {
+      current = current.shape[String(path[i++])] as z.ZodType | undefined;
+    } else if (current instanceof z.ZodArray) {
+      current = current.element as z.ZodType;
+      i++;
+    } else {
+      return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * The field a mistyped one most likely meant: the same name in another case or
+ * separator style (recipientId → recipient_id), or a near spelling (recipent_id).
+ */
+function suggestionFor(key: string, known: string[]): string | null {
+  if (known.length === 0) return null;
+  const plain = (name: string) => name.toLowerCase().replace(/[_-]/g, "");
+  const sameName = known.find((name) => plain(name) === plain(key));
+  if (sameName) return sameName;
+  const near = closest(key, known);
+  return distance(key, near) <= Math.min(2, Math.floor(key.length / 3)) ? near : null;
+}
+
+export function fieldErrorsOf(error: z.ZodError, input: unknown, schema: z.ZodType): FieldError[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join("."),
-    message: messageOf(issue, input),
+    message: messageOf(issue, input, schema),
   }));
 }
 
@@ -42,7 +87,7 @@ export function parseOrThrow<S extends z.ZodType>(
   if (result.success) return result.data;
   // A malformed path parameter names nothing that exists; saying so beats a 422.
   if (where === "path") throw new AppError("not_found", "No such resource.");
-  const errors = fieldErrorsOf(result.error, input);
+  const errors = fieldErrorsOf(result.error, input, schema);
   const summary =
     errors.length === 1
       ? `${errors[0]?.path || where}: ${errors[0]?.message}`
