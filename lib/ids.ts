@@ -29,36 +29,52 @@ export type IdKind = keyof typeof prefixes;
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
 /**
- * Type-prefixed, time-ordered ids (`po_01h…`): 48 bits of milliseconds then 80 random
- * bits in Crockford base32, so ids sort by creation and cursors can compare them.
+ * Randomness drawn 4 KB at a time and handed out once each, as `crypto.randomUUID` does:
+ * a draw costs about as much as a hundred ids, and a request makes several ids.
  */
-export function newId(kind: IdKind): string {
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
+function randomChunk(size: number): Buffer {
+  if (size > POOL_BYTES) return randomBytes(size);
+  if (poolOffset + size > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolOffset = 0;
+  }
+  poolOffset += size;
+  return pool.subarray(poolOffset - size, poolOffset);
+}
+
+function timeHead(kind: IdKind): string {
   let time = Date.now();
   let head = "";
   for (let i = 0; i < 10; i++) {
     head = ALPHABET[time % 32] + head;
     time = Math.floor(time / 32);
   }
-  const bytes = randomBytes(16);
+  return `${prefixes[kind]}_${head}`;
+}
+
+function randomTail(bytes: Buffer, offset: number): string {
   let tail = "";
-  for (let i = 0; i < 16; i++) tail += ALPHABET[(bytes[i] ?? 0) % 32];
-  return `${prefixes[kind]}_${head}${tail}`;
+  for (let i = offset; i < offset + 16; i++) tail += ALPHABET[(bytes[i] ?? 0) % 32];
+  return tail;
 }
 
 /**
- * `count` ids of one kind sharing one millisecond, from a single draw of randomness:
- * bulk writes need thousands at once, and a draw costs far more than building an id.
+ * Type-prefixed, time-ordered ids (`po_01h…`): 48 bits of milliseconds then 80 random
+ * bits in Crockford base32, so ids sort by creation and cursors can compare them.
  */
+export function newId(kind: IdKind): string {
+  return timeHead(kind) + randomTail(randomChunk(16), 0);
+}
+
+/** `count` ids of one kind sharing one millisecond, for bulk writes that need thousands at once. */
 export function newIds(kind: IdKind, count: number): string[] {
-  const head = newId(kind).slice(0, prefixes[kind].length + 11);
-  const bytes = randomBytes(16 * count);
-  const ids = new Array<string>(count);
-  for (let n = 0; n < count; n++) {
-    let tail = "";
-    for (let i = 0; i < 16; i++) tail += ALPHABET[(bytes[n * 16 + i] ?? 0) % 32];
-    ids[n] = head + tail;
-  }
-  return ids;
+  const head = timeHead(kind);
+  const bytes = randomChunk(16 * count);
+  return Array.from({ length: count }, (_, n) => head + randomTail(bytes, n * 16));
 }
 
 export function hasPrefix(id: string, kind: IdKind): boolean {
