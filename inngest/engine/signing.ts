@@ -1,24 +1,15 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import canonicalize from "canonicalize";
 
 const PREFIX = /^signkey-[\w]+-/;
 
 /**
- * JSON Canonicalization Scheme (RFC 8785) as the SDK applies it: it parses the body it
- * receives and re-serialises it with sorted keys before checking the HMAC, so the engine
- * sends exactly the canonical text it signs.
+ * The body as the SDK re-serialises it before checking the HMAC: it parses what it
+ * receives and runs `canonicalize` (RFC 8785 JSON Canonicalization Scheme) over it, so
+ * the engine sends and signs exactly that library's output.
  */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) {
-    return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(",")}]`;
-  }
-  const entries = Object.keys(value)
-    .sort()
-    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-    .map(
-      (key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`,
-    );
-  return `{${entries.join(",")}}`;
+export function canonicalJson(value: object): string {
+  return canonicalize(value) as string;
 }
 
 /**
