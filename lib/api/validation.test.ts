@@ -54,3 +54,22 @@ describe("unknown fields", () => {
     ]);
   });
 });
+
+describe("cross-field rules", () => {
+  it("are reported together with the other fields' errors, in one answer", () => {
+    expect(fieldErrors(createPayoutBodySchema, { amount: 10.5, currency: "usd" })).toEqual([
+      {
+        path: "amount",
+        message: "expected a whole number of minor units, such as 1050 for 10.50 USD",
+      },
+      { path: "currency", message: expect.stringContaining("expected a supported ISO 4217") },
+      { path: "recipient_id", message: "expected exactly one of recipient_id or recipient" },
+    ]);
+  });
+
+  it("are not checked on a body that is not an object", () => {
+    expect(fieldErrors(createPayoutBodySchema, ["not", "an", "object"])).toEqual([
+      { path: "", message: expect.stringContaining("expected object") },
+    ]);
+  });
+});

@@ -27,14 +27,11 @@ export const createPayoutBodySchema = z
     metadata: metadataSchema.optional(),
     expires_in_days: expiresInDaysSchema.optional(),
   })
-  .superRefine((body, ctx) => {
-    if ((body.recipient_id === undefined) === (body.recipient === undefined)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["recipient_id"],
-        message: "exactly one of recipient_id or recipient",
-      });
-    }
+  .refine((body) => (body.recipient_id === undefined) !== (body.recipient === undefined), {
+    path: ["recipient_id"],
+    message: "exactly one of recipient_id or recipient",
+    // Also when other fields failed, so one answer names every problem with the body.
+    when: ({ value }) => typeof value === "object" && value !== null && !Array.isArray(value),
   })
   .meta({ id: "CreatePayout" });
 
