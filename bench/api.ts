@@ -11,8 +11,9 @@
  *             latency with no queue in front of it (ratios against the 1-connection baseline)
  *   batch     POST /api/v1/batches with 10,000 items, timed one at a time
  *
- * Prints req/s, p50/p99 and the ratio to the baseline, then a Markdown table for
- * docs/benchmarks.md. `--build` forces `next build` first (done anyway when missing).
+ * Prints req/s, p50/p99 and the ratio to the baseline as a Markdown table for
+ * docs/benchmarks.md, and where a create's CPU went, by process (Linux). `--build`
+ * forces `next build` first (done anyway when missing).
  */
 import { randomUUID } from "node:crypto";
 import autocannon from "autocannon";
@@ -22,6 +23,7 @@ import { organisations } from "@/db/schema";
 import { createApiKey } from "@/lib/api-keys/keys";
 import { newId } from "@/lib/ids";
 import { deposit } from "@/lib/ledger";
+import { cpuPerRequest, cpuSnapshot } from "./cpu-split";
 import { machineLine, runBench, say, startBenchApp, waitFor } from "./harness";
 
 const CONNECTIONS = 32;
@@ -32,7 +34,15 @@ const BATCH_ITEMS = 10_000;
 /** Payouts of one organisation queue on its ledger rows; this shows the API without that. */
 const SPREAD_ORGANISATIONS = 10;
 
-type Row = { name: string; rps: number; p50: number; p99: number; non2xx: number; ratio?: number };
+type Row = {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  requests: number;
+  ratio?: number;
+};
 
 async function load(
   name: string,
@@ -53,6 +63,7 @@ async function load(
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx + result.errors,
+    requests: result.requests.total,
   };
 }
 
@@ -165,7 +176,9 @@ async function main() {
 
     say(`… ${DURATION_S} s each at ${CONNECTIONS} connections`);
     const baseline = await measure("baseline GET /api/health", baselineRequest);
+    const cpuBefore = cpuSnapshot();
     const create = await measure("POST /v1/payouts (new key each)", createRequest);
+    const cpuAfter = cpuSnapshot();
     const replay = await measure("POST /v1/payouts (replay)", replayRequest);
     const spreadRow = await measure(
       `POST /v1/payouts over ${SPREAD_ORGANISATIONS} organisations (informational)`,
@@ -232,6 +245,12 @@ async function main() {
     say(
       `| POST /v1/batches, ${BATCH_ITEMS.toLocaleString("en")} items | ${batchSeconds.map((s) => `${fmt(s, 2)} s`).join(", ")} | | | | |`,
     );
+    if (cpuBefore && cpuAfter) {
+      say("");
+      say(
+        `CPU per create, its background work included (ms): ${cpuPerRequest(cpuBefore, cpuAfter, create.requests)}`,
+      );
+    }
     const createRatio = create.rps / baseline.rps;
     const checks = [
       [`create ≥ 0.25× baseline (${fmt(createRatio, 2)}×)`, createRatio >= 0.25],
