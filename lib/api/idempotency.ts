@@ -100,7 +100,6 @@ export function rememberCompletedResponse(
   if (response.body.length > REMEMBER_MAX_BODY) return;
   const retentionEnds = createdAt + IDEMPOTENCY_RETENTION_HOURS * 3_600_000 - 60_000;
   const expiresAt = Math.min(Date.now() + REMEMBER_MS, retentionEnds);
-  if (!Number.isFinite(expiresAt)) return;
   completed.set(completedKey(scope, key), { fingerprint, response }, expiresAt);
 }
 
