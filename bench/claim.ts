@@ -196,7 +196,7 @@ async function main() {
   // localhost, not 127.0.0.1: the claim session cookie is scoped to the app's host name.
   const app = await startBenchApp("bench-claim", { host: "localhost", env: { DEV_MAILBOX: "1" } });
   const { base, dataDir } = app;
-  const sql = connectPostgres(app.databaseUrl, { max: 2, onnotice: () => {} });
+  const sql = connectPostgres(app.databaseUrl, { max: 2 });
   try {
     const demo = JSON.parse(readFileSync(path.join(dataDir, "demo.json"), "utf8")) as {
       apiKey: string;

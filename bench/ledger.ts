@@ -53,7 +53,6 @@ function withDatabase(url: string, database: string): string {
 async function pgbenchBaseline(serverUrl: string): Promise<Row> {
   const admin = connectPostgres(withDatabase(serverUrl, "postgres"), {
     max: 1,
-    onnotice: () => {},
   });
   await admin.unsafe(`drop database if exists ${PGBENCH_DATABASE} with (force)`);
   await admin.unsafe(`create database ${PGBENCH_DATABASE}`);

@@ -11,7 +11,7 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type DbOrTx = Db | Tx;
 
 export function createDb(url: string, options: postgres.Options<Record<string, never>> = {}) {
-  const sql = connectPostgres(url, { max: 10, onnotice: () => {}, ...options });
+  const sql = connectPostgres(url, { max: 10, ...options });
   return { sql, db: drizzle(preparing(sql), { schema, casing: "snake_case" }) };
 }
 

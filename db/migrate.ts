@@ -7,7 +7,7 @@ export const migrationsFolder = path.resolve(process.cwd(), "db/migrations");
 
 /** Applies every committed migration that the database has not seen yet. */
 export async function runMigrations(url: string): Promise<void> {
-  const sql = connectPostgres(url, { max: 1, onnotice: () => {} });
+  const sql = connectPostgres(url, { max: 1 });
   try {
     await migrate(drizzle(sql), { migrationsFolder });
   } finally {

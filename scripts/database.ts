@@ -18,7 +18,7 @@ export async function openDatabase(config: {
 }
 
 async function assertReachable(url: string): Promise<void> {
-  const sql = connectPostgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
+  const sql = connectPostgres(url, { max: 1, connect_timeout: 5 });
   try {
     const [row] = await sql<
       { version: number }[]

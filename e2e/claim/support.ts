@@ -38,7 +38,7 @@ export type ClaimKit = {
 export const test = base.extend<ClaimKit>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring
   sql: async ({}, use) => {
-    const sql = connectPostgres(e2eDatabaseUrl(), { max: 2, onnotice: () => {} });
+    const sql = connectPostgres(e2eDatabaseUrl(), { max: 2 });
     await use(sql);
     await sql.end({ timeout: 5 });
   },

@@ -53,7 +53,7 @@ let cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
   cleanups = [];
-  const sql = connectPostgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const sql = connectPostgres(databaseUrl, { max: 1 });
   await sql`
         truncate inngest_engine.functions, inngest_engine.events, inngest_engine.runs,
           inngest_engine.waits, inngest_engine.idempotency_keys, inngest_engine.crons`;
@@ -123,7 +123,7 @@ describe("engine restarts", () => {
     await second.idle();
     // Step b had not been memoised when the engine died, so it ran again; a never did.
     expect(counts).toEqual({ a: 1, b: 2, c: 1 });
-    const sql = connectPostgres(databaseUrl, { max: 1, onnotice: () => {} });
+    const sql = connectPostgres(databaseUrl, { max: 1 });
     const [run] = await sql<{ status: string; output: unknown }[]>`
       select status, output from inngest_engine.runs where function_id = 'crash-test-pay'`;
     await sql.end();

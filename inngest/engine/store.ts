@@ -11,7 +11,6 @@ export type Json = postgres.JSONValue;
 export function connect(databaseUrl: string, max: number): Sql {
   return connectPostgres(databaseUrl, {
     max,
-    onnotice: () => {},
     // A commit need not wait for its WAL flush: a database crash may then lose the last
     // moments of engine state, which only means a step runs again (steps are idempotent),
     // while a killed engine loses nothing. This keeps fan-out of thousands of runs fast.

@@ -77,7 +77,7 @@ export async function startTestApp(
       await engine.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      const sql = connectPostgres(databaseUrl, { max: 1, onnotice: () => {} });
+      const sql = connectPostgres(databaseUrl, { max: 1 });
       await sql`
         truncate inngest_engine.functions, inngest_engine.events, inngest_engine.runs,
           inngest_engine.waits, inngest_engine.idempotency_keys, inngest_engine.crons`;

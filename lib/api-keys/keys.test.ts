@@ -70,7 +70,6 @@ describe("API keys", () => {
     const org = await createTestOrganisation(db);
     const other = connectPostgres(process.env.DATABASE_URL as string, {
       max: 1,
-      onnotice: () => {},
     });
     try {
       for (const [secret, id, change] of [
@@ -93,7 +92,6 @@ describe("API keys", () => {
     const org = await createTestOrganisation(db);
     const other = connectPostgres(process.env.DATABASE_URL as string, {
       max: 1,
-      onnotice: () => {},
     });
     onTestFinished(() => other.end());
     await until(() => answersWhileTableLocked(other, org.liveKey));

@@ -23,7 +23,6 @@ async function claimWhileTableLocked(
 ): Promise<unknown> {
   const other = connectPostgres(process.env.DATABASE_URL as string, {
     max: 1,
-    onnotice: () => {},
   });
   let outcome: unknown;
   try {

@@ -16,7 +16,7 @@ let app: TestApp;
 let engineSql: postgres.Sql;
 beforeAll(async () => {
   app = await startTestApp(() => []);
-  engineSql = connectPostgres(process.env.DATABASE_URL as string, { max: 2, onnotice: () => {} });
+  engineSql = connectPostgres(process.env.DATABASE_URL as string, { max: 2 });
 });
 afterAll(async () => {
   await engineSql.end();

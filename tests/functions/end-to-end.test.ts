@@ -50,7 +50,7 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await receiver.close();
-  const sql = connectPostgres(process.env.DATABASE_URL as string, { max: 1, onnotice: () => {} });
+  const sql = connectPostgres(process.env.DATABASE_URL as string, { max: 1 });
   await sql`drop schema if exists inngest_engine cascade`;
   await sql.end();
 });

@@ -12,7 +12,7 @@ process.env.AUTH_SECRET ??= "functions-test-secret-functions-test-secret-01";
 export async function startEventSink() {
   const app: TestApp = await startTestApp(() => []);
   inngest.setEnvVars({ INNGEST_BASE_URL: app.engine.url, INNGEST_DEV: "1" });
-  const sql = connectPostgres(process.env.DATABASE_URL as string, { max: 2, onnotice: () => {} });
+  const sql = connectPostgres(process.env.DATABASE_URL as string, { max: 2 });
   return {
     /** Events the engine received, by name. */
     async received(name: string) {
