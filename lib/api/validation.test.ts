@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { createBatchBodySchema } from "@/lib/payouts/create-batch";
 import { createPayoutBodySchema } from "@/lib/payouts/create-payout";
+import { listPayoutsQuerySchema } from "@/lib/payouts/list-params";
 import { parseOrThrow } from "./validation";
 
 function fieldErrors(schema: Parameters<typeof parseOrThrow>[0], input: unknown) {
@@ -46,6 +47,12 @@ describe("unknown fields", () => {
         items: [item, { ...item, ammount: 5 }],
       }).map((e) => e.message),
     ).toContain("unknown field: ammount (did you mean amount?)");
+  });
+
+  it("looks through a schema that transforms what it parses (a list query)", () => {
+    expect(fieldErrors(listPayoutsQuerySchema, { recipientId: "rcp_1" })).toEqual([
+      { path: "", message: "unknown field: recipientId (did you mean recipient_id?)" },
+    ]);
   });
 
   it("suggests nothing for a name unlike any field", () => {
