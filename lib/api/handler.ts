@@ -36,6 +36,7 @@ import type { z } from "zod";
 import { type DbOrTx, db, type Tx } from "@/db/client";
 import { authenticateApiKey } from "@/lib/api-keys/keys";
 import { config } from "@/lib/config";
+import { open, seal } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors";
 import type { Scope } from "@/lib/events/outbox";
 import { relayEvents } from "@/lib/events/relay";
@@ -233,6 +234,17 @@ export function apiRoute<
     body,
     headers: { "Content-Type": "application/json" },
   });
+  // A response holding a secret is kept sealed, bound to its key, and opened to replay.
+  const sealContext = (scope: Scope, key: string) =>
+    `idempotency:${scope.organisationId}:${scope.mode}:${key}`;
+  const toStored = (scope: Scope, key: string, response: StoredResponse): StoredResponse =>
+    operation.responseHoldsSecret
+      ? { ...response, body: seal(response.body, sealContext(scope, key)) }
+      : response;
+  const fromStored = (scope: Scope, key: string, response: StoredResponse): StoredResponse =>
+    operation.responseHoldsSecret
+      ? { ...response, body: open(response.body, sealContext(scope, key)) }
+      : response;
   const complete = (tx: DbOrTx, scope: Scope, pending: Pending[], rendered: string[]) =>
     completeIdempotencyKeys(
       tx,
@@ -240,7 +252,7 @@ export function apiRoute<
       pending.map(({ key, token }, i) => ({
         key,
         token,
-        response: succeeded(rendered[i] as string),
+        response: toStored(scope, key, succeeded(rendered[i] as string)),
       })),
     );
   const writeAlone = (pending: Pending) =>
@@ -328,9 +340,10 @@ export function apiRoute<
       const fingerprint = requestFingerprint(request.method, url.pathname, rawBody);
       const outcome = await claimIdempotencyKey(db, scope, idempotencyKey, fingerprint);
       if (outcome.kind === "replay") {
-        return new Response(outcome.response.body, {
-          status: outcome.response.status,
-          headers: { ...outcome.response.headers, ...headers, "Idempotent-Replayed": "true" },
+        const replay = fromStored(scope, idempotencyKey, outcome.response);
+        return new Response(replay.body, {
+          status: replay.status,
+          headers: { ...replay.headers, ...headers, "Idempotent-Replayed": "true" },
         });
       }
       claim = { scope, key: idempotencyKey, token: outcome.token, fingerprint };
@@ -339,7 +352,12 @@ export function apiRoute<
       const json = grouped
         ? await grouped(`${scope.organisationId}:${scope.mode}:${apiKey.id}`, pending)
         : await writeAlone(pending);
-      rememberCompletedResponse(scope, idempotencyKey, fingerprint, succeeded(json));
+      rememberCompletedResponse(
+        scope,
+        idempotencyKey,
+        fingerprint,
+        toStored(scope, idempotencyKey, succeeded(json)),
+      );
       // The events this request wrote are committed: hand them to Inngest now rather
       // than at the next sweep. It never throws, and the response does not wait for it.
       void relayEvents();
@@ -350,7 +368,8 @@ export function apiRoute<
         logError(`api ${requestId} ${request.method} ${new URL(request.url).pathname}`, thrown);
       }
       const { response, stored } = problemResponse(error, requestId, headers);
-      if (claim) await settleFailedClaim(db, claim, error, stored);
+      if (claim)
+        await settleFailedClaim(db, claim, error, toStored(claim.scope, claim.key, stored));
       return response;
     }
   };

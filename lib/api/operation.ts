@@ -30,6 +30,11 @@ export type Operation<
   /** POSTs only. Default "optional": a key is honoured when sent. */
   idempotency?: "required" | "optional";
   response: { status: 200 | 201; schema: Response; description: string };
+  /**
+   * The response carries a secret shown this once (a signing secret). Its idempotent copy,
+   * replayed to a retry, is then stored sealed rather than in plain text.
+   */
+  responseHoldsSecret?: true;
   /** Problem codes this endpoint can answer with, beyond the ones every endpoint has. */
   errors?: ErrorCode[];
   /** A request body for the docs' curl example. */

@@ -24,6 +24,7 @@ export const createWebhookEndpointOperation = defineOperation({
     schema: webhookEndpointWithSecretSchema,
     description: "The endpoint with its signing secret",
   },
+  responseHoldsSecret: true,
   errors: ["conflict"],
   example: {
     url: "https://example.com/webhooks/disburse",
@@ -99,4 +100,5 @@ export const rotateWebhookEndpointSecretOperation = defineOperation({
     schema: webhookEndpointWithSecretSchema,
     description: "The endpoint with its new signing secret",
   },
+  responseHoldsSecret: true,
 });
