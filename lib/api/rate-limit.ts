@@ -120,15 +120,22 @@ async function takeFromBucket(
               * ${emissionUs}::float8 / 1e6)
         where floor((${periodUs} - extract(epoch from greatest(b.tat, now()) - now()) * 1e6) / ${emissionUs}) >= 1
       returning tat, granted
+    ),
+    refused as (
+      select tat from rate_limit_buckets
+        where key = ${key} and not exists (select 1 from attempt)
+        for update
     )
     select granted, (extract(epoch from (tat - now())) * 1e6)::bigint::text as ahead_us
       from attempt
     union all
     select 0, (extract(epoch from (tat - now())) * 1e6)::bigint::text
-      from rate_limit_buckets
-      where key = ${key} and not exists (select 1 from attempt)
+      from refused
   `);
-  // The refused branch reads the row as of the statement's snapshot, which can miss a
+  // A plain read in the refused branch would see the row as of the statement's snapshot:
+  // one grant behind when another instance's upsert committed while this one waited on
+  // the row, which made Retry-After 1 s instead of one interval. `for update` reads the
+  // latest version (this statement already holds the row's lock). It can still miss a
   // row a concurrent first request committed a moment ago; then refuse for one interval.
   const granted = Number(row?.granted ?? 0);
   const aheadUs = Math.max(0, Number(row?.ahead_us ?? periodUs));

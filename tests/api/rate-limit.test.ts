@@ -1,7 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as listRecipients } from "@/app/api/v1/recipients/route";
 import { createDb, db } from "@/db/client";
-import { consumeRateLimit } from "@/lib/api/rate-limit";
+import {
+  consumeRateLimit,
+  type RateLimitDecision,
+  type RateLimitPolicy,
+} from "@/lib/api/rate-limit";
 import { call } from "@/tests/fixtures/api-requests";
 import { createTestOrganisation, type TestOrganisation } from "@/tests/fixtures/organisations";
 
@@ -64,25 +69,164 @@ describe("rate limits", () => {
     expect(allowed).toBeLessThanOrEqual(400);
     expect(allowed).toBeGreaterThanOrEqual(380);
   });
+});
 
-  it("holds across app instances: separate connection pools share one budget", async () => {
-    const instanceA = createDb(process.env.DATABASE_URL as string, { max: 5 });
-    const instanceB = createDb(process.env.DATABASE_URL as string, { max: 5 });
+type RateLimiter = typeof import("@/lib/api/rate-limit");
+type Instance = {
+  limiter: RateLimiter;
+  consume: (key: string, policy: RateLimitPolicy) => Promise<RateLimitDecision>;
+  close: () => Promise<void>;
+};
+
+/**
+ * An app instance as production runs it: its own copy of rate-limit.ts (so its own
+ * `leases` and `inFlight` maps) and its own connection pool to the one database.
+ */
+async function startInstance(): Promise<Instance> {
+  vi.resetModules();
+  const limiter: RateLimiter = await import("@/lib/api/rate-limit");
+  const pool = createDb(process.env.DATABASE_URL as string, { max: 5 });
+  return {
+    limiter,
+    consume: (key, policy) => limiter.consumeRateLimit(pool.db, key, policy),
+    close: () => pool.sql.end({ timeout: 5 }),
+  };
+}
+
+/** `perInstance` requests from every instance, all started in the same tick. */
+async function burst(
+  instances: Instance[],
+  key: string,
+  policy: RateLimitPolicy,
+  perInstance: number,
+) {
+  const started = performance.now();
+  const decisions = await Promise.all(
+    Array.from({ length: perInstance * instances.length }, (_, i) =>
+      (instances[i % instances.length] as Instance).consume(key, policy),
+    ),
+  );
+  return { decisions, elapsedMs: performance.now() - started };
+}
+
+async function bucket(key: string) {
+  const [row] = await db.execute<{ tat_us: string; granted: number }>(sql`
+    select (extract(epoch from tat) * 1e6)::bigint::text as tat_us, granted
+      from rate_limit_buckets where key = ${key}
+  `);
+  return row ? { tatUs: Number(row.tat_us), granted: Number(row.granted) } : undefined;
+}
+
+describe("rate limits across app instances", () => {
+  let a: Instance;
+  let b: Instance;
+  beforeAll(async () => {
+    a = await startInstance();
+    b = await startInstance();
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  it("runs two independent copies of the limiter", async () => {
+    expect(a.limiter).not.toBe(b.limiter);
+    expect(a.limiter.consumeRateLimit).not.toBe(b.limiter.consumeRateLimit);
+    expect(a.limiter.consumeRateLimit).not.toBe(consumeRateLimit);
+
+    // Leases are per instance: 400 per hour leases 20 tokens (9 s each) at a time. B
+    // cannot spend A's lease, so its first request takes a lease of its own.
+    const leased = { limit: 400, periodMs: 3_600_000 };
+    expect((await a.consume("test:separate-leases", leased)).allowed).toBe(true);
+    const afterA = await bucket("test:separate-leases");
+    expect((await a.consume("test:separate-leases", leased)).allowed).toBe(true);
+    expect(await bucket("test:separate-leases")).toEqual(afterA); // spent from A's lease
+    expect((await b.consume("test:separate-leases", leased)).allowed).toBe(true);
+    const afterB = await bucket("test:separate-leases");
+    expect(afterB?.granted).toBe(20);
+    expect(((afterB?.tatUs ?? 0) - (afterA?.tatUs ?? 0)) / 1e6).toBeCloseTo(180, 0);
+
+    // `inFlight` is per instance too: while the bucket row is locked, both instances
+    // wait on PostgreSQL at the same time (one copy would send only one of them).
+    const key = "test:separate-in-flight";
+    const policy = { limit: 20, periodMs: 3_600_000 };
+    await a.consume(key, policy);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked = () => {};
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const holder = db.transaction(async (tx) => {
+      await tx.execute(sql`select 1 from rate_limit_buckets where key = ${key} for update`);
+      locked();
+      await held;
+    });
+    await isLocked;
+    const racing = Promise.all([a.consume(key, policy), b.consume(key, policy)]);
+    let waiting = 0;
     try {
-      const policy = { limit: 20, periodMs: 3_600_000 };
-      const decisions = await Promise.all(
-        Array.from({ length: 60 }, (_, i) =>
-          consumeRateLimit(i % 2 ? instanceA.db : instanceB.db, "test:shared", policy),
-        ),
-      );
-      expect(decisions.filter((d) => d.allowed)).toHaveLength(20);
-      const refused = decisions.find((d) => !d.allowed);
-      // One request is allowed every 180 s at 20 per hour.
-      expect(refused?.retryAfterSeconds).toBeGreaterThanOrEqual(170);
-      expect(refused?.retryAfterSeconds).toBeLessThanOrEqual(180);
+      for (let i = 0; i < 200 && waiting < 2; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        const [row] = await db.execute<{ n: number }>(sql`
+          select count(*)::int as n from pg_stat_activity
+           where datname = current_database() and wait_event_type = 'Lock'
+             and query like '%insert into rate_limit_buckets%'
+        `);
+        waiting = Number(row?.n ?? 0);
+      }
     } finally {
-      await instanceA.sql.end();
-      await instanceB.sql.end();
+      release();
+      await holder;
+    }
+    const raced = await racing;
+    expect(waiting).toBe(2);
+    expect(raced.map((d) => d.allowed)).toEqual([true, true]);
+  });
+
+  it("admits exactly the limit from both instances together, with a sensible Retry-After", async () => {
+    // 20 per hour: one request frees up every 180 s, so none during the test.
+    const policy = { limit: 20, periodMs: 3_600_000 };
+    const { decisions } = await burst([a, b], "test:shared", policy, 40);
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(20);
+    const refused = decisions.filter((d) => !d.allowed);
+    expect(refused).toHaveLength(60);
+    for (const decision of refused) {
+      expect(decision.remaining).toBe(0);
+      expect(decision.retryAfterSeconds).toBeGreaterThanOrEqual(170);
+      expect(decision.retryAfterSeconds).toBeLessThanOrEqual(180);
+    }
+  });
+
+  it("admits exactly the limit when both instances lease tokens in bulk", async () => {
+    // 400 per hour leases 20 at a time and refills every 9 s; demand is 1,000.
+    const policy = { limit: 400, periodMs: 3_600_000 };
+    const { decisions } = await burst([a, b], "test:shared-leased", policy, 500);
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(400);
+    for (const decision of decisions.filter((d) => !d.allowed)) {
+      expect(decision.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect(decision.retryAfterSeconds).toBeLessThanOrEqual(9);
+    }
+  });
+
+  it("never admits more than the limit per window, window after window", async () => {
+    // 5 per second: one request frees up every 200 ms. Each round starts with a full
+    // bucket (a whole period after the last one) and must admit exactly 5, plus at most
+    // one per 200 ms the round itself took (normally a few milliseconds: none).
+    const policy = { limit: 5, periodMs: 1_000 };
+    const emissionMs = policy.periodMs / policy.limit;
+    for (let round = 0; round < 3; round++) {
+      const { decisions, elapsedMs } = await burst([a, b], "test:windows", policy, 30);
+      const allowed = decisions.filter((d) => d.allowed).length;
+      expect(allowed).toBeGreaterThanOrEqual(policy.limit);
+      expect(allowed).toBeLessThanOrEqual(policy.limit + Math.floor(elapsedMs / emissionMs));
+      for (const decision of decisions.filter((d) => !d.allowed)) {
+        expect(decision.retryAfterSeconds).toBe(1);
+      }
+      // The last grant left the bucket at most one period ahead of its time.
+      if (round < 2) await new Promise((r) => setTimeout(r, policy.periodMs + 50));
     }
   });
 });
