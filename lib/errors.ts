@@ -8,6 +8,7 @@ export const errorCodes = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   insufficient_funds: 422,
   invalid_state_transition: 409,

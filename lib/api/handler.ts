@@ -91,7 +91,7 @@ function jsonResponse(status: number, body: string, headers: Record<string, stri
   });
 }
 
-function problemResponse(
+export function problemResponse(
   error: AppError,
   requestId: string,
   headers: Record<string, string>,

@@ -11,6 +11,7 @@ const titles: Record<ErrorCode, string> = {
   unauthenticated: "Unauthenticated",
   forbidden: "Forbidden",
   not_found: "Not found",
+  method_not_allowed: "Method not allowed",
   conflict: "Conflict",
   insufficient_funds: "Insufficient funds",
   invalid_state_transition: "Invalid state transition",

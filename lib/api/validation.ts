@@ -59,14 +59,17 @@ function objectAt(schema: z.ZodType, path: PropertyKey[]): z.ZodObject | null {
 }
 
 /**
- * The field a mistyped one most likely meant: the same name in another case or
- * separator style (recipientId → recipient_id), or a near spelling (recipent_id).
+ * The name a mistyped one most likely meant: the same name in another case or
+ * separator style (recipientId → recipient_id), the id it names (recipient →
+ * recipient_id), or a near spelling (recipent_id).
  */
-function suggestionFor(key: string, known: string[]): string | null {
+export function suggestionFor(key: string, known: string[]): string | null {
   if (known.length === 0) return null;
   const plain = (name: string) => name.toLowerCase().replace(/[_-]/g, "");
   const sameName = known.find((name) => plain(name) === plain(key));
   if (sameName) return sameName;
+  const itsId = known.find((name) => plain(name) === `${plain(key)}id`);
+  if (itsId) return itsId;
   const near = closest(key, known);
   return distance(key, near) <= Math.min(2, Math.floor(key.length / 3)) ? near : null;
 }

@@ -4,11 +4,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import type { RouteHandler } from "@/lib/api/handler";
 import { allOperations } from "@/lib/api/operations";
+import { ROUTE_METHODS } from "@/lib/api/unrouted";
 import { revokeApiKey } from "@/lib/api-keys/keys";
 import { call } from "@/tests/fixtures/api-requests";
+import { apiRouteFiles, ROUTES_DIR, routeModule } from "@/tests/fixtures/api-routes";
 import { createTestOrganisation } from "@/tests/fixtures/organisations";
-
-const ROUTES_DIR = path.resolve("app/api/v1");
 
 type Endpoint = { method: string; path: string; handler: RouteHandler };
 
@@ -68,4 +68,57 @@ describe("every API route", () => {
       }
     });
   }
+});
+
+describe("requests no operation serves", () => {
+  it("answer a method a path does not support with 405 problem+json and Allow", async () => {
+    const files = await apiRouteFiles();
+    expect(files.map((f) => f.path)).toContain("/payouts/{id}/cancel");
+    for (const { file, path: routePath } of files) {
+      const module = await routeModule(file);
+      const served =
+        routePath === "/openapi.json"
+          ? ["GET"]
+          : allOperations.filter((op) => op.path === routePath).map((op) => op.method);
+      expect(served.length, routePath).toBeGreaterThan(0);
+      const allow = ROUTE_METHODS.filter((method) => served.includes(method)).join(", ");
+      for (const method of ROUTE_METHODS) {
+        const handler = module[method];
+        const where = `${method} ${routePath}`;
+        expect(handler, where).toBeTypeOf("function");
+        if (!handler || served.includes(method)) continue;
+        const res = await call(handler, method, routePath.replace("{id}", "po_1"), {
+          key: null,
+          params: { id: "po_1" },
+        });
+        expect(res.status, where).toBe(405);
+        expect(res.headers.get("content-type"), where).toBe("application/problem+json");
+        expect(res.headers.get("allow"), where).toBe(allow);
+        expect(res.headers.get("request-id"), where).toMatch(/^req_/);
+        expect(res.body.code, where).toBe("method_not_allowed");
+        expect(res.body.detail, where).toContain(`supports ${allow}`);
+      }
+    }
+  });
+
+  it("answer an unknown path with 404 problem+json, naming the resource it most likely meant", async () => {
+    const unknown = await routeModule(path.join(ROUTES_DIR, "[[...path]]", "route.ts"));
+    const cases = [
+      ["GET", "/payout", "There is no endpoint GET /api/v1/payout. Did you mean /api/v1/payouts?"],
+      ["POST", "/webhookEndpoints", "Did you mean /api/v1/webhook_endpoints?"],
+      ["GET", "/payouts/po_1/refund", "There is no endpoint GET /api/v1/payouts/po_1/refund. The"],
+      ["DELETE", "/invoices", "There is no endpoint DELETE /api/v1/invoices. The endpoints"],
+    ] as const;
+    for (const [method, routePath, detail] of cases) {
+      const handler = unknown[method];
+      expect(handler, method).toBeTypeOf("function");
+      if (!handler) continue;
+      const res = await call(handler, method, routePath, { key: null });
+      expect(res.status, routePath).toBe(404);
+      expect(res.headers.get("content-type"), routePath).toBe("application/problem+json");
+      expect(res.headers.get("request-id"), routePath).toMatch(/^req_/);
+      expect(res.body.code, routePath).toBe("not_found");
+      expect(res.body.detail, routePath).toContain(detail);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { apiRoute } from "@/lib/api/handler";
 import { listBalancesOperation, serializeBalance } from "@/lib/api/operations/ledger";
 import { toList } from "@/lib/api/pagination";
+import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { getBalances } from "@/lib/ledger";
 
 export const GET = apiRoute(listBalancesOperation, async ({ db, scope }) => {
@@ -9,3 +10,5 @@ export const GET = apiRoute(listBalancesOperation, async ({ db, scope }) => {
     serializeBalance(b, scope.mode === "live"),
   );
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

@@ -1,6 +1,7 @@
 import { apiRoute } from "@/lib/api/handler";
 import { createBatchOperation, listBatchesOperation } from "@/lib/api/operations/batches";
 import { toList } from "@/lib/api/pagination";
+import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { createBatch } from "@/lib/payouts/create-batch";
 import { listBatches } from "@/lib/payouts/queries";
 import { serializeBatch } from "@/lib/payouts/serialize";
@@ -13,3 +14,5 @@ export const POST = apiRoute(createBatchOperation, async ({ db, scope, body, act
 export const GET = apiRoute(listBatchesOperation, async ({ db, scope, query }) =>
   toList(await listBatches(db, scope, query), (row) => serializeBatch(row)),
 );
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

@@ -1,6 +1,7 @@
 import { apiRoute } from "@/lib/api/handler";
 import { listEventsOperation } from "@/lib/api/operations/events";
 import { pageOf, toList } from "@/lib/api/pagination";
+import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { listEvents } from "@/lib/events/queries";
 import { serializeEvent } from "@/lib/events/serialize";
 
@@ -13,3 +14,5 @@ export const GET = apiRoute(listEventsOperation, async ({ db, scope, query }) =>
   });
   return toList(page, serializeEvent);
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

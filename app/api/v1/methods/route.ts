@@ -1,7 +1,10 @@
 import { apiRoute } from "@/lib/api/handler";
 import { listMethodsOperation } from "@/lib/api/operations/methods";
+import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { eligibleMethods, serializeEligibility } from "@/lib/methods";
 
 export const GET = apiRoute(listMethodsOperation, async ({ scope, query }) =>
   serializeEligibility(eligibleMethods({ ...query, mode: scope.mode }), query),
 );
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

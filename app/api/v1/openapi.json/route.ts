@@ -1,4 +1,5 @@
 import { buildOpenApiDocument } from "@/lib/api/openapi";
+import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { appUrl } from "@/lib/config";
 
 let document: string | undefined;
@@ -10,3 +11,5 @@ export async function GET() {
     headers: { "Content-Type": "application/json", "Cache-Control": "public, max-age=300" },
   });
 }
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

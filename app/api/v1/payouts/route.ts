@@ -1,6 +1,7 @@
 import { apiRoute } from "@/lib/api/handler";
 import { createPayoutOperation, listPayoutsOperation } from "@/lib/api/operations/payouts";
 import { toList } from "@/lib/api/pagination";
+import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { createPayout, createPayouts } from "@/lib/payouts/create-payout";
 import { listPayouts } from "@/lib/payouts/queries";
 import { serializePayout } from "@/lib/payouts/serialize";
@@ -25,3 +26,5 @@ export const POST = apiRoute(
 export const GET = apiRoute(listPayoutsOperation, async ({ db, scope, query }) =>
   toList(await listPayouts(db, scope, query), serializePayout),
 );
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

@@ -1,6 +1,7 @@
 import { apiRoute } from "@/lib/api/handler";
 import { createRecipientOperation, listRecipientsOperation } from "@/lib/api/operations/recipients";
 import { pageOf, toList } from "@/lib/api/pagination";
+import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { createRecipient, listRecipients } from "@/lib/recipients/recipients";
 import { serializeRecipient } from "@/lib/recipients/schemas";
 
@@ -16,3 +17,5 @@ export const GET = apiRoute(listRecipientsOperation, async ({ db, scope, query }
   });
   return toList(page, serializeRecipient);
 });
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

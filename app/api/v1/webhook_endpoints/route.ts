@@ -4,6 +4,7 @@ import {
   listWebhookEndpointsOperation,
 } from "@/lib/api/operations/webhook-endpoints";
 import { pageOf, toList } from "@/lib/api/pagination";
+import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { serializeWebhookEndpoint } from "@/lib/webhooks/endpoint-schemas";
 import { createWebhookEndpoint, listWebhookEndpoints } from "@/lib/webhooks/endpoints";
 
@@ -15,3 +16,5 @@ export const POST = apiRoute(createWebhookEndpointOperation, async ({ db, scope,
 export const GET = apiRoute(listWebhookEndpointsOperation, async ({ db, scope, query }) =>
   toList(await listWebhookEndpoints(db, scope, pageOf(query)), serializeWebhookEndpoint),
 );
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

@@ -1,5 +1,6 @@
 import { apiRoute } from "@/lib/api/handler";
 import { getBatchOperation } from "@/lib/api/operations/batches";
+import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { batchProgress, requireBatch } from "@/lib/payouts/queries";
 import { serializeBatch } from "@/lib/payouts/serialize";
 
@@ -7,3 +8,5 @@ export const GET = apiRoute(getBatchOperation, async ({ db, scope, params }) => 
   const batch = await requireBatch(db, scope, params.id);
   return serializeBatch(batch, await batchProgress(db, scope, batch.id));
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

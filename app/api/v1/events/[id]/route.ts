@@ -1,5 +1,6 @@
 import { apiRoute } from "@/lib/api/handler";
 import { getEventOperation } from "@/lib/api/operations/events";
+import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { AppError } from "@/lib/errors";
 import { getEvent } from "@/lib/events/queries";
 import { serializeEvent } from "@/lib/events/serialize";
@@ -9,3 +10,5 @@ export const GET = apiRoute(getEventOperation, async ({ db, scope, params }) => 
   if (!event) throw new AppError("not_found", `No such event: ${params.id}`);
   return serializeEvent(event);
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

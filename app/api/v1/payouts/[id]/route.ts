@@ -1,8 +1,11 @@
 import { apiRoute } from "@/lib/api/handler";
 import { getPayoutOperation } from "@/lib/api/operations/payouts";
+import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { requirePayout } from "@/lib/payouts/queries";
 import { serializePayout } from "@/lib/payouts/serialize";
 
 export const GET = apiRoute(getPayoutOperation, async ({ db, scope, params }) =>
   serializePayout(await requirePayout(db, scope, params.id)),
 );
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

@@ -1,5 +1,6 @@
 import { apiRoute } from "@/lib/api/handler";
 import { getRecipientOperation, updateRecipientOperation } from "@/lib/api/operations/recipients";
+import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { requireRecipient, updateRecipient } from "@/lib/recipients/recipients";
 import { serializeRecipient } from "@/lib/recipients/schemas";
 
@@ -10,3 +11,5 @@ export const GET = apiRoute(getRecipientOperation, async ({ db, scope, params })
 export const PATCH = apiRoute(updateRecipientOperation, async ({ db, scope, params, body }) =>
   serializeRecipient(await updateRecipient(db, scope, params.id, body)),
 );
+
+export const { POST, PUT, DELETE } = methodsNotAllowed("GET", "PATCH");

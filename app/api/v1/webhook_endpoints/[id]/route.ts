@@ -4,6 +4,7 @@ import {
   getWebhookEndpointOperation,
   updateWebhookEndpointOperation,
 } from "@/lib/api/operations/webhook-endpoints";
+import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { serializeWebhookEndpoint } from "@/lib/webhooks/endpoint-schemas";
 import {
   deleteWebhookEndpoint,
@@ -23,3 +24,5 @@ export const DELETE = apiRoute(deleteWebhookEndpointOperation, async ({ db, scop
   await deleteWebhookEndpoint(db, scope, params.id);
   return { id: params.id, object: "webhook_endpoint" as const, deleted: true as const };
 });
+
+export const { POST, PUT } = methodsNotAllowed("GET", "PATCH", "DELETE");

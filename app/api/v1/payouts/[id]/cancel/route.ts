@@ -1,8 +1,11 @@
 import { apiRoute } from "@/lib/api/handler";
 import { cancelPayoutOperation } from "@/lib/api/operations/payouts";
+import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { cancelPayout } from "@/lib/payouts/cancel-payout";
 import { serializePayout } from "@/lib/payouts/serialize";
 
 export const POST = apiRoute(cancelPayoutOperation, async ({ db, scope, params, actor }) =>
   serializePayout(await cancelPayout(db, scope, { payoutId: params.id, actor })),
 );
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

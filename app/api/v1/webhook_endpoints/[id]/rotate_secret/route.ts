@@ -1,5 +1,6 @@
 import { apiRoute } from "@/lib/api/handler";
 import { rotateWebhookEndpointSecretOperation } from "@/lib/api/operations/webhook-endpoints";
+import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { serializeWebhookEndpoint } from "@/lib/webhooks/endpoint-schemas";
 import { rotateWebhookEndpointSecret } from "@/lib/webhooks/endpoints";
 
@@ -10,3 +11,5 @@ export const POST = apiRoute(
     return { ...serializeWebhookEndpoint(endpoint), secret };
   },
 );
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

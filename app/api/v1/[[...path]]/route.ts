@@ -1,0 +1,3 @@
+import { unknownEndpoint } from "@/lib/api/unrouted";
+
+export const { GET, POST, PUT, PATCH, DELETE } = unknownEndpoint();
