@@ -80,3 +80,12 @@ export function newIds(kind: IdKind, count: number): string[] {
 export function hasPrefix(id: string, kind: IdKind): boolean {
   return id.startsWith(`${prefixes[kind]}_`);
 }
+
+export function idPrefix(kind: IdKind): string {
+  return prefixes[kind];
+}
+
+/** Whether `value` has the shape of an id of `kind`: its prefix, then base32 characters. */
+export function isIdOf(value: string, kind: IdKind): boolean {
+  return hasPrefix(value, kind) && /^[0-9a-z]{10,40}$/.test(value.slice(prefixes[kind].length + 1));
+}

@@ -68,6 +68,12 @@ export const ledgerAccounts = pgTable(
       "ledger_accounts_pending_not_negative",
       sql`${t.pendingDebits} >= 0 and ${t.pendingCredits} >= 0`,
     ),
+    // Within 2^53 - 1, the largest whole number a JSON client reads exactly, so the API's
+    // integer amounts are never rounded. Deposits grow the total money, so they meet it first.
+    check(
+      "ledger_accounts_within_json_safe_range",
+      sql`abs(${t.balance}) <= 9007199254740991 and ${t.pendingDebits} <= 9007199254740991 and ${t.pendingCredits} <= 9007199254740991`,
+    ),
   ],
 );
 

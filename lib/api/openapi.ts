@@ -15,7 +15,9 @@ const requestIdHeader = z
 
 const successHeaders = z.object({
   "Request-Id": requestIdHeader,
-  "RateLimit-Limit": z.string().meta({ description: "Requests per second allowed for this key" }),
+  "RateLimit-Limit": z
+    .string()
+    .meta({ description: "Requests this key may make per window (see `RateLimit-Policy`)" }),
   "RateLimit-Remaining": z.string().meta({ description: "Requests left in the current window" }),
   "RateLimit-Reset": z
     .string()
@@ -35,11 +37,13 @@ function problemCodes(operation: AnyOperation): ErrorCode[] {
   const codes = new Set<ErrorCode>(["unauthenticated", "rate_limited", "internal_error"]);
   if (operation.body || operation.query) codes.add("validation_failed");
   if (operation.params) codes.add("not_found");
-  if (operation.method === "POST") {
+  if (operation.body || operation.method === "POST") {
     codes.add("invalid_request");
+    codes.add("payload_too_large");
+  }
+  if (operation.method === "POST") {
     codes.add("idempotency_key_reused");
     codes.add("idempotency_key_in_use");
-    codes.add("payload_too_large");
     if (operation.idempotency === "required") codes.add("idempotency_key_required");
   }
   for (const code of operation.errors ?? []) codes.add(code);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type IdKind, idPrefix, isIdOf } from "@/lib/ids";
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 10;
@@ -11,14 +12,31 @@ export const limitSchema = z
   .pipe(z.int().min(1, "at least 1").max(MAX_PAGE_SIZE, `at most ${MAX_PAGE_SIZE}`))
   .meta({ description: `Page size, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})` });
 
-export const paginationQuerySchema = z.object({
-  limit: limitSchema.optional(),
-  starting_after: z.string().min(1).max(100).optional().meta({
-    description: "The id of the last object of the previous page; lists run newest first",
-  }),
-});
+/** A query parameter naming one object of `kind`: anything but such an id is a mistake. */
+export function idQuerySchema(kind: IdKind, description: string) {
+  const shape = `${idPrefix(kind)}_…`;
+  return z
+    .string()
+    .refine((id) => isIdOf(id, kind), `a ${shape} id`)
+    .meta({ description: `${description} (${shape})` });
+}
 
-export type PaginationQuery = z.output<typeof paginationQuerySchema>;
+/**
+ * `limit` and `starting_after` of a list of `kind` objects. The cursor must have the
+ * shape of such an id (a mistyped one would otherwise page from an arbitrary place); it
+ * need not exist any more, since lists page by id order.
+ */
+export function paginationQuerySchema(kind: IdKind) {
+  return z.object({
+    limit: limitSchema.optional(),
+    starting_after: idQuerySchema(
+      kind,
+      "The id of the last object of the previous page; lists run newest first",
+    ).optional(),
+  });
+}
+
+export type PaginationQuery = z.output<ReturnType<typeof paginationQuerySchema>>;
 
 export function pageOf(query: PaginationQuery): { limit: number; startingAfter?: string } {
   return {

@@ -79,6 +79,25 @@ describe("postTransaction", () => {
     expect(count?.n).toBe("1");
   });
 
+  it("refuses a deposit that would take an account past 2^53 - 1 and changes nothing", async () => {
+    const scope = await createLedgerScope(db);
+    const max = 10n ** 15n;
+    await Promise.all(
+      Array.from({ length: 9 }, (_, i) =>
+        deposit(db, scope, { currency: "JPY", amount: max, idempotencyKey: `dep-${i}` }),
+      ),
+    );
+    const error = await errorOf(
+      deposit(db, scope, { currency: "JPY", amount: max, idempotencyKey: "one-too-many" }),
+    );
+    expect(isAppError(error, "validation_failed")).toBe(true);
+    expect((error as Error).message).toContain("JPY");
+    expect((error as Error).message).toContain("9,007,199,254,740,991");
+    const [balance] = await getBalances(db, scope);
+    expect(balance?.available).toBe(9n * max);
+    expect(await verifyLedger(db)).toMatchObject({ ok: true });
+  });
+
   it("nets many transfers so money deposited in the same posting can be spent", async () => {
     const scope = await createLedgerScope(db);
     const result = await postTransaction(db, scope, {

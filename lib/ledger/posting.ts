@@ -70,6 +70,15 @@ type Shortfall = { kind: string; currency: string; spendable: string; required: 
 
 /** What `ledger_post` raises when the funds went while it waited for the account locks. */
 const SHORT_UNDER_LOCK = "LD001";
+/** The CHECK that keeps every account within 2^53 - 1 (db/schema/ledger.ts). */
+const JSON_SAFE_RANGE = "ledger_accounts_within_json_safe_range";
+
+function beyondLedgerLimit(currencies: string[]): AppError {
+  return new AppError(
+    "validation_failed",
+    `This would take a ${currencies.join(" or ")} account of the ledger past 9,007,199,254,740,991 minor units, the most one account holds (the largest whole number every JSON client reads exactly).`,
+  );
+}
 
 function insufficientFunds(short: Shortfall): AppError {
   const amountOf = (minor: string) =>
@@ -135,6 +144,9 @@ export async function commitPosting(
     } catch (error) {
       if (error instanceof postgres.PostgresError && error.code === SHORT_UNDER_LOCK) {
         throw insufficientFunds(JSON.parse(error.detail ?? "{}") as Shortfall);
+      }
+      if (error instanceof postgres.PostgresError && error.constraint_name === JSON_SAFE_RANGE) {
+        throw beyondLedgerLimit([...new Set(deltas.map((d) => d.currency))]);
       }
       throw error;
     }

@@ -83,7 +83,7 @@ describe("ledger reads", () => {
     const badCursor = await listTransfers(db, scope, { limit: 10, startingAfter: "tr_nope" }).catch(
       (e) => e,
     );
-    expect(isAppError(badCursor, "invalid_request")).toBe(true);
+    expect(isAppError(badCursor, "validation_failed")).toBe(true);
     const badLimit = await listTransfers(db, scope, { limit: 0 }).catch((e) => e);
     expect(isAppError(badLimit, "validation_failed")).toBe(true);
   });

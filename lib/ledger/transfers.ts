@@ -93,8 +93,8 @@ export async function listTransfers(
       .from(ledgerTransfers)
       .where(and(...inScope(scope), eq(ledgerTransfers.id, params.startingAfter)));
     if (!cursor) {
-      throw new AppError("invalid_request", "starting_after is not a transfer of this account", {
-        fieldErrors: [{ path: "starting_after", message: "a transfer id from a previous page" }],
+      throw new AppError("validation_failed", "The list request is invalid", {
+        fieldErrors: [{ path: "starting_after", message: "names no transfer of this account" }],
       });
     }
     conditions.push(lt(ledgerTransfers.seq, cursor.seq));

@@ -54,7 +54,7 @@ const regionMismatch = {
 
 /** `GET /v1/methods?country=KE&currency=USD&amount=5000[&region=UA-43]`. */
 export const methodsQuerySchema = z
-  .object({
+  .strictObject({
     country: countryCodeSchema,
     currency: currencySchema,
     amount: amountSchema,

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { instantQuerySchema as instant, pageOf, paginationQuerySchema } from "@/lib/api/pagination";
+import {
+  idQuerySchema,
+  instantQuerySchema as instant,
+  pageOf,
+  paginationQuerySchema,
+} from "@/lib/api/pagination";
 import type { CreatedRange, ListBatchesParams, ListPayoutsParams } from "./queries";
 import { payoutStatusSchema } from "./serialize";
 
@@ -26,11 +31,11 @@ function createdRange(q: CreatedQuery): CreatedRange | undefined {
 
 export const listPayoutsQuerySchema = z
   .strictObject({
-    ...paginationQuerySchema.shape,
+    ...paginationQuerySchema("payout").shape,
     ...createdFilters,
     status: payoutStatusSchema.optional(),
-    recipient_id: z.string().min(1).optional(),
-    batch_id: z.string().min(1).optional(),
+    recipient_id: idQuerySchema("recipient", "Only this recipient's payouts").optional(),
+    batch_id: idQuerySchema("batch", "Only this batch's payouts").optional(),
   })
   .transform(
     (q): ListPayoutsParams => ({
@@ -44,7 +49,7 @@ export const listPayoutsQuerySchema = z
 
 export const listBatchesQuerySchema = z
   .strictObject({
-    ...paginationQuerySchema.shape,
+    ...paginationQuerySchema("batch").shape,
     ...createdFilters,
     status: z.enum(["awaiting_approval", "processing", "completed", "canceled"]).optional(),
   })

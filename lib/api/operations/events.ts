@@ -6,7 +6,7 @@ import { idParamsSchema } from "./common";
 
 const tag = "Events";
 
-export const listEventsQuerySchema = paginationQuerySchema
+export const listEventsQuerySchema = paginationQuerySchema("event")
   .extend({
     type: z
       .string()

@@ -3,9 +3,9 @@ import { ledgerAccountKindEnum, ledgerTransferPhaseEnum } from "@/db/schema";
 import type { CurrencyBalance, Transfer } from "@/lib/ledger";
 import { amountSchema, currencySchema } from "@/lib/money";
 import { defineOperation } from "../operation";
-import { listSchema, paginationQuerySchema } from "../pagination";
+import { idQuerySchema, listSchema, paginationQuerySchema } from "../pagination";
 
-/** Ledger amounts are bigint; every balance is bounded far below 2^53 by MAX_AMOUNT sums. */
+/** Ledger amounts are bigint; a CHECK keeps every account within 2^53 - 1 (db/schema/ledger.ts). */
 const wireInt = z.int();
 
 export const balanceResourceSchema = z
@@ -98,14 +98,9 @@ export const listTransfersOperation = defineOperation({
   tag: "Balances",
   summary: "List ledger transfers",
   description: "Every movement of money between the organisation's accounts, newest first.",
-  query: paginationQuerySchema
+  query: paginationQuerySchema("transfer")
     .extend({
-      payout_id: z
-        .string()
-        .min(1)
-        .max(100)
-        .optional()
-        .meta({ description: "Only this payout's transfers" }),
+      payout_id: idQuerySchema("payout", "Only this payout's transfers").optional(),
     })
     .strict(),
   response: {

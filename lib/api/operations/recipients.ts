@@ -36,7 +36,7 @@ export const listRecipientsOperation = defineOperation({
   tag,
   summary: "List recipients",
   description: "Newest first.",
-  query: paginationQuerySchema
+  query: paginationQuerySchema("recipient")
     .extend({
       email: z.string().min(1).max(254).optional().meta({ description: "Only this email address" }),
       external_id: z

@@ -38,7 +38,7 @@ export const listWebhookEndpointsOperation = defineOperation({
   operationId: "listWebhookEndpoints",
   tag,
   summary: "List webhook endpoints",
-  query: paginationQuerySchema.strict(),
+  query: paginationQuerySchema("webhookEndpoint").strict(),
   response: {
     status: 200,
     schema: listSchema(webhookEndpointResourceSchema, "WebhookEndpointList"),

@@ -1,0 +1,1 @@
+ALTER TABLE "ledger_accounts" ADD CONSTRAINT "ledger_accounts_within_json_safe_range" CHECK (abs("ledger_accounts"."balance") <= 9007199254740991 and "ledger_accounts"."pending_debits" <= 9007199254740991 and "ledger_accounts"."pending_credits" <= 9007199254740991);
