@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { GET as listBalances } from "@/app/api/v1/balances/route";
 import { GET as listEvents } from "@/app/api/v1/events/route";
 import { POST as testDeposit } from "@/app/api/v1/funding/test_deposits/route";
+import { POST as createPayout } from "@/app/api/v1/payouts/route";
 import { GET as listTransfers } from "@/app/api/v1/transfers/route";
 import { db } from "@/db/client";
 import { call } from "@/tests/fixtures/api-requests";
@@ -124,9 +125,54 @@ describe("GET /v1/transfers", () => {
       key: rival.testKey,
       query: { starting_after: acmeTransfers.body.data[0].id },
     });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([
+      { path: "starting_after", message: "names no transfer of this account" },
+    ]);
     expect(JSON.stringify(res.body)).not.toContain("EUR");
     const own = await call(listTransfers, "GET", "/transfers", { key: rival.testKey });
     expect(own.body.data).toEqual([]);
+  });
+
+  it("filters by payout and shows test transfers to no live key", async () => {
+    const payout = await call(createPayout, "POST", "/payouts", {
+      key: acme.testKey,
+      idempotencyKey: "transfer-payout",
+      body: { recipient: { email: "t@example.com", country: "US" }, amount: 300, currency: "USD" },
+    });
+    expect(payout.status).toBe(201);
+    const list = (key: string, query: Record<string, string> = {}) =>
+      call(listTransfers, "GET", "/transfers", { key, query });
+    const own = await list(acme.testKey, { payout_id: payout.body.id });
+    expect(own.body.data).toEqual([
+      expect.objectContaining({
+        payout_id: payout.body.id,
+        from: "available",
+        to: "reserved",
+        amount: 300,
+      }),
+    ]);
+    expect((await list(acme.testKey)).body.data.length).toBeGreaterThan(1);
+    expect((await list(acme.testKey, { payout_id: "po_someoneelse" })).body.data).toEqual([]);
+    for (const query of [{}, { payout_id: payout.body.id }] as Record<string, string>[]) {
+      const live = await list(acme.liveKey, query);
+      expect(live.status).toBe(200);
+      expect(live.body.data).toEqual([]);
+    }
+  });
+
+  it("refuses a limit outside 1..100, saying why", async () => {
+    for (const [limit, message] of [
+      ["0", "expected at least 1"],
+      ["101", "expected at most 100"],
+      ["ten", "expected a whole number from 1 to 100"],
+    ]) {
+      const res = await call(listTransfers, "GET", "/transfers", {
+        key: acme.testKey,
+        query: { limit: limit as string },
+      });
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([{ path: "limit", message }]);
+    }
   });
 });

@@ -55,6 +55,18 @@ describe("GET /v1/events", () => {
     expect(filtered.body.has_more).toBe(true);
   });
 
+  it("pages on with starting_after, without overlap or gap", async () => {
+    const page = (query: Record<string, string>) =>
+      call(list, "GET", "/events", { key: acme.testKey, query });
+    const first = await page({ limit: "2" });
+    expect(first.body.has_more).toBe(true);
+    const second = await page({ limit: "2", starting_after: first.body.data[1].id });
+    expect(second.body.has_more).toBe(false);
+    expect([...first.body.data, ...second.body.data].map((e: { id: string }) => e.id)).toEqual(
+      [...ids].reverse(),
+    );
+  });
+
   it("filters by creation time", async () => {
     const future = await call(list, "GET", "/events", {
       key: acme.testKey,

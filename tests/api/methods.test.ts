@@ -32,6 +32,25 @@ describe("GET /v1/methods", () => {
     }
   });
 
+  it("offers only methods with a live provider to a live key, and says why not the rest", async () => {
+    const query = { country: "KE", currency: "USD", amount: "5000" };
+    const test = await call(GET, "GET", "/methods", { key: acme.testKey, query });
+    const live = await call(GET, "GET", "/methods", { key: acme.liveKey, query });
+    expect(live.status).toBe(200);
+    const ids = (res: typeof live) => res.body.data.map((m: { id: string }) => m.id).sort();
+    expect(ids(test)).toContain("mpesa");
+    expect(ids(live)).toEqual(["charity", "paypal"]);
+    expect(live.body.ineligible).toContainEqual({
+      method: "mpesa",
+      reasons: [
+        {
+          code: "not_available_in_live_mode",
+          message: "M-Pesa is available in test mode only for now.",
+        },
+      ],
+    });
+  });
+
   it("requires country, currency and amount", async () => {
     const res = await call(GET, "GET", "/methods", { key: acme.testKey, query: { country: "KE" } });
     expect(res.status).toBe(422);

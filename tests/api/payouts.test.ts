@@ -7,8 +7,10 @@ import { POST as testDeposit } from "@/app/api/v1/funding/test_deposits/route";
 import { POST as cancelPayout } from "@/app/api/v1/payouts/[id]/cancel/route";
 import { GET as getPayout } from "@/app/api/v1/payouts/[id]/route";
 import { POST as createPayout, GET as listPayouts } from "@/app/api/v1/payouts/route";
+import { POST as createRecipient } from "@/app/api/v1/recipients/route";
 import { db } from "@/db/client";
-import { batches, payouts } from "@/db/schema";
+import { batches, organisations, payouts } from "@/db/schema";
+import type { RouteHandler } from "@/lib/api/handler";
 import { verifyLedger } from "@/lib/ledger";
 import { call } from "@/tests/fixtures/api-requests";
 import { createTestOrganisation, type TestOrganisation } from "@/tests/fixtures/organisations";
@@ -34,6 +36,41 @@ const payoutBody = (email: string, amount = 5_000) => ({
   amount,
   currency: "USD",
 });
+
+const item = (i: number, amount = 100) => ({
+  recipient: { email: `r${i}@example.com`, country: "US", external_id: `ext-${i}` },
+  amount,
+});
+
+const idsOf = (res: { body: { data: { id: string }[] } }) => res.body.data.map((r) => r.id);
+
+/**
+ * Every created-range form a list accepts, bounded at `at`: an object created exactly
+ * then is kept by gte/lte and dropped by gt/lt (and their created_after/before aliases).
+ */
+async function expectCreatedRange(
+  list: RouteHandler,
+  path: string,
+  key: string,
+  newestFirst: { id: string; created_at: string }[],
+  at: string,
+) {
+  const forms: [string, (created: string) => boolean][] = [
+    ["created[gte]", (c) => c >= at],
+    ["created[gt]", (c) => c > at],
+    ["created[lte]", (c) => c <= at],
+    ["created[lt]", (c) => c < at],
+    ["created_after", (c) => c > at],
+    ["created_before", (c) => c < at],
+  ];
+  for (const [form, keep] of forms) {
+    const res = await call(list, "GET", path, { key, query: { [form]: at, limit: "100" } });
+    expect({ form, ids: idsOf(res) }).toEqual({
+      form,
+      ids: newestFirst.filter((o) => keep(o.created_at)).map((o) => o.id),
+    });
+  }
+}
 
 beforeAll(async () => {
   acme = await createTestOrganisation(db, "Acme");
@@ -114,6 +151,35 @@ describe("POST /v1/payouts", () => {
     expect(res.body.detail).toBe(
       "The request body is invalid. amount: expected a whole number of minor units, such as 1050 for 10.50 USD",
     );
+  });
+
+  it("refuses another organisation's recipient exactly as an unknown one, reserving nothing", async () => {
+    const foreign = await call(createRecipient, "POST", "/recipients", {
+      key: rival.testKey,
+      body: { email: "rivals-own@example.com", country: "KE" },
+    });
+    const before = await balance(acme.testKey);
+    const payTo = async (recipientId: string) => {
+      const res = await call(createPayout, "POST", "/payouts", {
+        key: acme.testKey,
+        idempotencyKey: `to-${recipientId}`,
+        body: { recipient_id: recipientId, amount: 500, currency: "USD" },
+      });
+      const { request_id: _, ...problem } = res.body;
+      return { status: res.status, problem };
+    };
+    const unknown = await payTo("rcp_doesnotexist");
+    expect(unknown.status).toBe(422);
+    expect(unknown.problem.errors).toEqual([
+      { path: "recipient_id", message: "no such recipient" },
+    ]);
+    expect(await payTo(foreign.body.id)).toEqual(unknown);
+    expect(await balance(acme.testKey)).toEqual(before);
+    const [row] = await db
+      .select({ n: count() })
+      .from(payouts)
+      .where(eq(payouts.recipientId, foreign.body.id));
+    expect(row?.n).toBe(0);
   });
 
   it("creates exactly one payout from 50 parallel requests with one key", async () => {
@@ -331,14 +397,57 @@ describe("payout reads and cancel", () => {
     const other = await call(listPayouts, "GET", "/payouts", { key: rival.testKey });
     expect(other.body.data).toEqual([]);
   });
+  it("filters by batch and creation time, and shows test payouts to no live key", async () => {
+    const org = await createTestOrganisation(db, "Filterer");
+    await fund(org.testKey, 1_000_000);
+    const single = (n: number) =>
+      call(createPayout, "POST", "/payouts", {
+        key: org.testKey,
+        idempotencyKey: `single-${n}`,
+        body: payoutBody(`single${n}@example.com`),
+      });
+    await single(1);
+    const batch = await call(createBatch, "POST", "/batches", {
+      key: org.testKey,
+      idempotencyKey: "filtered-batch",
+      body: { name: "Filtered", currency: "USD", items: [item(1), item(2)] },
+    });
+    await single(2);
+    const all = await call(listPayouts, "GET", "/payouts", { key: org.testKey });
+    expect(all.body.data).toHaveLength(4);
+
+    const inBatch = await call(listPayouts, "GET", "/payouts", {
+      key: org.testKey,
+      query: { batch_id: batch.body.id },
+    });
+    expect(inBatch.body.data).toHaveLength(2);
+    expect(idsOf(inBatch)).toEqual(
+      all.body.data
+        .filter((p: { batch_id: string | null }) => p.batch_id === batch.body.id)
+        .map((p: { id: string }) => p.id),
+    );
+    // The batch's two payouts share its creation instant: the boundary holds for ties too.
+    expect(inBatch.body.data.map((p: { created_at: string }) => p.created_at)).toEqual([
+      batch.body.created_at,
+      batch.body.created_at,
+    ]);
+    await expectCreatedRange(
+      listPayouts,
+      "/payouts",
+      org.testKey,
+      all.body.data,
+      batch.body.created_at,
+    );
+
+    for (const query of [{}, { batch_id: batch.body.id }] as Record<string, string>[]) {
+      const live = await call(listPayouts, "GET", "/payouts", { key: org.liveKey, query });
+      expect(live.status).toBe(200);
+      expect(live.body.data).toEqual([]);
+    }
+  });
 });
 
 describe("POST /v1/batches", () => {
-  const item = (i: number, amount = 100) => ({
-    recipient: { email: `r${i}@example.com`, country: "US", external_id: `ext-${i}` },
-    amount,
-  });
-
   it("accepts 10,000 items in one call and reserves the total", async () => {
     const org = await createTestOrganisation(db, "Big");
     await fund(org.testKey, 10_000 * 100);
@@ -434,5 +543,75 @@ describe("POST /v1/batches", () => {
     expect(own.status).toBe(200);
     const other = await call(listBatches, "GET", "/batches", { key: rival.testKey });
     expect(other.body.data).toEqual([]);
+  });
+});
+
+describe("GET /v1/batches", () => {
+  it("pages, filters by status and creation time, and shows test batches to no live key", async () => {
+    const org = await createTestOrganisation(db, "Campaigner");
+    // Above 10.00 USD a campaign waits for approval; below, it goes straight to processing.
+    await db
+      .update(organisations)
+      .set({ approvalThresholds: { USD: "1000" } })
+      .where(eq(organisations.id, org.organisation.id));
+    await fund(org.testKey, 1_000_000);
+    const made: { id: string; status: string; created_at: string }[] = [];
+    for (const [i, amount] of [100, 5_000, 200].entries()) {
+      const res = await call(createBatch, "POST", "/batches", {
+        key: org.testKey,
+        idempotencyKey: `campaign-${i}`,
+        body: { name: `Campaign ${i}`, currency: "USD", items: [item(i, amount)] },
+      });
+      made.push(res.body);
+    }
+    const newestFirst = [...made].reverse();
+    expect(newestFirst.map((b) => b.status)).toEqual([
+      "processing",
+      "awaiting_approval",
+      "processing",
+    ]);
+    const list = (query: Record<string, string>, key = org.testKey) =>
+      call(listBatches, "GET", "/batches", { key, query });
+
+    let cursor: Record<string, string> = {};
+    for (const [i, batch] of newestFirst.entries()) {
+      const page = await list({ limit: "1", ...cursor });
+      expect(idsOf(page)).toEqual([batch.id]);
+      expect(page.body.has_more).toBe(i < newestFirst.length - 1);
+      cursor = { starting_after: batch.id };
+    }
+    const whole = await list({ limit: "3" });
+    expect(idsOf(whole)).toEqual(newestFirst.map((b) => b.id));
+    expect(whole.body.has_more).toBe(false);
+    const invalid: Record<string, string>[] = [
+      { limit: "0" },
+      { limit: "101" },
+      { status: "pending" },
+    ];
+    for (const query of invalid) {
+      const res = await list(query);
+      expect(res.status).toBe(422);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(Object.keys(query));
+    }
+
+    expect(idsOf(await list({ status: "awaiting_approval" }))).toEqual([made[1]?.id]);
+    expect(idsOf(await list({ status: "processing" }))).toEqual([made[2]?.id, made[0]?.id]);
+    expect(idsOf(await list({ status: "completed" }))).toEqual([]);
+    await expectCreatedRange(
+      listBatches,
+      "/batches",
+      org.testKey,
+      newestFirst,
+      made[1]?.created_at as string,
+    );
+
+    expect((await list({}, org.liveKey)).body.data).toEqual([]);
+    const id = made[0]?.id as string;
+    const live = await call(getBatch, "GET", `/batches/${id}`, {
+      key: org.liveKey,
+      params: { id },
+    });
+    expect(live.status).toBe(404);
+    expect(JSON.stringify(live.body)).not.toContain("Campaign");
   });
 });

@@ -163,6 +163,44 @@ describe("webhook endpoint lifecycle", () => {
     ).toBe(404);
   });
 
+  it("refuses an invalid update, naming each field, and changes nothing", async () => {
+    const read = (key: string, id: string) =>
+      call(getOne, "GET", `/webhook_endpoints/${id}`, { key, params: { id } });
+    const patch = (key: string, id: string, body: unknown) =>
+      call(PATCH, "PATCH", `/webhook_endpoints/${id}`, { key, params: { id }, body });
+
+    const id = (await create(acme.testKey, { url: "https://example.com/kept" })).body.id as string;
+    const before = await read(acme.testKey, id);
+    const bad = await patch(acme.testKey, id, {
+      url: "ftp://example.com/hooks",
+      event_types: ["payout.paid", "payout.exploded"],
+      secret: "whsec_mine",
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.headers.get("content-type")).toBe("application/problem+json");
+    expect(bad.body.code).toBe("validation_failed");
+    expect(bad.body.errors).toEqual(
+      expect.arrayContaining([
+        { path: "url", message: "expected an absolute http(s) URL" },
+        { path: "", message: "unknown field: secret" },
+      ]),
+    );
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      "",
+      "event_types.1",
+      "url",
+    ]);
+    expect((await read(acme.testKey, id)).body).toEqual(before.body);
+
+    const liveId = (await create(acme.liveKey, { url: "https://example.com/live" })).body.id;
+    const insecure = await patch(acme.liveKey, liveId, { url: "http://example.com/live" });
+    expect(insecure.status).toBe(422);
+    expect(insecure.body.errors).toEqual([
+      { path: "url", message: "expected an https:// URL in live mode" },
+    ]);
+    expect((await read(acme.liveKey, liveId)).body.url).toBe("https://example.com/live");
+  });
+
   it("lists endpoints per mode with pagination", async () => {
     const org = await createTestOrganisation(db, "Lister");
     const ids: string[] = [];
