@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type postgres from "postgres";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
-import { db } from "@/db/client";
+import { closeDb, db } from "@/db/client";
 import { connectPostgres } from "@/db/connect";
 import { apiKeys } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
@@ -86,6 +86,18 @@ describe("API keys", () => {
     } finally {
       await other.end();
     }
+  });
+
+  it("remembers nothing across a database handle closed and opened again", async () => {
+    const org = await createTestOrganisation(db);
+    const other = connectPostgres(process.env.DATABASE_URL as string, { max: 1 });
+    onTestFinished(() => other.end());
+    await until(() => answersWhileTableLocked(other, org.testKey));
+    // The closed handle's listener is gone, so this revocation reaches no cache.
+    await closeDb();
+    await other`update api_keys set revoked_at = now() where id = ${org.testKeyId}`;
+    const error = await authenticateApiKey(db, org.testKey).catch((e: unknown) => e);
+    expect(isAppError(error, "unauthenticated")).toBe(true);
   });
 
   it("keeps recording when a key was last used while it is served from memory", async () => {

@@ -4,7 +4,7 @@ import { sql as client, type DbOrTx } from "@/db/client";
 import { apiKeys, type Mode } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { keyCache } from "./key-cache";
+import { type KeyCache, keyCache } from "./key-cache";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -86,7 +86,7 @@ export async function revokeApiKey(
     )
     .returning();
   if (row) {
-    authenticated.forget(row.hash);
+    authenticatedKeys().forget(row.hash);
     return row;
   }
   const [existing] = await db
@@ -104,11 +104,22 @@ export type AuthenticatedKey = { id: string; organisationId: string; mode: Mode 
 
 type Authenticated = { key: AuthenticatedKey; lastUsedAt: number | null };
 
-const authenticated = keyCache<Authenticated>({
-  listen: async (channel, onNotify, onListen) => client().listen(channel, onNotify, onListen),
-  ttlMs: 60_000,
-  maxEntries: 10_000,
-});
+/** One cache per database handle: a handle closed and opened again starts a fresh listener. */
+const caches = new WeakMap<ReturnType<typeof client>, KeyCache<Authenticated>>();
+
+function authenticatedKeys(): KeyCache<Authenticated> {
+  const connection = client();
+  let cache = caches.get(connection);
+  if (!cache) {
+    cache = keyCache<Authenticated>({
+      listen: async (channel, onNotify, onListen) => connection.listen(channel, onNotify, onListen),
+      ttlMs: 60_000,
+      maxEntries: 10_000,
+    });
+    caches.set(connection, cache);
+  }
+  return cache;
+}
 
 /**
  * Resolves a presented secret to its organisation and mode. Every failure is the same
@@ -122,6 +133,7 @@ export async function authenticateApiKey(db: DbOrTx, secret: string): Promise<Au
     );
   }
   const hash = hashApiKey(secret);
+  const authenticated = authenticatedKeys();
   const cached = authenticated.get(hash);
   if (cached) {
     await touch(db, cached);
