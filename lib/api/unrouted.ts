@@ -17,29 +17,36 @@ function problem(error: AppError, headers: Record<string, string> = {}): Respons
 
 /**
  * A route file's answer to the methods it does not serve: 405 problem+json naming the
- * ones it does, instead of Next.js's empty 405.
+ * ones it does, instead of Next.js's empty 405. It answers OPTIONS too, since Next.js
+ * would list every exported method there, these included.
  *
- *   export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");
+ *   export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("GET", "POST");
  */
 export function methodsNotAllowed<const Allowed extends RouteMethod[]>(
   ...allowed: Allowed
-): Record<Exclude<RouteMethod, Allowed[number]>, RouteHandler> {
-  const allow = allowed.join(", ");
+): Record<Exclude<RouteMethod, Allowed[number]> | "OPTIONS", RouteHandler> {
+  const served = allowed.join(", ");
+  const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
   const refuse: RouteHandler = async (request) =>
     problem(
       new AppError(
         "method_not_allowed",
-        `${new URL(request.url).pathname} does not support ${request.method}; it supports ${allow}.`,
+        `${new URL(request.url).pathname} does not support ${request.method}; it supports ${served}.`,
       ),
       { Allow: allow },
     );
-  return Object.fromEntries(
-    ROUTE_METHODS.filter((method) => !allowed.includes(method)).map((method) => [method, refuse]),
-  ) as Record<Exclude<RouteMethod, Allowed[number]>, RouteHandler>;
+  const options: RouteHandler = async () =>
+    new Response(null, { status: 204, headers: { Allow: allow } });
+  return {
+    ...Object.fromEntries(
+      ROUTE_METHODS.filter((method) => !allowed.includes(method)).map((method) => [method, refuse]),
+    ),
+    OPTIONS: options,
+  } as Record<Exclude<RouteMethod, Allowed[number]> | "OPTIONS", RouteHandler>;
 }
 
 /** Every method of a path under /api/v1 that no route serves: 404 problem+json. */
-export function unknownEndpoint(): Record<RouteMethod, RouteHandler> {
+export function unknownEndpoint(): Record<RouteMethod | "OPTIONS", RouteHandler> {
   const resources = [...new Set(allOperations.map((op) => op.path.split("/")[1] ?? ""))];
   const answer: RouteHandler = async (request) => {
     const { pathname } = new URL(request.url);
@@ -53,8 +60,7 @@ export function unknownEndpoint(): Record<RouteMethod, RouteHandler> {
       ),
     );
   };
-  return Object.fromEntries(ROUTE_METHODS.map((method) => [method, answer])) as Record<
-    RouteMethod,
-    RouteHandler
-  >;
+  return Object.fromEntries(
+    [...ROUTE_METHODS, "OPTIONS"].map((method) => [method, answer]),
+  ) as Record<RouteMethod | "OPTIONS", RouteHandler>;
 }

@@ -71,7 +71,7 @@ describe("every API route", () => {
 });
 
 describe("requests no operation serves", () => {
-  it("answer a method a path does not support with 405 problem+json and Allow", async () => {
+  it("answer a method a path does not support with 405 problem+json, and OPTIONS, with Allow", async () => {
     const files = await apiRouteFiles();
     expect(files.map((f) => f.path)).toContain("/payouts/{id}/cancel");
     for (const { file, path: routePath } of files) {
@@ -81,7 +81,15 @@ describe("requests no operation serves", () => {
           ? ["GET"]
           : allOperations.filter((op) => op.path === routePath).map((op) => op.method);
       expect(served.length, routePath).toBeGreaterThan(0);
-      const allow = ROUTE_METHODS.filter((method) => served.includes(method)).join(", ");
+      const supported = ROUTE_METHODS.filter((method) => served.includes(method));
+      const allow = [...supported, ...(served.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(
+        ", ",
+      );
+      const options = await module.OPTIONS?.(
+        new Request(`http://localhost/api/v1${routePath}`, { method: "OPTIONS" }),
+      );
+      expect(options?.status, `OPTIONS ${routePath}`).toBe(204);
+      expect(options?.headers.get("allow"), `OPTIONS ${routePath}`).toBe(allow);
       for (const method of ROUTE_METHODS) {
         const handler = module[method];
         const where = `${method} ${routePath}`;
@@ -96,7 +104,7 @@ describe("requests no operation serves", () => {
         expect(res.headers.get("allow"), where).toBe(allow);
         expect(res.headers.get("request-id"), where).toMatch(/^req_/);
         expect(res.body.code, where).toBe("method_not_allowed");
-        expect(res.body.detail, where).toContain(`supports ${allow}`);
+        expect(res.body.detail, where).toContain(`supports ${supported.join(", ")}.`);
       }
     }
   });
@@ -108,6 +116,7 @@ describe("requests no operation serves", () => {
       ["POST", "/webhookEndpoints", "Did you mean /api/v1/webhook_endpoints?"],
       ["GET", "/payouts/po_1/refund", "There is no endpoint GET /api/v1/payouts/po_1/refund. The"],
       ["DELETE", "/invoices", "There is no endpoint DELETE /api/v1/invoices. The endpoints"],
+      ["OPTIONS", "/invoices", "There is no endpoint OPTIONS /api/v1/invoices."],
     ] as const;
     for (const [method, routePath, detail] of cases) {
       const handler = unknown[method];

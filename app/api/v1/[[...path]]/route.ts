@@ -1,3 +1,3 @@
 import { unknownEndpoint } from "@/lib/api/unrouted";
 
-export const { GET, POST, PUT, PATCH, DELETE } = unknownEndpoint();
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = unknownEndpoint();

@@ -11,4 +11,4 @@ export const GET = apiRoute(listBalancesOperation, async ({ db, scope }) => {
   );
 });
 
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("GET");

@@ -15,4 +15,4 @@ export const GET = apiRoute(listBatchesOperation, async ({ db, scope, query }) =
   toList(await listBatches(db, scope, query), (row) => serializeBatch(row)),
 );
 
-export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("GET", "POST");

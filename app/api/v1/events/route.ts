@@ -15,4 +15,4 @@ export const GET = apiRoute(listEventsOperation, async ({ db, scope, query }) =>
   return toList(page, serializeEvent);
 });
 
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("GET");

@@ -7,4 +7,4 @@ export const GET = apiRoute(listMethodsOperation, async ({ scope, query }) =>
   serializeEligibility(eligibleMethods({ ...query, mode: scope.mode }), query),
 );
 
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("GET");

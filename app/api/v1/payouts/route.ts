@@ -27,4 +27,4 @@ export const GET = apiRoute(listPayoutsOperation, async ({ db, scope, query }) =
   toList(await listPayouts(db, scope, query), serializePayout),
 );
 
-export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("GET", "POST");

@@ -18,4 +18,4 @@ export const GET = apiRoute(listRecipientsOperation, async ({ db, scope, query }
   return toList(page, serializeRecipient);
 });
 
-export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("GET", "POST");

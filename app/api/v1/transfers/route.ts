@@ -9,4 +9,4 @@ export const GET = apiRoute(listTransfersOperation, async ({ db, scope, query })
   return toList(page, (t) => serializeTransfer(t, scope.mode === "live"));
 });
 
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("GET");

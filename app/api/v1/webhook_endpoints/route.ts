@@ -17,4 +17,4 @@ export const GET = apiRoute(listWebhookEndpointsOperation, async ({ db, scope, q
   toList(await listWebhookEndpoints(db, scope, pageOf(query)), serializeWebhookEndpoint),
 );
 
-export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("GET", "POST");

@@ -9,4 +9,4 @@ export const GET = apiRoute(getBatchOperation, async ({ db, scope, params }) => 
   return serializeBatch(batch, await batchProgress(db, scope, batch.id));
 });
 
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("GET");

@@ -11,4 +11,4 @@ export const GET = apiRoute(getEventOperation, async ({ db, scope, params }) => 
   return serializeEvent(event);
 });
 
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("GET");

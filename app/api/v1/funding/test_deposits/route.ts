@@ -9,4 +9,4 @@ export const POST = apiRoute(
     createTestDeposit(db, scope, body, idempotencyKey ?? requestId),
 );
 
-export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("POST");

@@ -8,4 +8,4 @@ export const GET = apiRoute(getPayoutOperation, async ({ db, scope, params }) =>
   serializePayout(await requirePayout(db, scope, params.id)),
 );
 
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("GET");

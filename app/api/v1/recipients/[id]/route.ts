@@ -12,4 +12,4 @@ export const PATCH = apiRoute(updateRecipientOperation, async ({ db, scope, para
   serializeRecipient(await updateRecipient(db, scope, params.id, body)),
 );
 
-export const { POST, PUT, DELETE } = methodsNotAllowed("GET", "PATCH");
+export const { POST, PUT, DELETE, OPTIONS } = methodsNotAllowed("GET", "PATCH");

@@ -25,4 +25,4 @@ export const DELETE = apiRoute(deleteWebhookEndpointOperation, async ({ db, scop
   return { id: params.id, object: "webhook_endpoint" as const, deleted: true as const };
 });
 
-export const { POST, PUT } = methodsNotAllowed("GET", "PATCH", "DELETE");
+export const { POST, PUT, OPTIONS } = methodsNotAllowed("GET", "PATCH", "DELETE");

@@ -8,4 +8,4 @@ export const POST = apiRoute(cancelPayoutOperation, async ({ db, scope, params, 
   serializePayout(await cancelPayout(db, scope, { payoutId: params.id, actor })),
 );
 
-export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("POST");
