@@ -10,12 +10,17 @@
  *   alone     baseline, create and replay again at 1 connection: each request's own
  *             latency with no queue in front of it (ratios against the 1-connection baseline)
  *   batch     POST /api/v1/batches with 10,000 items, timed one at a time
+ *   API only  baseline and create again on a second app whose events go to a sink that
+ *             runs nothing (informational): the API as it runs when Inngest and the
+ *             functions are on other machines, so no background work shares these cores
  *
  * Prints req/s, p50/p99 and the ratio to the baseline as a Markdown table for
  * docs/benchmarks.md, and where a create's CPU went, by process (Linux). `--build`
  * forces `next build` first (done anyway when missing).
  */
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import autocannon from "autocannon";
 import { sql as query } from "drizzle-orm";
 import { createDb } from "@/db/client";
@@ -24,7 +29,7 @@ import { createApiKey } from "@/lib/api-keys/keys";
 import { newId } from "@/lib/ids";
 import { deposit } from "@/lib/ledger";
 import { cpuPerRequest, cpuSnapshot } from "./cpu-split";
-import { machineLine, runBench, say, startBenchApp, waitFor } from "./harness";
+import { type BenchApp, machineLine, runBench, say, startBenchApp, waitFor } from "./harness";
 
 const CONNECTIONS = 32;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 15);
@@ -93,7 +98,110 @@ async function fundedTenant(db: ReturnType<typeof createDb>["db"], base: string)
   };
 }
 
+type Db = ReturnType<typeof createDb>["db"];
+
+/**
+ * Every created payout starts background work (relay, screening, claim link, invite
+ * email). A scenario's own work counts against it; the next scenario starts once the
+ * outbox is relayed and, when the local engine runs, it has no run due.
+ */
+function settle(db: Db, { engine }: { engine: boolean }) {
+  const due = engine
+    ? query`(select count(*) from inngest_engine.runs where status = 'running'
+              and (next_at <= extract(epoch from now()) * 1000 or lease_until > now()))`
+    : query`0`;
+  return waitFor("the background work of the payouts created so far", async () => {
+    const [row] = await db.execute<{ busy: number }>(query`
+      select (select count(*) from events where relayed_at is null) + ${due} as busy`);
+    return Number(row?.busy ?? 1) === 0;
+  });
+}
+
+/** Takes events as an Inngest server does and runs nothing. */
+async function eventSink(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => {
+      body += chunk;
+    });
+    request.on("end", () => {
+      const events: unknown = JSON.parse(body || "[]");
+      const count = Array.isArray(events) ? events.length : 1;
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ ids: Array.from({ length: count }, (_, i) => `evt-${i}`) }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const baselineRequest: autocannon.Request = { method: "GET", path: "/api/health" };
+
+function createRequestFor(tenant: Tenant): autocannon.Request {
+  return {
+    method: "POST",
+    path: "/api/v1/payouts",
+    headers: tenant.headers,
+    body: tenant.payoutBody,
+    setupRequest: (req) => ({
+      ...req,
+      headers: { ...req.headers, "idempotency-key": randomUUID() },
+    }),
+  };
+}
+
+/** Baseline and create at 32 connections on an app whose events go to a sink. */
+async function apiOnly(): Promise<Row[]> {
+  const sink = await eventSink();
+  let app: BenchApp | undefined;
+  try {
+    app = await startBenchApp("bench-api-only", {
+      env: {
+        API_RATE_LIMIT: "1000000",
+        INNGEST_BASE_URL: sink.url,
+        INNGEST_EVENT_KEY: "bench",
+        INNGEST_SIGNING_KEY: `signkey-test-${"0".repeat(32)}`,
+      },
+    });
+    const { db, sql } = createDb(app.databaseUrl, { max: 4 });
+    try {
+      const create = createRequestFor(await fundedTenant(db, app.base));
+      for (const request of [baselineRequest, create]) {
+        await load("warm-up", app.base, request, WARMUP_S);
+      }
+      await settle(db, { engine: false });
+      const baseline = await load("API only: baseline GET /api/health", app.base, baselineRequest);
+      await settle(db, { engine: false });
+      const created = await load("API only: POST /v1/payouts (new key each)", app.base, create);
+      await settle(db, { engine: false });
+      return [baseline, created].map((row) => ({ ...row, ratio: row.rps / baseline.rps }));
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  } finally {
+    await app?.stop();
+    await sink.close();
+  }
+}
+
+const fmt = (n: number, digits = 0) => n.toFixed(digits);
+
+function printRows(rows: Row[]) {
+  say("| scenario | req/s | p50 ms | p99 ms | non-2xx | × baseline |");
+  say("| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const row of rows) {
+    say(
+      `| ${row.name} | ${fmt(row.rps)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.non2xx} | ${fmt(row.ratio ?? 1, 2)} |`,
+    );
+  }
+}
+
 async function main() {
+  let checks: (readonly [string, boolean])[] = [];
   const app = await startBenchApp("bench-api", {
     // The benchmark measures throughput, not the per-key limit.
     env: { API_RATE_LIMIT: "1000000" },
@@ -108,17 +216,7 @@ async function main() {
     const auth = main.headers;
     const payoutBody = main.payoutBody;
 
-    const baselineRequest: autocannon.Request = { method: "GET", path: "/api/health" };
-    const createRequest: autocannon.Request = {
-      method: "POST",
-      path: "/api/v1/payouts",
-      headers: auth,
-      body: payoutBody,
-      setupRequest: (req) => ({
-        ...req,
-        headers: { ...req.headers, "idempotency-key": randomUUID() },
-      }),
-    };
+    const createRequest = createRequestFor(main);
     const spreadRequest: autocannon.Request = {
       method: "POST",
       path: "/api/v1/payouts",
@@ -146,25 +244,12 @@ async function main() {
       body: payoutBody,
     };
 
-    /**
-     * Every created payout starts background work in the same server (relay, screening,
-     * claim link, invite email). A scenario's own work counts against it; the next
-     * scenario starts once the outbox is relayed and the engine has no run due.
-     */
-    const settle = () =>
-      waitFor("the background work of the payouts created so far", async () => {
-        const [row] = await db.execute<{ busy: number }>(query`
-          select (select count(*) from events where relayed_at is null)
-               + (select count(*) from inngest_engine.runs where status = 'running'
-                    and (next_at <= extract(epoch from now()) * 1000 or lease_until > now()))
-               as busy`);
-        return Number(row?.busy ?? 1) === 0;
-      });
+    const settled = () => settle(db, { engine: true });
     const measure = async (name: string, request: autocannon.Request, connections?: number) => {
       const row = connections
         ? await load(name, base, request, Math.min(DURATION_S, 10), connections)
         : await load(name, base, request);
-      await settle();
+      await settled();
       return row;
     };
 
@@ -172,7 +257,7 @@ async function main() {
     for (const request of [baselineRequest, createRequest, replayRequest]) {
       await load("warm-up", base, request, WARMUP_S);
     }
-    await settle();
+    await settled();
 
     say(`… ${DURATION_S} s each at ${CONNECTIONS} connections`);
     const baseline = await measure("baseline GET /api/health", baselineRequest);
@@ -218,7 +303,7 @@ async function main() {
     for (let run = 0; run < BATCH_RUNS; run++) {
       // Like every scenario, each batch starts once the work before it (the previous
       // batch's fan-out of 10,000 payouts) is done; its own fan-out follows its response.
-      await settle();
+      await settled();
       const body = batchBody(run);
       const started = performance.now();
       const response = await fetch(`${base}/api/v1/batches`, {
@@ -232,16 +317,9 @@ async function main() {
       batchSeconds.push((performance.now() - started) / 1000);
     }
 
-    const fmt = (n: number, digits = 0) => n.toFixed(digits);
     say("");
     say(machineLine());
-    say("| scenario | req/s | p50 ms | p99 ms | non-2xx | × baseline |");
-    say("| --- | ---: | ---: | ---: | ---: | ---: |");
-    for (const row of rows) {
-      say(
-        `| ${row.name} | ${fmt(row.rps)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.non2xx} | ${fmt(row.ratio, 2)} |`,
-      );
-    }
+    printRows(rows);
     say(
       `| POST /v1/batches, ${BATCH_ITEMS.toLocaleString("en")} items | ${batchSeconds.map((s) => `${fmt(s, 2)} s`).join(", ")} | | | | |`,
     );
@@ -252,7 +330,7 @@ async function main() {
       );
     }
     const createRatio = create.rps / baseline.rps;
-    const checks = [
+    checks = [
       [`create ≥ 0.25× baseline (${fmt(createRatio, 2)}×)`, createRatio >= 0.25],
       [`create p99 < 100 ms (${fmt(create.p99)} ms)`, create.p99 < 100],
       [`replay p99 < 20 ms (${fmt(replay.p99)} ms)`, replay.p99 < 20],
@@ -261,13 +339,17 @@ async function main() {
         `10,000-item batch < 5 s (best ${fmt(Math.min(...batchSeconds), 2)} s)`,
         Math.min(...batchSeconds) < 5,
       ],
-    ] as const;
-    say("");
-    for (const [label, ok] of checks) say(`${ok ? "✓" : "✗"} ${label}`);
+    ];
   } finally {
     await sql.end({ timeout: 5 });
     await app.stop();
   }
+
+  say("");
+  say("… the API only: a second app whose events go to a sink, so no function runs here");
+  printRows(await apiOnly());
+  say("");
+  for (const [label, ok] of checks) say(`${ok ? "✓" : "✗"} ${label}`);
 }
 
 runBench(main);
