@@ -128,7 +128,8 @@ async function eventSink(): Promise<{ url: string; close: () => Promise<void> }>
       const events: unknown = JSON.parse(body || "[]");
       const count = Array.isArray(events) ? events.length : 1;
       response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify({ ids: Array.from({ length: count }, (_, i) => `evt-${i}`) }));
+      const ids = Array.from({ length: count }, (_, i) => `evt-${i}`);
+      response.end(JSON.stringify({ ids, status: 200 }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
