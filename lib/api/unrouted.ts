@@ -4,7 +4,7 @@ import { problemResponse, type RouteHandler } from "./handler";
 import { allOperations } from "./operations";
 import { suggestionFor } from "./validation";
 
-/** The methods a route file answers; Next.js itself answers HEAD and OPTIONS. */
+/** The methods every route file answers, serving or refusing them; Next.js answers HEAD with GET. */
 export const ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type RouteMethod = (typeof ROUTE_METHODS)[number];
 
