@@ -91,10 +91,13 @@ export function parseOrThrow<S extends z.ZodType>(
   // A malformed path parameter names nothing that exists; saying so beats a 422.
   if (where === "path") throw new AppError("not_found", "No such resource.");
   const errors = fieldErrorsOf(result.error, input, schema);
+  const [only] = errors;
   const summary =
-    errors.length === 1
-      ? `${errors[0]?.path || where}: ${errors[0]?.message}`
-      : `${errors.length} fields are invalid; see errors.`;
+    errors.length !== 1 || !only
+      ? `${errors.length} fields are invalid; see errors.`
+      : only.path
+        ? `${only.path}: ${only.message}`
+        : `${only.message.charAt(0).toUpperCase()}${only.message.slice(1)}.`;
   throw new AppError("validation_failed", `The request ${where} is invalid. ${summary}`, {
     fieldErrors: errors,
   });

@@ -81,6 +81,9 @@ describe("unknown query parameters", () => {
     expect(transfers.body.errors).toEqual([
       { path: "", message: "unknown field: payout (did you mean payout_id?)" },
     ]);
+    expect(transfers.body.detail).toBe(
+      "The request query is invalid. Unknown field: payout (did you mean payout_id?).",
+    );
     const catalog = await call(methods, "GET", "/methods", {
       key: acme.testKey,
       query: { country: "KE", currency: "USD", amount: "5000", curency: "USD" },
