@@ -46,6 +46,15 @@ export const amountSchema = z
   .refine((v) => v > 0n, "a positive whole number of minor units")
   .refine((v) => v <= MAX_AMOUNT, "at most 10^15 minor units");
 
+/**
+ * An amount as the API answers with it: a JSON integer of minor units. A CHECK keeps
+ * every ledger account within 2^53 - 1 (db/schema/ledger.ts), so it is always exact.
+ */
+export const wireAmountSchema = z
+  .int()
+  .nonnegative()
+  .meta({ description: "Minor units of the currency", example: 5000 });
+
 // Building an Intl formatter costs about as much as formatting a thousand amounts with
 // one, and campaign emails format thousands: keep one per locale and currency.
 const formatters = new Map<string, Intl.NumberFormat>();

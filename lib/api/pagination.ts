@@ -71,6 +71,27 @@ export function splitPage<R>(rows: R[], limit: number): { data: R[]; hasMore: bo
 }
 
 /** ISO 8601 instants in query strings, e.g. `created[gte]=2026-01-01T00:00:00Z`. */
-export const instantQuerySchema = z.iso
+const instantQuerySchema = z.iso
   .datetime({ offset: true, error: "an ISO 8601 date-time such as 2026-01-31T12:00:00Z" })
+  .meta({
+    description: "An ISO 8601 date-time with its offset",
+    example: "2026-01-31T12:00:00Z",
+    // `format: date-time` says it; zod's regex for it is unreadable in the reference.
+    override: ({ jsonSchema }: { jsonSchema: { pattern?: string } }) => {
+      delete jsonSchema.pattern;
+    },
+  })
   .transform((v) => new Date(v));
+
+const createdBound = (description: string) =>
+  instantQuerySchema.optional().meta({ description: `Only those created ${description}` });
+
+/** The creation-time filters a list may take, each saying which bound it is. */
+export const createdQuerySchemas = {
+  "created[gt]": createdBound("after this instant"),
+  "created[gte]": createdBound("at or after this instant"),
+  "created[lt]": createdBound("before this instant"),
+  "created[lte]": createdBound("at or before this instant"),
+  created_after: createdBound("after this instant (as `created[gt]`)"),
+  created_before: createdBound("before this instant (as `created[lt]`)"),
+};

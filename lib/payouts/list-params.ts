@@ -1,23 +1,14 @@
 import { z } from "zod";
 import {
+  createdQuerySchemas,
   idQuerySchema,
-  instantQuerySchema as instant,
   pageOf,
   paginationQuerySchema,
 } from "@/lib/api/pagination";
 import type { CreatedRange, ListBatchesParams, ListPayoutsParams } from "./queries";
 import { payoutStatusSchema } from "./serialize";
 
-const createdFilters = {
-  "created[gt]": instant.optional(),
-  "created[gte]": instant.optional(),
-  "created[lt]": instant.optional(),
-  "created[lte]": instant.optional(),
-  created_after: instant.optional(),
-  created_before: instant.optional(),
-};
-
-type CreatedQuery = { [K in keyof typeof createdFilters]?: Date };
+type CreatedQuery = { [K in keyof typeof createdQuerySchemas]?: Date };
 
 function createdRange(q: CreatedQuery): CreatedRange | undefined {
   const range: CreatedRange = {
@@ -32,7 +23,7 @@ function createdRange(q: CreatedQuery): CreatedRange | undefined {
 export const listPayoutsQuerySchema = z
   .strictObject({
     ...paginationQuerySchema("payout").shape,
-    ...createdFilters,
+    ...createdQuerySchemas,
     status: payoutStatusSchema.optional(),
     recipient_id: idQuerySchema("recipient", "Only this recipient's payouts").optional(),
     batch_id: idQuerySchema("batch", "Only this batch's payouts").optional(),
@@ -50,7 +41,7 @@ export const listPayoutsQuerySchema = z
 export const listBatchesQuerySchema = z
   .strictObject({
     ...paginationQuerySchema("batch").shape,
-    ...createdFilters,
+    ...createdQuerySchemas,
     status: z.enum(["awaiting_approval", "processing", "completed", "canceled"]).optional(),
   })
   .transform(

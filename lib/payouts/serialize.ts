@@ -1,17 +1,12 @@
 import { z } from "zod";
 import { type batches, type PayoutStatus, payoutStatusEnum, type payouts } from "@/db/schema";
 import { listSchema } from "@/lib/api/pagination";
+import { wireAmountSchema } from "@/lib/money";
 
 export const payoutStatuses = payoutStatusEnum.enumValues;
 export const payoutStatusSchema = z.enum(payoutStatuses);
 
 const timestamp = z.iso.datetime({ offset: true });
-
-/**
- * Amounts leave the API as JSON integers. `MAX_AMOUNT` (10^15) is below 2^53, so a
- * payout amount always fits a JSON number exactly.
- */
-const integerAmount = z.int();
 
 export const payoutResourceSchema = z
   .object({
@@ -19,7 +14,7 @@ export const payoutResourceSchema = z
     object: z.literal("payout"),
     livemode: z.boolean(),
     status: payoutStatusSchema,
-    amount: integerAmount,
+    amount: wireAmountSchema,
     currency: z.string(),
     recipient_id: z.string(),
     batch_id: z.string().nullable(),
@@ -53,7 +48,7 @@ export const batchResourceSchema = z
     allowed_methods: z.array(z.string()).nullable(),
     expires_in_days: z.int(),
     item_count: z.int(),
-    total_amount: integerAmount,
+    total_amount: wireAmountSchema,
     created_at: timestamp,
     completed_at: timestamp.nullable(),
     progress: batchProgressSchema.optional(),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { eventResourceSchema, eventTypeSchema } from "@/lib/events/types";
 import { defineOperation } from "../operation";
-import { instantQuerySchema, listSchema, paginationQuerySchema } from "../pagination";
+import { createdQuerySchemas, listSchema, paginationQuerySchema } from "../pagination";
 import { idParamsSchema } from "./common";
 
 const tag = "Events";
@@ -14,8 +14,8 @@ export const listEventsQuerySchema = paginationQuerySchema("event")
       .pipe(z.array(eventTypeSchema).max(20))
       .optional()
       .meta({ description: "Comma-separated event types, e.g. `payout.paid,payout.failed`" }),
-    "created[gte]": instantQuerySchema.optional(),
-    "created[lte]": instantQuerySchema.optional(),
+    "created[gte]": createdQuerySchemas["created[gte]"],
+    "created[lte]": createdQuerySchemas["created[lte]"],
   })
   .strict();
 

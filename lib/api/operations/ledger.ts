@@ -1,24 +1,23 @@
 import { z } from "zod";
 import { ledgerAccountKindEnum, ledgerTransferPhaseEnum } from "@/db/schema";
 import type { CurrencyBalance, Transfer } from "@/lib/ledger";
-import { amountSchema, currencySchema } from "@/lib/money";
+import { amountSchema, currencySchema, wireAmountSchema } from "@/lib/money";
 import { defineOperation } from "../operation";
 import { idQuerySchema, listSchema, paginationQuerySchema } from "../pagination";
-
-/** Ledger amounts are bigint; a CHECK keeps every account within 2^53 - 1 (db/schema/ledger.ts). */
-const wireInt = z.int();
 
 export const balanceResourceSchema = z
   .object({
     object: z.literal("balance"),
     livemode: z.boolean(),
     currency: z.string().meta({ example: "USD" }),
-    available: wireInt.meta({ description: "Free to pay out" }),
-    reserved: wireInt.meta({ description: "Set aside for payouts not yet sent" }),
-    in_transit: wireInt.meta({ description: "Sent to a provider, outcome pending" }),
-    paid_out: wireInt.meta({ description: "Delivered to recipients" }),
-    fees: wireInt.meta({ description: "Provider fees charged" }),
-    pending: wireInt.meta({ description: "Held by two-phase transfers not yet posted or voided" }),
+    available: wireAmountSchema.meta({ description: "Free to pay out" }),
+    reserved: wireAmountSchema.meta({ description: "Set aside for payouts not yet sent" }),
+    in_transit: wireAmountSchema.meta({ description: "Sent to a provider, outcome pending" }),
+    paid_out: wireAmountSchema.meta({ description: "Delivered to recipients" }),
+    fees: wireAmountSchema.meta({ description: "Provider fees charged" }),
+    pending: wireAmountSchema.meta({
+      description: "Held by two-phase transfers not yet posted or voided",
+    }),
   })
   .meta({ id: "Balance", description: "One currency's money, by where it sits, in minor units" });
 
@@ -47,7 +46,7 @@ export const transferResourceSchema = z
     currency: z.string(),
     from: z.enum(ledgerAccountKindEnum.enumValues),
     to: z.enum(ledgerAccountKindEnum.enumValues),
-    amount: wireInt,
+    amount: wireAmountSchema,
     phase: z.enum(ledgerTransferPhaseEnum.enumValues),
     hold_id: z.string().nullable(),
     payout_id: z.string().nullable(),
@@ -115,7 +114,7 @@ export const testDepositResourceSchema = z
     id: z.string().meta({ description: "The ledger transaction that credited the balance" }),
     object: z.literal("test_deposit"),
     livemode: z.literal(false),
-    amount: wireInt,
+    amount: wireAmountSchema,
     currency: z.string(),
     balance: balanceResourceSchema,
   })
