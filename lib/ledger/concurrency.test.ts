@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb, db } from "@/db/client";
 import { isAppError } from "@/lib/errors";
+import { lockWaiters, signal } from "@/tests/fixtures/races";
 import { deposit, getBalances, postTransaction, verifyLedger } from "./index";
 import { createLedgerScope } from "./test-fixtures";
 
@@ -47,33 +48,20 @@ describe("the ledger under concurrency", () => {
     // The first posting holds the account locks, uncommitted; the second has checked the
     // committed balance (1,000 covers 700), claimed its key and written its transfer, and
     // waits for the locks; once they are free the balance is 400.
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let posted = () => {};
-    const firstPosted = new Promise<void>((resolve) => {
-      posted = resolve;
-    });
+    const held = signal();
+    const posted = signal();
     const first = parallel.db.transaction(async (tx) => {
       await postTransaction(tx, scope, { idempotencyKey: "first", transfers: [reserve(600n)] });
-      posted();
-      await held;
+      posted.fire();
+      await held.fired;
     });
-    await firstPosted;
+    await posted.fired;
     const second = postTransaction(parallel.db, scope, {
       idempotencyKey: "second",
       transfers: [reserve(700n)],
     }).catch((error: unknown) => error);
-    for (let waited = 0; waited < 100; waited++) {
-      const [waiting] = await db.execute<{ n: number }>(sql`
-        select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock'
-          and query like '%ledger_post%'`);
-      if ((waiting?.n ?? 0) > 0) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    release();
+    await lockWaiters(db, "ledger_post");
+    held.fire();
     await first;
 
     const refused = await second;

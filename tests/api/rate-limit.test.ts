@@ -9,6 +9,7 @@ import {
 } from "@/lib/api/rate-limit";
 import { call } from "@/tests/fixtures/api-requests";
 import { createTestOrganisation, type TestOrganisation } from "@/tests/fixtures/organisations";
+import { lockWaiters, signal } from "@/tests/fixtures/races";
 
 // Read lazily by config() on the first request of this file. A long window keeps the
 // test independent of how slowly a loaded machine sends the requests.
@@ -151,34 +152,20 @@ describe("rate limits across app instances", () => {
     const key = "test:separate-in-flight";
     const policy = { limit: 20, periodMs: 3_600_000 };
     await a.consume(key, policy);
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked = () => {};
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
+    const held = signal();
+    const locked = signal();
     const holder = db.transaction(async (tx) => {
       await tx.execute(sql`select 1 from rate_limit_buckets where key = ${key} for update`);
-      locked();
-      await held;
+      locked.fire();
+      await held.fired;
     });
-    await isLocked;
+    await locked.fired;
     const racing = Promise.all([a.consume(key, policy), b.consume(key, policy)]);
     let waiting = 0;
     try {
-      for (let i = 0; i < 200 && waiting < 2; i++) {
-        await new Promise((r) => setTimeout(r, 10));
-        const [row] = await db.execute<{ n: number }>(sql`
-          select count(*)::int as n from pg_stat_activity
-           where datname = current_database() and wait_event_type = 'Lock'
-             and query like '%insert into rate_limit_buckets%'
-        `);
-        waiting = Number(row?.n ?? 0);
-      }
+      waiting = await lockWaiters(db, "insert into rate_limit_buckets", 2);
     } finally {
-      release();
+      held.fire();
       await holder;
     }
     const raced = await racing;
