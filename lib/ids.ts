@@ -85,7 +85,10 @@ export function idPrefix(kind: IdKind): string {
   return prefixes[kind];
 }
 
-/** Whether `value` has the shape of an id of `kind`: its prefix, then base32 characters. */
+/** The shape of any id: a short prefix, then base32 characters. */
+export const ID_PATTERN = /^[a-z]{1,4}_[0-9a-z]{10,40}$/;
+
+/** Whether `value` has the shape of an id of `kind`. */
 export function isIdOf(value: string, kind: IdKind): boolean {
-  return hasPrefix(value, kind) && /^[0-9a-z]{10,40}$/.test(value.slice(prefixes[kind].length + 1));
+  return hasPrefix(value, kind) && ID_PATTERN.test(value);
 }

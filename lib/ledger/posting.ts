@@ -76,7 +76,7 @@ const JSON_SAFE_RANGE = "ledger_accounts_within_json_safe_range";
 function beyondLedgerLimit(currencies: string[]): AppError {
   return new AppError(
     "validation_failed",
-    `This would take a ${currencies.join(" or ")} account of the ledger past 9,007,199,254,740,991 minor units, the most one account holds (the largest whole number every JSON client reads exactly).`,
+    `This would take a ${currencies.join(" or ")} account of the ledger past ${Number.MAX_SAFE_INTEGER.toLocaleString("en")} minor units, the most one account holds (the largest whole number every JSON client reads exactly).`,
   );
 }
 

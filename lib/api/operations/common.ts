@@ -1,11 +1,9 @@
 import { z } from "zod";
+import { ID_PATTERN } from "@/lib/ids";
 
 /** `{id}` in a path; an id of the wrong shape simply names nothing (404). */
 export const idParamsSchema = z.object({
-  id: z
-    .string()
-    .regex(/^[a-z]{1,4}_[0-9a-z]{10,40}$/)
-    .meta({ description: "The object's id" }),
+  id: z.string().regex(ID_PATTERN).meta({ description: "The object's id" }),
 });
 
 /** `DELETE` answers with the id and `deleted: true`, as Stripe does. */
