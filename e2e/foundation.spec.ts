@@ -37,3 +37,23 @@ test("the health endpoint reports the database and migration", async ({ request 
   expect(body.database.reachable).toBe(true);
   expect(body.migration.upToDate).toBe(true);
 });
+
+test("the built app answers API paths and methods no endpoint serves with problem+json", async ({
+  request,
+}) => {
+  const unknown = await request.get("/api/v1/payout");
+  expect(unknown.status()).toBe(404);
+  expect(unknown.headers()["content-type"]).toBe("application/problem+json");
+  expect((await unknown.json()).detail).toContain("Did you mean /api/v1/payouts?");
+
+  const wrongMethod = await request.put("/api/v1/payouts");
+  expect(wrongMethod.status()).toBe(405);
+  expect(wrongMethod.headers().allow).toBe("GET, POST, HEAD, OPTIONS");
+  expect((await wrongMethod.json()).code).toBe("method_not_allowed");
+
+  const options = await request.fetch("/api/v1/payouts", { method: "OPTIONS" });
+  expect(options.status()).toBe(204);
+  expect(options.headers().allow).toBe("GET, POST, HEAD, OPTIONS");
+  // The static routes still win over the catch-all.
+  expect((await request.get("/api/v1/openapi.json")).status()).toBe(200);
+});
