@@ -8,7 +8,8 @@
  *             updates over 10 branches)
  *   hot       the same, all 8 clients on one organisation's accounts (informational:
  *             every posting queues on the same two row locks)
- *   batch     10,000 holds out of one hot funding account in one createHolds call
+ *   batch     10,000 reserve transfers out of one hot funding account in one posting, as a
+ *             10,000-payout campaign reserves its funds
  *
  * Uses DATABASE_URL when set, else a throwaway embedded PostgreSQL. Prints transfers/s,
  * p50/p99 and the ratio to pgbench's TPS, then a Markdown table for docs/benchmarks.md.
@@ -22,15 +23,16 @@ import { connectPostgres } from "@/db/connect";
 import { startEmbeddedPostgres } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
 import { organisations } from "@/db/schema";
+import type { Scope } from "@/db/scope";
 import { newId } from "@/lib/ids";
-import { createHolds, deposit, type LedgerScope, postTransaction } from "@/lib/ledger";
+import { deposit, postTransaction } from "@/lib/ledger";
 
 const CLIENTS = 8;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 20);
 const HOT_DURATION_S = Math.max(5, Math.round(DURATION_S / 2));
 const ORGANISATIONS = 10;
 const BATCH_RUNS = 3;
-const BATCH_HOLDS = 10_000;
+const BATCH_TRANSFERS = 10_000;
 const PGBENCH = "/usr/bin/pgbench";
 const PGBENCH_DATABASE = "ledger_bench_pgbench";
 
@@ -110,8 +112,8 @@ async function pgbenchBaseline(serverUrl: string): Promise<Row> {
 async function fundedScopes(
   db: ReturnType<typeof createDb>["db"],
   count: number,
-): Promise<LedgerScope[]> {
-  const scopes: LedgerScope[] = [];
+): Promise<Scope[]> {
+  const scopes: Scope[] = [];
   for (let i = 0; i < count; i++) {
     const id = newId("organisation");
     await db
@@ -127,7 +129,7 @@ async function fundedScopes(
 /** CLIENTS loops posting one-transfer transactions for `seconds`; per-posting latencies. */
 async function singleTransfers(
   db: ReturnType<typeof createDb>["db"],
-  scopes: LedgerScope[],
+  scopes: Scope[],
   seconds: number,
   name: string,
 ): Promise<Row> {
@@ -138,7 +140,7 @@ async function singleTransfers(
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
       for (let n = 0; performance.now() < deadline; n++) {
-        const scope = scopes[Math.floor(Math.random() * scopes.length)] as LedgerScope;
+        const scope = scopes[Math.floor(Math.random() * scopes.length)] as Scope;
         const started = performance.now();
         try {
           await postTransaction(db, scope, {
@@ -170,13 +172,10 @@ async function singleTransfers(
   };
 }
 
-async function holdBatches(
-  db: ReturnType<typeof createDb>["db"],
-  scope: LedgerScope,
-): Promise<Row> {
+async function reserveBatches(db: ReturnType<typeof createDb>["db"], scope: Scope): Promise<Row> {
   const durations: number[] = [];
   for (let run = 0; run < BATCH_RUNS; run++) {
-    const holds = Array.from({ length: BATCH_HOLDS }, (_, i) => ({
+    const transfers = Array.from({ length: BATCH_TRANSFERS }, (_, i) => ({
       from: "available" as const,
       to: "reserved" as const,
       amount: 1_000n,
@@ -184,14 +183,17 @@ async function holdBatches(
       payoutId: `po_batch_${run}_${i}`,
     }));
     const started = performance.now();
-    await createHolds(db, scope, { idempotencyKey: `bench-batch-${Date.now()}-${run}`, holds });
+    await postTransaction(db, scope, {
+      idempotencyKey: `bench-batch-${Date.now()}-${run}`,
+      transfers,
+    });
     durations.push(performance.now() - started);
   }
   const sorted = [...durations].sort((a, b) => a - b);
   const median = percentile(sorted, 50);
   return {
-    name: `${BATCH_HOLDS.toLocaleString("en-US")}-hold batch`,
-    perSecond: (BATCH_HOLDS * 1000) / median,
+    name: `${BATCH_TRANSFERS.toLocaleString("en-US")}-transfer reserve batch`,
+    perSecond: (BATCH_TRANSFERS * 1000) / median,
     p50: median,
     p99: sorted.at(-1) as number,
     note: `runs: ${durations.map((d) => `${Math.round(d)} ms`).join(", ")}`,
@@ -241,9 +243,9 @@ async function main() {
         HOT_DURATION_S,
         "… all on one organisation",
       );
-      say(`${BATCH_RUNS} × createHolds of ${BATCH_HOLDS} holds …`);
+      say(`${BATCH_RUNS} × one posting of ${BATCH_TRANSFERS} reserve transfers …`);
       const [batchScope] = await fundedScopes(db, 1);
-      const batch = await holdBatches(db, batchScope as LedgerScope);
+      const batch = await reserveBatches(db, batchScope as Scope);
 
       const rows = [baseline, single, hot, batch];
       say(

@@ -1,5 +1,5 @@
 import type { Mode } from "@/db/schema/columns";
-import type { Scope } from "@/lib/events/outbox";
+import type { Scope } from "@/db/scope";
 
 type ScopedData = { organisation_id: string; mode: Mode };
 

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb, db } from "@/db/client";
 import { balanceThresholds, events } from "@/db/schema";
-import type { Scope } from "@/lib/events/outbox";
+import { type Scope, tenantWhere } from "@/db/scope";
 import { createPayout, createPayoutBodySchema } from "@/lib/payouts/create-payout";
 import { fund, insertOrganisation } from "@/tests/payouts/fixtures";
 import { checkBalance, watchedBalances } from "./balance-monitor";
@@ -11,13 +11,7 @@ async function lowEvents(scope: Scope) {
   return db
     .select({ data: events.data })
     .from(events)
-    .where(
-      and(
-        eq(events.organisationId, scope.organisationId),
-        eq(events.mode, scope.mode),
-        eq(events.type, "balance.low"),
-      ),
-    )
+    .where(and(tenantWhere(events, scope), eq(events.type, "balance.low")))
     .orderBy(events.id);
 }
 

@@ -1,10 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { type BalanceAlertKind, balanceAlerts, balanceThresholds } from "@/db/schema";
-import { recordEvent, type Scope } from "@/lib/events/outbox";
+import { type Scope, tenantWhere } from "@/db/scope";
+import { inTransaction } from "@/db/transaction";
+import { recordEvent } from "@/lib/events/outbox";
 import { getAccountBalance } from "@/lib/ledger";
 import { currencySchema } from "@/lib/money";
-import { inTransaction } from "@/lib/payouts/in-transaction";
 
 export type BalanceCheck = {
   available: bigint;
@@ -43,24 +44,12 @@ export async function checkBalance(
     const alerts = await tx
       .select()
       .from(balanceAlerts)
-      .where(
-        and(
-          eq(balanceAlerts.organisationId, scope.organisationId),
-          eq(balanceAlerts.mode, scope.mode),
-          eq(balanceAlerts.currency, currency),
-        ),
-      )
+      .where(and(tenantWhere(balanceAlerts, scope), eq(balanceAlerts.currency, currency)))
       .for("update");
     const [row] = await tx
       .select({ amount: balanceThresholds.amount })
       .from(balanceThresholds)
-      .where(
-        and(
-          eq(balanceThresholds.organisationId, scope.organisationId),
-          eq(balanceThresholds.mode, scope.mode),
-          eq(balanceThresholds.currency, currency),
-        ),
-      );
+      .where(and(tenantWhere(balanceThresholds, scope), eq(balanceThresholds.currency, currency)));
     const threshold = row?.amount ?? null;
     const { spendable: available } = await getAccountBalance(tx, scope, {
       currency,
@@ -81,8 +70,7 @@ export async function checkBalance(
     const check: BalanceCheck = { available, threshold, raised: [], cleared: [] };
     for (const alert of alerts) {
       const where = and(
-        eq(balanceAlerts.organisationId, scope.organisationId),
-        eq(balanceAlerts.mode, scope.mode),
+        tenantWhere(balanceAlerts, scope),
         eq(balanceAlerts.currency, currency),
         eq(balanceAlerts.kind, alert.kind),
       );

@@ -34,11 +34,11 @@
  */
 import type { z } from "zod";
 import { type DbOrTx, db, type Tx } from "@/db/client";
+import type { Scope } from "@/db/scope";
 import { authenticateApiKey } from "@/lib/api-keys/keys";
 import { config } from "@/lib/config";
 import { open, seal } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors";
-import type { Scope } from "@/lib/events/outbox";
 import { relayEvents } from "@/lib/events/relay";
 import { newId } from "@/lib/ids";
 import { logError } from "@/lib/log";

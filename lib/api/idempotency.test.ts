@@ -2,8 +2,8 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { connectPostgres } from "@/db/connect";
+import type { Scope } from "@/db/scope";
 import { isAppError } from "@/lib/errors";
-import type { Scope } from "@/lib/events/outbox";
 import { createTestOrganisation } from "@/tests/fixtures/organisations";
 import {
   claimIdempotencyKey,

@@ -2,9 +2,9 @@ import { createHash, randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { idempotencyKeys } from "@/db/schema";
+import { type Scope, tenantWhere } from "@/db/scope";
 import { boundedCache } from "@/lib/bounded-cache";
 import { AppError } from "@/lib/errors";
-import type { Scope } from "@/lib/events/outbox";
 import { type Coalescer, coalescer } from "./coalesce";
 
 /** Keys are honoured for at least this long, then purged (and a reuse starts afresh). */
@@ -45,11 +45,7 @@ export function requestFingerprint(method: string, path: string, body: unknown):
 }
 
 function scoped(scope: Scope, key: string) {
-  return and(
-    eq(idempotencyKeys.organisationId, scope.organisationId),
-    eq(idempotencyKeys.mode, scope.mode),
-    eq(idempotencyKeys.key, key),
-  );
+  return and(tenantWhere(idempotencyKeys, scope), eq(idempotencyKeys.key, key));
 }
 
 type ClaimRow = {

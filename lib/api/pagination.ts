@@ -62,14 +62,6 @@ export function toList<R, T>(
   return { object: "list", data: page.data.map(serialize), has_more: page.hasMore };
 }
 
-/**
- * Newest-first keyset pagination over time-ordered ids: fetch one extra row to learn
- * whether another page exists.
- */
-export function splitPage<R>(rows: R[], limit: number): { data: R[]; hasMore: boolean } {
-  return { data: rows.slice(0, limit), hasMore: rows.length > limit };
-}
-
 /** ISO 8601 instants in query strings, e.g. `created[gte]=2026-01-01T00:00:00Z`. */
 const instantQuerySchema = z.iso
   .datetime({ offset: true, error: "an ISO 8601 date-time such as 2026-01-31T12:00:00Z" })

@@ -1,10 +1,10 @@
 import type { DbOrTx } from "@/db/client";
+import type { Scope } from "@/db/scope";
+import { inTransaction } from "@/db/transaction";
 import { AppError } from "@/lib/errors";
-import type { Scope } from "@/lib/events/outbox";
 import { recordEvent } from "@/lib/events/outbox";
 import { deposit, getBalances } from "@/lib/ledger";
 import type { Currency } from "@/lib/money";
-import { inTransaction } from "@/lib/payouts/in-transaction";
 import { serializeBalance } from "./operations/ledger";
 
 /**

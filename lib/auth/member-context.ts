@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { type Mode, type Role, users } from "@/db/schema";
+import type { Scope } from "@/db/scope";
 import type { AuditActor } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
-import type { Scope } from "@/lib/events/outbox";
 import { getMembership, listMemberships, type MembershipSummary } from "./organisations";
 import { type Action, can } from "./permissions";
 

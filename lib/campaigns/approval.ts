@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { organisations } from "@/db/schema";
+import { inTransaction } from "@/db/transaction";
 import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import { type Currency, currencySchema, MAX_AMOUNT } from "@/lib/money";
 import { approveBatch, cancelBatch } from "@/lib/payouts/batch-lifecycle";
 import type { BatchRow } from "@/lib/payouts/create-batch";
-import { inTransaction } from "@/lib/payouts/in-transaction";
 import { type CampaignActor, payoutActor } from "./create-campaign";
 
 /**

@@ -1,10 +1,10 @@
 import type { DbOrTx } from "@/db/client";
+import type { Scope } from "@/db/scope";
+import { inTransaction } from "@/db/transaction";
 import type { AuditActor } from "@/lib/audit/record";
 import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
-import type { Scope } from "@/lib/events/outbox";
 import { type BatchRow, createBatch } from "@/lib/payouts/create-batch";
-import { inTransaction } from "@/lib/payouts/in-transaction";
 import type { CampaignItem } from "./campaign-rows";
 import { type CampaignSettings, campaignSettingsSchema } from "./campaign-settings";
 import { MAX_CSV_ROWS } from "./validate-csv";

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import type { PayoutStatus } from "@/db/schema";
-import type { Scope } from "@/lib/events/outbox";
+import type { Scope } from "@/db/scope";
 import { batchProgress } from "@/lib/payouts/queries";
 
 export type CampaignProgress = {

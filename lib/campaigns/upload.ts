@@ -1,7 +1,7 @@
 import type { DbOrTx } from "@/db/client";
+import type { Scope } from "@/db/scope";
 import type { AuditActor } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
-import type { Scope } from "@/lib/events/outbox";
 import { getBalances } from "@/lib/ledger";
 import { type Currency, currencySchema } from "@/lib/money";
 import { getApprovalThresholds } from "./approval";

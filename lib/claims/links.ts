@@ -1,10 +1,11 @@
 import { createHash, createHmac } from "node:crypto";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { bulkInsert, matchesAny } from "@/db/bulk";
 import type { DbOrTx } from "@/db/client";
 import { batches, claimLinks, type Mode, organisations, payouts, recipients } from "@/db/schema";
+import { tenantWhere } from "@/db/scope";
 import { appUrl, config } from "@/lib/config";
 import { newIds } from "@/lib/ids";
-import { bulkInsert, matchesAny } from "@/lib/payouts/bulk-sql";
 
 /**
  * Claim tokens are derived, not stored: token = HMAC-SHA256(AUTH_SECRET, link id), and
@@ -110,8 +111,7 @@ export async function liveClaimLink(
     .where(
       and(
         eq(claimLinks.payoutId, payoutId),
-        eq(payouts.organisationId, scope.organisationId),
-        eq(payouts.mode, scope.mode),
+        tenantWhere(payouts, scope),
         isNull(claimLinks.revokedAt),
         gt(claimLinks.expiresAt, now),
       ),

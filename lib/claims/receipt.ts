@@ -1,9 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { organisations, payouts, recipients } from "@/db/schema";
+import { type Scope, tenantWhere } from "@/db/scope";
 import { defaultLocale, isLocale } from "@/i18n/locales";
 import { messagesByLocale } from "@/i18n/messages";
-import type { Scope } from "@/lib/events/outbox";
 import { type SendEmailResult, sendEmail } from "@/lib/mail";
 import { claimReceiptEmail } from "./claim-emails";
 import { formatPayoutAmount } from "./claim-format";
@@ -24,13 +24,7 @@ export async function sendPayoutReceipt(
     .from(payouts)
     .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
     .innerJoin(organisations, eq(organisations.id, payouts.organisationId))
-    .where(
-      and(
-        eq(payouts.id, payoutId),
-        eq(payouts.organisationId, scope.organisationId),
-        eq(payouts.mode, scope.mode),
-      ),
-    );
+    .where(and(eq(payouts.id, payoutId), tenantWhere(payouts, scope)));
   const paidAt = row?.payout.paidAt;
   if (row?.payout.status !== "paid" || !paidAt) return "not_paid";
   const { payout, recipient, organisation } = row;

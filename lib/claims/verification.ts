@@ -2,8 +2,8 @@ import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { claimLinks, claimVerifications } from "@/db/schema";
+import { inTransaction } from "@/db/transaction";
 import { config } from "@/lib/config";
-import { inTransaction } from "@/lib/payouts/in-transaction";
 import { consumeRateLimits, ipKey, pruneRateLimits } from "./rate-limit";
 
 export const CODE_TTL_SECONDS = 10 * 60;

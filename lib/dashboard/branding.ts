@@ -2,10 +2,10 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { organisations } from "@/db/schema";
+import type { Scope } from "@/db/scope";
+import { inTransaction } from "@/db/transaction";
 import { type AuditActor, changedFields, recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
-import type { Scope } from "@/lib/events/outbox";
-import { inTransaction } from "@/lib/payouts/in-transaction";
 
 const hexColor = z
   .string()

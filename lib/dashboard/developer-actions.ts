@@ -1,10 +1,10 @@
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
+import type { Scope } from "@/db/scope";
+import { inTransaction } from "@/db/transaction";
 import { createApiKey, revokeApiKey } from "@/lib/api-keys/keys";
 import { type AuditActor, changedFields, recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
-import type { Scope } from "@/lib/events/outbox";
-import { inTransaction } from "@/lib/payouts/in-transaction";
 import {
   createWebhookEndpointBodySchema,
   updateWebhookEndpointBodySchema,

@@ -2,13 +2,14 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { balanceThresholds } from "@/db/schema";
+import { type Scope, tenantWhere } from "@/db/scope";
+import { inTransaction } from "@/db/transaction";
 import { type AuditActor, recordAudit } from "@/lib/audit/record";
 import { parseMajorAmount } from "@/lib/campaigns/decimal-amount";
 import { AppError } from "@/lib/errors";
-import { recordEvent, type Scope } from "@/lib/events/outbox";
+import { recordEvent } from "@/lib/events/outbox";
 import { deposit, getAccountBalance } from "@/lib/ledger";
 import { type Currency, currencySchema } from "@/lib/money";
-import { inTransaction } from "@/lib/payouts/in-transaction";
 
 export type FundingMember = { scope: Scope; actor: AuditActor };
 
@@ -89,8 +90,7 @@ export async function setLowBalanceThreshold(
   const amount = raw === "" ? null : raw === "0" ? 0n : parseAmount(raw, currency);
   return inTransaction(db, async (tx) => {
     const where = and(
-      eq(balanceThresholds.organisationId, member.scope.organisationId),
-      eq(balanceThresholds.mode, member.scope.mode),
+      tenantWhere(balanceThresholds, member.scope),
       eq(balanceThresholds.currency, currency),
     );
     const [before] = await tx.select().from(balanceThresholds).where(where).for("update");

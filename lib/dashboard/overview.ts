@@ -1,7 +1,7 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { balanceThresholds, type PayoutStatus } from "@/db/schema";
-import type { Scope } from "@/lib/events/outbox";
+import { type Scope, tenantWhere } from "@/db/scope";
 import { getBalances } from "@/lib/ledger";
 
 export type BalanceWithThreshold = {
@@ -24,12 +24,7 @@ export async function balancesWithThresholds(
     db
       .select({ currency: balanceThresholds.currency, amount: balanceThresholds.amount })
       .from(balanceThresholds)
-      .where(
-        and(
-          eq(balanceThresholds.organisationId, scope.organisationId),
-          eq(balanceThresholds.mode, scope.mode),
-        ),
-      ),
+      .where(and(tenantWhere(balanceThresholds, scope))),
   ]);
   const byCurrency = new Map(thresholds.map((t) => [t.currency, t.amount]));
   const rows: BalanceWithThreshold[] = balances.map((b) => {

@@ -2,16 +2,16 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { batches, organisations, payouts, recipients } from "@/db/schema";
+import { type Scope, tenantWhere } from "@/db/scope";
+import { inTransaction } from "@/db/transaction";
 import { type AuditActor, recordAudit } from "@/lib/audit/record";
 import { formatPayoutAmount } from "@/lib/claims/claim-format";
 import { type IssuedClaimLink, issueClaimLink, liveClaimLink } from "@/lib/claims/links";
 import { AppError } from "@/lib/errors";
-import type { Scope } from "@/lib/events/outbox";
 import { sendEmail } from "@/lib/mail";
 import { inviteEmail } from "@/lib/mail/templates/invite";
 import { inviteKey, sendInvites } from "@/lib/payout-flow/invites";
 import { cancelPayout } from "@/lib/payouts/cancel-payout";
-import { inTransaction } from "@/lib/payouts/in-transaction";
 import { approveReviewedPayout } from "@/lib/payouts/prepare-payouts";
 import type { PayoutRow } from "@/lib/payouts/transitions";
 
@@ -23,13 +23,7 @@ async function lockPayout(db: DbOrTx, scope: Scope, payoutId: string): Promise<P
   const [row] = await db
     .select()
     .from(payouts)
-    .where(
-      and(
-        eq(payouts.organisationId, scope.organisationId),
-        eq(payouts.mode, scope.mode),
-        eq(payouts.id, payoutId),
-      ),
-    )
+    .where(and(tenantWhere(payouts, scope), eq(payouts.id, payoutId)))
     .for("update");
   if (!row) throw new AppError("not_found", `No such payout: ${payoutId}`);
   return row;

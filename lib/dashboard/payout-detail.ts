@@ -12,7 +12,7 @@ import {
   webhookDeliveries,
   webhookEndpoints,
 } from "@/db/schema";
-import type { Scope } from "@/lib/events/outbox";
+import { type Scope, tenantWhere } from "@/db/scope";
 import { payoutLedgerHistory, type Transfer } from "@/lib/ledger";
 import { listPayoutTransitions } from "@/lib/payouts/queries";
 import { actorLabels } from "./actor-labels";
@@ -67,13 +67,7 @@ export async function getPayoutDetail(db: DbOrTx, scope: Scope, payoutId: string
     .from(payouts)
     .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
     .leftJoin(batches, eq(batches.id, payouts.batchId))
-    .where(
-      and(
-        eq(payouts.organisationId, scope.organisationId),
-        eq(payouts.mode, scope.mode),
-        eq(payouts.id, payoutId),
-      ),
-    );
+    .where(and(tenantWhere(payouts, scope), eq(payouts.id, payoutId)));
   if (!row) return null;
   const { payout } = row;
 
@@ -115,8 +109,7 @@ export async function getPayoutDetail(db: DbOrTx, scope: Scope, payoutId: string
       .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
       .where(
         and(
-          eq(events.organisationId, scope.organisationId),
-          eq(events.mode, scope.mode),
+          tenantWhere(events, scope),
           gte(events.createdAt, payout.createdAt),
           sql`${events.data} -> 'object' ->> 'id' = ${payoutId}`,
         ),

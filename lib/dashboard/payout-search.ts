@@ -2,7 +2,7 @@ import { and, desc, eq, gte, ilike, lt, lte, or, type SQL, sql } from "drizzle-o
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { batches, type PayoutStatus, payouts, recipients } from "@/db/schema";
-import type { Scope } from "@/lib/events/outbox";
+import { type Scope, tenantWhere } from "@/db/scope";
 import { payoutStatusSchema } from "@/lib/payouts/serialize";
 
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -67,10 +67,7 @@ export async function searchPayouts(
   filters: PayoutSearch,
   limit = 50,
 ): Promise<{ data: PayoutListRow[]; hasMore: boolean }> {
-  const conditions: (SQL | undefined)[] = [
-    eq(payouts.organisationId, scope.organisationId),
-    eq(payouts.mode, scope.mode),
-  ];
+  const conditions: (SQL | undefined)[] = [tenantWhere(payouts, scope)];
   if (filters.q) conditions.push(searchCondition(filters.q));
   if (filters.status) conditions.push(eq(payouts.status, filters.status));
   if (filters.batch) conditions.push(eq(payouts.batchId, filters.batch));
@@ -120,19 +117,13 @@ export async function payoutFilterOptions(db: DbOrTx, scope: Scope) {
     db
       .select({ id: batches.id, name: batches.name })
       .from(batches)
-      .where(and(eq(batches.organisationId, scope.organisationId), eq(batches.mode, scope.mode)))
+      .where(and(tenantWhere(batches, scope)))
       .orderBy(desc(batches.id))
       .limit(200),
     db
       .selectDistinct({ method: payouts.method })
       .from(payouts)
-      .where(
-        and(
-          eq(payouts.organisationId, scope.organisationId),
-          eq(payouts.mode, scope.mode),
-          sql`${payouts.method} is not null`,
-        ),
-      ),
+      .where(and(tenantWhere(payouts, scope), sql`${payouts.method} is not null`)),
   ]);
   return { campaigns, methods: methods.map((m) => m.method as string).sort() };
 }

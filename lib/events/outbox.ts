@@ -1,10 +1,9 @@
+import { bulkInsert } from "@/db/bulk";
 import type { DbOrTx } from "@/db/client";
-import { events, type Mode } from "@/db/schema";
+import { events } from "@/db/schema";
+import type { Scope } from "@/db/scope";
 import { newIds } from "@/lib/ids";
-import { bulkInsert } from "@/lib/payouts/bulk-sql";
 import { type EventInput, type EventType, eventSchemas } from "./types";
-
-export type Scope = { organisationId: string; mode: Mode };
 
 export type PendingEvent = { [T in EventType]: { type: T; data: EventInput<T> } }[EventType];
 

@@ -1,7 +1,7 @@
-import { and, desc, eq, gte, inArray, lt, lte, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, lte } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { events } from "@/db/schema";
-import type { Scope } from "./outbox";
+import { type Scope, tenantWhere } from "@/db/scope";
 import type { EventType } from "./types";
 
 export type EventRow = typeof events.$inferSelect;
@@ -15,15 +15,11 @@ export type ListEventsParams = {
   startingAfter?: string;
 };
 
-function scoped(scope: Scope): SQL[] {
-  return [eq(events.organisationId, scope.organisationId), eq(events.mode, scope.mode)];
-}
-
 export async function getEvent(db: DbOrTx, scope: Scope, id: string): Promise<EventRow | null> {
   const [row] = await db
     .select()
     .from(events)
-    .where(and(...scoped(scope), eq(events.id, id)));
+    .where(and(tenantWhere(events, scope), eq(events.id, id)));
   return row ?? null;
 }
 
@@ -33,7 +29,7 @@ export async function listEvents(
   scope: Scope,
   params: ListEventsParams,
 ): Promise<{ data: EventRow[]; hasMore: boolean }> {
-  const conditions = scoped(scope);
+  const conditions = [tenantWhere(events, scope)];
   if (params.types?.length) conditions.push(inArray(events.type, params.types));
   if (params.createdGte) conditions.push(gte(events.createdAt, params.createdGte));
   if (params.createdLte) conditions.push(lte(events.createdAt, params.createdLte));

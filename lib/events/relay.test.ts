@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { connectPostgres } from "@/db/connect";
 import { events, webhookDeliveries } from "@/db/schema";
+import type { Scope } from "@/db/scope";
 import { startTestApp, type TestApp } from "@/inngest/engine/test-app";
 import { createWebhookEndpoint, updateWebhookEndpoint } from "@/lib/webhooks/endpoints";
 import { insertOrganisation } from "@/tests/payouts/fixtures";
-import { recordEvents, type Scope } from "./outbox";
+import { recordEvents } from "./outbox";
 import { type RelayedEvent, relayPendingEvents, type SendEvents } from "./relay";
 
 process.env.AUTH_SECRET ??= "relay-test-secret-relay-test-secret-0123456789";

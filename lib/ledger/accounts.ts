@@ -1,7 +1,8 @@
 import type postgres from "postgres";
+import type { Scope } from "@/db/scope";
 import { newId } from "@/lib/ids";
 import { textArray } from "./pg-array";
-import { accountKinds, type LedgerScope } from "./types";
+import { accountKinds } from "./types";
 
 /**
  * Creates all six accounts of a currency at once, in lock order (kind order), on first
@@ -10,7 +11,7 @@ import { accountKinds, type LedgerScope } from "./types";
  */
 export async function createCurrencyAccounts(
   client: postgres.Sql,
-  scope: LedgerScope,
+  scope: Scope,
   currency: string,
 ): Promise<void> {
   await client.unsafe(

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import type { AccountKind, LedgerScope } from "./types";
+import type { Scope } from "@/db/scope";
+import type { AccountKind } from "./types";
 
 /**
  * One currency's money, by where it sits. Each account reports its spendable amount
@@ -44,7 +45,7 @@ type CounterRow = {
  */
 function counters(
   db: DbOrTx,
-  scope: LedgerScope,
+  scope: Scope,
   filter: { asOf?: Date; currency?: string; kind?: AccountKind },
 ) {
   const only = sql.join(
@@ -75,7 +76,7 @@ function counters(
 
 export async function getBalances(
   db: DbOrTx,
-  scope: LedgerScope,
+  scope: Scope,
   options: { asOf?: Date } = {},
 ): Promise<CurrencyBalance[]> {
   const rows = await counters(db, scope, options);
@@ -108,7 +109,7 @@ export async function getBalances(
 
 export async function getAccountBalance(
   db: DbOrTx,
-  scope: LedgerScope,
+  scope: Scope,
   account: { currency: string; kind: AccountKind; asOf?: Date },
 ): Promise<AccountBalance> {
   const [row] = await counters(db, scope, account);

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/client";
+import type { Scope } from "@/db/scope";
+import { inTransaction } from "@/db/transaction";
 import { AppError } from "@/lib/errors";
 import { contentHash } from "./content-hash";
-import { inTransaction } from "./in-transaction";
 import {
   amountProblem,
   assertDescription,
@@ -11,15 +12,7 @@ import {
   invalid,
 } from "./input";
 import { commitPosting, replay } from "./posting";
-import type {
-  AccountKind,
-  Hold,
-  HoldInput,
-  HoldState,
-  LedgerScope,
-  PostResult,
-  Transfer,
-} from "./types";
+import type { AccountKind, Hold, HoldInput, HoldState, PostResult, Transfer } from "./types";
 
 export type HoldsResult = PostResult & { holds: Hold[] };
 export type HoldResult = PostResult & { hold: Hold };
@@ -43,7 +36,7 @@ function holdOf(transfer: Transfer): Hold {
  */
 export async function createHolds(
   db: DbOrTx,
-  scope: LedgerScope,
+  scope: Scope,
   input: { idempotencyKey: string; description?: string; holds: HoldInput[] },
 ): Promise<HoldsResult> {
   assertIdempotencyKey(input.idempotencyKey);
@@ -81,7 +74,7 @@ export async function createHolds(
 
 export async function createHold(
   db: DbOrTx,
-  scope: LedgerScope,
+  scope: Scope,
   input: HoldInput & { idempotencyKey: string },
 ): Promise<HoldResult> {
   const { idempotencyKey, ...hold } = input;
@@ -102,7 +95,7 @@ export async function createHold(
  */
 export async function postHold(
   db: DbOrTx,
-  scope: LedgerScope,
+  scope: Scope,
   input: { holdId: string; amount?: bigint; idempotencyKey: string },
 ): Promise<PostResult> {
   assertIdempotencyKey(input.idempotencyKey);
@@ -116,7 +109,7 @@ export async function postHold(
 /** Releases a pending hold entirely back to its `from` account. */
 export async function voidHold(
   db: DbOrTx,
-  scope: LedgerScope,
+  scope: Scope,
   input: { holdId: string; idempotencyKey: string },
 ): Promise<PostResult> {
   assertIdempotencyKey(input.idempotencyKey);
@@ -135,7 +128,7 @@ type PendingRow = {
   posted_amount: string | null;
 };
 
-function pendingHoldQuery(scope: LedgerScope, holdId: string) {
+function pendingHoldQuery(scope: Scope, holdId: string) {
   return sql`
     select p.currency, p.amount, p.payout_id, p.description, p.created_at,
            d.kind as from_kind, c.kind as to_kind, r.phase as resolved_phase,
@@ -150,7 +143,7 @@ function pendingHoldQuery(scope: LedgerScope, holdId: string) {
 
 async function resolveHold(
   db: DbOrTx,
-  scope: LedgerScope,
+  scope: Scope,
   input: { holdId: string; amount?: bigint; idempotencyKey: string; phase: "post" | "void" },
 ): Promise<PostResult> {
   return inTransaction(db, async (tx) => {
@@ -212,7 +205,7 @@ async function resolveHold(
  */
 async function lockPendingHold(
   tx: Tx,
-  scope: LedgerScope,
+  scope: Scope,
   holdId: string,
 ): Promise<Omit<Hold, "createdAt"> & { description: string | null }> {
   const [row] = await tx.execute<PendingRow>(sql`
@@ -236,11 +229,7 @@ async function lockPendingHold(
   };
 }
 
-export async function getHold(
-  db: DbOrTx,
-  scope: LedgerScope,
-  holdId: string,
-): Promise<HoldState | null> {
+export async function getHold(db: DbOrTx, scope: Scope, holdId: string): Promise<HoldState | null> {
   const [row] = await db.execute<PendingRow>(pendingHoldQuery(scope, holdId));
   if (!row) return null;
   return {

@@ -13,7 +13,6 @@ export type {
   HoldInput,
   HoldState,
   HoldStatus,
-  LedgerScope,
   PostResult,
   Transfer,
   TransferInput,

@@ -1,8 +1,9 @@
 import type { DbOrTx } from "@/db/client";
+import type { Scope } from "@/db/scope";
 import { contentHash } from "./content-hash";
 import { assertDescription, assertIdempotencyKey, assertMovements } from "./input";
 import { commitPosting } from "./posting";
-import type { LedgerScope, PostResult, TransferInput } from "./types";
+import type { PostResult, TransferInput } from "./types";
 
 export type PostTransactionInput = {
   idempotencyKey: string;
@@ -19,7 +20,7 @@ export type PostTransactionInput = {
  */
 export async function postTransaction(
   db: DbOrTx,
-  scope: LedgerScope,
+  scope: Scope,
   input: PostTransactionInput,
 ): Promise<PostResult> {
   assertIdempotencyKey(input.idempotencyKey);
@@ -57,7 +58,7 @@ export async function postTransaction(
 /** Money arriving from outside: external → available. */
 export function deposit(
   db: DbOrTx,
-  scope: LedgerScope,
+  scope: Scope,
   input: { currency: string; amount: bigint; idempotencyKey: string; description?: string },
 ): Promise<PostResult> {
   return postTransaction(db, scope, {

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import type { DbOrTx } from "@/db/client";
+import type { Scope } from "@/db/scope";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { type Currency, formatMoney } from "@/lib/money";
@@ -9,7 +10,7 @@ import { bigintArray, textArray } from "./pg-array";
 import { sqlClient } from "./sql-client";
 import { transferIdAt } from "./transfer-ids";
 import { transfersOfTransaction } from "./transfers";
-import type { AccountKind, LedgerScope, PostResult, Transfer, TransferPhase } from "./types";
+import type { AccountKind, PostResult, Transfer, TransferPhase } from "./types";
 
 export type PlannedTransfer = {
   currency: string;
@@ -104,7 +105,7 @@ function insufficientFunds(short: Shortfall): AppError {
  */
 export async function commitPosting(
   db: DbOrTx,
-  scope: LedgerScope,
+  scope: Scope,
   request: PostingRequest,
 ): Promise<PostResult> {
   const client = sqlClient(db);
@@ -245,7 +246,7 @@ function netDeltas(transfers: PlannedTransfer[]): Delta[] {
 
 export async function findTransaction(
   db: DbOrTx,
-  scope: LedgerScope,
+  scope: Scope,
   idempotencyKey: string,
 ): Promise<ExistingTransaction | null> {
   const [row] = await db.execute<{ id: string; content_hash: string }>(sql`
@@ -257,7 +258,7 @@ export async function findTransaction(
 
 export async function replay(
   db: DbOrTx,
-  scope: LedgerScope,
+  scope: Scope,
   existing: ExistingTransaction,
   contentHash: string,
 ): Promise<PostResult> {

@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, lte, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/db/client";
 import { ledgerAccounts, ledgerTransfers } from "@/db/schema";
+import { type Scope, tenantWhere } from "@/db/scope";
 import { AppError } from "@/lib/errors";
 import { transferIdRange } from "./transfer-ids";
-import type { LedgerScope, Transfer } from "./types";
+import type { Transfer } from "./types";
 
 const debit = alias(ledgerAccounts, "debit");
 const credit = alias(ledgerAccounts, "credit");
@@ -31,23 +32,16 @@ function selectTransfers(db: DbOrTx) {
     .innerJoin(credit, eq(credit.id, ledgerTransfers.creditAccountId));
 }
 
-function inScope(scope: LedgerScope): SQL[] {
-  return [
-    eq(ledgerTransfers.organisationId, scope.organisationId),
-    eq(ledgerTransfers.mode, scope.mode),
-  ];
-}
-
 export async function transfersOfTransaction(
   db: DbOrTx,
-  scope: LedgerScope,
+  scope: Scope,
   transactionId: string,
 ): Promise<Transfer[]> {
   const range = transferIdRange(transactionId);
   return selectTransfers(db)
     .where(
       and(
-        ...inScope(scope),
+        tenantWhere(ledgerTransfers, scope),
         gte(ledgerTransfers.id, range.first),
         lte(ledgerTransfers.id, range.last),
         eq(ledgerTransfers.transactionId, transactionId),
@@ -59,11 +53,11 @@ export async function transfersOfTransaction(
 /** Every transfer that carried this payout's id, oldest first. */
 export async function payoutLedgerHistory(
   db: DbOrTx,
-  scope: LedgerScope,
+  scope: Scope,
   payoutId: string,
 ): Promise<Transfer[]> {
   return selectTransfers(db)
-    .where(and(...inScope(scope), eq(ledgerTransfers.payoutId, payoutId)))
+    .where(and(tenantWhere(ledgerTransfers, scope), eq(ledgerTransfers.payoutId, payoutId)))
     .orderBy(asc(ledgerTransfers.seq));
 }
 
@@ -77,7 +71,7 @@ export type ListTransfersParams = {
 /** Newest first, paged by a transfer id cursor. */
 export async function listTransfers(
   db: DbOrTx,
-  scope: LedgerScope,
+  scope: Scope,
   params: ListTransfersParams,
 ): Promise<{ data: Transfer[]; hasMore: boolean }> {
   if (!Number.isInteger(params.limit) || params.limit < 1 || params.limit > 100) {
@@ -85,13 +79,15 @@ export async function listTransfers(
       fieldErrors: [{ path: "limit", message: "an integer from 1 to 100" }],
     });
   }
-  const conditions = inScope(scope);
+  const conditions = [tenantWhere(ledgerTransfers, scope)];
   if (params.payoutId) conditions.push(eq(ledgerTransfers.payoutId, params.payoutId));
   if (params.startingAfter) {
     const [cursor] = await db
       .select({ seq: ledgerTransfers.seq })
       .from(ledgerTransfers)
-      .where(and(...inScope(scope), eq(ledgerTransfers.id, params.startingAfter)));
+      .where(
+        and(tenantWhere(ledgerTransfers, scope), eq(ledgerTransfers.id, params.startingAfter)),
+      );
     if (!cursor) {
       throw new AppError("validation_failed", "The list request is invalid", {
         fieldErrors: [{ path: "starting_after", message: "names no transfer of this account" }],

@@ -1,7 +1,4 @@
-import type { Mode } from "@/db/schema";
 import { ledgerAccountKindEnum, type ledgerTransferPhaseEnum } from "@/db/schema";
-
-export type LedgerScope = { organisationId: string; mode: Mode };
 
 export type AccountKind = (typeof ledgerAccountKindEnum.enumValues)[number];
 export const accountKinds: readonly AccountKind[] = ledgerAccountKindEnum.enumValues;

@@ -1,7 +1,7 @@
 import { and, asc, eq, lt } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { batches, payouts } from "@/db/schema";
-import type { Scope } from "@/lib/events/outbox";
+import { type Scope, tenantWhere } from "@/db/scope";
 import { completeBatch } from "@/lib/payouts/batch-lifecycle";
 import { PREPARE_CHUNK, preparePayouts } from "@/lib/payouts/prepare-payouts";
 
@@ -23,12 +23,7 @@ export async function prepareNextBatchChunk(
     .select({ id: payouts.id })
     .from(payouts)
     .where(
-      and(
-        eq(payouts.organisationId, scope.organisationId),
-        eq(payouts.mode, scope.mode),
-        eq(payouts.batchId, batchId),
-        eq(payouts.status, "pending"),
-      ),
+      and(tenantWhere(payouts, scope), eq(payouts.batchId, batchId), eq(payouts.status, "pending")),
     )
     .orderBy(asc(payouts.id))
     .limit(size);
@@ -55,12 +50,7 @@ export async function finishBatchFanOut(
     .select({ id: payouts.id })
     .from(payouts)
     .where(
-      and(
-        eq(payouts.organisationId, scope.organisationId),
-        eq(payouts.mode, scope.mode),
-        eq(payouts.batchId, batchId),
-        eq(payouts.status, "pending"),
-      ),
+      and(tenantWhere(payouts, scope), eq(payouts.batchId, batchId), eq(payouts.status, "pending")),
     )
     .limit(1);
   if (stillPending) return { completed: false };

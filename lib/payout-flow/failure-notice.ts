@@ -1,9 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { organisations, payouts, recipients } from "@/db/schema";
+import { type Scope, tenantWhere } from "@/db/scope";
 import { formatPayoutAmount } from "@/lib/claims/claim-format";
 import { liveClaimLink } from "@/lib/claims/links";
-import type { Scope } from "@/lib/events/outbox";
 import { type SendEmailResult, sendEmail } from "@/lib/mail";
 import { payoutFailedEmail } from "@/lib/mail/templates/payout-failed";
 
@@ -22,13 +22,7 @@ export async function sendPayoutFailedNotice(
     .from(payouts)
     .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
     .innerJoin(organisations, eq(organisations.id, payouts.organisationId))
-    .where(
-      and(
-        eq(payouts.organisationId, scope.organisationId),
-        eq(payouts.mode, scope.mode),
-        eq(payouts.id, payoutId),
-      ),
-    );
+    .where(and(tenantWhere(payouts, scope), eq(payouts.id, payoutId)));
   if (!row || (row.payout.status !== "failed" && row.payout.status !== "returned")) {
     return "not_needed";
   }

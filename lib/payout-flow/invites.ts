@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, gt, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { batches, claimLinks, emails, organisations, payouts, recipients } from "@/db/schema";
+import { type Scope, tenantWhere } from "@/db/scope";
 import { formatPayoutAmount } from "@/lib/claims/claim-format";
 import { claimTokenFor, claimUrl, hashClaimToken } from "@/lib/claims/links";
-import type { Scope } from "@/lib/events/outbox";
 import { type SendEmailInput, sendEmails } from "@/lib/mail";
 import { inviteEmail } from "@/lib/mail/templates/invite";
 
@@ -43,8 +43,7 @@ function invitable(db: DbOrTx, scope: Scope, where: SQL[], now: Date) {
     .leftJoin(batches, eq(batches.id, payouts.batchId))
     .where(
       and(
-        eq(payouts.organisationId, scope.organisationId),
-        eq(payouts.mode, scope.mode),
+        tenantWhere(payouts, scope),
         eq(payouts.status, "claimable"),
         isNull(claimLinks.revokedAt),
         gt(claimLinks.expiresAt, now),

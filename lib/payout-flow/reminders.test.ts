@@ -2,7 +2,7 @@ import { and, eq, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { claimLinks, emails } from "@/db/schema";
-import type { Scope } from "@/lib/events/outbox";
+import type { Scope } from "@/db/scope";
 import { createPayout, createPayoutBodySchema } from "@/lib/payouts/create-payout";
 import { preparePayouts } from "@/lib/payouts/prepare-payouts";
 import { transitionPayout } from "@/lib/payouts/transitions";

@@ -1,8 +1,8 @@
 import { and, eq, gt, isNotNull, isNull, lt, or } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { type PayoutStatus, payouts, recipients } from "@/db/schema";
+import { type Scope, tenantWhere } from "@/db/scope";
 import { isAppError } from "@/lib/errors";
-import type { Scope } from "@/lib/events/outbox";
 import type { MethodId } from "@/lib/methods/types";
 import type { Currency } from "@/lib/money";
 import { getPayout } from "@/lib/payouts/queries";
@@ -50,8 +50,7 @@ async function processing(db: DbOrTx, scope: Scope, submission: Submission) {
     .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
     .where(
       and(
-        eq(payouts.organisationId, scope.organisationId),
-        eq(payouts.mode, scope.mode),
+        tenantWhere(payouts, scope),
         eq(payouts.id, submission.payoutId),
         eq(payouts.status, "processing"),
         eq(payouts.attempt, submission.attempt),
@@ -118,8 +117,7 @@ export async function recordProviderOutcome(
       .set(reference)
       .where(
         and(
-          eq(payouts.organisationId, scope.organisationId),
-          eq(payouts.mode, scope.mode),
+          tenantWhere(payouts, scope),
           eq(payouts.id, submission.payoutId),
           eq(payouts.status, "processing"),
           eq(payouts.attempt, submission.attempt),

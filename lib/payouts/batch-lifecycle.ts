@@ -1,21 +1,17 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { batches, payouts } from "@/db/schema";
+import { type Scope, tenantWhere } from "@/db/scope";
+import { inTransaction } from "@/db/transaction";
 import { AppError } from "@/lib/errors";
-import { recordEvent, type Scope } from "@/lib/events/outbox";
+import { recordEvent } from "@/lib/events/outbox";
 import type { BatchRow } from "./create-batch";
-import { inTransaction } from "./in-transaction";
 import { batchProgress, getBatch } from "./queries";
 import { serializeBatch } from "./serialize";
 import { cancelableStatuses, transitionPayouts } from "./transitions";
 
 function batchWhere(scope: Scope, batchId: string, status: BatchRow["status"]) {
-  return and(
-    eq(batches.organisationId, scope.organisationId),
-    eq(batches.mode, scope.mode),
-    eq(batches.id, batchId),
-    eq(batches.status, status),
-  );
+  return and(tenantWhere(batches, scope), eq(batches.id, batchId), eq(batches.status, status));
 }
 
 async function refuseBatch(
@@ -96,8 +92,7 @@ export async function cancelBatch(
       .set({ status: "canceled", updatedAt: new Date() })
       .where(
         and(
-          eq(batches.organisationId, scope.organisationId),
-          eq(batches.mode, scope.mode),
+          tenantWhere(batches, scope),
           eq(batches.id, params.batchId),
           ne(batches.status, "completed"),
           ne(batches.status, "canceled"),

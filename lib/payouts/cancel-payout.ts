@@ -1,7 +1,7 @@
 import type { DbOrTx } from "@/db/client";
+import type { Scope } from "@/db/scope";
+import { inTransaction } from "@/db/transaction";
 import { AppError } from "@/lib/errors";
-import type { Scope } from "@/lib/events/outbox";
-import { inTransaction } from "./in-transaction";
 import { requirePayout } from "./queries";
 import { canTransition, type PayoutRow, transitionPayout } from "./transitions";
 

@@ -2,10 +2,11 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { batches, organisations } from "@/db/schema";
-import { recordEvent, type Scope } from "@/lib/events/outbox";
+import type { Scope } from "@/db/scope";
+import { inTransaction } from "@/db/transaction";
+import { recordEvent } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
 import { amountSchema, currencySchema, MAX_AMOUNT } from "@/lib/money";
-import { inTransaction } from "./in-transaction";
 import {
   descriptionSchema,
   expiresInDaysSchema,

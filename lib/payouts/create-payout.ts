@@ -1,11 +1,11 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { recipients } from "@/db/schema";
+import { type Scope, tenantWhere } from "@/db/scope";
+import { inTransaction } from "@/db/transaction";
 import { AppError } from "@/lib/errors";
-import type { Scope } from "@/lib/events/outbox";
 import { amountSchema, currencySchema } from "@/lib/money";
-import { inTransaction } from "./in-transaction";
 import {
   descriptionSchema,
   expiresInDaysSchema,
@@ -100,13 +100,7 @@ async function resolveRecipients(
     const rows = await tx
       .select({ id: recipients.id })
       .from(recipients)
-      .where(
-        and(
-          eq(recipients.organisationId, scope.organisationId),
-          eq(recipients.mode, scope.mode),
-          inArray(recipients.id, wanted),
-        ),
-      );
+      .where(and(tenantWhere(recipients, scope), inArray(recipients.id, wanted)));
     for (const row of rows) found.add(row.id);
     if (found.size < wanted.length) {
       throw new AppError("validation_failed", "The recipient does not exist.", {

@@ -1,7 +1,7 @@
 import { and, asc, eq, lte } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { payouts } from "@/db/schema";
-import type { Scope } from "@/lib/events/outbox";
+import type { Scope } from "@/db/scope";
 import { transitionPayouts } from "./transitions";
 
 /**

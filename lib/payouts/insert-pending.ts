@@ -1,8 +1,8 @@
+import { bulkInsert } from "@/db/bulk";
 import type { DbOrTx } from "@/db/client";
 import { payouts as payoutTable } from "@/db/schema";
-import type { Scope } from "@/lib/events/outbox";
+import type { Scope } from "@/db/scope";
 import { newIds } from "@/lib/ids";
-import { bulkInsert } from "./bulk-sql";
 import type { PayoutRow } from "./transitions";
 
 export const DEFAULT_EXPIRY_DAYS = 30;

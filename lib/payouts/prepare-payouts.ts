@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
+import { matchesAny } from "@/db/bulk";
 import type { DbOrTx } from "@/db/client";
 import { payouts, recipients } from "@/db/schema";
+import { type Scope, tenantWhere } from "@/db/scope";
+import { inTransaction } from "@/db/transaction";
 import { type IssuedClaimLink, issueClaimLinks } from "@/lib/claims/links";
-import type { Scope } from "@/lib/events/outbox";
-import { matchesAny } from "./bulk-sql";
-import { inTransaction } from "./in-transaction";
 import { blockSanctionedCountries, type ScreenRecipient } from "./screening";
 import { type PayoutRow, transitionPayout, transitionPayouts } from "./transitions";
 
@@ -58,8 +58,7 @@ export async function preparePayouts(
         .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
         .where(
           and(
-            eq(payouts.organisationId, scope.organisationId),
-            eq(payouts.mode, scope.mode),
+            tenantWhere(payouts, scope),
             matchesAny(payouts.id, chunk),
             eq(payouts.status, "pending"),
           ),

@@ -1,13 +1,12 @@
 import { and, asc, count, desc, eq, gt, gte, lt, lte, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { type Page, splitPage } from "@/db/paging";
 import { batches, type PayoutStatus, payouts, payoutTransitions } from "@/db/schema";
+import { type Scope, tenantWhere } from "@/db/scope";
 import { AppError } from "@/lib/errors";
-import type { Scope } from "@/lib/events/outbox";
 import type { BatchRow } from "./create-batch";
 import { type BatchProgress, payoutStatuses } from "./serialize";
 import type { PayoutRow } from "./transitions";
-
-export type Page<T> = { data: T[]; hasMore: boolean };
 
 export type CreatedRange = { gt?: Date; gte?: Date; lt?: Date; lte?: Date };
 
@@ -21,10 +20,6 @@ export type ListPayoutsParams = {
   startingAfter?: string;
 };
 
-function payoutScope(scope: Scope): SQL[] {
-  return [eq(payouts.organisationId, scope.organisationId), eq(payouts.mode, scope.mode)];
-}
-
 function createdRange(
   column: typeof payouts.createdAt | typeof batches.createdAt,
   r?: CreatedRange,
@@ -37,15 +32,11 @@ function createdRange(
   return conditions;
 }
 
-function page<T>(rows: T[], limit: number): Page<T> {
-  return { data: rows.slice(0, limit), hasMore: rows.length > limit };
-}
-
 export async function getPayout(db: DbOrTx, scope: Scope, id: string): Promise<PayoutRow | null> {
   const [row] = await db
     .select()
     .from(payouts)
-    .where(and(...payoutScope(scope), eq(payouts.id, id)));
+    .where(and(tenantWhere(payouts, scope), eq(payouts.id, id)));
   return row ?? null;
 }
 
@@ -62,7 +53,10 @@ export async function listPayouts(
   scope: Scope,
   params: ListPayoutsParams,
 ): Promise<Page<PayoutRow>> {
-  const conditions = [...payoutScope(scope), ...createdRange(payouts.createdAt, params.created)];
+  const conditions = [
+    tenantWhere(payouts, scope),
+    ...createdRange(payouts.createdAt, params.created),
+  ];
   if (params.status) conditions.push(eq(payouts.status, params.status));
   if (params.recipientId) conditions.push(eq(payouts.recipientId, params.recipientId));
   if (params.batchId) conditions.push(eq(payouts.batchId, params.batchId));
@@ -73,7 +67,7 @@ export async function listPayouts(
     .where(and(...conditions))
     .orderBy(desc(payouts.id))
     .limit(params.limit + 1);
-  return page(rows, params.limit);
+  return splitPage(rows, params.limit);
 }
 
 /** The payout's timeline, oldest first. */
@@ -89,7 +83,7 @@ export async function listPayoutTransitions(db: DbOrTx, scope: Scope, payoutId: 
     })
     .from(payoutTransitions)
     .innerJoin(payouts, eq(payouts.id, payoutTransitions.payoutId))
-    .where(and(...payoutScope(scope), eq(payoutTransitions.payoutId, payoutId)))
+    .where(and(tenantWhere(payouts, scope), eq(payoutTransitions.payoutId, payoutId)))
     .orderBy(asc(payoutTransitions.createdAt), asc(payoutTransitions.id));
 }
 
@@ -97,13 +91,7 @@ export async function getBatch(db: DbOrTx, scope: Scope, id: string): Promise<Ba
   const [row] = await db
     .select()
     .from(batches)
-    .where(
-      and(
-        eq(batches.organisationId, scope.organisationId),
-        eq(batches.mode, scope.mode),
-        eq(batches.id, id),
-      ),
-    );
+    .where(and(tenantWhere(batches, scope), eq(batches.id, id)));
   return row ?? null;
 }
 
@@ -126,8 +114,7 @@ export async function listBatches(
   params: ListBatchesParams,
 ): Promise<Page<BatchRow>> {
   const conditions = [
-    eq(batches.organisationId, scope.organisationId),
-    eq(batches.mode, scope.mode),
+    tenantWhere(batches, scope),
     ...createdRange(batches.createdAt, params.created),
   ];
   if (params.status) conditions.push(eq(batches.status, params.status));
@@ -138,7 +125,7 @@ export async function listBatches(
     .where(and(...conditions))
     .orderBy(desc(batches.id))
     .limit(params.limit + 1);
-  return page(rows, params.limit);
+  return splitPage(rows, params.limit);
 }
 
 /** How many of a batch's payouts are in each status (every status present, zero or more). */
@@ -150,7 +137,7 @@ export async function batchProgress(
   const rows = await db
     .select({ status: payouts.status, count: count() })
     .from(payouts)
-    .where(and(...payoutScope(scope), eq(payouts.batchId, batchId)))
+    .where(and(tenantWhere(payouts, scope), eq(payouts.batchId, batchId)))
     .groupBy(payouts.status);
   const progress = Object.fromEntries(payoutStatuses.map((s) => [s, 0])) as BatchProgress;
   for (const row of rows) progress[row.status] = row.count;

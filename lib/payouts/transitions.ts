@@ -1,14 +1,15 @@
 import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
+import { bulkInsert, matchesAny } from "@/db/bulk";
 import type { DbOrTx, Tx } from "@/db/client";
 import { type PayoutStatus, payouts, payoutTransitions } from "@/db/schema";
+import { type Scope, tenantWhere } from "@/db/scope";
+import { inTransaction } from "@/db/transaction";
 import { revokeClaimLinks } from "@/lib/claims/links";
 import { AppError } from "@/lib/errors";
-import { type PendingEvent, recordEvents, type Scope } from "@/lib/events/outbox";
+import { type PendingEvent, recordEvents } from "@/lib/events/outbox";
 import { newIds } from "@/lib/ids";
 import { postTransaction } from "@/lib/ledger";
-import { bulkInsert, matchesAny } from "./bulk-sql";
-import { inTransaction } from "./in-transaction";
 import { serializePayout } from "./serialize";
 
 export type PayoutRow = typeof payouts.$inferSelect;
@@ -205,8 +206,7 @@ export async function transitionPayouts(
       })
       .where(
         and(
-          eq(payouts.organisationId, scope.organisationId),
-          eq(payouts.mode, scope.mode),
+          tenantWhere(payouts, scope),
           matchesAny(payouts.id, request.payoutIds),
           eq(payouts.status, from),
         ),
@@ -247,13 +247,7 @@ export async function transitionPayout(
     const [current] = await tx
       .select({ status: payouts.status })
       .from(payouts)
-      .where(
-        and(
-          eq(payouts.organisationId, scope.organisationId),
-          eq(payouts.mode, scope.mode),
-          eq(payouts.id, request.payoutId),
-        ),
-      );
+      .where(and(tenantWhere(payouts, scope), eq(payouts.id, request.payoutId)));
     if (!current) throw new AppError("not_found", `No such payout: ${request.payoutId}`);
     throw new AppError(
       "invalid_state_transition",

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
+import { bulkInsert } from "@/db/bulk";
 import type { DbOrTx } from "@/db/client";
 import { recipients } from "@/db/schema";
-import type { Scope } from "@/lib/events/outbox";
+import type { Scope } from "@/db/scope";
 import { newIds } from "@/lib/ids";
-import { bulkInsert } from "./bulk-sql";
 import type { InlineRecipient } from "./input-schemas";
 
 function row(scope: Scope, id: string, input: InlineRecipient) {

@@ -1,14 +1,14 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { splitPage } from "@/db/paging";
 import { recipients } from "@/db/schema";
-import { splitPage } from "@/lib/api/pagination";
+import { type Scope, tenantWhere } from "@/db/scope";
 import { AppError } from "@/lib/errors";
-import type { Scope } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
 import type { CreateRecipientBody, RecipientRow, UpdateRecipientBody } from "./schemas";
 
 function scoped(scope: Scope) {
-  return [eq(recipients.organisationId, scope.organisationId), eq(recipients.mode, scope.mode)];
+  return [tenantWhere(recipients, scope)];
 }
 
 function duplicateExternalId(externalId: string): AppError {

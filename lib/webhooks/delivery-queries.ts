@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
-import type { Scope } from "@/lib/events/outbox";
+import { type Scope, tenantWhere } from "@/db/scope";
 import type { AttemptRow, DeliveryRow } from "./delivery";
 
 export type ListDeliveriesParams = {
@@ -19,10 +19,7 @@ export async function listDeliveries(
   scope: Scope,
   params: ListDeliveriesParams,
 ): Promise<{ data: DeliveryRow[]; hasMore: boolean }> {
-  const conditions: SQL[] = [
-    eq(webhookDeliveries.organisationId, scope.organisationId),
-    eq(webhookDeliveries.mode, scope.mode),
-  ];
+  const conditions: SQL[] = [tenantWhere(webhookDeliveries, scope)];
   if (params.eventId) conditions.push(eq(webhookDeliveries.eventId, params.eventId));
   if (params.endpointId) conditions.push(eq(webhookDeliveries.endpointId, params.endpointId));
   if (params.status) conditions.push(eq(webhookDeliveries.status, params.status));
@@ -45,12 +42,6 @@ export async function listAttempts(
   return db
     .select()
     .from(webhookAttempts)
-    .where(
-      and(
-        eq(webhookAttempts.organisationId, scope.organisationId),
-        eq(webhookAttempts.mode, scope.mode),
-        eq(webhookAttempts.deliveryId, deliveryId),
-      ),
-    )
+    .where(and(tenantWhere(webhookAttempts, scope), eq(webhookAttempts.deliveryId, deliveryId)))
     .orderBy(asc(webhookAttempts.attemptNumber));
 }

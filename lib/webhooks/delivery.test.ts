@@ -10,7 +10,8 @@ import {
   webhookDeliveries,
   webhookEndpoints,
 } from "@/db/schema";
-import { recordEvent, type Scope } from "@/lib/events/outbox";
+import type { Scope } from "@/db/scope";
+import { recordEvent } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
 import { insertOrganisation } from "@/tests/payouts/fixtures";
 import {

@@ -7,7 +7,7 @@ import {
   webhookEndpointHealth,
   webhookEndpoints,
 } from "@/db/schema";
-import type { Scope } from "@/lib/events/outbox";
+import type { Scope } from "@/db/scope";
 import type { EventRow } from "@/lib/events/queries";
 import { serializeEvent } from "@/lib/events/serialize";
 import { newId } from "@/lib/ids";

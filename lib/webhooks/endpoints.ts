@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { and, arrayContains, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { splitPage } from "@/db/paging";
 import { webhookEndpoints } from "@/db/schema";
-import { splitPage } from "@/lib/api/pagination";
+import { type Scope, tenantWhere } from "@/db/scope";
 import { open, seal } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors";
-import type { Scope } from "@/lib/events/outbox";
 import type { EventType } from "@/lib/events/types";
 import { newId } from "@/lib/ids";
 import type {
@@ -24,10 +24,7 @@ function newSigningSecret(): string {
 const sealContext = (id: string) => `webhook_endpoint:${id}`;
 
 function scoped(scope: Scope) {
-  return [
-    eq(webhookEndpoints.organisationId, scope.organisationId),
-    eq(webhookEndpoints.mode, scope.mode),
-  ];
+  return [tenantWhere(webhookEndpoints, scope)];
 }
 
 /** Live deliveries carry real payout data, so they only go over TLS. */

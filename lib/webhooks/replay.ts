@@ -1,7 +1,7 @@
 import type { DbOrTx } from "@/db/client";
 import { webhookDeliveries } from "@/db/schema";
+import type { Scope } from "@/db/scope";
 import { AppError } from "@/lib/errors";
-import type { Scope } from "@/lib/events/outbox";
 import { getEvent } from "@/lib/events/queries";
 import { eventTypeSchema } from "@/lib/events/types";
 import { newId } from "@/lib/ids";

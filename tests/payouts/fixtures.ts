@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { organisations, payouts, recipients } from "@/db/schema";
-import type { Scope } from "@/lib/events/outbox";
+import type { Scope } from "@/db/scope";
 import { newId } from "@/lib/ids";
 import { deposit, getBalances } from "@/lib/ledger";
 

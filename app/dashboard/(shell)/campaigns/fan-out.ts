@@ -1,5 +1,5 @@
+import type { Scope } from "@/db/scope";
 import { batchFanOutRequested, inngest } from "@/inngest/client";
-import type { Scope } from "@/lib/events/outbox";
 import type { BatchRow } from "@/lib/payouts/create-batch";
 
 /**

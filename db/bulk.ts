@@ -1,7 +1,7 @@
 import { type AnyColumn, getTableColumns, getTableName, type SQL, sql } from "drizzle-orm";
 import { toSnakeCase } from "drizzle-orm/casing";
 import type { PgTable } from "drizzle-orm/pg-core";
-import type { DbOrTx } from "@/db/client";
+import type { DbOrTx } from "./client";
 
 function jsonValue(_key: string, value: unknown): unknown {
   return typeof value === "bigint" ? value.toString() : value;
