@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, ilike, lt, lte, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { splitPage } from "@/db/paging";
 import type { Mode } from "@/db/schema";
 import { auditLog } from "@/db/schema";
 import type { AuditEntry } from "./record";
@@ -46,7 +47,7 @@ export async function listAuditEntries(
     .where(and(...conditions))
     .orderBy(desc(auditLog.seq))
     .limit(filters.limit + 1);
-  return { data: rows.slice(0, filters.limit), hasMore: rows.length > filters.limit };
+  return splitPage(rows, filters.limit);
 }
 
 /** The distinct actions an organisation's log contains, for the filter menu. */

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, inArray, lt, lte } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { splitPage } from "@/db/paging";
 import { events } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import type { EventType } from "./types";
@@ -40,5 +41,5 @@ export async function listEvents(
     .where(and(...conditions))
     .orderBy(desc(events.id))
     .limit(params.limit + 1);
-  return { data: rows.slice(0, params.limit), hasMore: rows.length > params.limit };
+  return splitPage(rows, params.limit);
 }

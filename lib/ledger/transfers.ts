@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, lt, lte, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/db/client";
+import { splitPage } from "@/db/paging";
 import { ledgerAccounts, ledgerTransfers } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { AppError } from "@/lib/errors";
@@ -99,5 +100,5 @@ export async function listTransfers(
     .where(and(...conditions))
     .orderBy(desc(ledgerTransfers.seq))
     .limit(params.limit + 1);
-  return { data: rows.slice(0, params.limit), hasMore: rows.length > params.limit };
+  return splitPage(rows, params.limit);
 }

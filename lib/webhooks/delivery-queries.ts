@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { splitPage } from "@/db/paging";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import type { AttemptRow, DeliveryRow } from "./delivery";
@@ -30,7 +31,7 @@ export async function listDeliveries(
     .where(and(...conditions))
     .orderBy(desc(webhookDeliveries.id))
     .limit(params.limit + 1);
-  return { data: rows.slice(0, params.limit), hasMore: rows.length > params.limit };
+  return splitPage(rows, params.limit);
 }
 
 /** Every attempt of one delivery, first to last; empty for another tenant's delivery. */
