@@ -43,6 +43,7 @@ export const batchStatusEnum = pgEnum("batch_status", [
   "completed",
   "canceled",
 ]);
+export type BatchStatus = (typeof batchStatusEnum.enumValues)[number];
 
 /** A campaign: payouts created together, with the claim page's message and rules. */
 export const batches = pgTable(

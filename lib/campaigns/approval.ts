@@ -3,10 +3,10 @@ import type { DbOrTx } from "@/db/client";
 import { organisations } from "@/db/schema";
 import { inTransaction } from "@/db/transaction";
 import { recordAudit } from "@/lib/audit/record";
+import type { BatchRow } from "@/lib/batches/machine";
 import { AppError } from "@/lib/errors";
 import { type Currency, currencySchema, MAX_AMOUNT } from "@/lib/money";
 import { approveBatch, cancelBatch } from "@/lib/payouts/batch-lifecycle";
-import type { BatchRow } from "@/lib/payouts/create-batch";
 import { type CampaignActor, payoutActor } from "./create-campaign";
 
 /**

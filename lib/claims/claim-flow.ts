@@ -2,11 +2,11 @@ import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { claimLinks, organisations, type PayoutStatus, payouts } from "@/db/schema";
 import type { Locale } from "@/i18n/locales";
-import { type FieldError, isAppError } from "@/lib/errors";
+import type { FieldError } from "@/lib/errors";
 import { type Eligibility, eligibleMethods } from "@/lib/methods/eligibility";
 import { detailsSchemaFor } from "@/lib/methods/method-details";
 import type { Currency } from "@/lib/money";
-import { transitionPayout } from "@/lib/payouts/transitions";
+import { applyPayoutEvent, choosableStatuses, trackedStatuses } from "@/lib/payouts/machine";
 import { type ClaimContext, hashClaimToken, resolveClaimToken } from "./links";
 import { type ClaimSession, createClaimSession, readClaimSession } from "./session";
 import {
@@ -17,11 +17,6 @@ import {
   rememberClaimLocale,
   requestClaimCode,
 } from "./verification";
-
-/** Statuses from which the recipient may (again) choose a method. */
-export const choosableStatuses: readonly PayoutStatus[] = ["claimable", "failed", "returned"];
-/** Statuses the recipient watches on the status page. */
-export const trackedStatuses: readonly PayoutStatus[] = ["claimed", "processing", "paid"];
 
 export type ClaimStage =
   /** Not yet verified; a code can be requested. */
@@ -227,8 +222,7 @@ export async function confirmClaim(
     now: input.now,
   });
   if (!session || session.payoutId !== claim.payout.id) return { status: "session_ended" };
-  const from = claim.payout.status;
-  if (!choosableStatuses.includes(from)) return { status: "not_claimable" };
+  if (!choosableStatuses.includes(claim.payout.status)) return { status: "not_claimable" };
   const method = claimMethods(claim).eligible.find((m) => m.id === input.method);
   if (!method) return { status: "method_unavailable" };
 
@@ -242,30 +236,25 @@ export async function confirmClaim(
       })),
     };
   }
-  try {
-    await transitionPayout(
-      db,
-      { organisationId: session.organisationId, mode: session.mode },
-      {
-        payoutId: claim.payout.id,
-        from,
-        to: "claimed",
-        actor: "recipient",
-        reason: from === "claimable" ? undefined : `recipient chose another method after ${from}`,
-        changes: {
-          method: method.id,
-          methodDetails: parsed.data,
-          failureReason: null,
-          providerReference: null,
-        },
+  const { moved } = await applyPayoutEvent(
+    db,
+    { organisationId: session.organisationId, mode: session.mode },
+    claim.payout.id,
+    "claim",
+    {
+      actor: "recipient",
+      reason: (from) =>
+        from === "claimable" ? undefined : `recipient chose another method after ${from}`,
+      changes: {
+        method: method.id,
+        methodDetails: parsed.data,
+        failureReason: null,
+        providerReference: null,
       },
-    );
-  } catch (error) {
-    // Someone else (another tab, a cancel) moved the payout first.
-    if (isAppError(error, "invalid_state_transition")) return { status: "not_claimable" };
-    throw error;
-  }
-  return { status: "claimed" };
+    },
+  );
+  // Nothing moved: someone else (another tab, a cancel) moved the payout first.
+  return moved.length > 0 ? { status: "claimed" } : { status: "not_claimable" };
 }
 
 export type ClaimProgress = {

@@ -12,8 +12,8 @@ import { sendEmail } from "@/lib/mail";
 import { inviteEmail } from "@/lib/mail/templates/invite";
 import { inviteKey, sendInvites } from "@/lib/payout-flow/invites";
 import { cancelPayout } from "@/lib/payouts/cancel-payout";
+import type { PayoutRow } from "@/lib/payouts/machine";
 import { approveReviewedPayout } from "@/lib/payouts/prepare-payouts";
-import type { PayoutRow } from "@/lib/payouts/transitions";
 
 export type PayoutActionMember = { scope: Scope; actor: AuditActor };
 
@@ -201,7 +201,6 @@ export async function cancelPayoutAsMember(
   params: { payoutId: string; reason?: string },
 ) {
   return inTransaction(db, async (tx) => {
-    const before = await lockPayout(tx, member.scope, params.payoutId);
     const payout = await cancelPayout(tx, member.scope, {
       payoutId: params.payoutId,
       reason: params.reason?.trim() || "canceled_by_organisation",
@@ -213,7 +212,7 @@ export async function cancelPayoutAsMember(
       actor: member.actor,
       action: "payout.cancel",
       target: { type: "payout", id: payout.id },
-      before: { status: before.status },
+      before: { status: payout.previousStatus },
       after: {
         status: payout.status,
         reason: params.reason?.trim() || null,
@@ -230,7 +229,7 @@ export async function clearHeldPayout(
   member: PayoutActionMember,
   params: { payoutId: string; note?: string },
 ) {
-  const payout = await inTransaction(db, async (tx) => {
+  await inTransaction(db, async (tx) => {
     await approveReviewedPayout(tx, member.scope, {
       payoutId: params.payoutId,
       actor: actorOf(member),
@@ -245,10 +244,8 @@ export async function clearHeldPayout(
       before: { status: "awaiting_review" },
       after: { status: "claimable", note: params.note?.trim() || null },
     });
-    return lockPayout(tx, member.scope, params.payoutId);
   });
   // The reviewed-payout function sends the same invite under the same key; whichever
   // runs first sends it, the other finds it sent.
-  await sendInvites(db, member.scope, [payout.id]);
-  return payout;
+  await sendInvites(db, member.scope, [params.payoutId]);
 }

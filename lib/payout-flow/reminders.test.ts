@@ -4,8 +4,8 @@ import { db } from "@/db/client";
 import { claimLinks, emails } from "@/db/schema";
 import type { Scope } from "@/db/scope";
 import { createPayout, createPayoutBodySchema } from "@/lib/payouts/create-payout";
+import { movePayout } from "@/lib/payouts/machine";
 import { preparePayouts } from "@/lib/payouts/prepare-payouts";
-import { transitionPayout } from "@/lib/payouts/transitions";
 import { fund, insertOrganisation } from "@/tests/payouts/fixtures";
 import { sendDueReminders } from "./reminders";
 
@@ -85,10 +85,7 @@ describe("claim reminders", () => {
     const { scope } = await insertOrganisation(db);
     await fund(db, scope, 100_000n);
     const { payoutId, link } = await claimablePayout(scope, 30, "claimed@example.com");
-    await transitionPayout(db, scope, {
-      payoutId,
-      from: "claimable",
-      to: "claimed",
+    await movePayout(db, scope, payoutId, "claim", {
       changes: {
         method: "paypal",
         methodDetails: { account: "c@example.com", accountType: "email" },

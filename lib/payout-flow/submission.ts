@@ -2,11 +2,9 @@ import { and, eq, gt, isNotNull, isNull, lt, or } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { type PayoutStatus, payouts, recipients } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
-import { isAppError } from "@/lib/errors";
 import type { MethodId } from "@/lib/methods/types";
 import type { Currency } from "@/lib/money";
-import { getPayout } from "@/lib/payouts/queries";
-import { transitionPayout } from "@/lib/payouts/transitions";
+import { applyPayoutEvent, type PayoutEvent } from "@/lib/payouts/machine";
 import {
   type LiveProviders,
   type PollResult,
@@ -28,19 +26,11 @@ export async function startSubmission(
   scope: Scope,
   payoutId: string,
 ): Promise<Submission | null> {
-  try {
-    const row = await transitionPayout(db, scope, {
-      payoutId,
-      from: "claimed",
-      to: "processing",
-      actor: "system",
-    });
-    return { payoutId, attempt: row.attempt };
-  } catch (error) {
-    if (!isAppError(error, "invalid_state_transition")) throw error;
-    const current = await getPayout(db, scope, payoutId);
-    return current?.status === "processing" ? { payoutId, attempt: current.attempt } : null;
-  }
+  const { moved, refused } = await applyPayoutEvent(db, scope, payoutId, "submit", {
+    actor: "system",
+  });
+  const current = moved[0] ?? refused[0]?.current;
+  return current?.status === "processing" ? { payoutId, attempt: current.attempt } : null;
 }
 
 async function processing(db: DbOrTx, scope: Scope, submission: Submission) {
@@ -85,6 +75,13 @@ export async function submitToProvider(
   });
 }
 
+/** The machine's event for each outcome a provider reports; `processing` changes no status. */
+const outcomeEvents: Partial<Record<ProviderOutcome["status"], PayoutEvent>> = {
+  paid: "settle",
+  failed: "fail",
+  returned: "return",
+};
+
 export type ProviderOutcome =
   | SubmitResult
   | (PollResult & { providerReference: string })
@@ -103,15 +100,8 @@ export async function recordProviderOutcome(
   outcome: ProviderOutcome,
 ): Promise<PayoutStatus | null> {
   const reference = { providerReference: outcome.providerReference };
-  const moves: Partial<
-    Record<ProviderOutcome["status"], { from: PayoutStatus; to: PayoutStatus }>
-  > = {
-    paid: { from: "processing", to: "paid" },
-    failed: { from: "processing", to: "failed" },
-    returned: { from: "paid", to: "returned" },
-  };
-  const move = moves[outcome.status];
-  if (!move) {
+  const event = outcomeEvents[outcome.status];
+  if (!event) {
     await db
       .update(payouts)
       .set(reference)
@@ -125,25 +115,14 @@ export async function recordProviderOutcome(
       );
     return "processing";
   }
-  const current = await getPayout(db, scope, submission.payoutId);
-  if (!current || current.attempt !== submission.attempt || current.status !== move.from) {
-    return current?.status ?? null;
-  }
-  const reason = "failureReason" in outcome ? outcome.failureReason : undefined;
-  try {
-    const row = await transitionPayout(db, scope, {
-      payoutId: submission.payoutId,
-      from: move.from,
-      to: move.to,
-      actor: "provider",
-      reason,
-      changes: reference,
-    });
-    return row.status;
-  } catch (error) {
-    if (!isAppError(error, "invalid_state_transition")) throw error;
-    return (await getPayout(db, scope, submission.payoutId))?.status ?? null;
-  }
+  // Only this submission's outcome counts: one about an earlier attempt is stale.
+  const { moved, refused } = await applyPayoutEvent(db, scope, submission.payoutId, event, {
+    actor: "provider",
+    reason: "failureReason" in outcome ? outcome.failureReason : undefined,
+    changes: reference,
+    attempt: submission.attempt,
+  });
+  return (moved[0] ?? refused[0]?.current)?.status ?? null;
 }
 
 /** How long after payment a poll still looks for a return; later returns come by provider webhook. */

@@ -1,30 +1,29 @@
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { batches, payouts } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
+import {
+  applyBatchEvent,
+  type BatchEvent,
+  type BatchRow,
+  batchRefusal,
+} from "@/lib/batches/machine";
 import { AppError } from "@/lib/errors";
 import { recordEvent } from "@/lib/events/outbox";
-import type { BatchRow } from "./create-batch";
+import { applyPayoutEvent } from "./machine";
 import { batchProgress, getBatch } from "./queries";
 import { serializeBatch } from "./serialize";
-import { cancelableStatuses, transitionPayouts } from "./transitions";
-
-function batchWhere(scope: Scope, batchId: string, status: BatchRow["status"]) {
-  return and(tenantWhere(batches, scope), eq(batches.id, batchId), eq(batches.status, status));
-}
 
 async function refuseBatch(
   db: DbOrTx,
   scope: Scope,
   batchId: string,
-  action: string,
+  event: BatchEvent,
 ): Promise<never> {
   const batch = await getBatch(db, scope, batchId);
   if (!batch) throw new AppError("not_found", `No such batch: ${batchId}`);
-  throw new AppError("invalid_state_transition", `A ${batch.status} batch cannot be ${action}.`, {
-    meta: { current: batch.status },
-  });
+  throw batchRefusal(event, batch.status);
 }
 
 /**
@@ -36,22 +35,16 @@ export async function approveBatch(
   scope: Scope,
   params: { batchId: string; approverId: string },
 ): Promise<BatchRow> {
-  const [row] = await db
-    .update(batches)
-    .set({ status: "processing", approvedBy: params.approverId, updatedAt: new Date() })
-    .where(
-      and(
-        batchWhere(scope, params.batchId, "awaiting_approval"),
-        sql`${batches.createdBy} is distinct from ${params.approverId}`,
-      ),
-    )
-    .returning();
+  const row = await applyBatchEvent(db, scope, params.batchId, "approve", {
+    set: { approvedBy: params.approverId },
+    guard: sql`${batches.createdBy} is distinct from ${params.approverId}`,
+  });
   if (row) return row;
   const batch = await getBatch(db, scope, params.batchId);
   if (batch?.status === "awaiting_approval") {
     throw new AppError("forbidden", "The member who created a campaign cannot approve it.");
   }
-  return refuseBatch(db, scope, params.batchId, "approved");
+  return refuseBatch(db, scope, params.batchId, "approve");
 }
 
 /**
@@ -64,12 +57,9 @@ export async function completeBatch(
   batchId: string,
 ): Promise<BatchRow | null> {
   return inTransaction(db, async (tx) => {
-    const now = new Date();
-    const [row] = await tx
-      .update(batches)
-      .set({ status: "completed", completedAt: now, updatedAt: now })
-      .where(batchWhere(scope, batchId, "processing"))
-      .returning();
+    const row = await applyBatchEvent(tx, scope, batchId, "complete", {
+      set: { completedAt: new Date() },
+    });
     if (!row) return null;
     const progress = await batchProgress(tx, scope, batchId);
     await recordEvent(tx, scope, "batch.completed", { object: serializeBatch(row, progress) });
@@ -79,7 +69,8 @@ export async function completeBatch(
 
 /**
  * Cancels a campaign that has not completed: every payout whose funds are still only
- * reserved is canceled and released; payouts already with a provider run their course.
+ * reserved is canceled and released; payouts already with a provider run their course
+ * (the payout machine refuses to cancel them).
  */
 export async function cancelBatch(
   db: DbOrTx,
@@ -87,34 +78,19 @@ export async function cancelBatch(
   params: { batchId: string; actor?: string },
 ): Promise<{ batch: BatchRow; canceledPayouts: number }> {
   return inTransaction(db, async (tx) => {
-    const [row] = await tx
-      .update(batches)
-      .set({ status: "canceled", updatedAt: new Date() })
-      .where(
-        and(
-          tenantWhere(batches, scope),
-          eq(batches.id, params.batchId),
-          ne(batches.status, "completed"),
-          ne(batches.status, "canceled"),
-        ),
-      )
-      .returning();
-    if (!row) return refuseBatch(tx, scope, params.batchId, "canceled");
-    let canceledPayouts = 0;
-    for (const from of cancelableStatuses()) {
-      const ids = await tx
-        .select({ id: payouts.id })
-        .from(payouts)
-        .where(and(eq(payouts.batchId, row.id), eq(payouts.status, from)));
-      const { transitioned } = await transitionPayouts(tx, scope, {
-        payoutIds: ids.map((r) => r.id),
-        from,
-        to: "canceled",
-        reason: "batch_canceled",
-        actor: params.actor,
-      });
-      canceledPayouts += transitioned.length;
-    }
-    return { batch: row, canceledPayouts };
+    const row = await applyBatchEvent(tx, scope, params.batchId, "cancel");
+    if (!row) return refuseBatch(tx, scope, params.batchId, "cancel");
+    const members = await tx
+      .select({ id: payouts.id })
+      .from(payouts)
+      .where(and(tenantWhere(payouts, scope), eq(payouts.batchId, row.id)));
+    const { moved } = await applyPayoutEvent(
+      tx,
+      scope,
+      members.map((r) => r.id),
+      "cancel",
+      { reason: "batch_canceled", actor: params.actor },
+    );
+    return { batch: row, canceledPayouts: moved.length };
   });
 }

@@ -4,6 +4,7 @@ import type { DbOrTx } from "@/db/client";
 import { batches, organisations } from "@/db/schema";
 import type { Scope } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
+import type { BatchRow } from "@/lib/batches/machine";
 import { recordEvent } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
 import { amountSchema, currencySchema, MAX_AMOUNT } from "@/lib/money";
@@ -14,9 +15,8 @@ import {
   metadataSchema,
   toInlineRecipient,
 } from "./input-schemas";
-import { DEFAULT_EXPIRY_DAYS, insertPendingPayouts } from "./insert-pending";
+import { DEFAULT_EXPIRY_DAYS, enterPayouts } from "./machine";
 import { serializeBatch } from "./serialize";
-import { creationMovement, postMovement, recordTransitions } from "./transitions";
 import { upsertRecipients } from "./upsert-recipients";
 
 export const MAX_BATCH_ITEMS = 10_000;
@@ -55,7 +55,6 @@ export const createBatchBodySchema = z
   .meta({ id: "CreateBatch" });
 
 export type CreateBatchBody = z.output<typeof createBatchBodySchema>;
-export type BatchRow = typeof batches.$inferSelect;
 
 /**
  * Creates a campaign and all its payouts in `pending`, reserving the whole total in one
@@ -107,7 +106,8 @@ export async function createBatch(
       scope,
       body.items.map((item) => toInlineRecipient(item.recipient)),
     );
-    const rows = await insertPendingPayouts(
+    await recordEvent(tx, scope, "batch.created", { object: serializeBatch(batchRow) });
+    const rows = await enterPayouts(
       tx,
       scope,
       body.items.map((item, i) => ({
@@ -119,14 +119,8 @@ export async function createBatch(
         metadata: item.metadata ?? {},
         expiresInDays: days,
       })),
-      now,
+      { actor: options.actor, reserveKey: `batch:${batchRow.id}:reserve`, now },
     );
-
-    await recordEvent(tx, scope, "batch.created", { object: serializeBatch(batchRow) });
-    await recordTransitions(tx, scope, rows, { from: null, actor: options.actor });
-    // Last, so the organisation's ledger rows are locked for the commit only, not while
-    // 10,000 events are written.
-    await postMovement(tx, scope, creationMovement, rows, `batch:${batchRow.id}:reserve`);
     return { batch: batchRow, payoutIds: rows.map((r) => r.id) };
   });
 }

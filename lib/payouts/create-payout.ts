@@ -13,8 +13,7 @@ import {
   metadataSchema,
   toInlineRecipient,
 } from "./input-schemas";
-import { insertPendingPayouts } from "./insert-pending";
-import { creationMovement, type PayoutRow, postMovement, recordTransitions } from "./transitions";
+import { enterPayouts, type PayoutRow } from "./machine";
 import { upsertRecipients } from "./upsert-recipients";
 
 export const createPayoutBodySchema = z
@@ -65,7 +64,7 @@ export async function createPayouts(
 ): Promise<PayoutRow[]> {
   return inTransaction(db, async (tx) => {
     const recipientIds = await resolveRecipients(tx, scope, bodies);
-    const rows = await insertPendingPayouts(
+    return enterPayouts(
       tx,
       scope,
       bodies.map((body, i) => ({
@@ -77,12 +76,8 @@ export async function createPayouts(
         metadata: body.metadata ?? {},
         expiresInDays: body.expires_in_days,
       })),
+      { actor: options.actor },
     );
-    await recordTransitions(tx, scope, rows, { from: null, actor: options.actor });
-    // Last, so the organisation's ledger rows stay locked only until the commit: every
-    // payout of the organisation queues on them.
-    await postMovement(tx, scope, creationMovement, rows);
-    return rows;
   });
 }
 

@@ -2,7 +2,7 @@ import { and, asc, eq, lte } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { payouts } from "@/db/schema";
 import type { Scope } from "@/db/scope";
-import { transitionPayouts } from "./transitions";
+import { applyPayoutEvent } from "./machine";
 
 /**
  * Expires claimable payouts whose link window has passed, across organisations,
@@ -32,14 +32,11 @@ export async function expireDuePayouts(
   }
   const expired: string[] = [];
   for (const { scope, ids } of byScope.values()) {
-    const { transitioned } = await transitionPayouts(db, scope, {
-      payoutIds: ids,
-      from: "claimable",
-      to: "expired",
+    const { moved } = await applyPayoutEvent(db, scope, ids, "expire", {
       reason: "link_expired",
       actor: "system",
     });
-    expired.push(...transitioned.map((r) => r.id));
+    expired.push(...moved.map((r) => r.id));
   }
   return { expired };
 }

@@ -5,8 +5,8 @@ import { payouts, recipients } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
 import { type IssuedClaimLink, issueClaimLinks } from "@/lib/claims/links";
+import { applyPayoutEvent, movePayout, type PayoutRow } from "./machine";
 import { blockSanctionedCountries, type ScreenRecipient } from "./screening";
-import { type PayoutRow, transitionPayout, transitionPayouts } from "./transitions";
 
 export const PREPARE_CHUNK = 1_000;
 
@@ -78,39 +78,28 @@ export async function preparePayouts(
 
       const moved = new Set<string>();
       for (const [reason, ids] of block) {
-        const { transitioned } = await transitionPayouts(tx, scope, {
-          payoutIds: ids,
-          from: "pending",
-          to: "canceled",
+        const { moved: canceled } = await applyPayoutEvent(tx, scope, ids, "cancel", {
           reason,
           actor,
         });
-        for (const r of transitioned) {
+        for (const r of canceled) {
           result.canceled.push({ payoutId: r.id, reason });
           moved.add(r.id);
         }
       }
       for (const [reason, ids] of review) {
-        const { transitioned } = await transitionPayouts(tx, scope, {
-          payoutIds: ids,
-          from: "pending",
-          to: "awaiting_review",
+        const { moved: held } = await applyPayoutEvent(tx, scope, ids, "hold_for_review", {
           reason,
           actor,
         });
-        for (const r of transitioned) {
+        for (const r of held) {
           result.review.push(r.id);
           moved.add(r.id);
         }
       }
-      const { transitioned } = await transitionPayouts(tx, scope, {
-        payoutIds: pass,
-        from: "pending",
-        to: "claimable",
-        actor,
-      });
-      result.links.push(...(await issueLinksFor(tx, transitioned)));
-      for (const r of transitioned) moved.add(r.id);
+      const { moved: opened } = await applyPayoutEvent(tx, scope, pass, "open", { actor });
+      result.links.push(...(await issueLinksFor(tx, opened)));
+      for (const r of opened) moved.add(r.id);
       result.skipped.push(...chunk.filter((id) => !moved.has(id)));
     });
   }
@@ -131,10 +120,7 @@ export async function approveReviewedPayout(
   params: { payoutId: string; actor: string; reason?: string },
 ): Promise<IssuedClaimLink> {
   return inTransaction(db, async (tx) => {
-    const row = await transitionPayout(tx, scope, {
-      payoutId: params.payoutId,
-      from: "awaiting_review",
-      to: "claimable",
+    const row = await movePayout(tx, scope, params.payoutId, "release_review", {
       reason: params.reason ?? "review_cleared",
       actor: params.actor,
     });

@@ -3,10 +3,10 @@ import type { DbOrTx } from "@/db/client";
 import { type Page, splitPage } from "@/db/paging";
 import { batches, type PayoutStatus, payouts, payoutTransitions } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
+import type { BatchRow } from "@/lib/batches/machine";
 import { AppError } from "@/lib/errors";
-import type { BatchRow } from "./create-batch";
+import type { PayoutRow } from "./machine";
 import { type BatchProgress, payoutStatuses } from "./serialize";
-import type { PayoutRow } from "./transitions";
 
 export type CreatedRange = { gt?: Date; gte?: Date; lt?: Date; lte?: Date };
 

@@ -12,8 +12,8 @@ import { until } from "@/inngest/engine/test-app";
 import { functions } from "@/inngest/functions";
 import { relayEvents } from "@/lib/events/relay";
 import { createBatch, createBatchBodySchema } from "@/lib/payouts/create-batch";
+import { movePayout } from "@/lib/payouts/machine";
 import { getPayout } from "@/lib/payouts/queries";
-import { transitionPayout } from "@/lib/payouts/transitions";
 import { createWebhookEndpoint } from "@/lib/webhooks/endpoints";
 import { startWebhookReceiver, type WebhookReceiver } from "@/lib/webhooks/test-receiver";
 import { fund, insertOrganisation } from "@/tests/payouts/fixtures";
@@ -98,10 +98,7 @@ describe("background functions end to end", { timeout: 180_000 }, () => {
     expect(types.filter((t) => t === "batch.completed")).toHaveLength(1);
 
     const payoutId = payoutIds[0] as string;
-    await transitionPayout(db, scope, {
-      payoutId,
-      from: "claimable",
-      to: "claimed",
+    await movePayout(db, scope, payoutId, "claim", {
       actor: "recipient",
       changes: {
         method: "paypal",

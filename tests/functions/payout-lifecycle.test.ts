@@ -14,10 +14,10 @@ import { submitPayout } from "@/inngest/functions/submit-payout";
 import { resolveClaimToken } from "@/lib/claims/links";
 import { pollProviderPayouts } from "@/lib/payout-flow/submission";
 import { createPayout, createPayoutBodySchema } from "@/lib/payouts/create-payout";
+import { movePayout, type PayoutRow } from "@/lib/payouts/machine";
 import { approveReviewedPayout, preparePayouts } from "@/lib/payouts/prepare-payouts";
 import { getPayout } from "@/lib/payouts/queries";
 import { serializePayout } from "@/lib/payouts/serialize";
-import { type PayoutRow, transitionPayout } from "@/lib/payouts/transitions";
 import { balanceOf, fund, insertOrganisation } from "@/tests/payouts/fixtures";
 import { type EventSink, eventOf, startEventSink } from "./harness";
 
@@ -62,10 +62,7 @@ function payoutEvent(name: string, scope: Scope, row: PayoutRow, previous: Payou
 async function claimed(scope: Scope, amount: number): Promise<PayoutRow> {
   const row = await newPayout(scope, amount);
   await preparePayouts(db, scope, [row.id]);
-  return transitionPayout(db, scope, {
-    payoutId: row.id,
-    from: "claimable",
-    to: "claimed",
+  return movePayout(db, scope, row.id, "claim", {
     actor: "recipient",
     changes: {
       method: "paypal",
@@ -220,10 +217,7 @@ describe("submission to the provider", () => {
     expect((await resolveClaimToken(db, token))?.payout.status).toBe("failed");
 
     // The recipient picks a gift card; the second submission is attempt 2 and pays.
-    const picked = await transitionPayout(db, scope, {
-      payoutId: row.id,
-      from: "failed",
-      to: "claimed",
+    const picked = await movePayout(db, scope, row.id, "claim", {
       actor: "recipient",
       changes: { method: "gift_card", methodDetails: { brand: "amazon" } },
     });
@@ -276,7 +270,7 @@ describe("submission to the provider", () => {
   it("resubmits, under the same id, a payout whose submission never got an answer", async () => {
     const scope = await funded();
     const row = await claimed(scope, 5_100);
-    await transitionPayout(db, scope, { payoutId: row.id, from: "claimed", to: "processing" });
+    await movePayout(db, scope, row.id, "submit");
     const result = await pollProviderPayouts(db, { now: new Date(Date.now() + 11 * 60_000) });
     expect(result.failures).toEqual([]);
     const paid = (await getPayout(db, scope, row.id)) as PayoutRow;

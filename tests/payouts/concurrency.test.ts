@@ -4,8 +4,8 @@ import { isAppError } from "@/lib/errors";
 import { payoutLedgerHistory, verifyLedger } from "@/lib/ledger";
 import { cancelPayout } from "@/lib/payouts/cancel-payout";
 import { createPayout, createPayoutBodySchema } from "@/lib/payouts/create-payout";
+import { movePayout } from "@/lib/payouts/machine";
 import { getPayout } from "@/lib/payouts/queries";
-import { transitionPayout } from "@/lib/payouts/transitions";
 import { balanceOf, fund, insertOrganisation } from "./fixtures";
 
 const body = (amount: number) =>
@@ -52,22 +52,47 @@ describe("concurrent transitions", () => {
     expect((await verifyLedger(db)).problems).toEqual([]);
   });
 
-  it("a claim racing a cancel: exactly one of the two transitions applies", async () => {
+  it("a claim racing an expiry: exactly one of the two events applies", async () => {
     const { scope } = await insertOrganisation(db);
     await fund(db, scope, 100_000n);
     for (let round = 0; round < 10; round++) {
       const payout = await createPayout(db, scope, body(1_000));
-      await transitionPayout(db, scope, { payoutId: payout.id, from: "pending", to: "claimable" });
+      await movePayout(db, scope, payout.id, "open");
       const [a, b] = pools as [ReturnType<typeof createDb>, ReturnType<typeof createDb>];
       const results = await Promise.allSettled([
-        transitionPayout(a.db, scope, { payoutId: payout.id, from: "claimable", to: "claimed" }),
-        transitionPayout(b.db, scope, { payoutId: payout.id, from: "claimable", to: "canceled" }),
+        movePayout(a.db, scope, payout.id, "claim"),
+        movePayout(b.db, scope, payout.id, "expire"),
       ]);
       expect(outcomes(results)).toEqual(["fulfilled", "rejected"]);
       const final = await getPayout(db, scope, payout.id);
-      const winner = results[0]?.status === "fulfilled" ? "claimed" : "canceled";
+      const winner = results[0]?.status === "fulfilled" ? "claimed" : "expired";
       expect(final?.status).toBe(winner);
     }
+    expect((await verifyLedger(db)).problems).toEqual([]);
+  });
+
+  it("a claim racing a cancel: the cancel applies either way (a claimed payout is still cancelable) and releases once", async () => {
+    const { scope } = await insertOrganisation(db);
+    await fund(db, scope, 100_000n);
+    for (let round = 0; round < 10; round++) {
+      const payout = await createPayout(db, scope, body(1_000));
+      await movePayout(db, scope, payout.id, "open");
+      const [a, b] = pools as [ReturnType<typeof createDb>, ReturnType<typeof createDb>];
+      const [claim, cancel] = await Promise.allSettled([
+        movePayout(a.db, scope, payout.id, "claim"),
+        movePayout(b.db, scope, payout.id, "cancel"),
+      ]);
+      expect(cancel.status).toBe("fulfilled");
+      // The claim lost only when the cancel came first.
+      const canceledFrom = cancel.status === "fulfilled" ? cancel.value.previousStatus : null;
+      expect(claim.status).toBe(canceledFrom === "claimed" ? "fulfilled" : "rejected");
+      expect((await getPayout(db, scope, payout.id))?.status).toBe("canceled");
+      const releases = (await payoutLedgerHistory(db, scope, payout.id)).filter(
+        (t) => t.to === "available",
+      );
+      expect(releases).toHaveLength(1);
+    }
+    expect(await balanceOf(db, scope)).toMatchObject({ available: 100_000n, reserved: 0n });
     expect((await verifyLedger(db)).problems).toEqual([]);
   });
 

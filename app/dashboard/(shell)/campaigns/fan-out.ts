@@ -1,6 +1,6 @@
 import type { Scope } from "@/db/scope";
 import { batchFanOutRequested, inngest } from "@/inngest/client";
-import type { BatchRow } from "@/lib/payouts/create-batch";
+import type { BatchRow } from "@/lib/batches/machine";
 
 /**
  * Approval writes no domain event, so the approver's request starts the fan-out at once.

@@ -10,7 +10,7 @@ import { Time } from "@/components/dashboard/time";
 import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { getPayoutDetail } from "@/lib/dashboard/payout-detail";
-import { canTransition } from "@/lib/payouts/transitions";
+import { cancelableStatuses } from "@/lib/payouts/machine";
 import { requirePageMember } from "../../../_lib/member";
 import {
   cancelPayoutAction,
@@ -200,7 +200,7 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
                   </ActionForm>
                 </div>
               ) : null}
-              {canTransition(payout.status, "canceled") && allowed("payouts.cancel") ? (
+              {cancelableStatuses.includes(payout.status) && allowed("payouts.cancel") ? (
                 <ActionForm
                   action={cancelPayoutAction}
                   organisationId={orgId}
