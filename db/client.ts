@@ -1,7 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import type postgres from "postgres";
 import { connectPostgres } from "@/db/connect";
-import { config } from "@/lib/config";
+import { databaseConfig } from "./config";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -50,9 +50,9 @@ let instance: ReturnType<typeof createDb> | undefined;
 
 function connection() {
   if (!instance) {
-    const url = config().DATABASE_URL;
+    const { DATABASE_URL: url, DATABASE_PREPARE: prepare } = databaseConfig();
     if (!url) throw new Error("DATABASE_URL is not set; start the app with `npm run dev`");
-    instance = createDb(url, { prepare: config().DATABASE_PREPARE });
+    instance = createDb(url, { prepare });
   }
   return instance;
 }

@@ -1,6 +1,5 @@
 import { z } from "zod";
-
-const flag = z.enum(["1", "0", "true", "false"]).transform((v) => v === "1" || v === "true");
+import { databaseConfigShape, flag } from "@/db/config";
 
 /**
  * Every environment variable the app reads, in one place. The README's
@@ -8,11 +7,7 @@ const flag = z.enum(["1", "0", "true", "false"]).transform((v) => v === "1" || v
  */
 export const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  DATABASE_URL: z
-    .url({ protocol: /^postgres(ql)?$/, error: "a postgres:// or postgresql:// connection URL" })
-    .optional(),
-  /** Off only behind a connection pooler that cannot keep prepared statements. */
-  DATABASE_PREPARE: flag.default(true),
+  ...databaseConfigShape,
   DATA_DIR: z.string().min(1).default(".data"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** The function worker's port on 127.0.0.1 (only with the local engine); a free one when unset. */

@@ -79,7 +79,3 @@ export function formatMoney(money: Money, locale = "en-US"): string {
   const decimal = `${negative ? "-" : ""}${whole}${exponent ? `.${fraction}` : ""}`;
   return currencyFormatter(locale, money.currency).format(decimal as unknown as number);
 }
-
-export function sumMoney(amounts: bigint[]): bigint {
-  return amounts.reduce((a, b) => a + b, 0n);
-}

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { watch } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import path from "node:path";
-import { rerunnable } from "@/lib/rerunnable";
+import { rerunnable } from "@/inngest/engine/rerunnable";
 
 export type WorkerProcessOptions = {
   /** WORKER_PORT; a free port when unset. */

@@ -4,9 +4,9 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect, useRef, useState, useTransition } from "react";
 import { type FieldErrors, useForm } from "react-hook-form";
 import type { z } from "zod";
-import type { ConfirmState } from "@/app/c/[token]/actions";
 import { detailsSchemaFor } from "@/lib/methods/method-details";
 import type { MethodId } from "@/lib/methods/types";
+import type { ConfirmState } from "./form-state";
 import type { FieldSpec } from "./method-fields";
 import { errorText, inputField, primaryButton, secondaryButton, textLink } from "./styles";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useEffect, useRef } from "react";
-import type { FormNotice } from "@/app/c/[token]/actions";
+import type { FormNotice } from "./form-state";
 import { errorText, inputField, primaryButton, secondaryButton } from "./styles";
 
 export type VerifyLabels = {

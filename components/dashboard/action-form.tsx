@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useActionState, useContext, useEffect, useRef } from "react";
-import type { ActionState } from "@/app/dashboard/_lib/action-state";
+import type { ActionState } from "./action-state";
 import { useMemberFrame } from "./member-frame";
 
 type ServerAction = (state: ActionState, form: FormData) => Promise<ActionState>;
@@ -62,10 +62,6 @@ export function ActionForm({
       </form>
     </FormState.Provider>
   );
-}
-
-export function useFormResult() {
-  return useContext(FormState);
 }
 
 export function FormMessage() {

@@ -1,10 +1,10 @@
 "use client";
 
 import { useState } from "react";
-import type { ActionState } from "@/app/dashboard/_lib/action-state";
 import { brandPalette } from "@/lib/claims/brand-palette";
 import { brandingContrastWarnings } from "@/lib/dashboard/branding-contrast";
 import { ActionForm, Field, FieldError, SubmitButton } from "./action-form";
+import type { ActionState } from "./action-state";
 
 export type BrandingValues = {
   name: string;

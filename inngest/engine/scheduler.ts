@@ -1,7 +1,7 @@
-import { rerunnable } from "@/lib/rerunnable";
 import { nextCronTime } from "./cron";
 import { ulid } from "./ids";
 import { flushDueBatches, ingestEvents, nextBatchDue } from "./ingest";
+import { rerunnable } from "./rerunnable";
 import { advanceRun, type RunnerContext, type RunRow } from "./runner";
 import type { Sql } from "./store";
 

@@ -1,7 +1,7 @@
 import { db } from "@/db/client";
 import { batchFanOutRequested, inngest } from "@/inngest/client";
 import { scopeOf } from "@/inngest/event-scope";
-import { relayEvents } from "@/lib/events/relay";
+import { relayEvents } from "@/inngest/relay";
 import {
   FAN_OUT_CHUNK,
   finishBatchFanOut,

@@ -1,8 +1,8 @@
 import { db } from "@/db/client";
 import { balanceDemandProjected, inngest } from "@/inngest/client";
 import { scopeOf } from "@/inngest/event-scope";
+import { relayEvents } from "@/inngest/relay";
 import { checkBalance, summariseCheck } from "@/lib/balance-monitor";
-import { relayEvents } from "@/lib/events/relay";
 
 /**
  * Work about to need funds was announced (a campaign being submitted): if `available`

@@ -1,6 +1,6 @@
 import { db } from "@/db/client";
 import { inngest } from "@/inngest/client";
-import { relayEvents } from "@/lib/events/relay";
+import { relayEvents } from "@/inngest/relay";
 import { expireDuePayouts } from "@/lib/payouts/expire-payouts";
 
 const PER_ROUND = 1_000;

@@ -1,8 +1,8 @@
 import { db } from "@/db/client";
 import { domainEvents, inngest } from "@/inngest/client";
 import { scopesOf } from "@/inngest/event-scope";
+import { relayEvents } from "@/inngest/relay";
 import { checkBalance, summariseCheck } from "@/lib/balance-monitor";
-import { relayEvents } from "@/lib/events/relay";
 
 /**
  * Checks a balance whenever it moves (funding, new payouts or campaigns): `balance.low`

@@ -1,6 +1,6 @@
 import { db } from "@/db/client";
 import { inngest } from "@/inngest/client";
-import { relayEvents } from "@/lib/events/relay";
+import { relayEvents } from "@/inngest/relay";
 import { pollProviderPayouts } from "@/lib/payout-flow/submission";
 
 /** Asks providers about payouts still in flight, and resubmits any that never got an answer. */

@@ -1,7 +1,7 @@
 import { db } from "@/db/client";
 import { domainEvents, inngest } from "@/inngest/client";
 import { scopesOf } from "@/inngest/event-scope";
-import { relayEvents } from "@/lib/events/relay";
+import { relayEvents } from "@/inngest/relay";
 import { sendInvites } from "@/lib/payout-flow/invites";
 import { preparePayouts } from "@/lib/payouts/prepare-payouts";
 

@@ -1,5 +1,5 @@
 import { inngest, webhookDeliveriesDue } from "@/inngest/client";
-import { relayOutbox } from "@/lib/events/relay";
+import { relayOutbox } from "@/inngest/relay";
 
 /**
  * The outbox's safety net: producers relay right after their commit, and this sweep

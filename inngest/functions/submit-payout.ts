@@ -1,7 +1,7 @@
 import { db } from "@/db/client";
 import { domainEvents, inngest } from "@/inngest/client";
 import { scopeOf } from "@/inngest/event-scope";
-import { relayEvents } from "@/lib/events/relay";
+import { relayEvents } from "@/inngest/relay";
 import {
   recordProviderOutcome,
   startSubmission,

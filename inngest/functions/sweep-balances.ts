@@ -1,7 +1,7 @@
 import { db } from "@/db/client";
 import { inngest } from "@/inngest/client";
+import { relayEvents } from "@/inngest/relay";
 import { checkBalance, watchedBalances } from "@/lib/balance-monitor";
-import { relayEvents } from "@/lib/events/relay";
 
 /**
  * Checks every watched balance every five minutes, so crossings caused by money coming

@@ -39,7 +39,6 @@ import { authenticateApiKey } from "@/lib/api-keys/keys";
 import { config } from "@/lib/config";
 import { open, seal } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors";
-import { relayEvents } from "@/lib/events/relay";
 import { newId } from "@/lib/ids";
 import { logError } from "@/lib/log";
 import { coalescer } from "./coalesce";
@@ -191,187 +190,205 @@ function idempotencyKeyOf(request: Request, required: boolean): string | null {
   return key;
 }
 
-export function apiRoute<
-  Body extends z.ZodType | undefined,
-  Query extends ObjectSchema | undefined,
-  Params extends ObjectSchema | undefined,
-  Response extends z.ZodType,
->(
-  operation: Operation<Body, Query, Params, Response>,
-  handler: (
-    context: ApiContext<Out<Body>, Out<Query>, Out<Params>>,
-  ) => Promise<NoInfer<z.input<Response>>>,
-  options: {
-    /**
-     * The same work for many requests of one caller at once, one result per item in
-     * order, all or nothing. Given it, concurrent idempotent requests are group-committed
-     * (lib/api/coalesce.ts); a group that fails is retried one request at a time.
-     */
-    bulk?: (
-      tx: Tx,
-      scope: Scope,
-      items: { body: Out<Body>; actor: string }[],
-    ) => Promise<NoInfer<z.input<Response>>[]>;
-  } = {},
-): RouteHandler {
-  const usesIdempotency = operation.method === "POST";
-  type Context = ApiContext<Out<Body>, Out<Query>, Out<Params>>;
-  type Pending = { context: Context; key: string; token: string };
+/** What a route does beyond its own transaction, bound once where routes are declared. */
+export type ApiHooks = {
+  /**
+   * Runs after a request's writes commit, without the response waiting for it: the
+   * events the request wrote go to the background engine now rather than at the next
+   * sweep. It must never throw.
+   */
+  afterCommit: () => Promise<void>;
+};
 
-  const check = (result: unknown): string => {
-    const checked = operation.response.schema.safeParse(result);
-    if (!checked.success) {
-      throw new Error(
-        `Response of ${operation.operationId} does not match its schema: ${checked.error.message}`,
-      );
-    }
-    return JSON.stringify(checked.data);
-  };
-  const render = async (context: Context, handle: DbOrTx) =>
-    check(await handler({ ...context, db: handle }));
-  const succeeded = (body: string): StoredResponse => ({
-    status: operation.response.status,
-    body,
-    headers: { "Content-Type": "application/json" },
-  });
-  // A response holding a secret is kept sealed, bound to its key, and opened to replay.
-  const sealContext = (scope: Scope, key: string) =>
-    `idempotency:${scope.organisationId}:${scope.mode}:${key}`;
-  const toStored = (scope: Scope, key: string, response: StoredResponse): StoredResponse =>
-    operation.responseHoldsSecret
-      ? { ...response, body: seal(response.body, sealContext(scope, key)) }
-      : response;
-  const fromStored = (scope: Scope, key: string, response: StoredResponse): StoredResponse =>
-    operation.responseHoldsSecret
-      ? { ...response, body: open(response.body, sealContext(scope, key)) }
-      : response;
-  const complete = (tx: DbOrTx, scope: Scope, pending: Pending[], rendered: string[]) =>
-    completeIdempotencyKeys(
-      tx,
-      scope,
-      pending.map(({ key, token }, i) => ({
-        key,
-        token,
-        response: toStored(scope, key, succeeded(rendered[i] as string)),
-      })),
-    );
-  const writeAlone = (pending: Pending) =>
-    db.transaction(async (tx) => {
-      const rendered = await render(pending.context, tx);
-      await complete(tx, pending.context.scope, [pending], [rendered]);
-      return rendered;
-    });
-  const { bulk } = options;
-  const grouped = bulk
-    ? coalescer<Pending, string>({
-        maxGroup: 100,
-        alone: writeAlone,
-        group: (items) =>
-          db.transaction(async (tx) => {
-            const scope = (items[0] as Pending).context.scope;
-            const results = await bulk(
-              tx,
-              scope,
-              items.map(({ context }) => ({ body: context.body, actor: context.actor })),
-            );
-            const rendered = results.map(check);
-            await complete(tx, scope, items, rendered);
-            return rendered;
-          }),
-      })
-    : null;
+/**
+ * The one API handler wrapper: authenticates the key, resolves the organisation and
+ * mode, applies the rate limit and idempotency, parses input, checks the response
+ * against its schema and maps every throw to problem+json. `app/api/v1/api-route.ts`
+ * binds it to the background engine; each route file declares its handlers with it.
+ */
+export function createApiRoute(hooks: ApiHooks) {
+  return function apiRoute<
+    Body extends z.ZodType | undefined,
+    Query extends ObjectSchema | undefined,
+    Params extends ObjectSchema | undefined,
+    Response extends z.ZodType,
+  >(
+    operation: Operation<Body, Query, Params, Response>,
+    handler: (
+      context: ApiContext<Out<Body>, Out<Query>, Out<Params>>,
+    ) => Promise<NoInfer<z.input<Response>>>,
+    options: {
+      /**
+       * The same work for many requests of one caller at once, one result per item in
+       * order, all or nothing. Given it, concurrent idempotent requests are group-committed
+       * (lib/api/coalesce.ts); a group that fails is retried one request at a time.
+       */
+      bulk?: (
+        tx: Tx,
+        scope: Scope,
+        items: { body: Out<Body>; actor: string }[],
+      ) => Promise<NoInfer<z.input<Response>>[]>;
+    } = {},
+  ): RouteHandler {
+    const usesIdempotency = operation.method === "POST";
+    type Context = ApiContext<Out<Body>, Out<Query>, Out<Params>>;
+    type Pending = { context: Context; key: string; token: string };
 
-  return async (request, routeContext) => {
-    const requestId = newId("request");
-    const headers: Record<string, string> = { "Request-Id": requestId };
-    let claim: Claim | null = null;
-
-    try {
-      const apiKey = await authenticateApiKey(db, bearerToken(request));
-      const scope: Scope = { organisationId: apiKey.organisationId, mode: apiKey.mode };
-
-      const decision: RateLimitDecision = await consumeRateLimit(db, `api_key:${apiKey.id}`, {
-        limit: config().API_RATE_LIMIT,
-        periodMs: config().API_RATE_LIMIT_WINDOW_SECONDS * 1000,
-      });
-      Object.assign(headers, rateLimitHeaders(decision));
-      if (!decision.allowed) {
-        throw new AppError(
-          "rate_limited",
-          `Rate limit of ${decision.limit} requests per ${decision.policy.periodMs / 1000} s exceeded for this API key. Retry after ${decision.retryAfterSeconds} s.`,
+    const check = (result: unknown): string => {
+      const checked = operation.response.schema.safeParse(result);
+      if (!checked.success) {
+        throw new Error(
+          `Response of ${operation.operationId} does not match its schema: ${checked.error.message}`,
         );
       }
-
-      const idempotencyKey = usesIdempotency
-        ? idempotencyKeyOf(request, operation.idempotency === "required")
-        : null;
-      const url = new URL(request.url);
-      const rawParams = routeContext ? await routeContext.params : {};
-      const params = (
-        operation.params ? parseOrThrow(operation.params, rawParams, "path") : undefined
-      ) as Out<Params>;
-      const query = (
-        operation.query ? parseOrThrow(operation.query, queryObject(url), "query") : undefined
-      ) as Out<Query>;
-      const rawBody = operation.body || usesIdempotency ? await readJsonBody(request) : undefined;
-      const body = (
-        operation.body ? parseOrThrow(operation.body, rawBody, "body") : undefined
-      ) as Out<Body>;
-
-      const context: Context = {
-        request,
-        requestId,
+      return JSON.stringify(checked.data);
+    };
+    const render = async (context: Context, handle: DbOrTx) =>
+      check(await handler({ ...context, db: handle }));
+    const succeeded = (body: string): StoredResponse => ({
+      status: operation.response.status,
+      body,
+      headers: { "Content-Type": "application/json" },
+    });
+    // A response holding a secret is kept sealed, bound to its key, and opened to replay.
+    const sealContext = (scope: Scope, key: string) =>
+      `idempotency:${scope.organisationId}:${scope.mode}:${key}`;
+    const toStored = (scope: Scope, key: string, response: StoredResponse): StoredResponse =>
+      operation.responseHoldsSecret
+        ? { ...response, body: seal(response.body, sealContext(scope, key)) }
+        : response;
+    const fromStored = (scope: Scope, key: string, response: StoredResponse): StoredResponse =>
+      operation.responseHoldsSecret
+        ? { ...response, body: open(response.body, sealContext(scope, key)) }
+        : response;
+    const complete = (tx: DbOrTx, scope: Scope, pending: Pending[], rendered: string[]) =>
+      completeIdempotencyKeys(
+        tx,
         scope,
-        actor: `api_key:${apiKey.id}`,
-        apiKeyId: apiKey.id,
-        db,
-        body,
-        query,
-        params,
-        idempotencyKey,
-      };
-
-      if (!idempotencyKey) {
-        const json = await render(context, db);
-        if (operation.method !== "GET") void relayEvents();
-        return jsonResponse(operation.response.status, json, headers);
-      }
-
-      const fingerprint = requestFingerprint(request.method, url.pathname, rawBody);
-      const outcome = await claimIdempotencyKey(db, scope, idempotencyKey, fingerprint);
-      if (outcome.kind === "replay") {
-        const replay = fromStored(scope, idempotencyKey, outcome.response);
-        return new Response(replay.body, {
-          status: replay.status,
-          headers: { ...replay.headers, ...headers, "Idempotent-Replayed": "true" },
-        });
-      }
-      claim = { scope, key: idempotencyKey, token: outcome.token, fingerprint };
-      const pending = { context, key: idempotencyKey, token: outcome.token };
-      // One caller's concurrent requests may share a transaction (`bulk`); never two callers'.
-      const json = grouped
-        ? await grouped(`${scope.organisationId}:${scope.mode}:${apiKey.id}`, pending)
-        : await writeAlone(pending);
-      rememberCompletedResponse(
-        scope,
-        idempotencyKey,
-        fingerprint,
-        toStored(scope, idempotencyKey, succeeded(json)),
+        pending.map(({ key, token }, i) => ({
+          key,
+          token,
+          response: toStored(scope, key, succeeded(rendered[i] as string)),
+        })),
       );
-      // The events this request wrote are committed: hand them to Inngest now rather
-      // than at the next sweep. It never throws, and the response does not wait for it.
-      void relayEvents();
-      return jsonResponse(operation.response.status, json, headers);
-    } catch (thrown) {
-      const error = asAppError(thrown);
-      if (error.code === "internal_error") {
-        logError(`api ${requestId} ${request.method} ${new URL(request.url).pathname}`, thrown);
+    const writeAlone = (pending: Pending) =>
+      db.transaction(async (tx) => {
+        const rendered = await render(pending.context, tx);
+        await complete(tx, pending.context.scope, [pending], [rendered]);
+        return rendered;
+      });
+    const { bulk } = options;
+    const grouped = bulk
+      ? coalescer<Pending, string>({
+          maxGroup: 100,
+          alone: writeAlone,
+          group: (items) =>
+            db.transaction(async (tx) => {
+              const scope = (items[0] as Pending).context.scope;
+              const results = await bulk(
+                tx,
+                scope,
+                items.map(({ context }) => ({ body: context.body, actor: context.actor })),
+              );
+              const rendered = results.map(check);
+              await complete(tx, scope, items, rendered);
+              return rendered;
+            }),
+        })
+      : null;
+
+    return async (request, routeContext) => {
+      const requestId = newId("request");
+      const headers: Record<string, string> = { "Request-Id": requestId };
+      let claim: Claim | null = null;
+
+      try {
+        const apiKey = await authenticateApiKey(db, bearerToken(request));
+        const scope: Scope = { organisationId: apiKey.organisationId, mode: apiKey.mode };
+
+        const decision: RateLimitDecision = await consumeRateLimit(db, `api_key:${apiKey.id}`, {
+          limit: config().API_RATE_LIMIT,
+          periodMs: config().API_RATE_LIMIT_WINDOW_SECONDS * 1000,
+        });
+        Object.assign(headers, rateLimitHeaders(decision));
+        if (!decision.allowed) {
+          throw new AppError(
+            "rate_limited",
+            `Rate limit of ${decision.limit} requests per ${decision.policy.periodMs / 1000} s exceeded for this API key. Retry after ${decision.retryAfterSeconds} s.`,
+          );
+        }
+
+        const idempotencyKey = usesIdempotency
+          ? idempotencyKeyOf(request, operation.idempotency === "required")
+          : null;
+        const url = new URL(request.url);
+        const rawParams = routeContext ? await routeContext.params : {};
+        const params = (
+          operation.params ? parseOrThrow(operation.params, rawParams, "path") : undefined
+        ) as Out<Params>;
+        const query = (
+          operation.query ? parseOrThrow(operation.query, queryObject(url), "query") : undefined
+        ) as Out<Query>;
+        const rawBody = operation.body || usesIdempotency ? await readJsonBody(request) : undefined;
+        const body = (
+          operation.body ? parseOrThrow(operation.body, rawBody, "body") : undefined
+        ) as Out<Body>;
+
+        const context: Context = {
+          request,
+          requestId,
+          scope,
+          actor: `api_key:${apiKey.id}`,
+          apiKeyId: apiKey.id,
+          db,
+          body,
+          query,
+          params,
+          idempotencyKey,
+        };
+
+        if (!idempotencyKey) {
+          const json = await render(context, db);
+          if (operation.method !== "GET") void hooks.afterCommit();
+          return jsonResponse(operation.response.status, json, headers);
+        }
+
+        const fingerprint = requestFingerprint(request.method, url.pathname, rawBody);
+        const outcome = await claimIdempotencyKey(db, scope, idempotencyKey, fingerprint);
+        if (outcome.kind === "replay") {
+          const replay = fromStored(scope, idempotencyKey, outcome.response);
+          return new Response(replay.body, {
+            status: replay.status,
+            headers: { ...replay.headers, ...headers, "Idempotent-Replayed": "true" },
+          });
+        }
+        claim = { scope, key: idempotencyKey, token: outcome.token, fingerprint };
+        const pending = { context, key: idempotencyKey, token: outcome.token };
+        // One caller's concurrent requests may share a transaction (`bulk`); never two callers'.
+        const json = grouped
+          ? await grouped(`${scope.organisationId}:${scope.mode}:${apiKey.id}`, pending)
+          : await writeAlone(pending);
+        rememberCompletedResponse(
+          scope,
+          idempotencyKey,
+          fingerprint,
+          toStored(scope, idempotencyKey, succeeded(json)),
+        );
+        // The events this request wrote are committed: hand them to Inngest now rather
+        // than at the next sweep. It never throws, and the response does not wait for it.
+        void hooks.afterCommit();
+        return jsonResponse(operation.response.status, json, headers);
+      } catch (thrown) {
+        const error = asAppError(thrown);
+        if (error.code === "internal_error") {
+          logError(`api ${requestId} ${request.method} ${new URL(request.url).pathname}`, thrown);
+        }
+        const { response, stored } = problemResponse(error, requestId, headers);
+        if (claim)
+          await settleFailedClaim(db, claim, error, toStored(claim.scope, claim.key, stored));
+        return response;
       }
-      const { response, stored } = problemResponse(error, requestId, headers);
-      if (claim)
-        await settleFailedClaim(db, claim, error, toStored(claim.scope, claim.key, stored));
-      return response;
-    }
+    };
   };
 }
 

@@ -73,10 +73,6 @@ export type EventData<T extends EventType> = z.output<(typeof eventSchemas)[T]>;
 
 export type PayoutEventType = Extract<EventType, `payout.${string}`>;
 
-export function parseEventData<T extends EventType>(type: T, data: unknown): EventData<T> {
-  return eventSchemas[type].parse(data) as EventData<T>;
-}
-
 /** The envelope a webhook receiver and `GET /v1/events` see. */
 export const eventResourceSchema = z
   .object({

@@ -1,10 +1,10 @@
 import { count, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { z } from "zod";
+import { apiRoute } from "@/app/api/v1/api-route";
 import { POST as createRecipientRoute } from "@/app/api/v1/recipients/route";
 import { db } from "@/db/client";
 import { apiKeys, idempotencyKeys, recipients } from "@/db/schema";
-import { apiRoute } from "@/lib/api/handler";
 import { purgeExpiredIdempotencyKeys } from "@/lib/api/idempotency";
 import { defineOperation } from "@/lib/api/operation";
 import { revokeApiKey } from "@/lib/api-keys/keys";

@@ -5,14 +5,15 @@ import { redirect } from "next/navigation";
 import { after } from "next/server";
 import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
+import type { ConfirmState, FormNotice } from "@/components/claim/form-state";
 import { db } from "@/db/client";
 import { isLocale, type Locale } from "@/i18n/locales";
+import { relayEvents } from "@/inngest/relay";
 import { emailClaimCode } from "@/lib/claims/claim-emails";
 import { confirmClaim, sendClaimCode, verifyClaimCode } from "@/lib/claims/claim-flow";
 import { maskEmail } from "@/lib/claims/mask-email";
 import { CLAIM_SESSION_COOKIE } from "@/lib/claims/session";
 import { appUrl } from "@/lib/config";
-import { relayEvents } from "@/lib/events/relay";
 import { clientIp } from "./claim-view";
 
 const tokenSchema = z.string().min(1).max(200);
@@ -31,8 +32,6 @@ async function requestLocale(): Promise<Locale> {
  * recipient's language (so the client ships no i18n runtime) and when it was said, so
  * the same message twice is still announced twice.
  */
-export type FormNotice = { tone: "info" | "error"; message: string; at: number } | null;
-
 /** From the code step: a new code, or how long to wait for one. */
 export async function resendCode(token: string, _previous: FormNotice): Promise<FormNotice> {
   const parsed = tokenSchema.safeParse(token);
@@ -103,13 +102,6 @@ export async function submitCode(
       redirect(`/c/${parsedToken.data}`);
   }
 }
-
-export type ConfirmState = {
-  /** Field path → message in the recipient's language, when the server disagreed with the details. */
-  fieldErrors?: Record<string, string>;
-  message?: string;
-  at: number;
-} | null;
 
 /** The review step's "Confirm": the server re-checks everything, claims the payout, and shows its status. */
 export async function confirmChoice(

@@ -1,18 +1,6 @@
+import type { ActionState } from "@/components/dashboard/action-state";
 import { isAppError } from "@/lib/errors";
 import { logError } from "@/lib/log";
-
-/** What every dashboard server action returns to its form. */
-export type ActionState = {
-  ok: boolean;
-  message?: string;
-  fieldErrors?: Record<string, string>;
-  /** A value to show once (a new API key, a revealed secret). */
-  secret?: string;
-  /** Bumped on every submission, so the form can tell a new result from an old one. */
-  at?: number;
-};
-
-export const idleState: ActionState = { ok: false };
 
 /**
  * Maps a thrown error to the form's state. Domain errors carry a message meant for

@@ -1,10 +1,11 @@
 import { unstable_rethrow } from "next/navigation";
 import { after } from "next/server";
+import type { ActionState } from "@/components/dashboard/action-state";
+import { relayEvents } from "@/inngest/relay";
 import type { MemberContext } from "@/lib/auth/member-context";
 import type { Action } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
-import { relayEvents } from "@/lib/events/relay";
-import { type ActionState, failureState } from "./action-state";
+import { failureState } from "./action-state";
 import { currentMode, requireMember } from "./member";
 
 /**

@@ -3,10 +3,11 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { auth } from "@/app/auth";
+import type { ActionState } from "@/components/dashboard/action-state";
 import { db } from "@/db/client";
 import { acceptInvitation } from "@/lib/auth/invitations";
 import { createOrganisation } from "@/lib/auth/organisations";
-import { type ActionState, failureState } from "../_lib/action-state";
+import { failureState } from "../_lib/action-state";
 import { ORG_COOKIE, signedInUserId } from "../_lib/member";
 
 async function signedInUser() {

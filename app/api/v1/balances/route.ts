@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/api/handler";
+import { apiRoute } from "@/app/api/v1/api-route";
 import { listBalancesOperation, serializeBalance } from "@/lib/api/operations/ledger";
 import { toList } from "@/lib/api/pagination";
 import { methodsNotAllowed } from "@/lib/api/unrouted";

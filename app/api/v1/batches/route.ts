@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/api/handler";
+import { apiRoute } from "@/app/api/v1/api-route";
 import { createBatchOperation, listBatchesOperation } from "@/lib/api/operations/batches";
 import { toList } from "@/lib/api/pagination";
 import { methodsNotAllowed } from "@/lib/api/unrouted";

@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/api/handler";
+import { apiRoute } from "@/app/api/v1/api-route";
 import { listEventsOperation } from "@/lib/api/operations/events";
 import { pageOf, toList } from "@/lib/api/pagination";
 import { methodsNotAllowed } from "@/lib/api/unrouted";

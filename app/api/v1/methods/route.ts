@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/api/handler";
+import { apiRoute } from "@/app/api/v1/api-route";
 import { listMethodsOperation } from "@/lib/api/operations/methods";
 import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { eligibleMethods, serializeEligibility } from "@/lib/methods";

@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/api/handler";
+import { apiRoute } from "@/app/api/v1/api-route";
 import { createPayoutOperation, listPayoutsOperation } from "@/lib/api/operations/payouts";
 import { toList } from "@/lib/api/pagination";
 import { methodsNotAllowed } from "@/lib/api/unrouted";

@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/api/handler";
+import { apiRoute } from "@/app/api/v1/api-route";
 import {
   createWebhookEndpointOperation,
   listWebhookEndpointsOperation,

@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/api/handler";
+import { apiRoute } from "@/app/api/v1/api-route";
 import { getBatchOperation } from "@/lib/api/operations/batches";
 import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { batchProgress, requireBatch } from "@/lib/payouts/queries";

@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/api/handler";
+import { apiRoute } from "@/app/api/v1/api-route";
 import { getEventOperation } from "@/lib/api/operations/events";
 import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { AppError } from "@/lib/errors";

@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/api/handler";
+import { apiRoute } from "@/app/api/v1/api-route";
 import { createTestDepositOperation } from "@/lib/api/operations/ledger";
 import { createTestDeposit } from "@/lib/api/test-deposits";
 import { methodsNotAllowed } from "@/lib/api/unrouted";

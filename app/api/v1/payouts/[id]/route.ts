@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/api/handler";
+import { apiRoute } from "@/app/api/v1/api-route";
 import { getPayoutOperation } from "@/lib/api/operations/payouts";
 import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { requirePayout } from "@/lib/payouts/queries";

@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/api/handler";
+import { apiRoute } from "@/app/api/v1/api-route";
 import { getRecipientOperation, updateRecipientOperation } from "@/lib/api/operations/recipients";
 import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { requireRecipient, updateRecipient } from "@/lib/recipients/recipients";

@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/api/handler";
+import { apiRoute } from "@/app/api/v1/api-route";
 import { rotateWebhookEndpointSecretOperation } from "@/lib/api/operations/webhook-endpoints";
 import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { serializeWebhookEndpoint } from "@/lib/webhooks/endpoint-schemas";
