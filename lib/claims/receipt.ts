@@ -1,10 +1,9 @@
-import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { organisations, payouts, recipients } from "@/db/schema";
-import { type Scope, tenantWhere } from "@/db/scope";
+import type { Scope } from "@/db/scope";
 import { defaultLocale, isLocale } from "@/i18n/locales";
 import { messagesByLocale } from "@/i18n/messages";
 import { type SendEmailResult, sendEmail } from "@/lib/mail";
+import { loadPayoutContext } from "@/lib/payouts/queries";
 import { claimReceiptEmail } from "./claim-emails";
 import { formatPayoutAmount } from "./claim-format";
 import { claimLocaleOfPayout } from "./verification";
@@ -19,12 +18,7 @@ export async function sendPayoutReceipt(
   scope: Scope,
   payoutId: string,
 ): Promise<SendEmailResult["outcome"] | "not_paid"> {
-  const [row] = await db
-    .select({ payout: payouts, recipient: recipients, organisation: organisations })
-    .from(payouts)
-    .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
-    .innerJoin(organisations, eq(organisations.id, payouts.organisationId))
-    .where(and(eq(payouts.id, payoutId), tenantWhere(payouts, scope)));
+  const row = await loadPayoutContext(db, scope, payoutId);
   const paidAt = row?.payout.paidAt;
   if (row?.payout.status !== "paid" || !paidAt) return "not_paid";
   const { payout, recipient, organisation } = row;

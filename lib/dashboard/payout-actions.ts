@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { batches, organisations, payouts, recipients } from "@/db/schema";
+import { payouts, recipients } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
 import { type AuditActor, recordAudit } from "@/lib/audit/record";
@@ -14,6 +14,7 @@ import { inviteKey, sendInvites } from "@/lib/payout-flow/invites";
 import { cancelPayout } from "@/lib/payouts/cancel-payout";
 import type { PayoutRow } from "@/lib/payouts/machine";
 import { approveReviewedPayout } from "@/lib/payouts/prepare-payouts";
+import { loadPayoutContext } from "@/lib/payouts/queries";
 
 export type PayoutActionMember = { scope: Scope; actor: AuditActor };
 
@@ -51,36 +52,25 @@ async function resendInvite(
   link: IssuedClaimLink,
   idempotencyKey: string,
 ) {
-  const [ctx] = await db
-    .select({
-      org: organisations,
-      recipientEmail: recipients.email,
-      recipientName: recipients.name,
-      batchMessage: batches.message,
-    })
-    .from(payouts)
-    .innerJoin(organisations, eq(organisations.id, payouts.organisationId))
-    .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
-    .leftJoin(batches, eq(batches.id, payouts.batchId))
-    .where(eq(payouts.id, payout.id));
+  const ctx = await loadPayoutContext(db, scope, payout.id);
   if (!ctx) throw new AppError("not_found", `No such payout: ${payout.id}`);
   const amount = formatPayoutAmount(payout, "en-US");
   const rendered = inviteEmail({
     brand: {
-      name: ctx.org.name,
-      primaryColor: ctx.org.primaryColor,
-      logoUrl: ctx.org.logoUrl,
-      supportEmail: ctx.org.supportEmail,
+      name: ctx.organisation.name,
+      primaryColor: ctx.organisation.primaryColor,
+      logoUrl: ctx.organisation.logoUrl,
+      supportEmail: ctx.organisation.supportEmail,
     },
-    recipientName: ctx.recipientName,
+    recipientName: ctx.recipient.name,
     amount,
     claimUrl: link.url,
     expiresAt: link.expiresAt,
-    message: ctx.batchMessage ?? ctx.org.claimMessage,
+    message: ctx.batch?.message ?? ctx.organisation.claimMessage,
   });
   const { email } = await sendEmail({
     idempotencyKey,
-    to: ctx.recipientEmail,
+    to: ctx.recipient.email,
     kind: "invite",
     organisationId: scope.organisationId,
     mode: scope.mode,

@@ -2,19 +2,16 @@ import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import {
   auditLog,
-  batches,
   claimLinks,
   emails,
   events,
-  payouts,
-  recipients,
   webhookAttempts,
   webhookDeliveries,
   webhookEndpoints,
 } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { payoutLedgerHistory, type Transfer } from "@/lib/ledger";
-import { listPayoutTransitions } from "@/lib/payouts/queries";
+import { listPayoutTransitions, loadPayoutContext } from "@/lib/payouts/queries";
 import { actorLabels } from "./actor-labels";
 
 export type TimelineEntry = { key: string } & (
@@ -58,16 +55,7 @@ export type PayoutDetail = NonNullable<Awaited<ReturnType<typeof getPayoutDetail
  * admin actions. Null when the payout is not in this organisation and mode.
  */
 export async function getPayoutDetail(db: DbOrTx, scope: Scope, payoutId: string) {
-  const [row] = await db
-    .select({
-      payout: payouts,
-      recipient: recipients,
-      batch: { id: batches.id, name: batches.name, message: batches.message },
-    })
-    .from(payouts)
-    .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
-    .leftJoin(batches, eq(batches.id, payouts.batchId))
-    .where(and(tenantWhere(payouts, scope), eq(payouts.id, payoutId)));
+  const row = await loadPayoutContext(db, scope, payoutId);
   if (!row) return null;
   const { payout } = row;
 

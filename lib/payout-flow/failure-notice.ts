@@ -1,11 +1,10 @@
-import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { organisations, payouts, recipients } from "@/db/schema";
-import { type Scope, tenantWhere } from "@/db/scope";
+import type { Scope } from "@/db/scope";
 import { formatPayoutAmount } from "@/lib/claims/claim-format";
 import { liveClaimLink } from "@/lib/claims/links";
 import { type SendEmailResult, sendEmail } from "@/lib/mail";
 import { payoutFailedEmail } from "@/lib/mail/templates/payout-failed";
+import { loadPayoutContext } from "@/lib/payouts/queries";
 
 /**
  * Tells the recipient their chosen method did not work (a failure, or a return after
@@ -17,12 +16,7 @@ export async function sendPayoutFailedNotice(
   scope: Scope,
   payoutId: string,
 ): Promise<SendEmailResult["outcome"] | "not_needed"> {
-  const [row] = await db
-    .select({ payout: payouts, recipient: recipients, organisation: organisations })
-    .from(payouts)
-    .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
-    .innerJoin(organisations, eq(organisations.id, payouts.organisationId))
-    .where(and(tenantWhere(payouts, scope), eq(payouts.id, payoutId)));
+  const row = await loadPayoutContext(db, scope, payoutId);
   if (!row || (row.payout.status !== "failed" && row.payout.status !== "returned")) {
     return "not_needed";
   }

@@ -1,10 +1,11 @@
 import { and, eq, gt, isNotNull, isNull, lt, or } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { type PayoutStatus, payouts, recipients } from "@/db/schema";
+import { type PayoutStatus, payouts } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import type { MethodId } from "@/lib/methods/types";
 import type { Currency } from "@/lib/money";
 import { applyPayoutEvent, type PayoutEvent } from "@/lib/payouts/machine";
+import { loadPayoutContext } from "@/lib/payouts/queries";
 import {
   type LiveProviders,
   type PollResult,
@@ -33,20 +34,11 @@ export async function startSubmission(
   return current?.status === "processing" ? { payoutId, attempt: current.attempt } : null;
 }
 
+/** The payout and its recipient while this submission is the current one. */
 async function processing(db: DbOrTx, scope: Scope, submission: Submission) {
-  const [row] = await db
-    .select({ payout: payouts, recipient: recipients })
-    .from(payouts)
-    .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
-    .where(
-      and(
-        tenantWhere(payouts, scope),
-        eq(payouts.id, submission.payoutId),
-        eq(payouts.status, "processing"),
-        eq(payouts.attempt, submission.attempt),
-      ),
-    );
-  return row ?? null;
+  const row = await loadPayoutContext(db, scope, submission.payoutId);
+  const current = row?.payout.status === "processing" && row.payout.attempt === submission.attempt;
+  return current ? row : null;
 }
 
 /**

@@ -1,7 +1,14 @@
 import { and, asc, count, desc, eq, gt, gte, lt, lte, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { type Page, splitPage } from "@/db/paging";
-import { batches, type PayoutStatus, payouts, payoutTransitions } from "@/db/schema";
+import {
+  batches,
+  organisations,
+  type PayoutStatus,
+  payouts,
+  payoutTransitions,
+  recipients,
+} from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import type { BatchRow } from "@/lib/batches/machine";
 import { AppError } from "@/lib/errors";
@@ -46,6 +53,29 @@ export async function requirePayout(db: DbOrTx, scope: Scope, id: string): Promi
   if (!row) throw new AppError("not_found", `No such payout: ${id}`);
   return row;
 }
+
+/**
+ * A payout with everything a message about it needs: its recipient, the organisation
+ * (for the brand) and its campaign (for the message), in one query. Null when the payout
+ * is not in this organisation and mode.
+ */
+export async function loadPayoutContext(db: DbOrTx, scope: Scope, id: string) {
+  const [row] = await db
+    .select({
+      payout: payouts,
+      recipient: recipients,
+      organisation: organisations,
+      batch: { id: batches.id, name: batches.name, message: batches.message },
+    })
+    .from(payouts)
+    .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
+    .innerJoin(organisations, eq(organisations.id, payouts.organisationId))
+    .leftJoin(batches, eq(batches.id, payouts.batchId))
+    .where(and(tenantWhere(payouts, scope), eq(payouts.id, id)));
+  return row ?? null;
+}
+
+export type PayoutContext = NonNullable<Awaited<ReturnType<typeof loadPayoutContext>>>;
 
 /** Newest first; ids are time-ordered, so the id is the cursor. */
 export async function listPayouts(
