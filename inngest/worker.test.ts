@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sql } from "@/db/client";
 import { inngest, webhookDeliveriesDue } from "@/inngest/client";
 import { type LocalEngine, startLocalEngine } from "@/inngest/engine";
-import { until } from "@/inngest/engine/test-app";
 import { functions } from "@/inngest/functions";
 import { type FunctionWorker, startFunctionWorker } from "@/inngest/worker";
+import { until } from "@/tests/fixtures/inngest-app";
 
 const SIGNING_KEY = `signkey-test-${"5e".repeat(32)}`;
 

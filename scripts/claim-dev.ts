@@ -3,7 +3,7 @@ import { createDb } from "@/db/client";
 import { startEmbeddedPostgres } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
 import { organisations } from "@/db/schema";
-import { insertClaimablePayout } from "@/lib/claims/test-fixtures";
+import { insertClaimablePayout } from "@/tests/fixtures/claims";
 
 /**
  * A throwaway database with a few claimable payouts, for working on the claim pages

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { until } from "@/inngest/engine/test-app";
+import { until } from "@/tests/fixtures/inngest-app";
 import { type WorkerProcess, type WorkerProcessOptions, workerProcess } from "./worker-process";
 
 /** What the launcher hands the worker under `npm run dev`, minus the engine. */

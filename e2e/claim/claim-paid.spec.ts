@@ -1,4 +1,4 @@
-import { startWebhookReceiver, type WebhookReceiver } from "@/lib/webhooks/test-receiver";
+import { startWebhookReceiver, type WebhookReceiver } from "@/tests/fixtures/webhook-receiver";
 import {
   type Api,
   CLAIM_TEST_TIMEOUT,

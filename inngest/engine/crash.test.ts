@@ -6,8 +6,8 @@ import { Inngest } from "inngest";
 import { serve } from "inngest/node";
 import { afterEach, describe, expect, it } from "vitest";
 import { connectPostgres } from "@/db/connect";
+import { manualClock, startTestApp, until } from "@/tests/fixtures/inngest-app";
 import { type LocalEngine, startLocalEngine } from "./index";
-import { manualClock, startTestApp, until } from "./test-app";
 
 const databaseUrl = process.env.DATABASE_URL as string;
 const silent = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };

@@ -1,6 +1,6 @@
 import { NonRetriableError } from "inngest";
 import { afterEach, describe, expect, it } from "vitest";
-import { manualClock, startTestApp, type TestApp, until } from "./test-app";
+import { manualClock, startTestApp, type TestApp, until } from "@/tests/fixtures/inngest-app";
 
 type Run = {
   id: string;

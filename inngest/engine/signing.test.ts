@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "@/tests/fixtures/inngest-app";
 import { canonicalJson, hashedSigningKey, signatureHeader } from "./signing";
-import { startTestApp, type TestApp } from "./test-app";
 
 const signingKey = `signkey-test-${randomBytes(32).toString("hex")}`;
 

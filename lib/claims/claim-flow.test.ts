@@ -2,6 +2,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { claimLinks, emails, events, payouts } from "@/db/schema";
+import { insertClaimablePayout } from "@/tests/fixtures/claims";
 import { emailClaimCode } from "./claim-emails";
 import {
   claimMethods,
@@ -13,7 +14,6 @@ import {
 } from "./claim-flow";
 import { revokeClaimLinks } from "./links";
 import { sendPayoutReceipt } from "./receipt";
-import { insertClaimablePayout } from "./test-fixtures";
 
 beforeAll(() => {
   process.env.AUTH_SECRET ??= "test-secret-for-claim-codes-000000000000";

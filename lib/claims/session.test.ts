@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
+import { insertClaimablePayout } from "@/tests/fixtures/claims";
 import {
   CLAIM_SESSION_TTL_SECONDS,
   createClaimSession,
   endClaimSession,
   readClaimSession,
 } from "./session";
-import { insertClaimablePayout } from "./test-fixtures";
 
 beforeAll(() => {
   process.env.AUTH_SECRET ??= "test-secret-for-claim-codes-000000000000";

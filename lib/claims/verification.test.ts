@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { claimRateLimits, claimVerifications } from "@/db/schema";
-import { insertClaimablePayout } from "./test-fixtures";
+import { insertClaimablePayout } from "@/tests/fixtures/claims";
 import {
   CODE_TTL_SECONDS,
   checkClaimCode,

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
+import { createLedgerScope } from "@/tests/fixtures/ledger";
 import { createHold, deposit, postHold } from "./index";
-import { createLedgerScope } from "./test-fixtures";
 
 async function databaseError(statement: ReturnType<typeof sql>): Promise<string> {
   try {

@@ -2,9 +2,9 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb, db } from "@/db/client";
 import { isAppError } from "@/lib/errors";
+import { createLedgerScope } from "@/tests/fixtures/ledger";
 import { lockWaiters, signal } from "@/tests/fixtures/races";
 import { deposit, getBalances, postTransaction, verifyLedger } from "./index";
-import { createLedgerScope } from "./test-fixtures";
 
 // A pool big enough that every caller below gets a connection (and a backend) of its own.
 const parallel = createDb(process.env.DATABASE_URL as string, { max: 60 });

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { isAppError } from "@/lib/errors";
+import { createLedgerScope } from "@/tests/fixtures/ledger";
 import {
   createHold,
   createHolds,
@@ -14,7 +15,6 @@ import {
   verifyLedger,
   voidHold,
 } from "./index";
-import { createLedgerScope } from "./test-fixtures";
 
 async function errorOf(promise: Promise<unknown>) {
   try {

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { type AppError, isAppError } from "@/lib/errors";
+import { createLedgerScope } from "@/tests/fixtures/ledger";
 import {
   type AccountKind,
   createHold,
@@ -13,7 +14,6 @@ import {
   verifyLedger,
   voidHold,
 } from "./index";
-import { createLedgerScope } from "./test-fixtures";
 
 type Internal = Exclude<AccountKind, "external">;
 const internal: Internal[] = ["available", "reserved", "in_transit", "paid_out", "fees"];

@@ -2,8 +2,8 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { isAppError } from "@/lib/errors";
+import { createLedgerScope } from "@/tests/fixtures/ledger";
 import { deposit, getAccountBalance, getBalances, postTransaction, verifyLedger } from "./index";
-import { createLedgerScope } from "./test-fixtures";
 
 async function errorOf(promise: Promise<unknown>) {
   try {

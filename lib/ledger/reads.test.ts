@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { isAppError } from "@/lib/errors";
+import { createLedgerScope } from "@/tests/fixtures/ledger";
 import {
   deposit,
   getAccountBalance,
@@ -9,7 +10,6 @@ import {
   payoutLedgerHistory,
   postTransaction,
 } from "./index";
-import { createLedgerScope } from "./test-fixtures";
 
 const move = (
   from: "available" | "reserved" | "in_transit",

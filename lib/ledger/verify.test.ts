@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
+import { createLedgerScope } from "@/tests/fixtures/ledger";
 import { createHold, deposit, postHold, verifyLedger } from "./index";
-import { createLedgerScope } from "./test-fixtures";
 
 function runVerifyScript() {
   return spawnSync("node_modules/.bin/tsx", ["scripts/ledger-verify.ts"], {

@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { emails } from "@/db/schema";
+import { startTestSmtpServer } from "@/tests/fixtures/smtp-server";
 import { sendEmail, sendEmails } from "./send-email";
-import { startTestSmtpServer } from "./test-smtp-server";
 
 let smtp: Awaited<ReturnType<typeof startTestSmtpServer>>;
 

@@ -13,6 +13,7 @@ import {
 import type { Scope } from "@/db/scope";
 import { recordEvent } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
+import { startWebhookReceiver, type WebhookReceiver } from "@/tests/fixtures/webhook-receiver";
 import { insertOrganisation } from "@/tests/payouts/fixtures";
 import {
   type AttemptOutcome,
@@ -25,7 +26,6 @@ import { notifyEndpointDisabled } from "./endpoint-disabled-notice";
 import { createWebhookEndpoint } from "./endpoints";
 import { replayEvent } from "./replay";
 import { MAX_ATTEMPTS } from "./schedule";
-import { startWebhookReceiver, type WebhookReceiver } from "./test-receiver";
 
 process.env.AUTH_SECRET ??= "delivery-test-secret-delivery-test-secret-0123";
 

@@ -8,14 +8,14 @@ import { connectPostgres } from "@/db/connect";
 import { batches, emails } from "@/db/schema";
 import { inngest } from "@/inngest/client";
 import { type LocalEngine, startLocalEngine } from "@/inngest/engine";
-import { until } from "@/inngest/engine/test-app";
 import { functions } from "@/inngest/functions";
 import { relayEvents } from "@/inngest/relay";
 import { createBatch, createBatchBodySchema } from "@/lib/payouts/create-batch";
 import { movePayout } from "@/lib/payouts/machine";
 import { getPayout } from "@/lib/payouts/queries";
 import { createWebhookEndpoint } from "@/lib/webhooks/endpoints";
-import { startWebhookReceiver, type WebhookReceiver } from "@/lib/webhooks/test-receiver";
+import { until } from "@/tests/fixtures/inngest-app";
+import { startWebhookReceiver, type WebhookReceiver } from "@/tests/fixtures/webhook-receiver";
 import { fund, insertOrganisation } from "@/tests/payouts/fixtures";
 
 process.env.AUTH_SECRET ??= "end-to-end-secret-end-to-end-secret-0123456789";

@@ -1,6 +1,6 @@
 import { connectPostgres } from "@/db/connect";
 import { inngest } from "@/inngest/client";
-import { startTestApp, type TestApp } from "@/inngest/engine/test-app";
+import { startTestApp, type TestApp } from "@/tests/fixtures/inngest-app";
 
 process.env.AUTH_SECRET ??= "functions-test-secret-functions-test-secret-01";
 

@@ -8,7 +8,7 @@ import { relayOutboxSweep } from "@/inngest/functions/relay-outbox";
 import { recordEvents } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
 import { createWebhookEndpoint } from "@/lib/webhooks/endpoints";
-import { startWebhookReceiver, type WebhookReceiver } from "@/lib/webhooks/test-receiver";
+import { startWebhookReceiver, type WebhookReceiver } from "@/tests/fixtures/webhook-receiver";
 import { insertOrganisation } from "@/tests/payouts/fixtures";
 import { type EventSink, startEventSink } from "./harness";
 
