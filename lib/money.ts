@@ -68,8 +68,14 @@ function currencyFormatter(locale: string, currency: Currency): Intl.NumberForma
   return formatter;
 }
 
-export function formatMoney(money: Money, locale = "en-US"): string {
-  const exponent = currencyExponents[money.currency];
+/**
+ * The one money formatter: minor units as `locale` writes money in that currency. A code
+ * we do not pay out in shows as its digits and the code, never as a guessed decimal.
+ */
+export function formatMoney(money: { amount: bigint; currency: string }, locale = "en-US"): string {
+  if (!(money.currency in currencyExponents)) return `${money.amount} ${money.currency}`;
+  const currency = money.currency as Currency;
+  const exponent = currencyExponents[currency];
   const divisor = 10n ** BigInt(exponent);
   const negative = money.amount < 0n;
   const abs = negative ? -money.amount : money.amount;
@@ -77,5 +83,5 @@ export function formatMoney(money: Money, locale = "en-US"): string {
   const fraction = (abs % divisor).toString().padStart(exponent, "0");
   // Intl accepts a decimal string, so no float ever carries the amount.
   const decimal = `${negative ? "-" : ""}${whole}${exponent ? `.${fraction}` : ""}`;
-  return currencyFormatter(locale, money.currency).format(decimal as unknown as number);
+  return currencyFormatter(locale, currency).format(decimal as unknown as number);
 }

@@ -1,6 +1,7 @@
-import { formatDeadline, formatPayoutAmount } from "@/lib/claims/claim-format";
+import { formatDeadline } from "@/lib/claims/claim-format";
 import type { ClaimContext } from "@/lib/claims/links";
 import { maskEmail } from "@/lib/claims/mask-email";
+import { formatMoney } from "@/lib/money";
 import { html, type SafeHtml } from "./html";
 
 export type Translate = (key: string, values?: Record<string, string | number>) => string;
@@ -8,7 +9,7 @@ export type Translate = (key: string, values?: Record<string, string | number>) 
 /** Who pays, how much, why and until when (the JSX PaymentSummary's twin for the no-JS page). */
 export function paymentSummary(t: Translate, claim: ClaimContext, locale: string): SafeHtml {
   const organisation = claim.branding.name;
-  const amount = formatPayoutAmount(claim.payout, locale);
+  const amount = formatMoney(claim.payout, locale);
   const deadline = formatDeadline(claim.link.expiresAt, locale);
   const reason = claim.payout.description ?? claim.batch?.name;
   return html`<section aria-labelledby="claim-heading"><h1 id="claim-heading">${t("landing.heading", { organisation, amount })}</h1>${

@@ -5,6 +5,7 @@ import Papa from "papaparse";
 import { useRef, useState } from "react";
 import type { CampaignColumn, RawRow } from "@/lib/campaigns/campaign-rows";
 import type { CampaignPreview } from "@/lib/campaigns/upload";
+import { formatMoney } from "@/lib/money";
 
 type ManualRow = { id: number; email: string; name: string; country: string; amount: string };
 let nextRowId = 0;
@@ -27,13 +28,9 @@ const editable: CampaignColumn[] = [
 const input =
   "block w-full rounded-md border border-slate-300 px-3 py-2 text-sm text-slate-900 shadow-sm focus:border-indigo-600 focus:outline-none focus:ring-2 focus:ring-indigo-600/30";
 
+/** The preview sends amounts as strings of minor units (JSON has no bigint). */
 function formatMinor(minor: string, currency: string): string {
-  const exponent = currency === "JPY" ? 0 : 2;
-  const digits = minor.padStart(exponent + 1, "0");
-  const decimal = exponent ? `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}` : digits;
-  return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(
-    decimal as unknown as number,
-  );
+  return formatMoney({ amount: BigInt(minor), currency });
 }
 
 export function CampaignBuilder({

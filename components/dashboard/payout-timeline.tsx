@@ -1,5 +1,5 @@
 import type { TimelineEntry } from "@/lib/dashboard/payout-detail";
-import { money } from "./money";
+import { formatMoney } from "@/lib/money";
 import { StatusBadge } from "./status-badge";
 import { Time } from "./time";
 
@@ -41,8 +41,8 @@ function Body({ entry }: { entry: TimelineEntry }) {
     case "ledger":
       return (
         <span>
-          {money(entry.transfer.amount, entry.transfer.currency)} {entry.transfer.from} →{" "}
-          {entry.transfer.to}
+          {formatMoney({ amount: entry.transfer.amount, currency: entry.transfer.currency })}{" "}
+          {entry.transfer.from} → {entry.transfer.to}
           <span className="text-slate-500">
             {" "}
             · {entry.transfer.phase} · {entry.transfer.id}

@@ -1,18 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { countryName, formatDeadline, formatPayoutAmount } from "./claim-format";
+import { formatMoney } from "@/lib/money";
+import { countryName, formatDeadline } from "./claim-format";
 
 describe("claim page formatting", () => {
   it("writes amounts the way each locale does", () => {
     const payout = { amount: 123456n, currency: "EUR" };
-    expect(formatPayoutAmount(payout, "de")).toMatch(/^1\.234,56\s€$/);
-    expect(formatPayoutAmount(payout, "en")).toBe("€1,234.56");
-    expect(formatPayoutAmount(payout, "fr")).toMatch(/^1\s234,56\s€$/);
-    expect(formatPayoutAmount({ amount: 2500n, currency: "USD" }, "pt-BR")).toMatch(
-      /^US\$\s25,00$/,
-    );
-    expect(formatPayoutAmount({ amount: 150000n, currency: "KES" }, "en")).toMatch(
-      /^KES\s1,500\.00$/,
-    );
+    expect(formatMoney(payout, "de")).toMatch(/^1\.234,56\s€$/);
+    expect(formatMoney(payout, "en")).toBe("€1,234.56");
+    expect(formatMoney(payout, "fr")).toMatch(/^1\s234,56\s€$/);
+    expect(formatMoney({ amount: 2500n, currency: "USD" }, "pt-BR")).toMatch(/^US\$\s25,00$/);
+    expect(formatMoney({ amount: 150000n, currency: "KES" }, "en")).toMatch(/^KES\s1,500\.00$/);
   });
 
   it("names countries in the reader's language", () => {

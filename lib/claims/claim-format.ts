@@ -1,14 +1,3 @@
-import { type Currency, currencyExponents, formatMoney } from "@/lib/money";
-
-/** The payout's amount as the recipient's locale writes money. */
-export function formatPayoutAmount(
-  payout: { amount: bigint; currency: string },
-  locale: string,
-): string {
-  if (!(payout.currency in currencyExponents)) return `${payout.amount} ${payout.currency}`;
-  return formatMoney({ amount: payout.amount, currency: payout.currency as Currency }, locale);
-}
-
 export function countryName(country: string, locale: string): string {
   try {
     return new Intl.DisplayNames([locale], { type: "region" }).of(country) ?? country;

@@ -3,9 +3,9 @@ import type { Scope } from "@/db/scope";
 import { defaultLocale, isLocale } from "@/i18n/locales";
 import { messagesByLocale } from "@/i18n/messages";
 import { type SendEmailResult, sendEmail } from "@/lib/mail";
+import { formatMoney } from "@/lib/money";
 import { loadPayoutContext } from "@/lib/payouts/queries";
 import { claimReceiptEmail } from "./claim-emails";
-import { formatPayoutAmount } from "./claim-format";
 import { claimLocaleOfPayout } from "./verification";
 
 /**
@@ -31,7 +31,7 @@ export async function sendPayoutReceipt(
     locale,
     organisation: organisation.name,
     supportEmail: organisation.supportEmail,
-    amount: formatPayoutAmount(payout, locale),
+    amount: formatMoney(payout, locale),
     method,
     reference: payout.id,
     paidAt,

@@ -5,11 +5,11 @@ import { payouts, recipients } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
 import { type AuditActor, recordAudit } from "@/lib/audit/record";
-import { formatPayoutAmount } from "@/lib/claims/claim-format";
 import { type IssuedClaimLink, issueClaimLink, liveClaimLink } from "@/lib/claims/links";
 import { AppError } from "@/lib/errors";
 import { sendEmail } from "@/lib/mail";
 import { inviteEmail } from "@/lib/mail/templates/invite";
+import { formatMoney } from "@/lib/money";
 import { inviteKey, sendInvites } from "@/lib/payout-flow/invites";
 import { cancelPayout } from "@/lib/payouts/cancel-payout";
 import type { PayoutRow } from "@/lib/payouts/machine";
@@ -54,7 +54,7 @@ async function resendInvite(
 ) {
   const ctx = await loadPayoutContext(db, scope, payout.id);
   if (!ctx) throw new AppError("not_found", `No such payout: ${payout.id}`);
-  const amount = formatPayoutAmount(payout, "en-US");
+  const amount = formatMoney(payout, "en-US");
   const rendered = inviteEmail({
     brand: {
       name: ctx.organisation.name,

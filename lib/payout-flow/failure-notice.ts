@@ -1,9 +1,9 @@
 import type { DbOrTx } from "@/db/client";
 import type { Scope } from "@/db/scope";
-import { formatPayoutAmount } from "@/lib/claims/claim-format";
 import { liveClaimLink } from "@/lib/claims/links";
 import { type SendEmailResult, sendEmail } from "@/lib/mail";
 import { payoutFailedEmail } from "@/lib/mail/templates/payout-failed";
+import { formatMoney } from "@/lib/money";
 import { loadPayoutContext } from "@/lib/payouts/queries";
 
 /**
@@ -26,7 +26,7 @@ export async function sendPayoutFailedNotice(
   const rendered = payoutFailedEmail({
     brand: organisation,
     recipientName: recipient.name,
-    amount: formatPayoutAmount(payout, "en-US"),
+    amount: formatMoney(payout, "en-US"),
     claimUrl: link.url,
   });
   const { outcome } = await sendEmail(

@@ -2,10 +2,10 @@ import { and, asc, desc, eq, gt, inArray, isNull, type SQL, sql } from "drizzle-
 import type { DbOrTx } from "@/db/client";
 import { batches, claimLinks, emails, organisations, payouts, recipients } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
-import { formatPayoutAmount } from "@/lib/claims/claim-format";
 import { claimTokenFor, claimUrl, hashClaimToken } from "@/lib/claims/links";
 import { type SendEmailInput, sendEmails } from "@/lib/mail";
 import { inviteEmail } from "@/lib/mail/templates/invite";
+import { formatMoney } from "@/lib/money";
 
 /** One email per claim link: a re-issued link (which revokes the old one) is invited again. */
 export function inviteKey(payoutId: string, linkId: string): string {
@@ -62,7 +62,7 @@ function inviteFor(row: Invitable): SendEmailInput | null {
   const rendered = inviteEmail({
     brand: row.organisation,
     recipientName: row.recipient.name,
-    amount: formatPayoutAmount(row.payout, "en-US"),
+    amount: formatMoney(row.payout, "en-US"),
     claimUrl: claimUrl(token),
     expiresAt: row.expiresAt,
     message: row.batchMessage ?? row.organisation.claimMessage,

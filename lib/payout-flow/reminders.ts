@@ -1,10 +1,10 @@
 import { and, asc, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { claimLinks, emails, organisations, payouts, recipients } from "@/db/schema";
-import { formatPayoutAmount } from "@/lib/claims/claim-format";
 import { claimTokenFor, claimUrl, hashClaimToken } from "@/lib/claims/links";
 import { type SendEmailInput, sendEmails } from "@/lib/mail";
 import { reminderEmail } from "@/lib/mail/templates/reminder";
+import { formatMoney } from "@/lib/money";
 
 const DAY_MS = 86_400_000;
 
@@ -83,7 +83,7 @@ export async function sendDueReminders(
       const rendered = reminderEmail({
         brand: row.organisation,
         recipientName: row.recipient.name,
-        amount: formatPayoutAmount(row.payout, "en-US"),
+        amount: formatMoney(row.payout, "en-US"),
         claimUrl: claimUrl(token),
         expiresAt: row.link.expiresAt,
         daysLeft: Math.max(1, Math.ceil((row.link.expiresAt.getTime() - now.getTime()) / DAY_MS)),

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CountBarChart, TimeToRewardChart } from "@/components/dashboard/charts";
-import { Money, money } from "@/components/dashboard/money";
+import { Money } from "@/components/dashboard/money";
 import { Card, EmptyState, PageHeader } from "@/components/dashboard/page-header";
 import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
@@ -11,6 +11,7 @@ import {
   payoutsByStatus,
   timeToReward,
 } from "@/lib/dashboard/overview";
+import { formatMoney } from "@/lib/money";
 import { requirePageMember } from "../_lib/member";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -77,23 +78,25 @@ export default async function OverviewPage() {
                     <div>
                       <dt>Reserved</dt>
                       <dd className="font-medium text-slate-800">
-                        {money(b.reserved, b.currency)}
+                        {formatMoney({ amount: b.reserved, currency: b.currency })}
                       </dd>
                     </div>
                     <div>
                       <dt>In transit</dt>
                       <dd className="font-medium text-slate-800">
-                        {money(b.inTransit, b.currency)}
+                        {formatMoney({ amount: b.inTransit, currency: b.currency })}
                       </dd>
                     </div>
                     <div>
                       <dt>Paid out</dt>
-                      <dd className="font-medium text-slate-800">{money(b.paidOut, b.currency)}</dd>
+                      <dd className="font-medium text-slate-800">
+                        {formatMoney({ amount: b.paidOut, currency: b.currency })}
+                      </dd>
                     </div>
                   </dl>
                   {b.threshold !== null ? (
                     <p className="mt-2 text-xs text-slate-500">
-                      Alert below {money(b.threshold, b.currency)}
+                      Alert below {formatMoney({ amount: b.threshold, currency: b.currency })}
                     </p>
                   ) : null}
                 </div>

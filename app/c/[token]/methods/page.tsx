@@ -5,8 +5,9 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { ClaimFrame } from "@/components/claim/claim-frame";
 import { DeadEnd } from "@/components/claim/dead-end";
 import { claimMethods } from "@/lib/claims/claim-flow";
-import { countryName, formatPayoutAmount } from "@/lib/claims/claim-format";
+import { countryName } from "@/lib/claims/claim-format";
 import { speedMessageKeys } from "@/lib/methods/types";
+import { formatMoney } from "@/lib/money";
 import { claimView, frameFor } from "../claim-view";
 
 type Props = { params: Promise<{ token: string }> };
@@ -30,7 +31,7 @@ export default async function ChooseMethodPage({ params }: Props) {
   ]);
   const eligibility = claimMethods(claim);
   const country = countryName(claim.recipient.country, locale);
-  const amount = formatPayoutAmount(claim.payout, locale);
+  const amount = formatMoney(claim.payout, locale);
   const previous = claim.payout.method;
   const retrying =
     (claim.payout.status === "failed" || claim.payout.status === "returned") && previous;

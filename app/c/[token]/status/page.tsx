@@ -3,8 +3,8 @@ import { notFound, redirect } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { ClaimFrame } from "@/components/claim/claim-frame";
 import { ClaimStatus, type StatusCopy } from "@/components/claim/claim-status";
-import { formatPayoutAmount } from "@/lib/claims/claim-format";
 import { maskEmail } from "@/lib/claims/mask-email";
+import { formatMoney } from "@/lib/money";
 import { claimView, frameFor } from "../claim-view";
 
 type Props = { params: Promise<{ token: string }> };
@@ -28,7 +28,7 @@ export default async function ClaimStatusPage({ params }: Props) {
     getLocale(),
   ]);
   const method = claim.payout.method ? tMethods(`${claim.payout.method}.name`) : "";
-  const amount = formatPayoutAmount(claim.payout, locale);
+  const amount = formatMoney(claim.payout, locale);
   const copy: StatusCopy = {
     heading: t("heading"),
     progress: t("progress"),

@@ -1,9 +1,9 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { money } from "@/components/dashboard/money";
 import { db } from "@/db/client";
 import { addTestFunds, setLowBalanceThreshold } from "@/lib/dashboard/funding";
+import { formatMoney } from "@/lib/money";
 import { successState } from "../../_lib/action-state";
 import { memberAction } from "../../_lib/member-action";
 
@@ -17,7 +17,7 @@ export const addTestFundsAction = memberAction("funding.deposit", async (member,
   return successState(
     result.replayed
       ? "That deposit was already made."
-      : `Added ${money(result.amount, result.currency)} of test money.`,
+      : `Added ${formatMoney({ amount: result.amount, currency: result.currency })} of test money.`,
   );
 });
 
@@ -30,6 +30,6 @@ export const setThresholdAction = memberAction("funding.thresholds", async (memb
   return successState(
     amount === null
       ? `No low-balance alert for ${currency}.`
-      : `Alert when ${currency} falls below ${money(amount, currency)}.`,
+      : `Alert when ${currency} falls below ${formatMoney({ amount: amount, currency: currency })}.`,
   );
 });

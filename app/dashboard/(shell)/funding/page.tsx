@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import { ActionForm, Field, SubmitButton } from "@/components/dashboard/action-form";
-import { Money, money } from "@/components/dashboard/money";
+import { Money } from "@/components/dashboard/money";
 import { Card, EmptyState, PageHeader } from "@/components/dashboard/page-header";
 import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { formatMajorAmount } from "@/lib/campaigns/decimal-amount";
 import { balancesWithThresholds } from "@/lib/dashboard/overview";
-import { type Currency, currencies } from "@/lib/money";
+import { type Currency, currencies, formatMoney } from "@/lib/money";
 import { requirePageMember } from "../../_lib/member";
 import { addTestFundsAction, setThresholdAction } from "./actions";
 
@@ -65,7 +65,9 @@ export default async function FundingPage() {
                       <Money amount={b.paidOut} currency={b.currency} />
                     </td>
                     <td className="py-2 text-right text-slate-600">
-                      {b.threshold === null ? "—" : money(b.threshold, b.currency)}
+                      {b.threshold === null
+                        ? "—"
+                        : formatMoney({ amount: b.threshold, currency: b.currency })}
                     </td>
                   </tr>
                 ))}

@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
 import { ActionForm, Field, SubmitButton } from "@/components/dashboard/action-form";
-import { money } from "@/components/dashboard/money";
 import { Card, PageHeader } from "@/components/dashboard/page-header";
 import { db } from "@/db/client";
 import { getApprovalThresholds } from "@/lib/campaigns/approval";
-import { currencies } from "@/lib/money";
+import { currencies, formatMoney } from "@/lib/money";
 import { requirePageMember } from "../../_lib/member";
 import { setApprovalThresholdAction } from "./actions";
 
@@ -27,7 +26,8 @@ export default async function SettingsPage() {
             <ul className="mb-4 space-y-1 text-sm" data-testid="approval-thresholds">
               {thresholds.map(([currency, amount]) => (
                 <li key={currency}>
-                  {currency}: above <strong>{money(amount ?? 0n, currency)}</strong>
+                  {currency}: above{" "}
+                  <strong>{formatMoney({ amount: amount ?? 0n, currency: currency })}</strong>
                 </li>
               ))}
             </ul>

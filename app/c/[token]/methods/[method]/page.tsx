@@ -6,8 +6,8 @@ import { DeadEnd } from "@/components/claim/dead-end";
 import { type DetailsCopy, MethodDetailsForm } from "@/components/claim/method-details-form";
 import { methodFields } from "@/components/claim/method-fields";
 import { claimMethods } from "@/lib/claims/claim-flow";
-import { formatPayoutAmount } from "@/lib/claims/claim-format";
 import { detailErrors } from "@/lib/methods/details/fields";
+import { formatMoney } from "@/lib/money";
 import { confirmChoice } from "../../actions";
 import { claimView, frameFor } from "../../claim-view";
 
@@ -87,7 +87,7 @@ export default async function MethodDetailsPage({ params }: Props) {
         method={method.id}
         methodName={name}
         country={claim.recipient.country}
-        amount={formatPayoutAmount(claim.payout, locale)}
+        amount={formatMoney(claim.payout, locale)}
         fields={fields}
         copy={copy}
         backHref={`/c/${token}/methods`}

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ActionForm, SubmitButton } from "@/components/dashboard/action-form";
 import { CampaignProgress } from "@/components/dashboard/campaign-progress";
-import { Money, money } from "@/components/dashboard/money";
+import { Money } from "@/components/dashboard/money";
 import { Card, PageHeader } from "@/components/dashboard/page-header";
 import { StatusBadge } from "@/components/dashboard/status-badge";
 import { Time } from "@/components/dashboard/time";
@@ -11,6 +11,7 @@ import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { campaignProgress, reconcileCampaign } from "@/lib/campaigns/progress";
 import { actorLabels } from "@/lib/dashboard/actor-labels";
+import { formatMoney } from "@/lib/money";
 import { getBatch } from "@/lib/payouts/queries";
 import { requirePageMember } from "../../../_lib/member";
 import { approveCampaignAction, cancelCampaignAction } from "../actions";
@@ -43,7 +44,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
         description={
           <>
             {batch.itemCount.toLocaleString("en-US")} payouts ·{" "}
-            {money(batch.totalAmount, batch.currency)} ·{" "}
+            {formatMoney({ amount: batch.totalAmount, currency: batch.currency })} ·{" "}
             <span className="font-mono text-xs">{batch.id}</span>
           </>
         }

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ActionForm, Field, SubmitButton } from "@/components/dashboard/action-form";
-import { Money, money } from "@/components/dashboard/money";
+import { Money } from "@/components/dashboard/money";
 import { Card, PageHeader } from "@/components/dashboard/page-header";
 import { PayoutTimeline } from "@/components/dashboard/payout-timeline";
 import { StatusBadge } from "@/components/dashboard/status-badge";
@@ -10,6 +10,7 @@ import { Time } from "@/components/dashboard/time";
 import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { getPayoutDetail } from "@/lib/dashboard/payout-detail";
+import { formatMoney } from "@/lib/money";
 import { cancelableStatuses } from "@/lib/payouts/machine";
 import { requirePageMember } from "../../../_lib/member";
 import {
@@ -41,7 +42,7 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
         </Link>
       </p>
       <PageHeader
-        title={`${money(payout.amount, payout.currency)} to ${recipient.name ?? recipient.email}`}
+        title={`${formatMoney({ amount: payout.amount, currency: payout.currency })} to ${recipient.name ?? recipient.email}`}
         description={<span className="font-mono text-xs">{payout.id}</span>}
         actions={<StatusBadge status={payout.status} />}
       />
