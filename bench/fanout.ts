@@ -26,11 +26,11 @@ import { createDb } from "@/db/client";
 import { batches, emails, organisations, payouts, webhookDeliveries } from "@/db/schema";
 import type { Scope } from "@/db/scope";
 import { createApiKey } from "@/lib/api-keys/keys";
+import { createBatch, createBatchBodySchema } from "@/lib/batches/create-batch";
+import { prepareNextBatchChunk } from "@/lib/batches/fan-out";
+import { sendMissingBatchInvites } from "@/lib/claims/invites";
 import { newId } from "@/lib/ids";
 import { deposit } from "@/lib/ledger";
-import { prepareNextBatchChunk } from "@/lib/payout-flow/batch-fan-out";
-import { sendMissingBatchInvites } from "@/lib/payout-flow/invites";
-import { createBatch, createBatchBodySchema } from "@/lib/payouts/create-batch";
 import { signWebhook } from "@/lib/webhooks/signing";
 import { loadAverage, runBench, say, startBenchApp, waitFor } from "./harness";
 

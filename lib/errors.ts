@@ -1,3 +1,5 @@
+import type { z } from "zod";
+
 /**
  * The one error type of the domain. Each code maps to one HTTP status in one place
  * (`statusOf`), so lib/ code says what went wrong and the edges decide how to show it.
@@ -49,4 +51,22 @@ export class AppError extends Error {
 
 export function isAppError(error: unknown, code?: ErrorCode): error is AppError {
   return error instanceof AppError && (code === undefined || error.code === code);
+}
+
+/**
+ * Parses a form's input with its schema, or refuses it with each field's message: what
+ * every audited dashboard command does before it touches anything.
+ */
+export function parseInput<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  what: string,
+): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new AppError("validation_failed", `The ${what} is not valid.`, {
+      fieldErrors: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    });
+  }
+  return parsed.data;
 }

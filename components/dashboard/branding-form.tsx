@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { brandPalette } from "@/lib/claims/brand-palette";
-import { brandingContrastWarnings } from "@/lib/dashboard/branding-contrast";
+import { brandingContrastWarnings } from "@/lib/organisations/branding-contrast";
 import { ActionForm, Field, FieldError, SubmitButton } from "./action-form";
 import type { ActionState } from "./action-state";
 

@@ -3,8 +3,8 @@
 import { useRouter } from "next/navigation";
 import Papa from "papaparse";
 import { useRef, useState } from "react";
-import type { CampaignColumn, RawRow } from "@/lib/campaigns/campaign-rows";
-import type { CampaignPreview } from "@/lib/campaigns/upload";
+import type { CsvColumn, RawRow } from "@/lib/batches/csv-rows";
+import type { CsvPreview } from "@/lib/batches/csv-upload";
 import { formatMoney } from "@/lib/money";
 
 type ManualRow = { id: number; email: string; name: string; country: string; amount: string };
@@ -16,14 +16,7 @@ const emptyRow = (): ManualRow => ({
   country: "",
   amount: "",
 });
-const editable: CampaignColumn[] = [
-  "email",
-  "name",
-  "country",
-  "amount",
-  "external_id",
-  "description",
-];
+const editable: CsvColumn[] = ["email", "name", "country", "amount", "external_id", "description"];
 
 const input =
   "block w-full rounded-md border border-slate-300 px-3 py-2 text-sm text-slate-900 shadow-sm focus:border-indigo-600 focus:outline-none focus:ring-2 focus:ring-indigo-600/30";
@@ -47,7 +40,7 @@ export function CampaignBuilder({
   const [source, setSource] = useState<"csv" | "form">("csv");
   const [file, setFile] = useState<File | null>(null);
   const [rows, setRows] = useState<ManualRow[]>(() => [emptyRow()]);
-  const [preview, setPreview] = useState<CampaignPreview | null>(null);
+  const [preview, setPreview] = useState<CsvPreview | null>(null);
   const [fixes, setFixes] = useState<Record<number, RawRow>>({});
   const [problem, setProblem] = useState<{
     message: string;
@@ -101,7 +94,7 @@ export function CampaignBuilder({
         setPreview(null);
         setProblem(json.error);
       } else {
-        setPreview(json as CampaignPreview);
+        setPreview(json as CsvPreview);
       }
     } finally {
       setBusy(null);
@@ -145,7 +138,7 @@ export function CampaignBuilder({
     }
   }
 
-  function editFix(row: number, original: RawRow, column: CampaignColumn, value: string) {
+  function editFix(row: number, original: RawRow, column: CsvColumn, value: string) {
     setFixes((prev) => ({ ...prev, [row]: { ...original, ...prev[row], [column]: value } }));
   }
 

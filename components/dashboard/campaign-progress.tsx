@@ -9,7 +9,7 @@ type Progress = { status: string; total: number; fannedOut: number; percent: num
  * The fan-out progress bar: polls while the campaign is processing, stops when every
  * payout has left `pending`, and refreshes the page once so counts and books update.
  */
-export function CampaignProgress({
+export function FanOutProgress({
   batchId,
   organisationId,
   initial,

@@ -1,5 +1,5 @@
-import type { TimelineEntry } from "@/lib/dashboard/payout-detail";
 import { formatMoney } from "@/lib/money";
+import type { TimelineEntry } from "@/lib/read-models/payout-detail";
 import { StatusBadge } from "./status-badge";
 import { Time } from "./time";
 

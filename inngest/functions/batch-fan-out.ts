@@ -2,12 +2,8 @@ import { db } from "@/db/client";
 import { batchFanOutRequested, inngest } from "@/inngest/client";
 import { scopeOf } from "@/inngest/event-scope";
 import { relayEvents } from "@/inngest/relay";
-import {
-  FAN_OUT_CHUNK,
-  finishBatchFanOut,
-  prepareNextBatchChunk,
-} from "@/lib/payout-flow/batch-fan-out";
-import { sendMissingBatchInvites } from "@/lib/payout-flow/invites";
+import { FAN_OUT_CHUNK, finishBatchFanOut, prepareNextBatchChunk } from "@/lib/batches/fan-out";
+import { sendMissingBatchInvites } from "@/lib/claims/invites";
 import { batchProgress } from "@/lib/payouts/queries";
 
 /**

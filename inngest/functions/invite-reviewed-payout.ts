@@ -1,7 +1,7 @@
 import { db } from "@/db/client";
 import { domainEvents, inngest } from "@/inngest/client";
 import { scopeOf } from "@/inngest/event-scope";
-import { sendInvites } from "@/lib/payout-flow/invites";
+import { sendInvites } from "@/lib/claims/invites";
 
 /** A payout a reviewer cleared got a fresh link; its recipient is invited now. */
 export const inviteReviewedPayout = inngest.createFunction(

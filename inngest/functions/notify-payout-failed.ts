@@ -1,7 +1,7 @@
 import { db } from "@/db/client";
 import { domainEvents, inngest } from "@/inngest/client";
 import { scopeOf } from "@/inngest/event-scope";
-import { sendPayoutFailedNotice } from "@/lib/payout-flow/failure-notice";
+import { sendPayoutFailedNotice } from "@/lib/claims/failure-notice";
 
 /** A failed or returned payout: the recipient is asked to pick another method. */
 export const notifyPayoutFailed = inngest.createFunction(

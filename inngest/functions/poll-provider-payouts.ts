@@ -1,7 +1,7 @@
 import { db } from "@/db/client";
 import { inngest } from "@/inngest/client";
 import { relayEvents } from "@/inngest/relay";
-import { pollProviderPayouts } from "@/lib/payout-flow/submission";
+import { pollProviderPayouts } from "@/lib/payouts/submission";
 
 /** Asks providers about payouts still in flight, and resubmits any that never got an answer. */
 export const pollProviderPayoutsSweep = inngest.createFunction(

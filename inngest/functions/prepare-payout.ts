@@ -2,7 +2,7 @@ import { db } from "@/db/client";
 import { domainEvents, inngest } from "@/inngest/client";
 import { scopesOf } from "@/inngest/event-scope";
 import { relayEvents } from "@/inngest/relay";
-import { sendInvites } from "@/lib/payout-flow/invites";
+import { sendInvites } from "@/lib/claims/invites";
 import { preparePayouts } from "@/lib/payouts/prepare-payouts";
 
 /**

@@ -1,6 +1,6 @@
 import { db } from "@/db/client";
 import { batchFanOutRequested, inngest } from "@/inngest/client";
-import { batchesAwaitingFanOut } from "@/lib/payout-flow/batch-fan-out";
+import { batchesAwaitingFanOut } from "@/lib/batches/fan-out";
 
 /**
  * Requests the fan-out of campaigns that should be fanning out but are not: approved

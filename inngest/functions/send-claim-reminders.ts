@@ -1,6 +1,6 @@
 import { db } from "@/db/client";
 import { inngest } from "@/inngest/client";
-import { sendDueReminders } from "@/lib/payout-flow/reminders";
+import { sendDueReminders } from "@/lib/claims/reminders";
 
 const PER_ROUND = 500;
 const MAX_ROUNDS = 40;

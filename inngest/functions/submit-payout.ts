@@ -2,11 +2,7 @@ import { db } from "@/db/client";
 import { domainEvents, inngest } from "@/inngest/client";
 import { scopeOf } from "@/inngest/event-scope";
 import { relayEvents } from "@/inngest/relay";
-import {
-  recordProviderOutcome,
-  startSubmission,
-  submitToProvider,
-} from "@/lib/payout-flow/submission";
+import { recordProviderOutcome, startSubmission, submitToProvider } from "@/lib/payouts/submission";
 
 /**
  * A recipient claimed: the payout goes to `processing` (funds to in-transit), then to

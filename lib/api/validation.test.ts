@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { createBatchBodySchema } from "@/lib/batches/create-batch";
 import { AppError } from "@/lib/errors";
-import { createBatchBodySchema } from "@/lib/payouts/create-batch";
 import { createPayoutBodySchema } from "@/lib/payouts/create-payout";
 import { listPayoutsQuerySchema } from "@/lib/payouts/list-params";
 import { parseOrThrow } from "./validation";

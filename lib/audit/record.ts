@@ -1,5 +1,6 @@
 import type { DbOrTx } from "@/db/client";
 import { auditLog, type Mode } from "@/db/schema";
+import type { Scope } from "@/db/scope";
 import { newId } from "@/lib/ids";
 
 export type AuditActor = { id: string; label?: string | null };
@@ -15,6 +16,9 @@ export type AuditEntryInput = {
 };
 
 export type AuditEntry = typeof auditLog.$inferSelect;
+
+/** A signed-in member acting in one organisation and mode: every audited command takes one. */
+export type ActingMember = { scope: Scope; actor: AuditActor };
 
 /** JSON has no bigint; amounts keep their exact digits as strings. */
 function toJson(value: Record<string, unknown> | null | undefined) {
@@ -45,6 +49,28 @@ export async function recordAudit(db: DbOrTx, entry: AuditEntryInput): Promise<A
     })
     .returning();
   return row as AuditEntry;
+}
+
+/**
+ * How a member is named wherever the domain records who did something (transitions,
+ * batches, keys): `user:{id}`, the same id the audit log's actor carries.
+ */
+export function memberRef(member: ActingMember): string {
+  return `user:${member.actor.id}`;
+}
+
+/** `recordAudit` for what a member did, in the member's organisation and mode. */
+export function recordMemberAudit(
+  db: DbOrTx,
+  member: ActingMember,
+  entry: Omit<AuditEntryInput, "organisationId" | "mode" | "actor">,
+): Promise<AuditEntry> {
+  return recordAudit(db, {
+    organisationId: member.scope.organisationId,
+    mode: member.scope.mode,
+    actor: member.actor,
+    ...entry,
+  });
 }
 
 /** The fields of `after` that differ from `before`, on both sides: what an action changed. */

@@ -6,6 +6,7 @@ import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
 import { AppError } from "@/lib/errors";
 import { amountSchema, currencySchema } from "@/lib/money";
+import { upsertRecipients } from "@/lib/recipients/upsert";
 import {
   descriptionSchema,
   expiresInDaysSchema,
@@ -14,7 +15,6 @@ import {
   toInlineRecipient,
 } from "./input-schemas";
 import { enterPayouts, type PayoutRow } from "./machine";
-import { upsertRecipients } from "./upsert-recipients";
 
 export const createPayoutBodySchema = z
   .strictObject({

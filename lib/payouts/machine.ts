@@ -133,6 +133,28 @@ export const finalStatuses: readonly PayoutStatus[] = payoutStatusEnum.enumValue
   (s) => nextStatuses(s).length === 0,
 );
 
+/**
+ * The account a payout's money sits in while it is in `status`: where the last movement
+ * into that status put it, which the table says (a status entered without a movement
+ * keeps its money where the statuses before it held it).
+ */
+export const accountHolding: Readonly<Record<PayoutStatus, Account>> = (() => {
+  const held: Partial<Record<PayoutStatus, Account>> = { pending: creationMovement.to };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const e of eventNames) {
+      const rule = rules[e];
+      const source = rule.from.map((s) => held[s]).find((a) => a !== undefined);
+      const account = rule.movement?.to ?? source;
+      if (account && held[rule.to] === undefined) {
+        held[rule.to] = account;
+        changed = true;
+      }
+    }
+  }
+  return held as Record<PayoutStatus, Account>;
+})();
+
 /** Columns a caller may set along with an event (e.g. the chosen method on claim). */
 export type PayoutChanges = Partial<
   Pick<PayoutRow, "method" | "methodDetails" | "providerReference" | "failureReason">

@@ -2,7 +2,7 @@ import type { DbOrTx } from "@/db/client";
 import { memberships, type Role, users } from "@/db/schema";
 import { authorizeMember, type MemberContext } from "@/lib/auth/member-context";
 import { createOrganisation } from "@/lib/auth/organisations";
-import { createCampaign, parseCampaignSettings } from "@/lib/campaigns/create-campaign";
+import { createBatchAsMember, parseBatchSettings } from "@/lib/batches/create-as-member";
 import { newId } from "@/lib/ids";
 import { deposit } from "@/lib/ledger";
 import { preparePayouts } from "@/lib/payouts/prepare-payouts";
@@ -47,10 +47,10 @@ export async function organisationWithClaimablePayouts(
     amount: 10_000_000n,
     idempotencyKey: `fixture-fund-${org.id}`,
   });
-  const { batch, payoutIds } = await createCampaign(
+  const { batch, payoutIds } = await createBatchAsMember(
     db,
     member,
-    parseCampaignSettings({ name: "Fixture campaign", currency: "USD" }),
+    parseBatchSettings({ name: "Fixture campaign", currency: "USD" }),
     rows.map((r) => ({
       recipient: { email: r.email, name: r.name, country: r.country, external_id: r.externalId },
       amount: r.amount,

@@ -10,7 +10,7 @@ import { inngest } from "@/inngest/client";
 import { type LocalEngine, startLocalEngine } from "@/inngest/engine";
 import { functions } from "@/inngest/functions";
 import { relayEvents } from "@/inngest/relay";
-import { createBatch, createBatchBodySchema } from "@/lib/payouts/create-batch";
+import { createBatch, createBatchBodySchema } from "@/lib/batches/create-batch";
 import { movePayout } from "@/lib/payouts/machine";
 import { getPayout } from "@/lib/payouts/queries";
 import { createWebhookEndpoint } from "@/lib/webhooks/endpoints";

@@ -12,12 +12,12 @@ import { preparePayout } from "@/inngest/functions/prepare-payout";
 import { sendReceipt } from "@/inngest/functions/send-receipt";
 import { submitPayout } from "@/inngest/functions/submit-payout";
 import { resolveClaimToken } from "@/lib/claims/links";
-import { pollProviderPayouts } from "@/lib/payout-flow/submission";
 import { createPayout, createPayoutBodySchema } from "@/lib/payouts/create-payout";
 import { movePayout, type PayoutRow } from "@/lib/payouts/machine";
 import { approveReviewedPayout, preparePayouts } from "@/lib/payouts/prepare-payouts";
 import { getPayout } from "@/lib/payouts/queries";
 import { serializePayout } from "@/lib/payouts/serialize";
+import { pollProviderPayouts } from "@/lib/payouts/submission";
 import { balanceOf, fund, insertOrganisation } from "@/tests/payouts/fixtures";
 import { type EventSink, eventOf, startEventSink } from "./harness";
 

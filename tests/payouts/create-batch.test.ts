@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import { createDb, db } from "@/db/client";
 import { events, organisations, payouts, recipients } from "@/db/schema";
 import { parseOrThrow } from "@/lib/api/validation";
+import { createBatch, createBatchBodySchema } from "@/lib/batches/create-batch";
+import { approveBatch, cancelBatch, completeBatch } from "@/lib/batches/lifecycle";
 import { isAppError } from "@/lib/errors";
 import { verifyLedger } from "@/lib/ledger";
-import { approveBatch, cancelBatch, completeBatch } from "@/lib/payouts/batch-lifecycle";
-import { createBatch, createBatchBodySchema } from "@/lib/payouts/create-batch";
 import { batchProgress } from "@/lib/payouts/queries";
 import { balanceOf, fund, insertOrganisation, rowCounts } from "./fixtures";
 

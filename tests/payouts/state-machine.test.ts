@@ -6,6 +6,7 @@ import { events, type PayoutStatus, payoutTransitions } from "@/db/schema";
 import { payoutLedgerHistory, verifyLedger } from "@/lib/ledger";
 import { createPayout, createPayoutBodySchema } from "@/lib/payouts/create-payout";
 import {
+  accountHolding,
   applyPayoutEvent,
   canTransition,
   nextStatuses,
@@ -77,6 +78,21 @@ describe("payout state machine", () => {
     expect(canTransition("processing", "canceled")).toBe(false);
     expect(canTransition("paid", "canceled")).toBe(false);
     for (const from of payoutStatuses) expect(canTransition(from, "pending")).toBe(false);
+  });
+
+  it("says where each status holds its money, from the table's movements", () => {
+    expect(accountHolding).toEqual({
+      pending: "reserved",
+      awaiting_review: "reserved",
+      claimable: "reserved",
+      claimed: "reserved",
+      failed: "reserved",
+      returned: "reserved",
+      processing: "in_transit",
+      paid: "paid_out",
+      canceled: "available",
+      expired: "available",
+    });
   });
 
   it("lets every status be reached from pending", () => {

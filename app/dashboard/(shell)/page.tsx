@@ -5,13 +5,13 @@ import { Money } from "@/components/dashboard/money";
 import { Card, EmptyState, PageHeader } from "@/components/dashboard/page-header";
 import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
+import { formatMoney } from "@/lib/money";
 import {
   balancesWithThresholds,
   paidVolume,
   payoutsByStatus,
   timeToReward,
-} from "@/lib/dashboard/overview";
-import { formatMoney } from "@/lib/money";
+} from "@/lib/read-models/overview";
 import { requirePageMember } from "../_lib/member";
 
 export const metadata: Metadata = { title: "Overview" };

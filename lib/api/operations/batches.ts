@@ -1,4 +1,4 @@
-import { createBatchBodySchema } from "@/lib/payouts/create-batch";
+import { createBatchBodySchema } from "@/lib/batches/create-batch";
 import { listBatchesQuerySchema } from "@/lib/payouts/list-params";
 import { batchListSchema, batchResourceSchema } from "@/lib/payouts/serialize";
 import { defineOperation } from "../operation";

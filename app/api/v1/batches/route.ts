@@ -2,7 +2,7 @@ import { apiRoute } from "@/app/api/v1/api-route";
 import { createBatchOperation, listBatchesOperation } from "@/lib/api/operations/batches";
 import { toList } from "@/lib/api/pagination";
 import { methodsNotAllowed } from "@/lib/api/unrouted";
-import { createBatch } from "@/lib/payouts/create-batch";
+import { createBatch } from "@/lib/batches/create-batch";
 import { listBatches } from "@/lib/payouts/queries";
 import { serializeBatch } from "@/lib/payouts/serialize";
 

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { db } from "@/db/client";
-import { logoDataUrl, updateBranding } from "@/lib/dashboard/branding";
+import { logoDataUrl, updateBranding } from "@/lib/organisations/branding";
 import { successState } from "../../_lib/action-state";
 import { memberAction } from "../../_lib/member-action";
 

@@ -2,14 +2,14 @@
 
 import { revalidatePath } from "next/cache";
 import { db } from "@/db/client";
-import { approveCampaign, cancelCampaign } from "@/lib/campaigns/approval";
+import { approveBatchAsMember, cancelBatchAsMember } from "@/lib/batches/approval";
 import { successState } from "../../_lib/action-state";
 import { memberAction } from "../../_lib/member-action";
 import { startCampaignFanOut } from "./fan-out";
 
 export const approveCampaignAction = memberAction("campaigns.approve", async (member, form) => {
   const batchId = String(form.get("batchId") ?? "");
-  const batch = await approveCampaign(db, member, batchId);
+  const batch = await approveBatchAsMember(db, member, batchId);
   await startCampaignFanOut(member.scope, batch);
   revalidatePath(`/dashboard/campaigns/${batchId}`);
   return successState("Approved. Links are going out now.");
@@ -17,7 +17,7 @@ export const approveCampaignAction = memberAction("campaigns.approve", async (me
 
 export const cancelCampaignAction = memberAction("campaigns.cancel", async (member, form) => {
   const batchId = String(form.get("batchId") ?? "");
-  const { canceledPayouts } = await cancelCampaign(db, member, batchId);
+  const { canceledPayouts } = await cancelBatchAsMember(db, member, batchId);
   revalidatePath(`/dashboard/campaigns/${batchId}`);
   return successState(`Canceled ${canceledPayouts} payouts; their funds are back in your balance.`);
 });

@@ -4,16 +4,15 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { db } from "@/db/client";
 import { inngest, webhookDeliveriesDue } from "@/inngest/client";
+import { createApiKeyAsMember, revokeApiKeyAsMember } from "@/lib/api-keys/member-actions";
 import {
-  createApiKeyAsMember,
   createEndpointAsMember,
   deleteEndpointAsMember,
   replayEventAsMember,
   revealEndpointSecret,
-  revokeApiKeyAsMember,
   rotateEndpointSecretAsMember,
   updateEndpointAsMember,
-} from "@/lib/dashboard/developer-actions";
+} from "@/lib/webhooks/member-actions";
 import { successState } from "../../_lib/action-state";
 import { memberAction } from "../../_lib/member-action";
 

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { db } from "@/db/client";
-import { addTestFunds, setLowBalanceThreshold } from "@/lib/dashboard/funding";
+import { addTestFunds, setLowBalanceThreshold } from "@/lib/ledger/funding";
 import { formatMoney } from "@/lib/money";
 import { successState } from "../../_lib/action-state";
 import { memberAction } from "../../_lib/member-action";

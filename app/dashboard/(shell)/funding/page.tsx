@@ -5,9 +5,9 @@ import { Money } from "@/components/dashboard/money";
 import { Card, EmptyState, PageHeader } from "@/components/dashboard/page-header";
 import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
-import { formatMajorAmount } from "@/lib/campaigns/decimal-amount";
-import { balancesWithThresholds } from "@/lib/dashboard/overview";
+import { formatMajorAmount } from "@/lib/decimal-amount";
 import { type Currency, currencies, formatMoney } from "@/lib/money";
+import { balancesWithThresholds } from "@/lib/read-models/overview";
 import { requirePageMember } from "../../_lib/member";
 import { addTestFundsAction, setThresholdAction } from "./actions";
 

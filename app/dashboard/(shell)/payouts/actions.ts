@@ -8,7 +8,7 @@ import {
   correctRecipientEmail,
   reissueClaimLink,
   resendClaimLink,
-} from "@/lib/dashboard/payout-actions";
+} from "@/lib/payouts/member-actions";
 import { successState } from "../../_lib/action-state";
 import { memberAction } from "../../_lib/member-action";
 

@@ -4,12 +4,12 @@ import { Money } from "@/components/dashboard/money";
 import { EmptyState, PageHeader } from "@/components/dashboard/page-header";
 import { StatusBadge } from "@/components/dashboard/status-badge";
 import { db } from "@/db/client";
+import { payoutStatuses } from "@/lib/payouts/serialize";
 import {
   payoutFilterOptions,
   payoutSearchSchema,
   searchPayouts,
-} from "@/lib/dashboard/payout-search";
-import { payoutStatuses } from "@/lib/payouts/serialize";
+} from "@/lib/read-models/payout-search";
 import { requirePageMember } from "../../_lib/member";
 
 export const metadata: Metadata = { title: "Payouts" };

@@ -2,9 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { db } from "@/db/client";
-import { setApprovalThreshold } from "@/lib/campaigns/approval";
-import { parseMajorAmount } from "@/lib/campaigns/decimal-amount";
-import { parseCurrency } from "@/lib/campaigns/upload";
+import { setApprovalThreshold } from "@/lib/batches/approval";
+import { parseCurrency } from "@/lib/batches/csv-upload";
+import { parseMajorAmount } from "@/lib/decimal-amount";
 import { AppError } from "@/lib/errors";
 import { successState } from "../../_lib/action-state";
 import { memberAction } from "../../_lib/member-action";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { ActionForm, Field, SubmitButton } from "@/components/dashboard/action-form";
 import { Card, PageHeader } from "@/components/dashboard/page-header";
 import { db } from "@/db/client";
-import { getApprovalThresholds } from "@/lib/campaigns/approval";
+import { getApprovalThresholds } from "@/lib/batches/approval";
 import { currencies, formatMoney } from "@/lib/money";
 import { requirePageMember } from "../../_lib/member";
 import { setApprovalThresholdAction } from "./actions";

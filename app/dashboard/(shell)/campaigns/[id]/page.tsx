@@ -2,17 +2,17 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ActionForm, SubmitButton } from "@/components/dashboard/action-form";
-import { CampaignProgress } from "@/components/dashboard/campaign-progress";
+import { FanOutProgress } from "@/components/dashboard/campaign-progress";
 import { Money } from "@/components/dashboard/money";
 import { Card, PageHeader } from "@/components/dashboard/page-header";
 import { StatusBadge } from "@/components/dashboard/status-badge";
 import { Time } from "@/components/dashboard/time";
 import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
-import { campaignProgress, reconcileCampaign } from "@/lib/campaigns/progress";
-import { actorLabels } from "@/lib/dashboard/actor-labels";
+import { fanOutProgress, reconcileBatch } from "@/lib/batches/progress";
 import { formatMoney } from "@/lib/money";
 import { getBatch } from "@/lib/payouts/queries";
+import { actorLabels } from "@/lib/read-models/actor-labels";
 import { requirePageMember } from "../../../_lib/member";
 import { approveCampaignAction, cancelCampaignAction } from "../actions";
 
@@ -24,8 +24,8 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   const batch = await getBatch(db, member.scope, id);
   if (!batch) notFound();
   const [progress, books, labels] = await Promise.all([
-    campaignProgress(db, member.scope, id),
-    reconcileCampaign(db, member.scope, batch),
+    fanOutProgress(db, member.scope, id),
+    reconcileBatch(db, member.scope, batch),
     actorLabels(db, [batch.createdBy, batch.approvedBy]),
   ]);
   const who = (actor: string | null) => (actor ? (labels.get(actor) ?? actor) : "—");
@@ -86,7 +86,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
             </Card>
           ) : null}
           <Card title="Progress">
-            <CampaignProgress
+            <FanOutProgress
               key={batch.status}
               batchId={batch.id}
               organisationId={orgId}

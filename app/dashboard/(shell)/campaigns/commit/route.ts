@@ -1,6 +1,6 @@
 import { revalidatePath } from "next/cache";
 import { db } from "@/db/client";
-import { commitCampaignFile, parseRowFixes } from "@/lib/campaigns/upload";
+import { commitBatchCsv, parseRowFixes } from "@/lib/batches/csv-upload";
 import { errorResponse, readUpload } from "../upload-request";
 
 /** Creates the campaign from the file, if every row is valid; otherwise nothing at all. */
@@ -14,7 +14,7 @@ export async function POST(request: Request) {
       allowedMethods: form.getAll("allowedMethods"),
       expiresInDays: form.get("expiresInDays") || undefined,
     };
-    const { batch } = await commitCampaignFile(db, member, {
+    const { batch } = await commitBatchCsv(db, member, {
       source: file.stream(),
       settings,
       fixes: parseRowFixes(form.get("fixes")),

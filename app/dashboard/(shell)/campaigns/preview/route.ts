@@ -1,7 +1,7 @@
 import { db } from "@/db/client";
-import { errorReportCsv } from "@/lib/campaigns/error-report";
-import { parseCurrency, parseRowFixes, previewCampaignFile } from "@/lib/campaigns/upload";
-import { validateCampaignCsv } from "@/lib/campaigns/validate-csv";
+import { errorReportCsv } from "@/lib/batches/csv-error-report";
+import { parseCurrency, parseRowFixes, previewBatchCsv } from "@/lib/batches/csv-upload";
+import { validateBatchCsv } from "@/lib/batches/validate-csv";
 import { errorResponse, readUpload } from "../upload-request";
 
 /**
@@ -14,7 +14,7 @@ export async function POST(request: Request) {
     const currency = parseCurrency(form.get("currency"));
     const fixes = parseRowFixes(form.get("fixes"));
     if (new URL(request.url).searchParams.get("format") === "csv") {
-      const result = await validateCampaignCsv(file.stream(), { currency, fixes });
+      const result = await validateBatchCsv(file.stream(), { currency, fixes });
       return new Response(errorReportCsv(result.errors), {
         headers: {
           "content-type": "text/csv; charset=utf-8",
@@ -22,7 +22,7 @@ export async function POST(request: Request) {
         },
       });
     }
-    const preview = await previewCampaignFile(db, member.scope, {
+    const preview = await previewBatchCsv(db, member.scope, {
       source: file.stream(),
       currency,
       fixes,

@@ -9,9 +9,9 @@ import { StatusBadge } from "@/components/dashboard/status-badge";
 import { Time } from "@/components/dashboard/time";
 import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
-import { getPayoutDetail } from "@/lib/dashboard/payout-detail";
 import { formatMoney } from "@/lib/money";
 import { cancelableStatuses } from "@/lib/payouts/machine";
+import { getPayoutDetail } from "@/lib/read-models/payout-detail";
 import { requirePageMember } from "../../../_lib/member";
 import {
   cancelPayoutAction,

@@ -5,7 +5,7 @@ import { Money } from "@/components/dashboard/money";
 import { EmptyState, PageHeader } from "@/components/dashboard/page-header";
 import { Time } from "@/components/dashboard/time";
 import { db } from "@/db/client";
-import { searchPayouts } from "@/lib/dashboard/payout-search";
+import { searchPayouts } from "@/lib/read-models/payout-search";
 import { requirePageMember } from "../../../_lib/member";
 import { clearReviewAction, rejectReviewAction } from "../actions";
 

@@ -1,6 +1,6 @@
 import { requireMember } from "@/app/dashboard/_lib/member";
 import { db } from "@/db/client";
-import { campaignProgress } from "@/lib/campaigns/progress";
+import { fanOutProgress } from "@/lib/batches/progress";
 import { getBatch } from "@/lib/payouts/queries";
 import { errorResponse } from "../../upload-request";
 
@@ -16,7 +16,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
         { error: { code: "not_found", message: "No such campaign." } },
         { status: 404 },
       );
-    const progress = await campaignProgress(db, member.scope, id);
+    const progress = await fanOutProgress(db, member.scope, id);
     return Response.json(
       { status: batch.status, ...progress },
       { headers: { "cache-control": "no-store" } },

@@ -2,31 +2,27 @@ import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { organisations } from "@/db/schema";
 import { inTransaction } from "@/db/transaction";
-import { recordAudit } from "@/lib/audit/record";
+import { type ActingMember, memberRef, recordMemberAudit } from "@/lib/audit/record";
+import { approveBatch, cancelBatch } from "@/lib/batches/lifecycle";
 import type { BatchRow } from "@/lib/batches/machine";
 import { AppError } from "@/lib/errors";
 import { type Currency, currencySchema, MAX_AMOUNT } from "@/lib/money";
-import { approveBatch, cancelBatch } from "@/lib/payouts/batch-lifecycle";
-import { type CampaignActor, payoutActor } from "./create-campaign";
 
 /**
  * Maker–checker: the second member approves. `approveBatch` refuses the creator inside
  * its UPDATE, so the rule holds even if two people click at once.
  */
-export async function approveCampaign(
+export async function approveBatchAsMember(
   db: DbOrTx,
-  member: CampaignActor,
+  member: ActingMember,
   batchId: string,
 ): Promise<BatchRow> {
   return inTransaction(db, async (tx) => {
     const batch = await approveBatch(tx, member.scope, {
       batchId,
-      approverId: payoutActor(member.actor),
+      approverId: memberRef(member),
     });
-    await recordAudit(tx, {
-      organisationId: member.scope.organisationId,
-      mode: member.scope.mode,
-      actor: member.actor,
+    await recordMemberAudit(tx, member, {
       action: "campaign.approve",
       target: { type: "batch", id: batch.id },
       before: { status: "awaiting_approval" },
@@ -37,20 +33,17 @@ export async function approveCampaign(
 }
 
 /** Rejecting or stopping a campaign cancels its unpaid payouts and releases their funds. */
-export async function cancelCampaign(
+export async function cancelBatchAsMember(
   db: DbOrTx,
-  member: CampaignActor,
+  member: ActingMember,
   batchId: string,
 ): Promise<{ batch: BatchRow; canceledPayouts: number }> {
   return inTransaction(db, async (tx) => {
     const result = await cancelBatch(tx, member.scope, {
       batchId,
-      actor: payoutActor(member.actor),
+      actor: memberRef(member),
     });
-    await recordAudit(tx, {
-      organisationId: member.scope.organisationId,
-      mode: member.scope.mode,
-      actor: member.actor,
+    await recordMemberAudit(tx, member, {
       action: "campaign.cancel",
       target: { type: "batch", id: batchId },
       after: { status: result.batch.status, canceledPayouts: result.canceledPayouts },
@@ -78,7 +71,7 @@ export async function getApprovalThresholds(
  */
 export async function setApprovalThreshold(
   db: DbOrTx,
-  member: CampaignActor,
+  member: ActingMember,
   params: { currency: string; amount: bigint | null },
 ): Promise<void> {
   const currency = currencySchema.safeParse(params.currency);
@@ -107,10 +100,7 @@ export async function setApprovalThreshold(
       .update(organisations)
       .set({ approvalThresholds: next, updatedAt: new Date() })
       .where(eq(organisations.id, member.scope.organisationId));
-    await recordAudit(tx, {
-      organisationId: member.scope.organisationId,
-      mode: member.scope.mode,
-      actor: member.actor,
+    await recordMemberAudit(tx, member, {
       action: "settings.approval_threshold",
       target: { type: "organisation", id: member.scope.organisationId },
       before: { currency: currency.data, amount: before },

@@ -2,7 +2,7 @@ import { and, asc, eq, lt } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { batches, payouts } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
-import { completeBatch } from "@/lib/payouts/batch-lifecycle";
+import { completeBatch } from "@/lib/batches/lifecycle";
 import { PREPARE_CHUNK, preparePayouts } from "@/lib/payouts/prepare-payouts";
 
 export const FAN_OUT_CHUNK = PREPARE_CHUNK;

@@ -6,14 +6,14 @@ import { isAppError } from "@/lib/errors";
 import { deposit, getBalances } from "@/lib/ledger";
 import { addMember, organisationWithOwner, ownerContext } from "@/tests/dashboard/fixtures";
 import {
-  approveCampaign,
-  cancelCampaign,
+  approveBatchAsMember,
+  cancelBatchAsMember,
   getApprovalThresholds,
   setApprovalThreshold,
 } from "./approval";
-import { createCampaign, parseCampaignSettings } from "./create-campaign";
-import { campaignProgress, reconcileCampaign } from "./progress";
-import { validateCampaignCsv } from "./validate-csv";
+import { createBatchAsMember, parseBatchSettings } from "./create-as-member";
+import { fanOutProgress, reconcileBatch } from "./progress";
+import { validateBatchCsv } from "./validate-csv";
 
 async function fundedOrganisation(amount = 1_000_000n) {
   const { org, owner } = await organisationWithOwner(db);
@@ -29,17 +29,17 @@ const csv = [
   "chi@example.com,Chi,KE,5,c-3",
 ].join("\n");
 
-const settings = parseCampaignSettings({
+const settings = parseBatchSettings({
   name: "October bonuses",
   currency: "USD",
   expiresInDays: "14",
 });
 
-describe("createCampaign", () => {
+describe("createBatchAsMember", () => {
   it("creates the batch and its payouts, reserves the total and audits the creation", async () => {
     const { org, owner, ctx } = await fundedOrganisation();
-    const { items } = await validateCampaignCsv(csv, { currency: "USD" });
-    const { batch, payoutIds } = await createCampaign(db, ctx, settings, items);
+    const { items } = await validateBatchCsv(csv, { currency: "USD" });
+    const { batch, payoutIds } = await createBatchAsMember(db, ctx, settings, items);
     expect(batch).toMatchObject({
       status: "processing",
       itemCount: 3,
@@ -53,9 +53,9 @@ describe("createCampaign", () => {
     expect(entry).toMatchObject({ organisationId: org.id, actorId: owner.id, targetId: batch.id });
     expect(entry?.after).toMatchObject({ totalAmount: "3550", itemCount: 3 });
 
-    const progress = await campaignProgress(db, ctx.scope, batch.id);
+    const progress = await fanOutProgress(db, ctx.scope, batch.id);
     expect(progress).toMatchObject({ total: 3, fannedOut: 0, percent: 0 });
-    const books = await reconcileCampaign(db, ctx.scope, batch);
+    const books = await reconcileBatch(db, ctx.scope, batch);
     expect(books.balanced).toBe(true);
     expect(books.lines.find((l) => l.account === "reserved")).toEqual({
       account: "reserved",
@@ -66,8 +66,8 @@ describe("createCampaign", () => {
 
   it("writes nothing when the balance cannot cover the campaign", async () => {
     const { ctx } = await fundedOrganisation(1_000n);
-    const { items } = await validateCampaignCsv(csv, { currency: "USD" });
-    const error = await createCampaign(db, ctx, settings, items).catch((e) => e);
+    const { items } = await validateBatchCsv(csv, { currency: "USD" });
+    const error = await createBatchAsMember(db, ctx, settings, items).catch((e) => e);
     expect(isAppError(error, "insufficient_funds")).toBe(true);
     expect(
       await db.select().from(batches).where(eq(batches.organisationId, ctx.scope.organisationId)),
@@ -82,7 +82,7 @@ describe("createCampaign", () => {
   it("refuses bad settings with the field that is wrong", () => {
     const error = (() => {
       try {
-        return parseCampaignSettings({ name: "", currency: "XXX", expiresInDays: 0 });
+        return parseBatchSettings({ name: "", currency: "XXX", expiresInDays: 0 });
       } catch (e) {
         return e;
       }
@@ -101,16 +101,16 @@ describe("maker–checker approval", () => {
     const { org, owner, ctx } = await fundedOrganisation();
     await setApprovalThreshold(db, ctx, { currency: "USD", amount: 3_000n });
     expect(await getApprovalThresholds(db, org.id)).toEqual({ USD: 3_000n });
-    const { items } = await validateCampaignCsv(csv, { currency: "USD" });
-    const { batch } = await createCampaign(db, ctx, settings, items);
+    const { items } = await validateBatchCsv(csv, { currency: "USD" });
+    const { batch } = await createBatchAsMember(db, ctx, settings, items);
     expect(batch.status).toBe("awaiting_approval");
 
-    const selfApproval = await approveCampaign(db, ctx, batch.id).catch((e) => e);
+    const selfApproval = await approveBatchAsMember(db, ctx, batch.id).catch((e) => e);
     expect(isAppError(selfApproval, "forbidden")).toBe(true);
 
     const finance = await addMember(db, org.id, "finance");
     const checker = await ownerContext(db, finance.id, org.id);
-    const approved = await approveCampaign(db, checker, batch.id);
+    const approved = await approveBatchAsMember(db, checker, batch.id);
     expect(approved).toMatchObject({
       status: "processing",
       approvedBy: `user:${finance.id}`,
@@ -119,7 +119,7 @@ describe("maker–checker approval", () => {
     const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, "campaign.approve"));
     expect(entry).toMatchObject({ actorId: finance.id, targetId: batch.id });
 
-    const twice = await approveCampaign(db, checker, batch.id).catch((e) => e);
+    const twice = await approveBatchAsMember(db, checker, batch.id).catch((e) => e);
     expect(isAppError(twice, "invalid_state_transition")).toBe(true);
   });
 
@@ -127,11 +127,11 @@ describe("maker–checker approval", () => {
     const mine = await fundedOrganisation();
     const theirs = await fundedOrganisation();
     await setApprovalThreshold(db, theirs.ctx, { currency: "USD", amount: 1n });
-    const { items } = await validateCampaignCsv(csv, { currency: "USD" });
-    const { batch } = await createCampaign(db, theirs.ctx, settings, items);
-    const error = await approveCampaign(db, mine.ctx, batch.id).catch((e) => e);
+    const { items } = await validateBatchCsv(csv, { currency: "USD" });
+    const { batch } = await createBatchAsMember(db, theirs.ctx, settings, items);
+    const error = await approveBatchAsMember(db, mine.ctx, batch.id).catch((e) => e);
     expect(isAppError(error, "not_found")).toBe(true);
-    const cancel = await cancelCampaign(db, mine.ctx, batch.id).catch((e) => e);
+    const cancel = await cancelBatchAsMember(db, mine.ctx, batch.id).catch((e) => e);
     expect(isAppError(cancel, "not_found")).toBe(true);
     const [row] = await db.select().from(batches).where(eq(batches.id, batch.id));
     expect(row?.status).toBe("awaiting_approval");
@@ -140,9 +140,9 @@ describe("maker–checker approval", () => {
   it("rejecting a held campaign releases its funds and the books still reconcile", async () => {
     const { ctx } = await fundedOrganisation();
     await setApprovalThreshold(db, ctx, { currency: "USD", amount: 0n });
-    const { items } = await validateCampaignCsv(csv, { currency: "USD" });
-    const { batch } = await createCampaign(db, ctx, settings, items);
-    const { canceledPayouts } = await cancelCampaign(db, ctx, batch.id);
+    const { items } = await validateBatchCsv(csv, { currency: "USD" });
+    const { batch } = await createBatchAsMember(db, ctx, settings, items);
+    const { canceledPayouts } = await cancelBatchAsMember(db, ctx, batch.id);
     expect(canceledPayouts).toBe(3);
     const [usd] = await getBalances(db, ctx.scope);
     expect(usd).toMatchObject({ available: 1_000_000n, reserved: 0n });
@@ -151,7 +151,7 @@ describe("maker–checker approval", () => {
       .from(payouts)
       .where(eq(payouts.batchId, batch.id));
     expect(new Set(statuses.map((r) => r.s))).toEqual(new Set(["canceled"]));
-    const books = await reconcileCampaign(db, ctx.scope, batch);
+    const books = await reconcileBatch(db, ctx.scope, batch);
     expect(books.balanced).toBe(true);
     expect(books.lines.find((l) => l.account === "available")?.ledger).toBe(0n);
   });

@@ -3,14 +3,14 @@ import Papa from "papaparse";
 import { AppError } from "@/lib/errors";
 import type { Currency } from "@/lib/money";
 import {
-  type CampaignColumn,
-  type CampaignItem,
+  type BatchItem,
+  type CsvColumn,
   columnFor,
   type RawRow,
   type RowError,
   requiredColumns,
   validateRow,
-} from "./campaign-rows";
+} from "./csv-rows";
 
 export const MAX_CSV_ROWS = 100_000;
 
@@ -23,7 +23,7 @@ export type CsvValidation = {
   /** Every invalid row, in file order. */
   errors: RowError[];
   /** The valid rows as batch items, in file order. */
-  items: CampaignItem[];
+  items: BatchItem[];
   /** Header cells that matched no known column; their values are ignored. */
   ignoredColumns: string[];
 };
@@ -47,7 +47,7 @@ type Identity = { row: number; email: string; country: string };
  * items only when `errors` is empty. A missing required column or too many rows is a
  * file-level error (AppError) since no row-by-row report would help.
  */
-export async function validateCampaignCsv(
+export async function validateBatchCsv(
   source: CsvSource,
   options: { currency: Currency; fixes?: RowFixes; maxRows?: number },
 ): Promise<CsvValidation> {
@@ -69,7 +69,7 @@ export async function validateCampaignCsv(
     items: [],
     ignoredColumns: [],
   };
-  let columns: (CampaignColumn | null)[] | null = null;
+  let columns: (CsvColumn | null)[] | null = null;
   const byExternalId = new Map<string, Identity>();
   let line = 1;
 

@@ -2,9 +2,10 @@ import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import type { PayoutStatus } from "@/db/schema";
 import type { Scope } from "@/db/scope";
+import { accountHolding } from "@/lib/payouts/machine";
 import { batchProgress } from "@/lib/payouts/queries";
 
-export type CampaignProgress = {
+export type FanOutProgress = {
   total: number;
   counts: Record<PayoutStatus, number>;
   /** Payouts that left `pending`: screened and, unless held or blocked, sent their link. */
@@ -12,11 +13,11 @@ export type CampaignProgress = {
   percent: number;
 };
 
-export async function campaignProgress(
+export async function fanOutProgress(
   db: DbOrTx,
   scope: Scope,
   batchId: string,
-): Promise<CampaignProgress> {
+): Promise<FanOutProgress> {
   const counts = await batchProgress(db, scope, batchId);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const fannedOut = total - counts.pending;
@@ -28,20 +29,6 @@ export async function campaignProgress(
   };
 }
 
-/** Where a payout's money should sit in the ledger, by its status. */
-const accountOf: Record<PayoutStatus, "reserved" | "in_transit" | "paid_out" | "available"> = {
-  pending: "reserved",
-  awaiting_review: "reserved",
-  claimable: "reserved",
-  claimed: "reserved",
-  failed: "reserved",
-  returned: "reserved",
-  processing: "in_transit",
-  paid: "paid_out",
-  canceled: "available",
-  expired: "available",
-};
-
 export type ReconciliationLine = {
   account: "reserved" | "in_transit" | "paid_out" | "available";
   /** What the payouts' statuses say should be there. */
@@ -50,7 +37,7 @@ export type ReconciliationLine = {
   ledger: bigint;
 };
 
-export type CampaignReconciliation = {
+export type BatchReconciliation = {
   lines: ReconciliationLine[];
   /** Sum of the payouts' amounts, which must equal the campaign's total. */
   payoutsTotal: bigint;
@@ -62,11 +49,11 @@ export type CampaignReconciliation = {
  * movement per account for those payouts. Released money (canceled, expired) is back in
  * `available`, so there the ledger's net is expected to be minus what is still out.
  */
-export async function reconcileCampaign(
+export async function reconcileBatch(
   db: DbOrTx,
   scope: Scope,
   batch: { id: string; totalAmount: bigint },
-): Promise<CampaignReconciliation> {
+): Promise<BatchReconciliation> {
   const statuses = await db.execute<{ status: PayoutStatus; amount: string }>(sql`
     select status, coalesce(sum(amount), 0)::text as amount from payouts
     where organisation_id = ${scope.organisationId} and mode = ${scope.mode} and batch_id = ${batch.id}
@@ -94,7 +81,7 @@ export async function reconcileCampaign(
   for (const row of statuses) {
     const amount = BigInt(row.amount);
     payoutsTotal += amount;
-    expected[accountOf[row.status]] += amount;
+    expected[accountHolding[row.status]] += amount;
   }
   // Money still out of `available` is everything not released.
   expected.available = -(payoutsTotal - expected.available);

@@ -1,10 +1,10 @@
 import { z } from "zod";
+import type { CreateBatchBody } from "@/lib/batches/create-batch";
+import { parseMajorAmount } from "@/lib/decimal-amount";
 import type { Currency } from "@/lib/money";
-import type { CreateBatchBody } from "@/lib/payouts/create-batch";
 import { countrySchema, descriptionSchema } from "@/lib/payouts/input-schemas";
-import { parseMajorAmount } from "./decimal-amount";
 
-export const campaignColumns = [
+export const csvColumns = [
   "email",
   "name",
   "country",
@@ -13,20 +13,20 @@ export const campaignColumns = [
   "description",
   "currency",
 ] as const;
-export type CampaignColumn = (typeof campaignColumns)[number];
-export const requiredColumns: CampaignColumn[] = ["email", "country", "amount"];
+export type CsvColumn = (typeof csvColumns)[number];
+export const requiredColumns: CsvColumn[] = ["email", "country", "amount"];
 
 /** The values of one row as typed, by column; what a person edits to fix the row. */
-export type RawRow = Partial<Record<CampaignColumn, string>>;
+export type RawRow = Partial<Record<CsvColumn, string>>;
 
-export type CampaignItem = CreateBatchBody["items"][number];
+export type BatchItem = CreateBatchBody["items"][number];
 
-export type RowIssue = { field: CampaignColumn | "row"; message: string };
+export type RowIssue = { field: CsvColumn | "row"; message: string };
 
 /** One invalid row: its spreadsheet row number (the header is row 1), values and reasons. */
 export type RowError = { row: number; values: RawRow; issues: RowIssue[] };
 
-const aliases: Record<string, CampaignColumn> = {
+const aliases: Record<string, CsvColumn> = {
   email: "email",
   e_mail: "email",
   email_address: "email",
@@ -47,7 +47,7 @@ const aliases: Record<string, CampaignColumn> = {
 };
 
 /** Maps a header cell to a known column ("E-mail address" → email), or null. */
-export function columnFor(header: string): CampaignColumn | null {
+export function columnFor(header: string): CsvColumn | null {
   const key = header
     .trim()
     .toLowerCase()
@@ -72,7 +72,7 @@ function firstMessage(result: { success: boolean; error?: z.ZodError }): string 
 export function validateRow(
   raw: RawRow,
   currency: Currency,
-): { item: CampaignItem; issues: [] } | { item: null; issues: RowIssue[] } {
+): { item: BatchItem; issues: [] } | { item: null; issues: RowIssue[] } {
   const issues: RowIssue[] = [];
   const email = (raw.email ?? "").trim();
   const country = (raw.country ?? "").trim().toUpperCase();

@@ -14,10 +14,10 @@ import {
   inlineRecipientSchema,
   metadataSchema,
   toInlineRecipient,
-} from "./input-schemas";
-import { DEFAULT_EXPIRY_DAYS, enterPayouts } from "./machine";
-import { serializeBatch } from "./serialize";
-import { upsertRecipients } from "./upsert-recipients";
+} from "@/lib/payouts/input-schemas";
+import { DEFAULT_EXPIRY_DAYS, enterPayouts } from "@/lib/payouts/machine";
+import { serializeBatch } from "@/lib/payouts/serialize";
+import { upsertRecipients } from "@/lib/recipients/upsert";
 
 export const MAX_BATCH_ITEMS = 10_000;
 

@@ -4,21 +4,17 @@ import type { DbOrTx } from "@/db/client";
 import { payouts, recipients } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
-import { type AuditActor, recordAudit } from "@/lib/audit/record";
+import { type ActingMember, memberRef, recordMemberAudit } from "@/lib/audit/record";
+import { inviteKey, sendInvites } from "@/lib/claims/invites";
 import { type IssuedClaimLink, issueClaimLink, liveClaimLink } from "@/lib/claims/links";
 import { AppError } from "@/lib/errors";
 import { sendEmail } from "@/lib/mail";
 import { inviteEmail } from "@/lib/mail/templates/invite";
 import { formatMoney } from "@/lib/money";
-import { inviteKey, sendInvites } from "@/lib/payout-flow/invites";
 import { cancelPayout } from "@/lib/payouts/cancel-payout";
 import type { PayoutRow } from "@/lib/payouts/machine";
 import { approveReviewedPayout } from "@/lib/payouts/prepare-payouts";
 import { loadPayoutContext } from "@/lib/payouts/queries";
-
-export type PayoutActionMember = { scope: Scope; actor: AuditActor };
-
-const actorOf = (member: PayoutActionMember) => `user:${member.actor.id}`;
 
 async function lockPayout(db: DbOrTx, scope: Scope, payoutId: string): Promise<PayoutRow> {
   const [row] = await db
@@ -84,7 +80,7 @@ async function resendInvite(
  * Sends the current link again, e.g. when the first email went to spam. The audit entry
  * is written first and its id keys the email, so each click sends exactly one email.
  */
-export async function resendClaimLink(db: DbOrTx, member: PayoutActionMember, payoutId: string) {
+export async function resendClaimLink(db: DbOrTx, member: ActingMember, payoutId: string) {
   const { payout, link, auditId } = await inTransaction(db, async (tx) => {
     const payout = await lockPayout(tx, member.scope, payoutId);
     requireClaimable(payout, "resend");
@@ -92,10 +88,7 @@ export async function resendClaimLink(db: DbOrTx, member: PayoutActionMember, pa
     if (!link) {
       throw new AppError("conflict", "This payout has no live link to resend; reissue it instead.");
     }
-    const entry = await recordAudit(tx, {
-      organisationId: member.scope.organisationId,
-      mode: member.scope.mode,
-      actor: member.actor,
+    const entry = await recordMemberAudit(tx, member, {
       action: "payout.resend_link",
       target: { type: "payout", id: payoutId },
       after: { linkId: link.linkId },
@@ -112,15 +105,12 @@ export async function resendClaimLink(db: DbOrTx, member: PayoutActionMember, pa
 }
 
 /** Issues a new link and kills the old one (a forwarded or leaked email stops working). */
-export async function reissueClaimLink(db: DbOrTx, member: PayoutActionMember, payoutId: string) {
+export async function reissueClaimLink(db: DbOrTx, member: ActingMember, payoutId: string) {
   const link = await inTransaction(db, async (tx) => {
     const payout = await lockPayout(tx, member.scope, payoutId);
     requireClaimable(payout, "reissue");
     const link = await issueClaimLink(tx, { payoutId, expiresAt: payout.expiresAt });
-    await recordAudit(tx, {
-      organisationId: member.scope.organisationId,
-      mode: member.scope.mode,
-      actor: member.actor,
+    await recordMemberAudit(tx, member, {
       action: "payout.reissue_link",
       target: { type: "payout", id: payoutId },
       after: { linkId: link.linkId, previousLinksRevoked: true },
@@ -139,7 +129,7 @@ const emailSchema = z.string().trim().pipe(z.email("an email address").max(254))
  */
 export async function correctRecipientEmail(
   db: DbOrTx,
-  member: PayoutActionMember,
+  member: ActingMember,
   params: { payoutId: string; email: string },
 ) {
   const email = emailSchema.safeParse(params.email);
@@ -169,10 +159,7 @@ export async function correctRecipientEmail(
       payout.status === "claimable"
         ? await issueClaimLink(tx, { payoutId: payout.id, expiresAt: payout.expiresAt })
         : null;
-    await recordAudit(tx, {
-      organisationId: member.scope.organisationId,
-      mode: member.scope.mode,
-      actor: member.actor,
+    await recordMemberAudit(tx, member, {
       action: "payout.correct_email",
       target: { type: "payout", id: payout.id },
       before: { recipientId: recipient.id, email: recipient.email },
@@ -187,19 +174,16 @@ export async function correctRecipientEmail(
 /** Cancels and releases the funds; the link dies with the transition. */
 export async function cancelPayoutAsMember(
   db: DbOrTx,
-  member: PayoutActionMember,
+  member: ActingMember,
   params: { payoutId: string; reason?: string },
 ) {
   return inTransaction(db, async (tx) => {
     const payout = await cancelPayout(tx, member.scope, {
       payoutId: params.payoutId,
       reason: params.reason?.trim() || "canceled_by_organisation",
-      actor: actorOf(member),
+      actor: memberRef(member),
     });
-    await recordAudit(tx, {
-      organisationId: member.scope.organisationId,
-      mode: member.scope.mode,
-      actor: member.actor,
+    await recordMemberAudit(tx, member, {
       action: "payout.cancel",
       target: { type: "payout", id: payout.id },
       before: { status: payout.previousStatus },
@@ -216,19 +200,16 @@ export async function cancelPayoutAsMember(
 /** A reviewer clears a held payout: it becomes claimable and the invitation goes out. */
 export async function clearHeldPayout(
   db: DbOrTx,
-  member: PayoutActionMember,
+  member: ActingMember,
   params: { payoutId: string; note?: string },
 ) {
   await inTransaction(db, async (tx) => {
     await approveReviewedPayout(tx, member.scope, {
       payoutId: params.payoutId,
-      actor: actorOf(member),
+      actor: memberRef(member),
       reason: "review_cleared",
     });
-    await recordAudit(tx, {
-      organisationId: member.scope.organisationId,
-      mode: member.scope.mode,
-      actor: member.actor,
+    await recordMemberAudit(tx, member, {
       action: "payout.review_clear",
       target: { type: "payout", id: params.payoutId },
       before: { status: "awaiting_review" },

@@ -2,9 +2,8 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { organisations } from "@/db/schema";
-import type { Scope } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
-import { type AuditActor, changedFields, recordAudit } from "@/lib/audit/record";
+import { type ActingMember, changedFields, recordMemberAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 
 const hexColor = z
@@ -51,7 +50,7 @@ export function logoDataUrl(file: { type: string; size: number; bytes: Uint8Arra
 
 export async function updateBranding(
   db: DbOrTx,
-  member: { scope: Scope; actor: AuditActor },
+  member: ActingMember,
   input: BrandingInput,
   logo: { set: string } | { remove: true } | null,
 ) {
@@ -88,10 +87,7 @@ export async function updateBranding(
     });
     const diff = changedFields(view(before), view(after ?? before));
     if (Object.keys(diff.after).length > 0) {
-      await recordAudit(tx, {
-        organisationId: member.scope.organisationId,
-        mode: member.scope.mode,
-        actor: member.actor,
+      await recordMemberAudit(tx, member, {
         action: "branding.update",
         target: { type: "organisation", id: member.scope.organisationId },
         ...diff,

@@ -4,7 +4,7 @@ import type { DbOrTx } from "@/db/client";
 import { recipients } from "@/db/schema";
 import type { Scope } from "@/db/scope";
 import { newIds } from "@/lib/ids";
-import type { InlineRecipient } from "./input-schemas";
+import type { InlineRecipient } from "@/lib/payouts/input-schemas";
 
 function row(scope: Scope, id: string, input: InlineRecipient) {
   return {

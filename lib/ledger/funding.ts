@@ -2,16 +2,14 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { balanceThresholds } from "@/db/schema";
-import { type Scope, tenantWhere } from "@/db/scope";
+import { tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
-import { type AuditActor, recordAudit } from "@/lib/audit/record";
-import { parseMajorAmount } from "@/lib/campaigns/decimal-amount";
+import { type ActingMember, recordMemberAudit } from "@/lib/audit/record";
+import { parseMajorAmount } from "@/lib/decimal-amount";
 import { AppError } from "@/lib/errors";
 import { recordEvent } from "@/lib/events/outbox";
 import { deposit, getAccountBalance } from "@/lib/ledger";
 import { type Currency, currencySchema } from "@/lib/money";
-
-export type FundingMember = { scope: Scope; actor: AuditActor };
 
 function parseCurrency(raw: unknown): Currency {
   const parsed = currencySchema.safeParse(raw);
@@ -42,7 +40,7 @@ const requestIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
  */
 export async function addTestFunds(
   db: DbOrTx,
-  member: FundingMember,
+  member: ActingMember,
   input: { currency: unknown; amount: unknown; requestId: unknown },
 ) {
   if (member.scope.mode !== "test") {
@@ -67,10 +65,7 @@ export async function addTestFunds(
       available: available.spendable,
       transaction_id: posted.transactionId,
     });
-    await recordAudit(tx, {
-      organisationId: member.scope.organisationId,
-      mode: member.scope.mode,
-      actor: member.actor,
+    await recordMemberAudit(tx, member, {
       action: "funding.test_deposit",
       target: { type: "ledger_transaction", id: posted.transactionId },
       after: { currency, amount },
@@ -82,7 +77,7 @@ export async function addTestFunds(
 /** Sets (or, with an empty amount, removes) the low-balance alert level for a currency. */
 export async function setLowBalanceThreshold(
   db: DbOrTx,
-  member: FundingMember,
+  member: ActingMember,
   input: { currency: unknown; amount: unknown },
 ) {
   const currency = parseCurrency(input.currency);
@@ -109,10 +104,7 @@ export async function setLowBalanceThreshold(
           set: { amount },
         });
     }
-    await recordAudit(tx, {
-      organisationId: member.scope.organisationId,
-      mode: member.scope.mode,
-      actor: member.actor,
+    await recordMemberAudit(tx, member, {
       action: "funding.low_balance_threshold",
       target: { type: "balance_threshold", id: currency },
       before: { currency, amount: before?.amount ?? null },

@@ -3,22 +3,21 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, balanceThresholds, events, organisations } from "@/db/schema";
 import { authenticateApiKey } from "@/lib/api-keys/keys";
+import { createApiKeyAsMember, revokeApiKeyAsMember } from "@/lib/api-keys/member-actions";
 import type { MemberContext } from "@/lib/auth/member-context";
 import { isAppError } from "@/lib/errors";
 import { getBalances } from "@/lib/ledger";
-import { organisationWithOwner, ownerContext } from "@/tests/dashboard/fixtures";
-import { logoDataUrl, updateBranding } from "./branding";
-import { brandingContrastWarnings } from "./branding-contrast";
+import { addTestFunds, setLowBalanceThreshold } from "@/lib/ledger/funding";
+import { logoDataUrl, updateBranding } from "@/lib/organisations/branding";
+import { brandingContrastWarnings } from "@/lib/organisations/branding-contrast";
 import {
-  createApiKeyAsMember,
   createEndpointAsMember,
   deleteEndpointAsMember,
   revealEndpointSecret,
-  revokeApiKeyAsMember,
   rotateEndpointSecretAsMember,
   updateEndpointAsMember,
-} from "./developer-actions";
-import { addTestFunds, setLowBalanceThreshold } from "./funding";
+} from "@/lib/webhooks/member-actions";
+import { organisationWithOwner, ownerContext } from "@/tests/dashboard/fixtures";
 import { balancesWithThresholds } from "./overview";
 
 process.env.AUTH_SECRET ??= "dashboard-test-secret-0123456789abcdef0123";

@@ -1,5 +1,5 @@
 import Papa from "papaparse";
-import { campaignColumns, type RowError } from "./campaign-rows";
+import { csvColumns, type RowError } from "./csv-rows";
 
 /**
  * The invalid rows as a CSV a person can open beside their file: the row number, every
@@ -8,13 +8,13 @@ import { campaignColumns, type RowError } from "./campaign-rows";
 export function errorReportCsv(errors: RowError[]): string {
   return Papa.unparse(
     {
-      fields: ["row", "errors", ...campaignColumns],
+      fields: ["row", "errors", ...csvColumns],
       data: errors.map((e) => [
         String(e.row),
         e.issues
           .map((i) => (i.field === "row" ? i.message : `${i.field}: ${i.message}`))
           .join("; "),
-        ...campaignColumns.map((c) => e.values[c] ?? ""),
+        ...csvColumns.map((c) => e.values[c] ?? ""),
       ]),
     },
     // A spreadsheet must not run a cell that starts with "=" as a formula.

@@ -1,18 +1,18 @@
 import type { DbOrTx } from "@/db/client";
 import type { Scope } from "@/db/scope";
-import type { AuditActor } from "@/lib/audit/record";
+import type { ActingMember } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import { getBalances } from "@/lib/ledger";
 import { type Currency, currencySchema } from "@/lib/money";
 import { getApprovalThresholds } from "./approval";
-import type { RowError } from "./campaign-rows";
-import { createCampaign, parseCampaignSettings } from "./create-campaign";
-import { type CsvSource, type RowFixes, validateCampaignCsv } from "./validate-csv";
+import { createBatchAsMember, parseBatchSettings } from "./create-as-member";
+import type { RowError } from "./csv-rows";
+import { type CsvSource, type RowFixes, validateBatchCsv } from "./validate-csv";
 
 /** How many invalid rows a preview lists in full; the error report always has them all. */
 export const PREVIEW_ERROR_LIMIT = 2_000;
 
-export type CampaignPreview = {
+export type CsvPreview = {
   rowCount: number;
   validCount: number;
   errorCount: number;
@@ -59,12 +59,12 @@ export function parseCurrency(raw: unknown): Currency {
 }
 
 /** Checks a file (and the corrections typed so far) and says what committing it would do. */
-export async function previewCampaignFile(
+export async function previewBatchCsv(
   db: DbOrTx,
   scope: Scope,
   params: { source: CsvSource; currency: Currency; fixes: RowFixes },
-): Promise<CampaignPreview> {
-  const result = await validateCampaignCsv(params.source, {
+): Promise<CsvPreview> {
+  const result = await validateBatchCsv(params.source, {
     currency: params.currency,
     fixes: params.fixes,
   });
@@ -94,13 +94,13 @@ export async function previewCampaignFile(
  * Commits a file only if every row is valid after the corrections: the server checks
  * the whole file again, whatever the browser showed, and writes nothing otherwise.
  */
-export async function commitCampaignFile(
+export async function commitBatchCsv(
   db: DbOrTx,
-  member: { scope: Scope; actor: AuditActor },
+  member: ActingMember,
   params: { source: CsvSource; settings: unknown; fixes: RowFixes },
 ) {
-  const settings = parseCampaignSettings(params.settings);
-  const result = await validateCampaignCsv(params.source, {
+  const settings = parseBatchSettings(params.settings);
+  const result = await validateBatchCsv(params.source, {
     currency: settings.currency,
     fixes: params.fixes,
   });
@@ -111,5 +111,5 @@ export async function commitCampaignFile(
       { meta: { errors: result.errors.slice(0, PREVIEW_ERROR_LIMIT) } },
     );
   }
-  return createCampaign(db, member, settings, result.items);
+  return createBatchAsMember(db, member, settings, result.items);
 }

@@ -11,7 +11,7 @@ const optionalText = (max: number) =>
     .optional();
 
 /** What a person sets for a campaign besides its rows, as the form and the upload send it. */
-export const campaignSettingsSchema = z.object({
+export const batchSettingsSchema = z.object({
   name: z.string().trim().min(1, "a name is required").max(200, "at most 200 characters"),
   currency: currencySchema,
   message: optionalText(2_000),
@@ -25,4 +25,4 @@ export const campaignSettingsSchema = z.object({
     .default(30),
 });
 
-export type CampaignSettings = z.output<typeof campaignSettingsSchema>;
+export type BatchSettings = z.output<typeof batchSettingsSchema>;

@@ -1,24 +1,15 @@
 import type { DbOrTx } from "@/db/client";
-import type { Scope } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
-import type { AuditActor } from "@/lib/audit/record";
-import { recordAudit } from "@/lib/audit/record";
+import { type ActingMember, memberRef, recordMemberAudit } from "@/lib/audit/record";
+import { createBatch } from "@/lib/batches/create-batch";
 import type { BatchRow } from "@/lib/batches/machine";
 import { AppError } from "@/lib/errors";
-import { createBatch } from "@/lib/payouts/create-batch";
-import type { CampaignItem } from "./campaign-rows";
-import { type CampaignSettings, campaignSettingsSchema } from "./campaign-settings";
+import type { BatchItem } from "./csv-rows";
+import { type BatchSettings, batchSettingsSchema } from "./settings";
 import { MAX_CSV_ROWS } from "./validate-csv";
 
-export type CampaignActor = { scope: Scope; actor: AuditActor };
-
-/** How the payouts domain names a dashboard user in transitions and on batches. */
-export function payoutActor(actor: AuditActor): string {
-  return `user:${actor.id}`;
-}
-
-export function parseCampaignSettings(input: unknown): CampaignSettings {
-  const parsed = campaignSettingsSchema.safeParse(input);
+export function parseBatchSettings(input: unknown): BatchSettings {
+  const parsed = batchSettingsSchema.safeParse(input);
   if (!parsed.success) {
     throw new AppError("validation_failed", "The campaign settings are not valid.", {
       fieldErrors: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
@@ -33,11 +24,11 @@ export function parseCampaignSettings(input: unknown): CampaignSettings {
  * total above the organisation's approval threshold leaves the batch waiting for a
  * second member.
  */
-export async function createCampaign(
+export async function createBatchAsMember(
   db: DbOrTx,
-  member: CampaignActor,
-  settings: CampaignSettings,
-  items: CampaignItem[],
+  member: ActingMember,
+  settings: BatchSettings,
+  items: BatchItem[],
 ): Promise<{ batch: BatchRow; payoutIds: string[] }> {
   if (items.length === 0) {
     throw new AppError("validation_failed", "A campaign needs at least one recipient.");
@@ -57,13 +48,10 @@ export async function createCampaign(
         expires_in_days: settings.expiresInDays,
         items,
       },
-      { actor: payoutActor(member.actor) },
+      { actor: memberRef(member) },
     );
     const { batch } = created;
-    await recordAudit(tx, {
-      organisationId: member.scope.organisationId,
-      mode: member.scope.mode,
-      actor: member.actor,
+    await recordMemberAudit(tx, member, {
       action: "campaign.create",
       target: { type: "batch", id: batch.id },
       after: {

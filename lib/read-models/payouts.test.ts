@@ -4,13 +4,13 @@ import { db } from "@/db/client";
 import { auditLog, emails, recipients } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
 import { getBalances } from "@/lib/ledger";
-import { organisationWithClaimablePayouts } from "@/tests/dashboard/fixtures";
 import {
   cancelPayoutAsMember,
   correctRecipientEmail,
   reissueClaimLink,
   resendClaimLink,
-} from "./payout-actions";
+} from "@/lib/payouts/member-actions";
+import { organisationWithClaimablePayouts } from "@/tests/dashboard/fixtures";
 import { getPayoutDetail } from "./payout-detail";
 import { payoutSearchSchema, searchPayouts } from "./payout-search";
 

@@ -1,8 +1,8 @@
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import { isAppError } from "@/lib/errors";
-import { errorReportCsv } from "./error-report";
-import { validateCampaignCsv } from "./validate-csv";
+import { errorReportCsv } from "./csv-error-report";
+import { validateBatchCsv } from "./validate-csv";
 
 function csv(rows: string[][]): string {
   return Papa.unparse(rows);
@@ -20,9 +20,9 @@ function creatorRows(n: number): string[][] {
 
 const header = ["email", "name", "country", "amount", "external_id"];
 
-describe("validateCampaignCsv", () => {
+describe("validateBatchCsv", () => {
   it("accepts a clean file and totals it in minor units", async () => {
-    const result = await validateCampaignCsv(csv([header, ...creatorRows(10)]), {
+    const result = await validateBatchCsv(csv([header, ...creatorRows(10)]), {
       currency: "USD",
     });
     expect(result.rowCount).toBe(10);
@@ -45,7 +45,7 @@ describe("validateCampaignCsv", () => {
     const rows = creatorRows(50);
     rows[6] = ["not-an-email", "Bad Email", "US", "10", "cr-7"];
     rows[41] = ["ok@example.com", "Bad Country", "XX", "10.999", "cr-42"];
-    const result = await validateCampaignCsv(csv([header, ...rows]), { currency: "USD" });
+    const result = await validateBatchCsv(csv([header, ...rows]), { currency: "USD" });
     expect(result.rowCount).toBe(50);
     expect(result.validCount).toBe(48);
     expect(result.errors.map((e) => e.row)).toEqual([8, 43]);
@@ -59,7 +59,7 @@ describe("validateCampaignCsv", () => {
   it("applies fixes typed in the preview before checking", async () => {
     const rows = creatorRows(5);
     rows[1] = ["broken", "Two", "US", "5", "cr-2"];
-    const result = await validateCampaignCsv(csv([header, ...rows]), {
+    const result = await validateBatchCsv(csv([header, ...rows]), {
       currency: "USD",
       fixes: { 3: { email: "two@example.com" } },
     });
@@ -69,7 +69,7 @@ describe("validateCampaignCsv", () => {
 
   it("understands header aliases, a BOM, lower-case countries and ignores unknown columns", async () => {
     const text = `\uFEFFE-mail Address,Full Name,Country Code,Amount,Team\r\nana@example.com,Ana,br,12,blue\r\n\r\n`;
-    const result = await validateCampaignCsv(text, { currency: "BRL" });
+    const result = await validateBatchCsv(text, { currency: "BRL" });
     expect(result.ignoredColumns).toEqual(["Team"]);
     expect(result.items).toEqual([
       { recipient: { email: "ana@example.com", name: "Ana", country: "BR" }, amount: 1200n },
@@ -84,7 +84,7 @@ describe("validateCampaignCsv", () => {
       ["c@example.com", "US", "1", "", "x-2"],
       ["b@example.com", "US", "2", "", "x-2"],
     ]);
-    const result = await validateCampaignCsv(text, { currency: "USD" });
+    const result = await validateBatchCsv(text, { currency: "USD" });
     expect(result.errors.map((e) => [e.row, e.issues[0]?.field])).toEqual([
       [2, "currency"],
       [4, "external_id"],
@@ -93,19 +93,19 @@ describe("validateCampaignCsv", () => {
   });
 
   it("refuses a file without the required columns, or with no rows", async () => {
-    const missing = await validateCampaignCsv("email,name\nx@example.com,X\n", {
+    const missing = await validateBatchCsv("email,name\nx@example.com,X\n", {
       currency: "USD",
     }).catch((e) => e);
     expect(isAppError(missing, "validation_failed")).toBe(true);
     expect(missing.message).toContain("country, amount");
-    const empty = await validateCampaignCsv("email,country,amount\n", { currency: "USD" }).catch(
+    const empty = await validateBatchCsv("email,country,amount\n", { currency: "USD" }).catch(
       (e) => e,
     );
     expect(empty.message).toContain("no rows");
   });
 
   it("stops at the row limit", async () => {
-    const error = await validateCampaignCsv(csv([header, ...creatorRows(11)]), {
+    const error = await validateBatchCsv(csv([header, ...creatorRows(11)]), {
       currency: "USD",
       maxRows: 10,
     }).catch((e) => e);
@@ -125,7 +125,7 @@ describe("validateCampaignCsv", () => {
       },
     });
     const started = performance.now();
-    const result = await validateCampaignCsv(stream, { currency: "USD" });
+    const result = await validateBatchCsv(stream, { currency: "USD" });
     expect(result.rowCount).toBe(100_000);
     expect(result.errors).toHaveLength(0);
     expect(result.items[99_999]?.recipient.external_id).toBe("cr-100000");

@@ -11,9 +11,9 @@ import {
 } from "@/lib/batches/machine";
 import { AppError } from "@/lib/errors";
 import { recordEvent } from "@/lib/events/outbox";
-import { applyPayoutEvent } from "./machine";
-import { batchProgress, getBatch } from "./queries";
-import { serializeBatch } from "./serialize";
+import { applyPayoutEvent } from "@/lib/payouts/machine";
+import { batchProgress, getBatch } from "@/lib/payouts/queries";
+import { serializeBatch } from "@/lib/payouts/serialize";
 
 async function refuseBatch(
   db: DbOrTx,
