@@ -1,25 +1,41 @@
 import { type NextRequest, NextResponse } from "next/server";
-import { claimSecurityHeaders, newNonce } from "@/lib/claims/security-headers";
+import { appUrl } from "@/lib/config";
+import { isDecodablePath } from "@/lib/http/paths";
+import { newNonce, pagePolicyFor, securityHeaders } from "@/lib/http/security-headers";
+
+/** A path no route serves, so Next renders its not-found page with a 404. */
+const NOT_FOUND_PATH = "/_malformed-path";
 
 /**
- * Claim pages get a per-request CSP nonce. Next reads it from the request's
- * Content-Security-Policy header and stamps it on its own scripts; pages read `x-nonce`.
+ * Every page gets its security headers and a per-request CSP nonce. Next reads the nonce
+ * from the request's Content-Security-Policy header and stamps it on its own scripts;
+ * route handlers that write their own HTML read `x-nonce`.
  */
 export function proxy(request: NextRequest) {
+  const { pathname } = request.nextUrl;
   const nonce = newNonce();
-  const headers = claimSecurityHeaders({
+  const headers = securityHeaders({
+    policy: pagePolicyFor(pathname),
     nonce,
     development: process.env.NODE_ENV === "development",
+    https: appUrl().startsWith("https://"),
+    signInPage: pathname === "/login",
   });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"] as string);
-  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  // Next decodes each dynamic segment and answers a bare 500 when one is not valid
+  // percent-encoding (`/c/%ZZ`); such a path names nothing, so it gets the not-found page.
+  const response = isDecodablePath(pathname)
+    ? NextResponse.next({ request: { headers: requestHeaders } })
+    : NextResponse.rewrite(new URL(NOT_FOUND_PATH, request.url), {
+        request: { headers: requestHeaders },
+      });
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }
 
 export const config = {
-  // Not the brand stylesheet: it holds no token and should cache.
-  matcher: ["/c/((?!brand\\.css).*)"],
+  // Pages only: the API answers JSON to bearer keys, and built assets are immutable files.
+  matcher: ["/((?!api/|_next/static/|_next/image|favicon\\.ico).*)"],
 };

@@ -9,6 +9,9 @@ export default defineConfig({
     setupFiles: ["tests/setup-database.ts"],
     pool: "forks",
     testTimeout: 30_000,
+    // next-auth imports "next/server" without an extension, which Node's ESM loader cannot
+    // resolve; bundled through Vite, tests can drive the real Auth.js route handlers.
+    server: { deps: { inline: ["next-auth"] } },
     hookTimeout: 60_000,
   },
 });

@@ -4,7 +4,7 @@ import Google from "next-auth/providers/google";
 import Nodemailer from "next-auth/providers/nodemailer";
 import { authAdapter } from "@/lib/auth/adapter";
 import { sendSignInEmail } from "@/lib/auth/sign-in-email";
-import { config } from "@/lib/config";
+import { appUrl, config } from "@/lib/config";
 
 /** OAuth providers offered on the sign-in page: those whose credentials are configured. */
 export function oauthProviders(): { id: "github" | "google"; name: string }[] {
@@ -19,9 +19,23 @@ export function oauthProviders(): { id: "github" | "google"; name: string }[] {
   ];
 }
 
+/**
+ * Auth.js builds every URL it mails or redirects to (the magic link, OAuth redirect URIs,
+ * its own redirects) from AUTH_URL when it is set, and otherwise from the request's Host
+ * and X-Forwarded-* headers, which whoever sends the request chooses: a forged Host made
+ * the victim's sign-in link point at the attacker. next-auth reads AUTH_URL from
+ * process.env on every call (its route handlers rebase the request onto it, signIn() and
+ * auth() build their URLs from it), and each call builds this configuration first, so
+ * setting it here pins all of them to APP_URL whatever the deployment's environment says.
+ */
+function pinAuthUrlToAppUrl() {
+  process.env.AUTH_URL = new URL(appUrl()).origin;
+}
+
 // The configuration is built per request, not at import, so `next build` needs neither
 // a database nor secrets.
 export const { handlers, auth, signIn, signOut } = NextAuth((): NextAuthConfig => {
+  pinAuthUrlToAppUrl();
   const c = config();
   const providers: NextAuthConfig["providers"] = [
     Nodemailer({
@@ -45,6 +59,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth((): NextAuthConfig =
     session: { strategy: "database", maxAge: 7 * 24 * 60 * 60, updateAge: 60 * 60 },
     providers,
     secret: c.AUTH_SECRET,
+    // The request's host is never used (AUTH_URL above), so there is nothing to distrust.
     trustHost: true,
     pages: { signIn: "/login", verifyRequest: "/login/check-email", error: "/login" },
     callbacks: {

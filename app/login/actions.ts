@@ -1,9 +1,11 @@
 "use server";
 
+import { headers } from "next/headers";
 import { redirect, unstable_rethrow } from "next/navigation";
 import { AuthError } from "next-auth";
 import { z } from "zod";
 import { signIn } from "@/app/auth";
+import { signInRefusal } from "@/lib/http/same-origin";
 import { safeCallbackUrl } from "./callback-url";
 
 export type SignInState = { error?: string; email?: string };
@@ -11,6 +13,10 @@ export type SignInState = { error?: string; email?: string };
 const emailSchema = z.string().trim().toLowerCase().pipe(z.email().max(254));
 
 export async function sendMagicLink(_prev: SignInState, form: FormData): Promise<SignInState> {
+  // Next lets a server action through when its Origin matches its Host, but the sender
+  // chooses both; a sign-in must start from a page of APP_URL, addressed to APP_URL.
+  const refused = signInRefusal(await headers());
+  if (refused) return { error: refused };
   const email = emailSchema.safeParse(form.get("email"));
   if (!email.success)
     return { error: "Enter a valid email address.", email: String(form.get("email") ?? "") };
@@ -39,5 +45,6 @@ export async function sendMagicLink(_prev: SignInState, form: FormData): Promise
 export async function signInWithProvider(form: FormData): Promise<void> {
   const provider = form.get("provider");
   if (provider !== "github" && provider !== "google") return;
+  if (signInRefusal(await headers())) return;
   await signIn(provider, { redirectTo: safeCallbackUrl(form.get("callbackUrl")) });
 }

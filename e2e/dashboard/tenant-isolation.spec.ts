@@ -75,6 +75,8 @@ test("a member of another organisation is refused every id of ours, on pages, ro
   const preview = await outsider.request.post(
     `/dashboard/campaigns/preview?organisationId=${organisationId}`,
     {
+      // From our own page, so the membership check is what refuses it.
+      headers: { origin: new URL(outsider.url()).origin },
       multipart: {
         currency: "USD",
         file: {

@@ -72,7 +72,7 @@ describe("OpenAPI document", () => {
 
 describe("API reference page", () => {
   it("renders the Scalar reference for the generated document", async () => {
-    const response = docsRoute();
+    const response = await docsRoute(new Request("http://localhost:3000/docs/api"));
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain("/api/v1/openapi.json");

@@ -14,6 +14,7 @@ import { messagesByLocale } from "@/i18n/messages";
 import { emailClaimCode } from "@/lib/claims/claim-emails";
 import { openClaim, sendClaimCode } from "@/lib/claims/claim-flow";
 import { CLAIM_SESSION_COOKIE } from "@/lib/claims/session";
+import { crossOriginRefusal } from "@/lib/http/same-origin";
 import { clientIp } from "./claim-view";
 
 type Context = { params: Promise<{ token: string }> };
@@ -142,6 +143,14 @@ export async function GET(_request: Request, { params }: Context) {
 
 /** The page's two forms: "email me a code" and the language switcher (which every claim step posts here). */
 export async function POST(request: Request, { params }: Context) {
+  // Another site must not make a recipient's browser ask for codes or switch language.
+  const refusal = crossOriginRefusal(request.headers);
+  if (refusal) {
+    return new Response(refusal, {
+      status: 403,
+      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+    });
+  }
   const { token } = await params;
   const self = `/c/${token}`;
   const form = await request.formData().catch(() => null);

@@ -2,11 +2,17 @@ import { unstable_rethrow } from "next/navigation";
 import { requireMember } from "@/app/dashboard/_lib/member";
 import type { Action } from "@/lib/auth/permissions";
 import { AppError, isAppError } from "@/lib/errors";
+import { assertSameOrigin } from "@/lib/http/same-origin";
 import { logError } from "@/lib/log";
 import { MAX_CSV_BYTES } from "./upload-limits";
 
-/** A campaign file upload: the guard first, then the form with the file. */
+/**
+ * A campaign file upload: the guards first, then the form with the file. Route handlers
+ * get no cross-site check from Next (server actions do), so the origin is checked here,
+ * before the cookie's member is resolved or a byte of the file is read.
+ */
 export async function readUpload(request: Request, action: Action) {
+  assertSameOrigin(request.headers);
   const length = Number(request.headers.get("content-length") ?? 0);
   if (length > MAX_CSV_BYTES) {
     throw new AppError(
