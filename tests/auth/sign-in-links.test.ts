@@ -6,7 +6,7 @@ import { db } from "@/db/client";
 import { verificationTokens } from "@/db/schema";
 import { sendSignInEmail } from "@/lib/auth/sign-in-email";
 import { appUrl } from "@/lib/config";
-import { startTestSmtpServer } from "@/lib/mail/test-smtp-server";
+import { startTestSmtpServer } from "@/tests/fixtures/smtp-server";
 
 /*
  * The real Auth.js route handler, fed requests the way a server in front of it would pass
