@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import Papa from "papaparse";
 import { AppError } from "@/lib/errors";
 import type { Currency } from "@/lib/money";
+import { describeConflicts, recipientConflicts } from "@/lib/payouts/batch-conflicts";
 import {
   type CampaignColumn,
   type CampaignItem,
@@ -39,8 +40,6 @@ function toReadable(source: CsvSource): Readable {
   return Readable.fromWeb(source as import("node:stream/web").ReadableStream<Uint8Array>);
 }
 
-type Identity = { row: number; email: string; country: string };
-
 /**
  * Streams a campaign CSV through papaparse row by row, so a 100,000-row file is never
  * held as one string, and checks every row. Nothing is written: the caller commits the
@@ -70,7 +69,7 @@ export async function validateCampaignCsv(
     ignoredColumns: [],
   };
   let columns: (CampaignColumn | null)[] | null = null;
-  const byExternalId = new Map<string, Identity>();
+  const sameRecipient = recipientConflicts();
   let line = 1;
 
   for await (const cells of parser as AsyncIterable<string[]>) {
@@ -118,20 +117,11 @@ export async function validateCampaignCsv(
     const issues = [...checked.issues];
     if (checked.item?.recipient.external_id) {
       const id = checked.item.recipient.external_id;
-      const mine = {
-        row: line,
-        email: checked.item.recipient.email,
-        country: checked.item.recipient.country,
-      };
-      const first = byExternalId.get(id);
-      if (!first) byExternalId.set(id, mine);
-      else if (
-        first.email.toLowerCase() !== mine.email.toLowerCase() ||
-        first.country !== mine.country
-      ) {
+      const conflicts = sameRecipient(line, id, checked.item.recipient);
+      if (conflicts.length > 0) {
         issues.push({
           field: "external_id",
-          message: `"${id}" is also on row ${first.row} with a different email or country`,
+          message: describeConflicts(id, conflicts, (row) => `Row ${row}`),
         });
       }
     }

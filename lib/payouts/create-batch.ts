@@ -5,6 +5,7 @@ import { batches, organisations } from "@/db/schema";
 import { recordEvent, type Scope } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
 import { amountSchema, currencySchema, MAX_AMOUNT } from "@/lib/money";
+import { describeConflicts, recipientConflicts } from "./batch-conflicts";
 import { inTransaction } from "./in-transaction";
 import {
   descriptionSchema,
@@ -50,6 +51,17 @@ export const createBatchBodySchema = z
     if (total > MAX_AMOUNT) {
       ctx.addIssue({ code: "custom", path: ["items"], message: "a total of at most 10^15" });
     }
+    const sameRecipient = recipientConflicts();
+    body.items.forEach(({ recipient }, i) => {
+      if (!recipient.external_id) return;
+      for (const conflict of sameRecipient(i, recipient.external_id, recipient)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["items", i, "recipient", conflict.field],
+          message: describeConflicts(recipient.external_id, [conflict], (at) => `Item ${at}`),
+        });
+      }
+    });
   })
   .meta({ id: "CreateBatch" });
 
@@ -105,6 +117,7 @@ export async function createBatch(
       tx,
       scope,
       body.items.map((item) => toInlineRecipient(item.recipient)),
+      { at: (i) => `items.${i}.recipient` },
     );
     const rows = await insertPendingPayouts(
       tx,
