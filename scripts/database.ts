@@ -4,16 +4,19 @@ import { startEmbeddedPostgres } from "@/db/embedded";
 
 export type RunningDatabase = { url: string; embedded: boolean; stop: () => Promise<void> };
 
-/** DATABASE_URL when given, otherwise the embedded cluster under DATA_DIR/pg. */
-export async function openDatabase(config: {
-  DATABASE_URL?: string;
-  DATA_DIR: string;
-}): Promise<RunningDatabase> {
+/**
+ * DATABASE_URL when given, otherwise the embedded cluster under DATA_DIR/pg (stopping one
+ * that a killed earlier run left there; `log` says so).
+ */
+export async function openDatabase(
+  config: { DATABASE_URL?: string; DATA_DIR: string },
+  log?: (line: string) => void,
+): Promise<RunningDatabase> {
   if (config.DATABASE_URL) {
     await assertReachable(config.DATABASE_URL);
     return { url: config.DATABASE_URL, embedded: false, stop: async () => {} };
   }
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(config.DATA_DIR, "pg") });
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(config.DATA_DIR, "pg"), log });
   return { url: pg.url, embedded: true, stop: pg.stop };
 }
 

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -7,6 +7,7 @@ import type { LocalEngine } from "@/inngest/engine";
 import { ConfigError, parseConfig } from "@/lib/config";
 import { openDatabase } from "./database";
 import { localSecret, makeAuthSecret, makeEventKey, makeSigningKey } from "./local-secrets";
+import { spawnTiedChild } from "./tied-child";
 import { type WorkerProcess, workerProcess } from "./worker-process";
 
 type Command = "dev" | "start";
@@ -49,7 +50,7 @@ export async function run(command: Command): Promise<void> {
 
   try {
     await assertPortFree(config.PORT);
-    const database = await openDatabase(config);
+    const database = await openDatabase(config, (line) => say(`✓ ${line}`));
     stops.push(database.stop);
     say(
       database.embedded
@@ -95,10 +96,7 @@ export async function run(command: Command): Promise<void> {
       NODE_ENV: command === "dev" ? "development" : "production",
     });
     const nextBin = path.resolve("node_modules/next/dist/bin/next");
-    next = spawn(process.execPath, [nextBin, command, "--port", String(config.PORT)], {
-      env,
-      stdio: ["ignore", "inherit", "inherit"],
-    });
+    next = spawnTiedChild([nextBin, command, "--port", String(config.PORT)], env);
     next.once("exit", (code) => void shutdown(code ?? 1));
 
     await Promise.all([workerReady, waitForHealth(`http://127.0.0.1:${config.PORT}/api/health`)]);

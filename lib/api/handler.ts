@@ -124,27 +124,41 @@ function bearerToken(request: Request): string {
   return match[1];
 }
 
+const bodyTooLarge = () =>
+  new AppError("payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+
+/**
+ * The body as text, read chunk by chunk and counted in bytes: a body sent without
+ * Content-Length (chunked) is cut off at the limit, so a client cannot make the server
+ * buffer more than 8 MiB by not saying how much it sends.
+ */
+async function readBodyText(request: Request): Promise<string> {
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) throw bodyTooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The client went away mid-upload; nobody will read the answer, but it is not our fault.
+      throw new AppError("invalid_request", "The request body could not be read.");
+    }
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw bodyTooLarge();
+    }
+    chunks.push(chunk.value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks, size));
+}
+
 async function readJsonBody(request: Request): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) {
-    throw new AppError(
-      "payload_too_large",
-      `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
-    );
-  }
-  let text: string;
-  try {
-    text = await request.text();
-  } catch {
-    // The client went away mid-upload; nobody will read the answer, but it is not our fault.
-    throw new AppError("invalid_request", "The request body could not be read.");
-  }
-  if (text.length > MAX_BODY_BYTES) {
-    throw new AppError(
-      "payload_too_large",
-      `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
-    );
-  }
+  const text = await readBodyText(request);
   if (text.trim() === "") return {};
   const type = request.headers.get("content-type");
   if (type && !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {

@@ -18,7 +18,9 @@ describe("the permission table", () => {
     expect(can("support", "funding.deposit")).toBe(false);
     expect(can("support", "payouts.cancel")).toBe(false);
     expect(can("support", "payouts.resend")).toBe(true);
-    expect(can("support", "payouts.update_email")).toBe(true);
+    // Support asks for an email correction; a second member with finance or owner approves.
+    expect(can("support", "payouts.request_email_change")).toBe(true);
+    expect(can("support", "payouts.approve_email_change")).toBe(false);
   });
 
   it("gives developers the developer pages but not money", () => {

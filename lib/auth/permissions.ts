@@ -10,9 +10,9 @@ export const roles = [
 
 export const roleDescriptions: Record<Role, string> = {
   owner: "Everything, including the team's owners",
-  admin: "Everything except managing owners",
-  finance: "Funding, campaigns and their approval, payouts",
-  support: "Finds payouts, resends links and corrects emails",
+  admin: "Everything except managing owners and approving email changes",
+  finance: "Funding, campaigns and payouts; approves campaigns and email changes",
+  support: "Finds payouts, resends links and asks for email corrections",
   developer: "API keys, webhooks and events",
 };
 
@@ -25,7 +25,9 @@ const permissions = {
   "payouts.view": ["owner", "admin", "finance", "support", "developer"],
   "payouts.resend": ["owner", "admin", "finance", "support"],
   "payouts.reissue": ["owner", "admin", "finance", "support"],
-  "payouts.update_email": ["owner", "admin", "support"],
+  // Where the money goes: one member asks, a second one approves (lib/payouts/email-change.ts).
+  "payouts.request_email_change": ["owner", "admin", "finance", "support"],
+  "payouts.approve_email_change": ["owner", "finance"],
   "payouts.cancel": ["owner", "admin", "finance"],
   "payouts.review": ["owner", "admin", "finance"],
   "campaigns.view": ["owner", "admin", "finance", "support"],

@@ -18,6 +18,7 @@ import {
 import { DEFAULT_EXPIRY_DAYS, enterPayouts } from "@/lib/payouts/machine";
 import { serializeBatch } from "@/lib/payouts/serialize";
 import { upsertRecipients } from "@/lib/recipients/upsert";
+import { describeConflicts, recipientConflicts } from "./recipient-conflicts";
 
 export const MAX_BATCH_ITEMS = 10_000;
 
@@ -51,6 +52,17 @@ export const createBatchBodySchema = z
     if (total > MAX_AMOUNT) {
       ctx.addIssue({ code: "custom", path: ["items"], message: "a total of at most 10^15" });
     }
+    const sameRecipient = recipientConflicts();
+    body.items.forEach(({ recipient }, i) => {
+      if (!recipient.external_id) return;
+      for (const conflict of sameRecipient(i, recipient.external_id, recipient)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["items", i, "recipient", conflict.field],
+          message: describeConflicts(recipient.external_id, [conflict], (at) => `Item ${at}`),
+        });
+      }
+    });
   })
   .meta({ id: "CreateBatch" });
 
@@ -105,6 +117,7 @@ export async function createBatch(
       tx,
       scope,
       body.items.map((item) => toInlineRecipient(item.recipient)),
+      { at: (i) => `items.${i}.recipient` },
     );
     await recordEvent(tx, scope, "batch.created", { object: serializeBatch(batchRow) });
     const rows = await enterPayouts(

@@ -92,6 +92,31 @@ describe("validateBatchCsv", () => {
     expect(result.validCount).toBe(2);
   });
 
+  it("refuses a row whose external id an earlier row gives another email, name or country, naming that row", async () => {
+    const text = csv([
+      header,
+      ["maya@example.com", "Maya", "US", "1", "cr-1"],
+      ["lukas@example.com", "", "DE", "1", "cr-2"],
+      ["maya@exmaple.com", "", "US", "1", "cr-1"],
+      ["MAYA@example.com", "Maya", "US", "1", "cr-1"],
+      ["maya@example.com", "Maria", "US", "1", "cr-1"],
+      ["lukas@example.com", "Lukas", "AT", "1", "cr-2"],
+      ["lukas@example.com", "Lukas", "DE", "1", "cr-2"],
+    ]);
+    const result = await validateBatchCsv(text, { currency: "USD" });
+    // Case does not make another address, and a name left out is not another name.
+    expect(
+      result.errors.map((e) => [e.row, e.issues.map((i) => `${i.field}: ${i.message}`)]),
+    ).toEqual([
+      [4, ['external_id: Row 2 has the same external_id "cr-1" with a different email']],
+      [6, ['external_id: Row 2 has the same external_id "cr-1" with a different name']],
+      [7, ['external_id: Row 3 has the same external_id "cr-2" with a different country']],
+    ]);
+    expect(result.validCount).toBe(4);
+    const report = errorReportCsv(result.errors);
+    expect(report).toContain("Row 2 has the same external_id");
+  });
+
   it("refuses a file without the required columns, or with no rows", async () => {
     const missing = await validateBatchCsv("email,name\nx@example.com,X\n", {
       currency: "USD",

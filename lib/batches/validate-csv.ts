@@ -11,6 +11,7 @@ import {
   requiredColumns,
   validateRow,
 } from "./csv-rows";
+import { describeConflicts, recipientConflicts } from "./recipient-conflicts";
 
 export const MAX_CSV_ROWS = 100_000;
 
@@ -38,8 +39,6 @@ function toReadable(source: CsvSource): Readable {
   if (source instanceof Readable) return source;
   return Readable.fromWeb(source as import("node:stream/web").ReadableStream<Uint8Array>);
 }
-
-type Identity = { row: number; email: string; country: string };
 
 /**
  * Streams a campaign CSV through papaparse row by row, so a 100,000-row file is never
@@ -70,7 +69,7 @@ export async function validateBatchCsv(
     ignoredColumns: [],
   };
   let columns: (CsvColumn | null)[] | null = null;
-  const byExternalId = new Map<string, Identity>();
+  const sameRecipient = recipientConflicts();
   let line = 1;
 
   for await (const cells of parser as AsyncIterable<string[]>) {
@@ -118,20 +117,11 @@ export async function validateBatchCsv(
     const issues = [...checked.issues];
     if (checked.item?.recipient.external_id) {
       const id = checked.item.recipient.external_id;
-      const mine = {
-        row: line,
-        email: checked.item.recipient.email,
-        country: checked.item.recipient.country,
-      };
-      const first = byExternalId.get(id);
-      if (!first) byExternalId.set(id, mine);
-      else if (
-        first.email.toLowerCase() !== mine.email.toLowerCase() ||
-        first.country !== mine.country
-      ) {
+      const conflicts = sameRecipient(line, id, checked.item.recipient);
+      if (conflicts.length > 0) {
         issues.push({
           field: "external_id",
-          message: `"${id}" is also on row ${first.row} with a different email or country`,
+          message: describeConflicts(id, conflicts, (row) => `Row ${row}`),
         });
       }
     }

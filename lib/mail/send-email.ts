@@ -17,6 +17,7 @@ export const emailKinds = [
   "endpoint_disabled",
   "sign_in",
   "invitation",
+  "email_changed",
 ] as const;
 
 export const sendEmailInputSchema = z.object({

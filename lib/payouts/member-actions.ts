@@ -1,7 +1,6 @@
 import { and, eq } from "drizzle-orm";
-import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { payouts, recipients } from "@/db/schema";
+import { payouts } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
 import { type ActingMember, memberRef, recordMemberAudit } from "@/lib/audit/record";
@@ -16,7 +15,8 @@ import type { PayoutRow } from "@/lib/payouts/machine";
 import { approveReviewedPayout } from "@/lib/payouts/prepare-payouts";
 import { loadPayoutContext } from "@/lib/payouts/queries";
 
-async function lockPayout(db: DbOrTx, scope: Scope, payoutId: string): Promise<PayoutRow> {
+/** The payout, in the member's scope, locked for the rest of the action's transaction. */
+export async function lockPayout(db: DbOrTx, scope: Scope, payoutId: string): Promise<PayoutRow> {
   const [row] = await db
     .select()
     .from(payouts)
@@ -119,56 +119,6 @@ export async function reissueClaimLink(db: DbOrTx, member: ActingMember, payoutI
   });
   await sendInvites(db, member.scope, [payoutId]);
   return link;
-}
-
-const emailSchema = z.string().trim().pipe(z.email("an email address").max(254));
-
-/**
- * Corrects the recipient's email. A claimable payout's link went to the wrong address,
- * so it is reissued to the new one and the old link dies.
- */
-export async function correctRecipientEmail(
-  db: DbOrTx,
-  member: ActingMember,
-  params: { payoutId: string; email: string },
-) {
-  const email = emailSchema.safeParse(params.email);
-  if (!email.success) {
-    throw new AppError("validation_failed", "The email address is not valid.", {
-      fieldErrors: [{ path: "email", message: email.error.issues[0]?.message ?? "invalid" }],
-    });
-  }
-  const result = await inTransaction(db, async (tx) => {
-    const payout = await lockPayout(tx, member.scope, params.payoutId);
-    const [recipient] = await tx
-      .select({ id: recipients.id, email: recipients.email })
-      .from(recipients)
-      .where(eq(recipients.id, payout.recipientId))
-      .for("update");
-    if (!recipient) throw new AppError("not_found", "The payout's recipient is missing.");
-    if (recipient.email.toLowerCase() === email.data.toLowerCase()) {
-      throw new AppError("validation_failed", "That is already the recipient's email.", {
-        fieldErrors: [{ path: "email", message: "unchanged" }],
-      });
-    }
-    await tx
-      .update(recipients)
-      .set({ email: email.data, updatedAt: new Date() })
-      .where(eq(recipients.id, recipient.id));
-    const link =
-      payout.status === "claimable"
-        ? await issueClaimLink(tx, { payoutId: payout.id, expiresAt: payout.expiresAt })
-        : null;
-    await recordMemberAudit(tx, member, {
-      action: "payout.correct_email",
-      target: { type: "payout", id: payout.id },
-      before: { recipientId: recipient.id, email: recipient.email },
-      after: { recipientId: recipient.id, email: email.data, linkReissued: link !== null },
-    });
-    return { payout, link };
-  });
-  if (result.link) await sendInvites(db, member.scope, [result.payout.id]);
-  return { linkReissued: result.link !== null };
 }
 
 /** Cancels and releases the funds; the link dies with the transition. */

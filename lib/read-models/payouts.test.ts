@@ -2,15 +2,16 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, emails, recipients } from "@/db/schema";
+import { authorizeMember } from "@/lib/auth/member-context";
 import { isAppError } from "@/lib/errors";
 import { getBalances } from "@/lib/ledger";
+import { approveEmailChange, requestEmailChange } from "@/lib/payouts/email-change";
 import {
   cancelPayoutAsMember,
-  correctRecipientEmail,
   reissueClaimLink,
   resendClaimLink,
 } from "@/lib/payouts/member-actions";
-import { organisationWithClaimablePayouts } from "@/tests/dashboard/fixtures";
+import { addMember, organisationWithClaimablePayouts } from "@/tests/dashboard/fixtures";
 import { getPayoutDetail } from "./payout-detail";
 import { payoutSearchSchema, searchPayouts } from "./payout-search";
 
@@ -158,10 +159,18 @@ describe("payout actions", () => {
 
   it("corrects the email and sends a fresh link to the new address", async () => {
     const payoutId = mine.payoutIds[2] as string;
-    const result = await correctRecipientEmail(db, mine.member, {
+    // A change of where the money goes takes two members: support asks, the owner approves.
+    const supportUser = await addMember(db, mine.org.id, "support");
+    const support = await authorizeMember(
+      db,
+      { userId: supportUser.id, organisationId: mine.org.id, mode: "test" },
+      "payouts.request_email_change",
+    );
+    const request = await requestEmailChange(db, support, {
       payoutId,
       email: "amani.o@example.com",
     });
+    const result = await approveEmailChange(db, mine.member, request.id);
     expect(result.linkReissued).toBe(true);
     const [mail] = await db
       .select()
@@ -174,9 +183,7 @@ describe("payout actions", () => {
       .where(and(eq(auditLog.targetId, payoutId), eq(auditLog.action, "payout.correct_email")));
     expect(entry?.before).toMatchObject({ email: "amani@example.com" });
     expect(entry?.after).toMatchObject({ email: "amani.o@example.com" });
-    const bad = await correctRecipientEmail(db, mine.member, { payoutId, email: "nope" }).catch(
-      (e) => e,
-    );
+    const bad = await requestEmailChange(db, support, { payoutId, email: "nope" }).catch((e) => e);
     expect(isAppError(bad, "validation_failed")).toBe(true);
   });
 
@@ -197,7 +204,7 @@ describe("payout actions", () => {
     for (const attempt of [
       () => resendClaimLink(db, mine.member, foreign),
       () => reissueClaimLink(db, mine.member, foreign),
-      () => correctRecipientEmail(db, mine.member, { payoutId: foreign, email: "x@example.com" }),
+      () => requestEmailChange(db, mine.member, { payoutId: foreign, email: "x@example.com" }),
       () => cancelPayoutAsMember(db, mine.member, { payoutId: foreign }),
     ]) {
       const error = await attempt().catch((e) => e);

@@ -158,6 +158,40 @@ describe("request bodies", () => {
     expect(res.body.code).toBe("payload_too_large");
   });
 
+  it("stops reading a body sent without Content-Length at the limit, and answers 413", async () => {
+    const chunk = new Uint8Array(64 * 1024).fill(0x20);
+    const total = 20 * 1024 * 1024;
+    let sent = 0;
+    let canceled = false;
+    // A chunked upload the test controls: it counts what the server pulls from it.
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= total) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+      cancel() {
+        canceled = true;
+      },
+    });
+    const request = new Request("http://localhost/api/v1/recipients", {
+      method: "POST",
+      headers: { authorization: `Bearer ${acme.testKey}`, "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(request.headers.get("content-length")).toBeNull();
+
+    const res = await createRecipientRoute(request, { params: Promise.resolve({}) });
+
+    expect(res.status).toBe(413);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    expect((await res.json()).code).toBe("payload_too_large");
+    expect(canceled).toBe(true);
+    // The limit plus what was already in flight, far from the 20 MiB offered.
+    expect(sent).toBeLessThanOrEqual(8 * 1024 * 1024 + 4 * chunk.byteLength);
+  });
+
   it("refuses a body that is not declared as JSON", async () => {
     const res = await call(createRecipientRoute, "POST", "/recipients", {
       key: acme.testKey,

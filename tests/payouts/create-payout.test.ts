@@ -59,10 +59,12 @@ describe("createPayout", () => {
     const { scope } = await insertOrganisation(db);
     await fund(db, scope, 20_000n);
     const first = await createPayout(db, scope, body());
+    // The email is where the money goes: a payout refreshes the country, never the email
+    // (tests/payouts/recipient-conflicts.test.ts).
     const second = await createPayout(
       db,
       scope,
-      body({ recipient: { email: "ada@new.example", country: "KE", external_id: "u-1" } }),
+      body({ recipient: { email: "ada@example.com", country: "NG", external_id: "u-1" } }),
     );
     expect(second.recipientId).toBe(first.recipientId);
     const rows = await db
@@ -71,7 +73,7 @@ describe("createPayout", () => {
       .where(eq(recipients.organisationId, scope.organisationId));
     expect(rows).toHaveLength(1);
     // A detail left out keeps its stored value.
-    expect(rows[0]).toMatchObject({ email: "ada@new.example", name: "Ada" });
+    expect(rows[0]).toMatchObject({ email: "ada@example.com", name: "Ada", country: "NG" });
 
     const third = await createPayout(
       db,

@@ -168,7 +168,8 @@ describe("GET /api/v1/payouts", () => {
       const r = await createPayout(
         org,
         payoutBody({
-          recipient: { email: `p${i}@example.com`, country: "US", external_id: `p${i % 2}` },
+          // Two recipients, each paid under its one email (a payout never changes it).
+          recipient: { email: `p${i % 2}@example.com`, country: "US", external_id: `p${i % 2}` },
         }),
       );
       ids.push(r.body.id);

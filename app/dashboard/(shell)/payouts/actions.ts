@@ -3,9 +3,13 @@
 import { revalidatePath } from "next/cache";
 import { db } from "@/db/client";
 import {
+  approveEmailChange,
+  closeEmailChange,
+  requestEmailChange,
+} from "@/lib/payouts/email-change";
+import {
   cancelPayoutAsMember,
   clearHeldPayout,
-  correctRecipientEmail,
   reissueClaimLink,
   resendClaimLink,
 } from "@/lib/payouts/member-actions";
@@ -33,17 +37,53 @@ export const reissueLinkAction = memberAction("payouts.reissue", async (member, 
   return successState("Issued a new link and emailed it. The old link no longer works.");
 });
 
-export const correctEmailAction = memberAction("payouts.update_email", async (member, form) => {
-  const payoutId = payoutIdOf(form);
-  const { linkReissued } = await correctRecipientEmail(db, member, {
-    payoutId,
-    email: String(form.get("email") ?? ""),
-  });
-  refresh(payoutId);
-  return successState(
-    linkReissued ? "Email corrected; a new link went to the new address." : "Email corrected.",
-  );
-});
+export const requestEmailChangeAction = memberAction(
+  "payouts.request_email_change",
+  async (member, form) => {
+    const payoutId = payoutIdOf(form);
+    await requestEmailChange(db, member, { payoutId, email: String(form.get("email") ?? "") });
+    refresh(payoutId);
+    return successState(
+      "Change requested. It applies once another finance or owner member approves it.",
+    );
+  },
+);
+
+const requestIdOf = (form: FormData) => String(form.get("requestId") ?? "");
+
+export const approveEmailChangeAction = memberAction(
+  "payouts.approve_email_change",
+  async (member, form) => {
+    const payoutId = payoutIdOf(form);
+    const { linkReissued } = await approveEmailChange(db, member, requestIdOf(form));
+    refresh(payoutId);
+    return successState(
+      linkReissued
+        ? "Email changed; a new link went to the new address and the old address was told."
+        : "Email changed; the old address was told.",
+    );
+  },
+);
+
+export const rejectEmailChangeAction = memberAction(
+  "payouts.approve_email_change",
+  async (member, form) => {
+    const payoutId = payoutIdOf(form);
+    await closeEmailChange(db, member, { requestId: requestIdOf(form), outcome: "rejected" });
+    refresh(payoutId);
+    return successState("Email change rejected; nothing changed.");
+  },
+);
+
+export const withdrawEmailChangeAction = memberAction(
+  "payouts.request_email_change",
+  async (member, form) => {
+    const payoutId = payoutIdOf(form);
+    await closeEmailChange(db, member, { requestId: requestIdOf(form), outcome: "withdrawn" });
+    refresh(payoutId);
+    return successState("Email change withdrawn; nothing changed.");
+  },
+);
 
 export const cancelPayoutAction = memberAction("payouts.cancel", async (member, form) => {
   const payoutId = payoutIdOf(form);

@@ -10,16 +10,20 @@ import { Time } from "@/components/dashboard/time";
 import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { formatMoney } from "@/lib/money";
+import { type EmailChangeRequest, pendingEmailChange } from "@/lib/payouts/email-change";
 import { cancelableStatuses } from "@/lib/payouts/machine";
 import { getPayoutDetail } from "@/lib/read-models/payout-detail";
 import { requirePageMember } from "../../../_lib/member";
 import {
+  approveEmailChangeAction,
   cancelPayoutAction,
   clearReviewAction,
-  correctEmailAction,
   reissueLinkAction,
+  rejectEmailChangeAction,
   rejectReviewAction,
+  requestEmailChangeAction,
   resendLinkAction,
+  withdrawEmailChangeAction,
 } from "../actions";
 
 export const metadata: Metadata = { title: "Payout" };
@@ -30,6 +34,7 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
   const detail = await getPayoutDetail(db, member.scope, id);
   if (!detail) notFound();
   const { payout, recipient, batch } = detail;
+  const emailChange = await pendingEmailChange(db, member.scope, recipient.id);
   const orgId = member.organisation.id;
   const claimable = payout.status === "claimable";
   const allowed = (a: Parameters<typeof can>[1]) => can(member.role, a);
@@ -129,6 +134,15 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
           </Card>
         </div>
         <div className="space-y-6">
+          {emailChange ? (
+            <PendingEmailChange
+              request={emailChange}
+              payoutId={payout.id}
+              organisationId={orgId}
+              mayApprove={allowed("payouts.approve_email_change")}
+              isRequester={emailChange.requestedBy === member.actor.id}
+            />
+          ) : null}
           <Card title="Actions">
             <div className="space-y-5">
               {["paid", "canceled", "expired", "processing"].includes(payout.status) ? (
@@ -162,23 +176,25 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
                   </p>
                 </ActionForm>
               ) : null}
-              {allowed("payouts.update_email") &&
+              {!emailChange &&
+              allowed("payouts.request_email_change") &&
               !["paid", "canceled", "expired"].includes(payout.status) ? (
                 <ActionForm
-                  action={correctEmailAction}
+                  action={requestEmailChangeAction}
                   organisationId={orgId}
                   className="space-y-2"
                 >
                   <input type="hidden" name="payoutId" value={payout.id} />
                   <Field
                     name="email"
-                    label="Correct the email"
+                    label="Change the email"
+                    hint="Applies once another finance or owner member approves it."
                     type="email"
                     defaultValue={recipient.email}
                     required
                   />
-                  <SubmitButton variant="secondary" pendingLabel="Saving…">
-                    Save email
+                  <SubmitButton variant="secondary" pendingLabel="Requesting…">
+                    Request email change
                   </SubmitButton>
                 </ActionForm>
               ) : null}
@@ -220,6 +236,71 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
         </div>
       </div>
     </>
+  );
+}
+
+/**
+ * A change of where the money goes, waiting for a second member: the requester can only
+ * withdraw it, an approver (finance or owner) who did not ask can approve or reject it.
+ */
+function PendingEmailChange({
+  request,
+  payoutId,
+  organisationId,
+  mayApprove,
+  isRequester,
+}: {
+  request: EmailChangeRequest;
+  payoutId: string;
+  organisationId: string;
+  mayApprove: boolean;
+  isRequester: boolean;
+}) {
+  const hidden = (
+    <>
+      <input type="hidden" name="payoutId" value={payoutId} />
+      <input type="hidden" name="requestId" value={request.id} />
+    </>
+  );
+  return (
+    <Card title="Email change waiting for approval">
+      <div className="space-y-3 text-sm" data-testid="pending-email-change">
+        <p>
+          From <strong>{request.fromEmail}</strong> to <strong>{request.toEmail}</strong>, asked by{" "}
+          {request.requestedByLabel ?? "a member"} <Time at={request.createdAt} />.
+        </p>
+        {isRequester ? (
+          <>
+            <p className="text-slate-600">Another finance or owner member must approve it.</p>
+            <ActionForm action={withdrawEmailChangeAction} organisationId={organisationId}>
+              {hidden}
+              <SubmitButton variant="secondary" pendingLabel="Withdrawing…">
+                Withdraw request
+              </SubmitButton>
+            </ActionForm>
+          </>
+        ) : mayApprove ? (
+          <div className="flex flex-wrap gap-2">
+            <ActionForm
+              action={approveEmailChangeAction}
+              organisationId={organisationId}
+              confirmMessage={`Send this payout's link to ${request.toEmail}? The current link stops working and ${request.fromEmail} is told.`}
+            >
+              {hidden}
+              <SubmitButton pendingLabel="Approving…">Approve email change</SubmitButton>
+            </ActionForm>
+            <ActionForm action={rejectEmailChangeAction} organisationId={organisationId}>
+              {hidden}
+              <SubmitButton variant="secondary" pendingLabel="Rejecting…">
+                Reject email change
+              </SubmitButton>
+            </ActionForm>
+          </div>
+        ) : (
+          <p className="text-slate-600">A finance or owner member approves or rejects it.</p>
+        )}
+      </div>
+    </Card>
   );
 }
 
