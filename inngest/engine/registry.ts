@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { matches, validateExpression } from "./expressions";
+import { inngestLimits } from "./limits";
 import { parseDuration } from "./time-strings";
 
 const concurrencySchema = z.object({
@@ -32,7 +33,14 @@ export const functionConfigSchema = z.looseObject({
     .nullable(),
   batchEvents: z
     .object({
-      maxSize: z.number().int().min(1),
+      maxSize: z
+        .number()
+        .int()
+        .min(1)
+        .max(
+          inngestLimits.batchEventsMaxSize,
+          `at most ${inngestLimits.batchEventsMaxSize} events per batch, Inngest's limit`,
+        ),
       timeout: z.string().min(1),
       key: z.string().optional(),
       if: z.string().optional(),

@@ -9,6 +9,7 @@ import {
   type Registry,
   resolveStep,
 } from "./ingest";
+import { RunBudget } from "./limits";
 import type { RegisteredFunction } from "./registry";
 import { type Db, json, type Sql, type Tx } from "./store";
 import { resolveDeadline } from "./time-strings";
@@ -94,12 +95,14 @@ function nextDue(pending: Record<string, PendingItem>): number | null {
 
 class RunLoop {
   private seenNudges: number;
+  private readonly budget: RunBudget;
 
   constructor(
     private readonly ctx: RunnerContext,
     private readonly run: RunRow,
   ) {
     this.seenNudges = run.nudges;
+    this.budget = new RunBudget(run.events ?? run.event, run.steps);
   }
 
   private memoise(round: Round, stepId: string, result: unknown) {
@@ -107,6 +110,14 @@ class RunLoop {
     round.memo[stepId] = result;
     round.order.push(stepId);
     delete this.run.pending[stepId];
+    // What Inngest Cloud would refuse fails the run here too, before it reaches production.
+    const overLimit = this.budget.add(result);
+    if (overLimit && !round.outcome) {
+      round.outcome = {
+        status: "failed",
+        error: { name: "InngestLimitExceeded", message: `Inngest limit exceeded: ${overLimit}` },
+      };
+    }
   }
 
   /** Settles timers that are due and waits that other writers already resolved. */

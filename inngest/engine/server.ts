@@ -4,6 +4,7 @@ import { z } from "zod";
 import { type FunctionRegistry, SyncError } from "./apps";
 import { ulid } from "./ids";
 import { type EngineEvent, ingestEvents } from "./ingest";
+import { eventsProblem } from "./limits";
 import { bearerMatches } from "./signing";
 import type { Sql } from "./store";
 
@@ -76,6 +77,8 @@ async function receiveEvents(options: ServerOptions, body: unknown) {
     const issue = parsed.error.issues[0];
     throw new HttpError(400, `Invalid event at ${issue?.path.join(".")}: ${issue?.message}`);
   }
+  const tooLarge = eventsProblem(parsed.data);
+  if (tooLarge) throw new HttpError(400, tooLarge);
   const now = options.clock();
   const events: EngineEvent[] = parsed.data.map((event) => ({
     id: event.id ?? ulid(now),
