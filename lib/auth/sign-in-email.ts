@@ -11,7 +11,13 @@ const brand = { name: "Disburse", primaryColor: "#4f46e5" };
  * it is switched on. With neither, the link could reach nobody, so sign-in is refused
  * with a message that says what to configure.
  */
-export async function sendSignInEmail(params: { to: string; url: string; expires: Date }) {
+export async function sendSignInEmail(params: {
+  to: string;
+  url: string;
+  expires: Date;
+  /** The asking browser's dev-mailbox grant (hashed), so that browser alone reads the link. */
+  mailboxGrant?: string;
+}) {
   const c = config();
   if (!c.SMTP_URL && !c.DEV_MAILBOX) {
     throw new AppError(
@@ -35,6 +41,7 @@ export async function sendSignInEmail(params: { to: string; url: string; expires
     idempotencyKey: `sign-in:${key}`,
     to: params.to,
     kind: "sign_in",
+    mailboxGrant: params.mailboxGrant,
     ...rendered,
   });
 }

@@ -101,6 +101,8 @@ export async function emailClaimCode(input: {
     idempotencyKey: input.idempotencyKey,
     to: claim.recipient.email,
     ...rendered,
+    // The subject leads with the code, for a phone's notification; at rest it is masked.
+    subjectSecrets: [input.code],
     kind: "claim_code",
     organisationId: claim.payout.organisationId,
     mode: claim.payout.mode,

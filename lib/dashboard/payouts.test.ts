@@ -4,6 +4,7 @@ import { db } from "@/db/client";
 import { auditLog, emails, recipients } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
 import { getBalances } from "@/lib/ledger";
+import { openEmail } from "@/lib/mail";
 import { organisationWithClaimablePayouts } from "@/tests/dashboard/fixtures";
 import {
   cancelPayoutAsMember,
@@ -15,6 +16,8 @@ import { getPayoutDetail } from "./payout-detail";
 import { payoutSearchSchema, searchPayouts } from "./payout-search";
 
 process.env.AUTH_SECRET ??= "dashboard-test-secret-0123456789abcdef0123";
+// Mail stays readable (sealed) only for the dev mailbox.
+process.env.DEV_MAILBOX ??= "1";
 
 const people = [
   {
@@ -128,7 +131,7 @@ describe("payout actions", () => {
     const second = await resendClaimLink(db, mine.member, payoutId);
     expect(first.id).not.toBe(second.id);
     expect(first.to).toBe("lukas@example.com");
-    expect(first.text).toContain("/c/");
+    expect(openEmail(first)?.text).toContain("/c/");
     const audits = await db
       .select()
       .from(auditLog)
@@ -153,7 +156,7 @@ describe("payout actions", () => {
       .from(emails)
       .where(eq(emails.idempotencyKey, `invite:${payoutId}:${link.linkId}`));
     expect(mail?.to).toBe("lukas@example.com");
-    expect(mail?.text).toContain(link.url);
+    expect(openEmail(mail)?.text).toContain(link.url);
   });
 
   it("corrects the email and sends a fresh link to the new address", async () => {

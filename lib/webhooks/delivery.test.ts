@@ -12,6 +12,7 @@ import {
 } from "@/db/schema";
 import { recordEvent, type Scope } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
+import { openEmail } from "@/lib/mail";
 import { insertOrganisation } from "@/tests/payouts/fixtures";
 import {
   type AttemptOutcome,
@@ -27,6 +28,8 @@ import { MAX_ATTEMPTS } from "./schedule";
 import { startWebhookReceiver, type WebhookReceiver } from "./test-receiver";
 
 process.env.AUTH_SECRET ??= "delivery-test-secret-delivery-test-secret-0123";
+// Mail stays readable (sealed) only for the dev mailbox.
+process.env.DEV_MAILBOX ??= "1";
 
 const HOUR = 3_600_000;
 
@@ -320,7 +323,7 @@ describe("disabling failing endpoints", () => {
     const notices = await db.select().from(emails).where(eq(emails.subjectRef, endpoint.id));
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ to: "owner-410@example.com", kind: "endpoint_disabled" });
-    expect(notices[0]?.text).toContain(receiver.url(p));
+    expect(openEmail(notices[0])?.text).toContain(receiver.url(p));
   });
 
   it("cancels, without sending, a delivery whose endpoint was disabled meanwhile", async () => {
@@ -375,9 +378,9 @@ describe("disabling failing endpoints", () => {
     await notifyEndpointDisabled(db, disabled[0] as never);
     const [notice] = await db.select().from(emails).where(eq(emails.subjectRef, endpoint.id));
     expect(notice?.to).toBe("owner-5d@example.com");
-    expect(notice?.text).toContain("2026-06-01T00:00:00.000Z");
+    expect(openEmail(notice)?.text).toContain("2026-06-01T00:00:00.000Z");
     expect(notice?.subject).toContain("Webhook endpoint disabled");
-    expect(notice?.html).toContain(receiver.url(p));
+    expect(openEmail(notice)?.html).toContain(receiver.url(p));
   });
 
   it("starts counting again after a success", async () => {
