@@ -88,9 +88,9 @@ describe("the emails table at rest", () => {
       token: claim.token,
       ip: "203.0.113.7",
       locale: "en",
-      deliver: async (mail) => {
+      deliver: async (mail, tx) => {
         codes.push(mail.code);
-        await emailClaimCode(mail);
+        await emailClaimCode(mail, tx);
       },
     });
     expect(sent.status).toBe("sent");
