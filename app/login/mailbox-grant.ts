@@ -1,6 +1,6 @@
 import { cookies } from "next/headers";
 import { appUrl } from "@/lib/config";
-import { devMailboxKeepsContent } from "@/lib/mail/content";
+import { devMailboxKeepsContent, MAIL_CONTENT_RETENTION_HOURS } from "@/lib/mail/content";
 import { hashMailboxGrant, MAILBOX_GRANT_COOKIE, newMailboxGrant } from "@/lib/mail/mailbox";
 
 /**
@@ -20,7 +20,7 @@ export async function mailboxGrant(): Promise<string | undefined> {
       secure: appUrl().startsWith("https://"),
       path: "/",
       // As long as the mailbox keeps what the grant opens.
-      maxAge: 24 * 3600,
+      maxAge: MAIL_CONTENT_RETENTION_HOURS * 3600,
     });
   }
   return hashMailboxGrant(grant);
