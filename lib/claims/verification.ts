@@ -98,10 +98,10 @@ export async function requestClaimCode(
     if (state.lockedAt) return { status: "locked" };
     if (state.lastSentAt) {
       const resendAt = new Date(state.lastSentAt.getTime() + RESEND_COOLDOWN_SECONDS * 1000);
-      const emailed =
-        state.codeExpiresAt !== null &&
-        (await isEmailRecorded(tx, claimCodeEmailKey(input.claimLinkId, state.codeExpiresAt)));
-      if (resendAt > now && emailed)
+      // A code already used or cleared (no expiry left) was received: the cooldown holds.
+      const emailed = (expiresAt: Date | null) =>
+        expiresAt === null || isEmailRecorded(tx, claimCodeEmailKey(input.claimLinkId, expiresAt));
+      if (resendAt > now && (await emailed(state.codeExpiresAt)))
         return { status: "cooldown", retryAfterSeconds: secondsUntil(resendAt, now) };
     }
     const limited = await consumeRateLimits(
