@@ -5,6 +5,7 @@ import Nodemailer from "next-auth/providers/nodemailer";
 import { authAdapter } from "@/lib/auth/adapter";
 import { sendSignInEmail } from "@/lib/auth/sign-in-email";
 import { appUrl, config } from "@/lib/config";
+import { mailboxGrant } from "./login/mailbox-grant";
 
 /** OAuth providers offered on the sign-in page: those whose credentials are configured. */
 export function oauthProviders(): { id: "github" | "google"; name: string }[] {
@@ -44,8 +45,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth((): NextAuthConfig =
       server: c.SMTP_URL ?? "smtp://localhost:25",
       from: c.MAIL_FROM,
       maxAge: 60 * 60,
-      sendVerificationRequest: ({ identifier, url, expires }) =>
-        sendSignInEmail({ to: identifier, url, expires }),
+      sendVerificationRequest: async ({ identifier, url, expires }) =>
+        sendSignInEmail({ to: identifier, url, expires, mailboxGrant: await mailboxGrant() }),
     }),
   ];
   if (c.AUTH_GITHUB_ID && c.AUTH_GITHUB_SECRET) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { databaseConfigShape, flag } from "@/db/config";
+import { isTrustedProxyEntry } from "@/lib/http/client-ip";
 
 /**
  * Every environment variable the app reads, in one place. The README's
@@ -33,6 +34,26 @@ export const configSchema = z.object({
   /** Requests per window per API key, also the burst a key may send at once. */
   API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(100),
   API_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(1),
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed, comma-separated. None by default:
+   * the socket peer is the client, whatever a request claims.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().refine(isTrustedProxyEntry, {
+          error: "IP addresses or CIDR ranges (10.0.0.0/8), or loopback, linklocal, uniquelocal",
+        }),
+      ),
+    )
+    .default([]),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -28,7 +28,7 @@ async function expectAccessible(page: Page, step: string) {
 test("every claim step passes axe, including errors, review and status", async ({
   page,
   api,
-  sql,
+  mailbox,
 }) => {
   const email = recipientEmail("axe");
   const payout = await api.createPayout({
@@ -37,7 +37,7 @@ test("every claim step passes axe, including errors, review and status", async (
     currency: "EUR",
     description: "Accessibility audit",
   });
-  await page.goto(await claimPathFor(sql, payout, email));
+  await page.goto(await claimPathFor(mailbox, payout, email));
   await expectAccessible(page, "landing");
 
   const asked = new Date(Date.now() - 1000);
@@ -50,7 +50,7 @@ test("every claim step passes axe, including errors, review and status", async (
     "Enter the 6 digits from the email.",
   );
   await expectAccessible(page, "code error");
-  await page.getByLabel("6-digit code").fill(await codeFor(sql, email, asked));
+  await page.getByLabel("6-digit code").fill(await codeFor(mailbox, email, asked));
   await page.getByRole("button", { name: "Verify", exact: true }).click();
 
   await expect(page.getByRole("heading", { name: "How would you like to be paid?" })).toBeVisible();
@@ -74,7 +74,7 @@ test("every claim step passes axe, including errors, review and status", async (
   await expectAccessible(page, "status paid");
 });
 
-test("dead ends pass axe: not valid, locked, canceled", async ({ page, api, sql }) => {
+test("dead ends pass axe: not valid, locked, canceled", async ({ page, api, sql, mailbox }) => {
   await page.goto(`/c/${"B".repeat(43)}`);
   await expectAccessible(page, "link not valid");
 
@@ -84,7 +84,7 @@ test("dead ends pass axe: not valid, locked, canceled", async ({ page, api, sql 
     amount: 500,
     currency: "USD",
   });
-  const claimPath = await claimPathFor(sql, payout, email);
+  const claimPath = await claimPathFor(mailbox, payout, email);
   // The lock itself is proven in claim-dead-ends; here only its page is audited.
   await sql`insert into claim_verifications (claim_link_id, locked_at)
             select id, now() from claim_links where payout_id = ${payout.id} and revoked_at is null
@@ -103,6 +103,7 @@ test("a brand colour too light to read is replaced by an accessible one", async 
   page,
   api,
   sql,
+  mailbox,
 }) => {
   const email = recipientEmail("axe-brand");
   const payout = await api.createPayout({
@@ -110,7 +111,7 @@ test("a brand colour too light to read is replaced by an accessible one", async 
     amount: 600,
     currency: "USD",
   });
-  const claimPath = await claimPathFor(sql, payout, email);
+  const claimPath = await claimPathFor(mailbox, payout, email);
   const [org] = await sql<{ primary_color: string; accent_color: string }[]>`
     select o.primary_color, o.accent_color from organisations o join payouts p on p.organisation_id = o.id
     where p.id = ${payout.id}`;
@@ -119,7 +120,7 @@ test("a brand colour too light to read is replaced by an accessible one", async 
               where id = (select organisation_id from payouts where id = ${payout.id})`;
     await page.goto(claimPath);
     await expectAccessible(page, "landing with a pale brand");
-    await verifyByEmail(page, sql, email);
+    await verifyByEmail(page, mailbox, email);
     await expectAccessible(page, "methods with a pale brand");
   } finally {
     await sql`update organisations set primary_color = ${org?.primary_color ?? "#4f46e5"},

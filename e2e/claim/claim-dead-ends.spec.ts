@@ -15,7 +15,7 @@ test.describe.configure({ timeout: CLAIM_TEST_TIMEOUT });
 test("five wrong codes lock the link, for good and with a clear message", async ({
   page,
   api,
-  sql,
+  mailbox,
 }) => {
   const email = recipientEmail("lock");
   const payout = await api.createPayout({
@@ -23,10 +23,10 @@ test("five wrong codes lock the link, for good and with a clear message", async 
     amount: 1200,
     currency: "USD",
   });
-  await page.goto(await claimPathFor(sql, payout, email));
+  await page.goto(await claimPathFor(mailbox, payout, email));
   const asked = new Date(Date.now() - 1000);
   await page.getByRole("button", { name: "Email me a code" }).click();
-  const real = await codeFor(sql, email, asked);
+  const real = await codeFor(mailbox, email, asked);
   const wrong = real === "000000" ? "111111" : "000000";
 
   for (const left of [4, 3, 2, 1]) {
@@ -49,14 +49,14 @@ test("five wrong codes lock the link, for good and with a clear message", async 
   expect(real).toMatch(/^\d{6}$/);
 });
 
-test("an expired link looks exactly like an unknown one", async ({ page, api, sql }) => {
+test("an expired link looks exactly like an unknown one", async ({ page, api, sql, mailbox }) => {
   const email = recipientEmail("late");
   const payout = await api.createPayout({
     recipient: { email, name: "Sam Late", country: "US" },
     amount: 900,
     currency: "USD",
   });
-  const claimPath = await claimPathFor(sql, payout, email);
+  const claimPath = await claimPathFor(mailbox, payout, email);
   await sql`update claim_links set expires_at = now() - interval '1 minute' where payout_id = ${payout.id}`;
 
   const expired = await page.goto(claimPath);
@@ -73,7 +73,7 @@ test("an expired link looks exactly like an unknown one", async ({ page, api, sq
 test("a recipient in a sanctioned country is told no method can pay them, and why", async ({
   page,
   api,
-  sql,
+  mailbox,
 }) => {
   const email = recipientEmail("moved");
   const payout = await api.createPayout({
@@ -81,12 +81,12 @@ test("a recipient in a sanctioned country is told no method can pay them, and wh
     amount: 3000,
     currency: "USD",
   });
-  const claimPath = await claimPathFor(sql, payout, email);
+  const claimPath = await claimPathFor(mailbox, payout, email);
   // The platform corrects the recipient's country after the link went out.
   await api.patch(`/recipients/${payout.recipient_id}`, { country: "IR" });
 
   await page.goto(claimPath);
-  await verifyByEmail(page, sql, email);
+  await verifyByEmail(page, mailbox, email);
   await expect(page.getByRole("heading", { name: "We can't send this payment" })).toBeVisible();
   await expect(
     page.getByText("Payouts to Iran are not possible because of international sanctions."),
@@ -102,7 +102,7 @@ test("a recipient in a sanctioned country is told no method can pay them, and wh
 test("a failed sandbox payout leads back to choosing another method, which pays", async ({
   page,
   api,
-  sql,
+  mailbox,
 }) => {
   const email = recipientEmail("retry");
   // Amounts ending in 13 make the sandbox report the account as closed (docs/payout-methods.md).
@@ -111,8 +111,8 @@ test("a failed sandbox payout leads back to choosing another method, which pays"
     amount: 1013,
     currency: "USD",
   });
-  await page.goto(await claimPathFor(sql, payout, email));
-  await verifyByEmail(page, sql, email);
+  await page.goto(await claimPathFor(mailbox, payout, email));
+  await verifyByEmail(page, mailbox, email);
   await page.getByRole("link", { name: /^PayPal/ }).click();
   await page.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("button", { name: "Confirm and get paid" }).click();
@@ -139,14 +139,14 @@ test("a failed sandbox payout leads back to choosing another method, which pays"
   );
 });
 
-test("a canceled payout's link says it was canceled", async ({ page, api, sql }) => {
+test("a canceled payout's link says it was canceled", async ({ page, api, mailbox }) => {
   const email = recipientEmail("cancel");
   const payout = await api.createPayout({
     recipient: { email, name: "Noor Ali", country: "US" },
     amount: 700,
     currency: "USD",
   });
-  const claimPath = await claimPathFor(sql, payout, email);
+  const claimPath = await claimPathFor(mailbox, payout, email);
   await api.post(`/payouts/${payout.id}/cancel`, {});
   await page.goto(claimPath);
   await expect(page.getByRole("heading", { name: "This payment was canceled" })).toBeVisible();
@@ -159,7 +159,7 @@ test("someone else opening an already-claimed link cannot claim it again", async
   page,
   browser,
   api,
-  sql,
+  mailbox,
 }) => {
   const email = recipientEmail("twice");
   const payout = await api.createPayout({
@@ -167,9 +167,9 @@ test("someone else opening an already-claimed link cannot claim it again", async
     amount: 800,
     currency: "USD",
   });
-  const claimPath = await claimPathFor(sql, payout, email);
+  const claimPath = await claimPathFor(mailbox, payout, email);
   await page.goto(claimPath);
-  await verifyByEmail(page, sql, email);
+  await verifyByEmail(page, mailbox, email);
   await page.getByRole("link", { name: /^PayPal/ }).click();
   await page.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("button", { name: "Confirm and get paid" }).click();

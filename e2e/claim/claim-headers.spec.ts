@@ -26,7 +26,7 @@ function expectClaimHeaders(headers: Record<string, string>) {
 test("claim pages are served with a strict CSP, no referrer to other sites and no caching, and break none of it", async ({
   page,
   api,
-  sql,
+  mailbox,
 }) => {
   const violations: string[] = [];
   page.on("console", (message) => {
@@ -38,7 +38,7 @@ test("claim pages are served with a strict CSP, no referrer to other sites and n
     amount: 1100,
     currency: "USD",
   });
-  const claimPath = await claimPathFor(sql, payout, email);
+  const claimPath = await claimPathFor(mailbox, payout, email);
 
   const landing = await page.goto(claimPath);
   expectClaimHeaders(landing?.headers() ?? {});
@@ -46,7 +46,7 @@ test("claim pages are served with a strict CSP, no referrer to other sites and n
   expect(unknown.status()).toBe(404);
   expectClaimHeaders(unknown.headers());
 
-  await verifyByEmail(page, sql, email);
+  await verifyByEmail(page, mailbox, email);
   await expect(page.getByRole("heading", { name: "How would you like to be paid?" })).toBeVisible();
   const methods = await page.reload();
   expectClaimHeaders(methods?.headers() ?? {});
@@ -66,15 +66,15 @@ test.describe("before the page's JavaScript runs", () => {
   // A form posted before hydration (a slow phone) or without JavaScript is a plain POST
   // navigation; with `Referrer-Policy: no-referrer` its Origin was "null" and Next refused
   // the Server Action, so the recipient saw "Internal Server Error".
-  test("a recipient can still ask for a code and verify", async ({ page, api, sql }) => {
+  test("a recipient can still ask for a code and verify", async ({ page, api, mailbox }) => {
     const email = recipientEmail("nojs");
     const payout = await api.createPayout({
       recipient: { email, name: "No Script", country: "US" },
       amount: 1200,
       currency: "USD",
     });
-    await page.goto(await claimPathFor(sql, payout, email));
-    await verifyByEmail(page, sql, email);
+    await page.goto(await claimPathFor(mailbox, payout, email));
+    await verifyByEmail(page, mailbox, email);
     await expect(
       page.getByRole("heading", { name: "How would you like to be paid?" }),
     ).toBeVisible();

@@ -91,7 +91,7 @@ for (const language of languages) {
     test(`the whole claim renders in ${language.name}, with no untranslated strings`, async ({
       page,
       api,
-      sql,
+      mailbox,
     }) => {
       const fragments = englishFragments(language.messages as Messages);
       const email = recipientEmail(language.name.toLowerCase());
@@ -100,14 +100,14 @@ for (const language of languages) {
         amount: 2500,
         currency: "USD",
       });
-      await page.goto(await claimPathFor(sql, payout, email));
+      await page.goto(await claimPathFor(mailbox, payout, email));
       await expect(page.locator("html")).toHaveAttribute(
         "lang",
         language.locale.split("-")[0] ?? "",
       );
       await expectNoEnglish(page, fragments, "landing");
 
-      await verifyByEmail(page, sql, email, language.labels);
+      await verifyByEmail(page, mailbox, email, language.labels);
       await expect(page.getByRole("heading", { name: language.heading })).toBeVisible();
       await expectNoEnglish(page, fragments, "methods");
 
@@ -132,14 +132,14 @@ for (const language of languages) {
 test.describe("language switcher", () => {
   test.use({ ...phone, locale: "en-US" });
 
-  test("switches the claim to the chosen language and keeps it", async ({ page, api, sql }) => {
+  test("switches the claim to the chosen language and keeps it", async ({ page, api, mailbox }) => {
     const email = recipientEmail("switch");
     const payout = await api.createPayout({
       recipient: { email, name: "Switch Test", country: "BR" },
       amount: 5000,
       currency: "USD",
     });
-    const claimPath = await claimPathFor(sql, payout, email);
+    const claimPath = await claimPathFor(mailbox, payout, email);
     await page.goto(claimPath);
     await page.getByLabel("Language").selectOption("pt-BR");
     await page.getByRole("button", { name: "Change language" }).click();

@@ -89,7 +89,7 @@ for (const c of cases) {
   test(`${c.title}: from opening the link to paid, with receipt and signed webhook`, async ({
     page,
     api,
-    sql,
+    mailbox,
   }) => {
     const hook = await listenForPaid(api, c.recipient.country.toLowerCase());
     const email = recipientEmail(c.recipient.name.split(" ")[0]?.toLowerCase() ?? "r");
@@ -99,14 +99,14 @@ for (const c of cases) {
       currency: c.currency,
       description: "Creator bonus",
     });
-    const claimPath = await claimPathFor(sql, payout, email);
+    const claimPath = await claimPathFor(mailbox, payout, email);
 
     await page.goto(claimPath);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(
       `Acme Creators sent you ${c.shown}`,
     );
     await expect(page.getByText("Creator bonus")).toBeVisible();
-    await verifyByEmail(page, sql, email);
+    await verifyByEmail(page, mailbox, email);
 
     await expect(
       page.getByRole("heading", { name: "How would you like to be paid?" }),
@@ -130,7 +130,11 @@ for (const c of cases) {
       },
     );
 
-    const receipt = await waitForEmail(sql, { to: email, kind: "receipt", subjectRef: payout.id });
+    const receipt = await waitForEmail(mailbox, {
+      to: email,
+      kind: "receipt",
+      subjectRef: payout.id,
+    });
     expect(receipt.subject).toBe(`Receipt: ${c.shown} from Acme Creators`);
     expect(receipt.text).toContain(`Acme Creators paid you ${c.shown} by ${c.method}.`);
     await expectPaidWebhook(hook, payout.id);

@@ -1,9 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { type APIRequestContext, test as base, expect, type Page } from "@playwright/test";
+import {
+  type APIRequestContext,
+  type BrowserContext,
+  test as base,
+  expect,
+  type Page,
+} from "@playwright/test";
 import type postgres from "postgres";
 import { connectPostgres } from "@/db/connect";
+import { Mailbox, type MailboxMail, signIn } from "../dashboard/support";
 import { demoCredentials } from "../demo";
 
 /** A claim test waits for an invite (up to a relay sweep), then for a payout to settle. */
@@ -13,8 +20,9 @@ export const CLAIM_TEST_TIMEOUT = 240_000;
 export const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 /**
- * The e2e server's own database (the embedded cluster under DATA_DIR): the dev mailbox's
- * rows, and the one thing an API cannot do on demand, letting a link's time run out.
+ * The e2e server's own database (the embedded cluster under DATA_DIR), for what an API
+ * cannot do on demand, such as letting a link's time run out. Mail is not read here: the
+ * table keeps it sealed, and the dev mailbox is where it is read.
  */
 function e2eDatabaseUrl(): string {
   // postmaster.pid's fourth line is the port the cluster listens on.
@@ -22,18 +30,16 @@ function e2eDatabaseUrl(): string {
   return `postgres://disburse:disburse-local@127.0.0.1:${pid[3]?.trim()}/disburse`;
 }
 
-type Email = {
-  to: string;
-  subject: string;
-  text: string;
-  kind: string;
-  subject_ref: string | null;
-};
-
 export type ClaimKit = {
   sql: postgres.Sql;
   api: Api;
+  /** The dev mailbox as the demo organisation's admin reads it: every mail the organisation sends. */
+  mailbox: Mailbox;
 };
+
+type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
+/** The admin signs in once per worker; later tests reuse the session. */
+let adminState: StorageState | undefined;
 
 export const test = base.extend<ClaimKit>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring
@@ -44,6 +50,17 @@ export const test = base.extend<ClaimKit>({
   },
   api: async ({ request }, use) => {
     await use(new Api(request));
+  },
+  mailbox: async ({ browser }, use) => {
+    const context = await browser.newContext({ storageState: adminState });
+    const mailbox = new Mailbox();
+    if (adminState) await mailbox.readAs(context);
+    else {
+      await signIn(await context.newPage(), mailbox, demoCredentials().adminEmail);
+      adminState = await context.storageState();
+    }
+    await use(mailbox);
+    await context.close();
   },
 });
 export { expect };
@@ -92,57 +109,68 @@ export function recipientEmail(name: string): string {
   return `${name}.${randomUUID().slice(0, 8)}@example.com`;
 }
 
+/** The newest mail of `kind` to `to` (about `subjectRef`, written since `after`), waiting for it. */
 export async function waitForEmail(
-  sql: postgres.Sql,
-  where: { to: string; kind: string; subjectRef?: string; after?: Date },
+  mailbox: Mailbox,
+  where: {
+    to: string;
+    kind: "invite" | "claim_code" | "receipt";
+    subjectRef?: string;
+    after?: Date;
+  },
   timeout = 45_000,
-): Promise<Email> {
-  let found: Email | undefined;
+): Promise<MailboxMail> {
+  let found: MailboxMail | undefined;
   await expect
     .poll(
       async () => {
-        const rows = await sql<Email[]>`
-          select "to", subject, text, kind, subject_ref from emails
-          where "to" = ${where.to} and kind = ${where.kind}
-            and (${where.subjectRef ?? null}::text is null or subject_ref = ${where.subjectRef ?? null})
-            and created_at >= ${where.after ?? new Date(0)}
-          order by created_at desc limit 1`;
-        found = rows[0];
-        return Boolean(found);
+        for (const read of await mailbox.all(where, timeout)) {
+          const mail = await read();
+          if (where.subjectRef && mail.about !== where.subjectRef) continue;
+          // The mailbox shows whole milliseconds; `after` is a moment on this machine's clock.
+          if (where.after && mail.writtenAt < where.after) break;
+          found = mail;
+          return true;
+        }
+        return false;
       },
       { timeout, intervals: [250, 500, 1000] },
     )
     .toBe(true);
-  return found as Email;
+  return found as MailboxMail;
 }
 
 /** The claim link from the invite email the recipient receives. */
 export async function claimPathFor(
-  sql: postgres.Sql,
+  mailbox: Mailbox,
   payout: { id: string },
   to: string,
 ): Promise<string> {
   // Preparation starts when the outbox relays payout.created, at the latest on the minute sweep.
-  const invite = await waitForEmail(sql, { to, kind: "invite", subjectRef: payout.id }, 120_000);
+  const invite = await waitForEmail(
+    mailbox,
+    { to, kind: "invite", subjectRef: payout.id },
+    120_000,
+  );
   const url = invite.text.match(/https?:\/\/\S+\/c\/[A-Za-z0-9_-]{43}/)?.[0];
   if (!url) throw new Error(`no claim link in the invite to ${to}`);
   return new URL(url).pathname;
 }
 
 /** The newest code emailed to `to` since `after`. */
-export async function codeFor(sql: postgres.Sql, to: string, after: Date): Promise<string> {
-  const mail = await waitForEmail(sql, { to, kind: "claim_code", after });
+export async function codeFor(mailbox: Mailbox, to: string, after: Date): Promise<string> {
+  const mail = await waitForEmail(mailbox, { to, kind: "claim_code", after });
   const code = mail.text.match(/\b(\d{6})\b/)?.[1];
   if (!code) throw new Error(`no code in the email to ${to}`);
   return code;
 }
 
 /** From the link's first page to the method list: ask for a code, read it, type it. */
-export async function verifyByEmail(page: Page, sql: postgres.Sql, to: string, labels = english) {
+export async function verifyByEmail(page: Page, mailbox: Mailbox, to: string, labels = english) {
   const asked = new Date(Date.now() - 1000);
   await page.getByRole("button", { name: labels.sendCode }).click();
   await expect(page.getByLabel(labels.codeLabel)).toBeVisible();
-  await page.getByLabel(labels.codeLabel).fill(await codeFor(sql, to, asked));
+  await page.getByLabel(labels.codeLabel).fill(await codeFor(mailbox, to, asked));
   await page.getByRole("button", { name: labels.verify, exact: true }).click();
 }
 

@@ -1,49 +1,96 @@
 import { randomUUID } from "node:crypto";
-import { type Browser, test as base, expect, type Page, type Request } from "@playwright/test";
+import {
+  type Browser,
+  type BrowserContext,
+  test as base,
+  expect,
+  type Page,
+  type Request,
+} from "@playwright/test";
 
 export { expect };
 
-type MailKind = "sign_in" | "invitation" | "invite" | "email_changed";
+type MailKind = "sign_in" | "invitation" | "invite" | "claim_code" | "receipt" | "email_changed";
+type MailQuery = { to: string; kind: MailKind };
+
+/** A mail as the dev mailbox shows it. */
+export type MailboxMail = { subject: string; text: string; writtenAt: Date; about: string | null };
 
 /**
- * The dev mailbox at /dev/mailbox, read the way a developer reads it: without SMTP,
- * every test-mode email the app sends is kept there. It has a browser page of its own,
- * so reading mail never navigates away from the page under test.
+ * The dev mailbox at /dev/mailbox, read the way a developer reads it. It shows a browser
+ * only what that browser may read: the sign-in links it asked for and, once signed in,
+ * its organisations' mail and mail to its own address. So the mailbox reads through the
+ * browsers of the people in a test, each with a reader page of its own (reading mail
+ * never navigates the page under test), and a mail counts once however many see it.
  */
 export class Mailbox {
-  constructor(private readonly reader: Page) {}
+  private readonly readers = new Map<BrowserContext, Page>();
 
-  private async open(to: string) {
-    await this.reader.goto(`/dev/mailbox?to=${encodeURIComponent(to)}`);
-    return this.reader.getByRole("listitem");
+  /** From now on, also read what `context` (a browser that asked for mail, or signed in) may see. */
+  async readAs(context: BrowserContext): Promise<void> {
+    if (!this.readers.has(context)) this.readers.set(context, await context.newPage());
   }
 
-  async count(where: { to: string; kind: MailKind }): Promise<number> {
-    const items = await this.open(where.to);
-    return items.filter({ hasText: `· ${where.kind}` }).count();
+  /** Each matching mail's id, with a reader that sees it. */
+  private async find(where: MailQuery): Promise<Map<string, Page>> {
+    const found = new Map<string, Page>();
+    for (const reader of this.readers.values()) {
+      await reader.goto(`/dev/mailbox?to=${encodeURIComponent(where.to)}`);
+      const hrefs = await reader
+        .getByRole("listitem")
+        .filter({ hasText: `· ${where.kind}` })
+        .getByRole("link")
+        .evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+      for (const href of hrefs) {
+        const id = href.split("/").pop();
+        if (id && !found.has(id)) found.set(id, reader);
+      }
+    }
+    return found;
   }
 
-  /** The newest mail of `kind` to `to` (waiting for it to arrive), as its plain text. */
-  async latestText(where: { to: string; kind: MailKind }, timeout = 45_000): Promise<string> {
+  async count(where: MailQuery): Promise<number> {
+    return (await this.find(where)).size;
+  }
+
+  /** Every such mail, newest first (ids sort by time), waiting for at least one to arrive. */
+  async all(where: MailQuery, timeout = 45_000): Promise<Array<() => Promise<MailboxMail>>> {
     await expect
       .poll(async () => this.count(where), { timeout, intervals: [250, 500, 1000] })
       .toBeGreaterThan(0);
-    const items = await this.open(where.to);
-    await items
-      .filter({ hasText: `· ${where.kind}` })
-      .first()
-      .getByRole("link")
-      .click();
-    await this.reader.waitForURL(/\/dev\/mailbox\/eml_/);
-    const text = await this.reader
-      .getByRole("region", { name: "Plain text" })
-      .locator("pre")
-      .textContent();
-    return text ?? "";
+    const found = await this.find(where);
+    return [...found.keys()]
+      .sort()
+      .reverse()
+      .map((id) => () => this.read(found.get(id) as Page, id));
+  }
+
+  private async read(reader: Page, id: string): Promise<MailboxMail> {
+    await reader.goto(`/dev/mailbox/${id}`);
+    const detail = (term: string) =>
+      reader.locator(`xpath=//dt[normalize-space()="${term}"]/following-sibling::dd[1]`);
+    const about = detail("About");
+    return {
+      subject: (await reader.getByRole("heading", { level: 1 }).textContent()) ?? "",
+      text:
+        (await reader.getByRole("region", { name: "Plain text" }).locator("pre").textContent()) ??
+        "",
+      writtenAt: new Date(
+        (await detail("Written").locator("time").getAttribute("datetime")) ?? Number.NaN,
+      ),
+      about: (await about.count()) ? await about.textContent() : null,
+    };
+  }
+
+  /** The newest mail of `kind` to `to` (waiting for it to arrive), as its plain text. */
+  async latestText(where: MailQuery, timeout = 45_000): Promise<string> {
+    const [newest] = await this.all(where, timeout);
+    if (!newest) throw new Error(`no ${where.kind} mail to ${where.to}`);
+    return (await newest()).text;
   }
 
   /** The first link in the newest such mail whose URL matches `pattern`. */
-  async link(where: { to: string; kind: MailKind }, pattern: RegExp): Promise<string> {
+  async link(where: MailQuery, pattern: RegExp): Promise<string> {
     const text = await this.latestText(where);
     const url = text.match(/https?:\/\/\S+/g)?.find((u) => pattern.test(u));
     if (!url)
@@ -53,10 +100,9 @@ export class Mailbox {
 }
 
 export const test = base.extend<{ mailbox: Mailbox }>({
-  mailbox: async ({ browser, baseURL }, use) => {
-    const context = await browser.newContext({ baseURL });
-    await use(new Mailbox(await context.newPage()));
-    await context.close();
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring
+  mailbox: async ({}, use) => {
+    await use(new Mailbox());
   },
 });
 
@@ -65,8 +111,12 @@ export function freshEmail(name: string, domain = "example.com"): string {
   return `${name}.${randomUUID().slice(0, 8)}@${domain}`;
 }
 
-/** Signs in the way a person does: asks for a link, opens it from the dev mailbox. */
+/**
+ * Signs in the way a person does: asks for a link, opens it from the dev mailbox, which
+ * shows it to this browser (the one that asked) and, once signed in, this person's mail.
+ */
 export async function signIn(page: Page, mailbox: Mailbox, email: string, next = "/dashboard") {
+  await mailbox.readAs(page.context());
   const before = await mailbox.count({ to: email, kind: "sign_in" });
   await page.goto(`/login?callbackUrl=${encodeURIComponent(next)}`);
   await page.getByLabel("Work email").fill(email);

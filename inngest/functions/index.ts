@@ -8,6 +8,7 @@ import { notifyPayoutFailed } from "./notify-payout-failed";
 import { pollProviderPayoutsSweep } from "./poll-provider-payouts";
 import { preparePayout } from "./prepare-payout";
 import { purgeIdempotencyKeys } from "./purge-idempotency-keys";
+import { purgeMailContentSweep } from "./purge-mail-content";
 import { relayOutboxSweep } from "./relay-outbox";
 import { resumeBatchFanOuts } from "./resume-batch-fan-outs";
 import { sendClaimReminders } from "./send-claim-reminders";
@@ -40,4 +41,5 @@ export const functions = [
   sweepBalances,
   // Housekeeping
   purgeIdempotencyKeys,
+  purgeMailContentSweep,
 ];

@@ -29,7 +29,13 @@ export function signInLinkOnAppUrl(link: string): string {
  * it is switched on. With neither, the link could reach nobody, so sign-in is refused
  * with a message that says what to configure.
  */
-export async function sendSignInEmail(params: { to: string; url: string; expires: Date }) {
+export async function sendSignInEmail(params: {
+  to: string;
+  url: string;
+  expires: Date;
+  /** The asking browser's dev-mailbox grant (hashed), so that browser alone reads the link. */
+  mailboxGrant?: string;
+}) {
   const c = config();
   if (!c.SMTP_URL && !c.DEV_MAILBOX) {
     throw new AppError(
@@ -54,6 +60,7 @@ export async function sendSignInEmail(params: { to: string; url: string; expires
     idempotencyKey: `sign-in:${key}`,
     to: params.to,
     kind: "sign_in",
+    mailboxGrant: params.mailboxGrant,
     ...rendered,
   });
 }

@@ -1,4 +1,5 @@
 import { createTranslator } from "use-intl/core";
+import type { DbOrTx } from "@/db/client";
 import type { Locale } from "@/i18n/locales";
 import { messagesByLocale } from "@/i18n/messages";
 import { sendEmail } from "@/lib/mail";
@@ -84,26 +85,37 @@ export function claimReceiptEmail(input: {
   };
 }
 
-/** Emails a one-time code to the recipient on file, in the language they are reading. */
-export async function emailClaimCode(input: {
-  claim: ClaimContext;
-  code: string;
-  locale: Locale;
-  idempotencyKey: string;
-}): Promise<void> {
+/**
+ * Emails a one-time code to the recipient on file, in the language they are reading, on
+ * `db` (the transaction issuing the code, so the code and its email record commit together).
+ */
+export async function emailClaimCode(
+  input: {
+    claim: ClaimContext;
+    code: string;
+    locale: Locale;
+    idempotencyKey: string;
+  },
+  db?: DbOrTx,
+): Promise<void> {
   const { claim } = input;
   const rendered = claimCodeEmail({
     locale: input.locale,
     organisation: claim.branding.name,
     code: input.code,
   });
-  await sendEmail({
-    idempotencyKey: input.idempotencyKey,
-    to: claim.recipient.email,
-    ...rendered,
-    kind: "claim_code",
-    organisationId: claim.payout.organisationId,
-    mode: claim.payout.mode,
-    subjectRef: claim.payout.id,
-  });
+  await sendEmail(
+    {
+      idempotencyKey: input.idempotencyKey,
+      to: claim.recipient.email,
+      ...rendered,
+      // The subject leads with the code, for a phone's notification; at rest it is masked.
+      subjectSecrets: [input.code],
+      kind: "claim_code",
+      organisationId: claim.payout.organisationId,
+      mode: claim.payout.mode,
+      subjectRef: claim.payout.id,
+    },
+    { db },
+  );
 }

@@ -2,6 +2,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { claimLinks, emails, events, payouts } from "@/db/schema";
+import { openEmail } from "@/lib/mail";
 import { insertClaimablePayout } from "@/tests/fixtures/claims";
 import { emailClaimCode } from "./claim-emails";
 import {
@@ -17,6 +18,8 @@ import { sendPayoutReceipt } from "./receipt";
 
 beforeAll(() => {
   process.env.AUTH_SECRET ??= "test-secret-for-claim-codes-000000000000";
+  // Mail stays readable (sealed) only for the dev mailbox.
+  process.env.DEV_MAILBOX ??= "1";
 });
 
 const ip = "203.0.113.10";
@@ -25,10 +28,11 @@ const ip = "203.0.113.10";
 async function codeFromMailbox(token: string, locale: "en" | "es" | "hi" = "en") {
   const sent = await sendClaimCode(db, { token, ip, locale, deliver: emailClaimCode });
   expect(sent.status).toBe("sent");
-  const [mail] = await db.select().from(emails).orderBy(desc(emails.createdAt)).limit(1);
-  const code = mail?.text.match(/\b(\d{6})\b/)?.[1];
-  if (!mail || !code) throw new Error("no code email");
-  return { code, mail };
+  const [row] = await db.select().from(emails).orderBy(desc(emails.createdAt)).limit(1);
+  const content = openEmail(row);
+  const code = content?.text.match(/\b(\d{6})\b/)?.[1];
+  if (!row || !content || !code) throw new Error("no code email");
+  return { code, mail: { ...row, ...content } };
 }
 
 async function verified(overrides: Parameters<typeof insertClaimablePayout>[1] = {}) {
@@ -281,8 +285,8 @@ describe("the receipt", () => {
     expect(receipts).toHaveLength(1);
     expect(receipts[0]?.to).toBe("lukas@example.com");
     expect(receipts[0]?.subject).toMatch(/^Recibo: 40,00\s€ de Acme Test Co$/);
-    expect(receipts[0]?.text).toContain("Transferencia bancaria (SEPA)");
-    expect(receipts[0]?.text).toContain(claim.payoutId);
+    expect(openEmail(receipts[0])?.text).toContain("Transferencia bancaria (SEPA)");
+    expect(openEmail(receipts[0])?.text).toContain(claim.payoutId);
   });
 
   it("is never sent for another organisation's payout", async () => {

@@ -108,7 +108,8 @@ export type SendCodeOutcome =
 
 /**
  * Emails a fresh code for the link. `deliver` sends the rendered email (the edge passes
- * the mailer), keyed by the code's send time so a retried delivery never mails twice.
+ * the mailer) on the database handle it is given, in the transaction that issues the
+ * code, keyed by the code so a retried delivery never mails twice.
  */
 export async function sendClaimCode(
   db: DbOrTx,
@@ -116,12 +117,15 @@ export async function sendClaimCode(
     token: string;
     ip: string;
     locale: Locale;
-    deliver: (email: {
-      claim: ClaimContext;
-      code: string;
-      locale: Locale;
-      idempotencyKey: string;
-    }) => Promise<void>;
+    deliver: (
+      email: {
+        claim: ClaimContext;
+        code: string;
+        locale: Locale;
+        idempotencyKey: string;
+      },
+      db: DbOrTx,
+    ) => Promise<void>;
     now?: Date;
   },
 ): Promise<SendCodeOutcome> {
@@ -139,15 +143,14 @@ export async function sendClaimCode(
     claimLinkId: claim.link.id,
     ip: input.ip,
     now: input.now,
+    deliver: (tx, mail) =>
+      input.deliver(
+        { claim, code: mail.code, locale: input.locale, idempotencyKey: mail.idempotencyKey },
+        tx,
+      ),
   });
   if (outcome.status !== "sent") return outcome;
   await rememberClaimLocale(db, claim.link.id, input.locale);
-  await input.deliver({
-    claim,
-    code: outcome.code,
-    locale: input.locale,
-    idempotencyKey: `claim-code:${claim.link.id}:${outcome.expiresAt.getTime()}`,
-  });
   return { status: "sent", resendAt: outcome.resendAt, email: claim.recipient.email };
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { claimLinks, emails } from "@/db/schema";
 import type { Scope } from "@/db/scope";
+import { openEmail } from "@/lib/mail";
 import { createPayout, createPayoutBodySchema } from "@/lib/payouts/create-payout";
 import { movePayout } from "@/lib/payouts/machine";
 import { preparePayouts } from "@/lib/payouts/prepare-payouts";
@@ -10,6 +11,8 @@ import { fund, insertOrganisation } from "@/tests/payouts/fixtures";
 import { sendDueReminders } from "./reminders";
 
 process.env.AUTH_SECRET ??= "reminders-test-secret-reminders-test-secret-01";
+// Mail stays readable (sealed) only for the dev mailbox.
+process.env.DEV_MAILBOX ??= "1";
 
 const DAY = 86_400_000;
 
@@ -31,10 +34,10 @@ async function claimablePayout(scope: Scope, days: number, email: string) {
 
 async function remindersOf(payoutId: string) {
   const rows = await db
-    .select({ key: emails.idempotencyKey, subject: emails.subject, text: emails.text })
+    .select()
     .from(emails)
     .where(and(eq(emails.subjectRef, payoutId), like(emails.idempotencyKey, "reminder:%")));
-  return rows;
+  return rows.map((row) => ({ key: row.idempotencyKey, ...openEmail(row) }));
 }
 
 const at = (link: { createdAt: Date }, days: number, hours = 1) =>

@@ -1,11 +1,14 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { claimRateLimits, claimVerifications } from "@/db/schema";
+import { claimRateLimits, claimVerifications, emails } from "@/db/schema";
+import { sendEmail } from "@/lib/mail";
 import { insertClaimablePayout } from "@/tests/fixtures/claims";
 import {
   CODE_TTL_SECONDS,
   checkClaimCode,
+  claimCodeEmailKey,
+  type DeliverCode,
   isClaimLinkLocked,
   MAX_FAILED_ATTEMPTS,
   RESEND_COOLDOWN_SECONDS,
@@ -18,10 +21,25 @@ beforeAll(() => {
 });
 
 const ip = "203.0.113.7";
+
+/** Records each code's email as the mailer does, in the transaction that issues the code. */
+const deliver: DeliverCode = async (tx, mail) => {
+  await sendEmail(
+    {
+      idempotencyKey: mail.idempotencyKey,
+      to: "ada@example.com",
+      subject: "Your code",
+      text: `Your code is ${mail.code}.`,
+      kind: "claim_code",
+      mode: "test",
+    },
+    { db: tx },
+  );
+};
 const later = (from: Date, seconds: number) => new Date(from.getTime() + seconds * 1000);
 
 async function sent(claimLinkId: string, now: Date, from = ip) {
-  const outcome = await requestClaimCode(db, { claimLinkId, ip: from, now });
+  const outcome = await requestClaimCode(db, { claimLinkId, ip: from, now, deliver });
   if (outcome.status !== "sent") throw new Error(`expected a code, got ${outcome.status}`);
   return outcome;
 }
@@ -93,9 +111,11 @@ describe("claim codes", () => {
       status: "locked",
     });
     expect(await checkClaimCode(db, { claimLinkId, code, ip, now })).toEqual({ status: "locked" });
-    expect(await requestClaimCode(db, { claimLinkId, ip, now: later(now, 3600) })).toEqual({
-      status: "locked",
-    });
+    expect(await requestClaimCode(db, { claimLinkId, ip, now: later(now, 3600), deliver })).toEqual(
+      {
+        status: "locked",
+      },
+    );
     expect(await isClaimLinkLocked(db, claimLinkId)).toBe(true);
   });
 
@@ -117,7 +137,7 @@ describe("claim codes", () => {
     const { claimLinkId } = await insertClaimablePayout(db);
     const now = new Date();
     const first = await sent(claimLinkId, now);
-    expect(await requestClaimCode(db, { claimLinkId, ip, now: later(now, 10) })).toEqual({
+    expect(await requestClaimCode(db, { claimLinkId, ip, now: later(now, 10), deliver })).toEqual({
       status: "cooldown",
       retryAfterSeconds: RESEND_COOLDOWN_SECONDS - 10,
     });
@@ -135,11 +155,57 @@ describe("claim codes", () => {
     });
   });
 
+  it("lets the recipient ask again at once when the last code's email was never recorded", async () => {
+    const { claimLinkId } = await insertClaimablePayout(db);
+    const now = new Date();
+    // A crash between the code's commit and its email (as before codes and their emails
+    // committed together): the code row says "sent", no email says so.
+    await db.insert(claimVerifications).values({
+      claimLinkId,
+      codeHash: "0".repeat(64),
+      codeExpiresAt: later(now, CODE_TTL_SECONDS),
+      lastSentAt: now,
+    });
+    const again = await sent(claimLinkId, later(now, 1));
+    const [mail] = await db
+      .select()
+      .from(emails)
+      .where(eq(emails.idempotencyKey, claimCodeEmailKey(claimLinkId, again.expiresAt)));
+    expect(mail).toMatchObject({ kind: "claim_code", to: "ada@example.com" });
+    expect(
+      await checkClaimCode(db, { claimLinkId, code: again.code, ip, now: later(now, 2) }),
+    ).toEqual({ status: "verified" });
+  });
+
+  it("commits no code when its email cannot be sent, so the recipient may ask again at once", async () => {
+    const { claimLinkId } = await insertClaimablePayout(db);
+    const now = new Date();
+    const failing: DeliverCode = async () => {
+      throw new Error("451 4.3.0 try again later");
+    };
+    await expect(requestClaimCode(db, { claimLinkId, ip, now, deliver: failing })).rejects.toThrow(
+      "451",
+    );
+    const [state] = await db
+      .select()
+      .from(claimVerifications)
+      .where(eq(claimVerifications.claimLinkId, claimLinkId));
+    expect(state?.lastSentAt ?? null).toBeNull();
+    expect(state?.codeHash ?? null).toBeNull();
+    const again = await sent(claimLinkId, later(now, 1));
+    expect(
+      await db
+        .select()
+        .from(emails)
+        .where(eq(emails.idempotencyKey, claimCodeEmailKey(claimLinkId, again.expiresAt))),
+    ).toHaveLength(1);
+  });
+
   it("sends at most one code when many requests race", async () => {
     const { claimLinkId } = await insertClaimablePayout(db);
     const now = new Date();
     const outcomes = await Promise.all(
-      Array.from({ length: 8 }, () => requestClaimCode(db, { claimLinkId, ip, now })),
+      Array.from({ length: 8 }, () => requestClaimCode(db, { claimLinkId, ip, now, deliver })),
     );
     expect(outcomes.filter((o) => o.status === "sent")).toHaveLength(1);
     expect(outcomes.filter((o) => o.status === "cooldown")).toHaveLength(7);
@@ -153,7 +219,7 @@ describe("claim codes", () => {
       await sent(claimLinkId, now, `198.51.100.${i}`);
       now = later(now, RESEND_COOLDOWN_SECONDS);
     }
-    const refused = await requestClaimCode(db, { claimLinkId, ip: "198.51.100.99", now });
+    const refused = await requestClaimCode(db, { claimLinkId, ip: "198.51.100.99", now, deliver });
     expect(refused.status).toBe("rate_limited");
     if (refused.status === "rate_limited") expect(refused.retryAfterSeconds).toBeGreaterThan(3000);
   });
@@ -166,12 +232,12 @@ describe("claim codes", () => {
       await sent(claimLinkId, now, attacker);
     }
     const { claimLinkId } = await insertClaimablePayout(db);
-    expect((await requestClaimCode(db, { claimLinkId, ip: attacker, now })).status).toBe(
+    expect((await requestClaimCode(db, { claimLinkId, ip: attacker, now, deliver })).status).toBe(
       "rate_limited",
     );
-    expect((await requestClaimCode(db, { claimLinkId, ip: "192.0.2.67", now })).status).toBe(
-      "sent",
-    );
+    expect(
+      (await requestClaimCode(db, { claimLinkId, ip: "192.0.2.67", now, deliver })).status,
+    ).toBe("sent");
     const keys = (await db.select({ key: claimRateLimits.key }).from(claimRateLimits)).map(
       (r) => r.key,
     );

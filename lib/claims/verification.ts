@@ -4,6 +4,7 @@ import type { DbOrTx } from "@/db/client";
 import { claimLinks, claimVerifications } from "@/db/schema";
 import { inTransaction } from "@/db/transaction";
 import { config } from "@/lib/config";
+import { isEmailRecorded } from "@/lib/mail";
 import { consumeRateLimits, ipKey, pruneRateLimits } from "./rate-limit";
 
 export const CODE_TTL_SECONDS = 10 * 60;
@@ -29,6 +30,17 @@ export type CodeCheckOutcome =
   | { status: "invalid"; attemptsLeft: number }
   | { status: "rate_limited"; retryAfterSeconds: number }
   | { status: "locked" };
+
+/** Emails a freshly issued code, in the transaction that issues it (see `requestClaimCode`). */
+export type DeliverCode = (
+  tx: DbOrTx,
+  mail: { code: string; expiresAt: Date; idempotencyKey: string },
+) => Promise<void>;
+
+/** The code email's key: one email per issued code, so a retried delivery never mails twice. */
+export function claimCodeEmailKey(claimLinkId: string, expiresAt: Date): string {
+  return `claim-code:${claimLinkId}:${expiresAt.getTime()}`;
+}
 
 function serverSecret(): string {
   const secret = config().AUTH_SECRET;
@@ -57,12 +69,18 @@ function secondsUntil(at: Date, now: Date): number {
 }
 
 /**
- * Issues a fresh code for a claim link and returns it for the caller to email. A new
- * code replaces the old one; the failed-attempt count carries over.
+ * Issues a fresh code for a claim link and emails it through `deliver`. A new code
+ * replaces the old one; the failed-attempt count carries over.
+ *
+ * The cooldown exists because an email went out, so a code and the record of its email
+ * commit together: `deliver` runs inside this transaction, under the link's row lock. A
+ * crash or a failed send before the commit leaves neither (the recipient may ask again
+ * at once, and a code that did reach them never verifies), and a code that somehow has
+ * no recorded email (one issued before this rule) imposes no cooldown either.
  */
 export async function requestClaimCode(
   db: DbOrTx,
-  input: { claimLinkId: string; ip: string; now?: Date },
+  input: { claimLinkId: string; ip: string; deliver: DeliverCode; now?: Date },
 ): Promise<CodeRequestOutcome> {
   const now = input.now ?? new Date();
   return inTransaction(db, async (tx) => {
@@ -80,7 +98,10 @@ export async function requestClaimCode(
     if (state.lockedAt) return { status: "locked" };
     if (state.lastSentAt) {
       const resendAt = new Date(state.lastSentAt.getTime() + RESEND_COOLDOWN_SECONDS * 1000);
-      if (resendAt > now)
+      // A code already used or cleared (no expiry left) was received: the cooldown holds.
+      const emailed = (expiresAt: Date | null) =>
+        expiresAt === null || isEmailRecorded(tx, claimCodeEmailKey(input.claimLinkId, expiresAt));
+      if (resendAt > now && (await emailed(state.codeExpiresAt)))
         return { status: "cooldown", retryAfterSeconds: secondsUntil(resendAt, now) };
     }
     const limited = await consumeRateLimits(
@@ -106,6 +127,11 @@ export async function requestClaimCode(
         updatedAt: now,
       })
       .where(eq(claimVerifications.claimLinkId, input.claimLinkId));
+    await input.deliver(tx, {
+      code,
+      expiresAt,
+      idempotencyKey: claimCodeEmailKey(input.claimLinkId, expiresAt),
+    });
     return {
       status: "sent",
       code,

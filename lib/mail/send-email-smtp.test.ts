@@ -11,6 +11,8 @@ beforeAll(async () => {
   smtp = await startTestSmtpServer();
   // Read once by config(); nothing in this file has asked for it yet.
   process.env.SMTP_URL = smtp.url;
+  // On too, to show that mail leaving over SMTP is never kept for it.
+  process.env.DEV_MAILBOX = "1";
 });
 afterAll(async () => {
   await smtp.close();
@@ -35,6 +37,34 @@ describe("sendEmail over SMTP", () => {
     const delivered = smtp.received.filter((m) => m.data.includes("Subject: Your receipt"));
     expect(delivered).toHaveLength(1);
     expect(delivered[0]?.to).toEqual(["<grace@example.com>"]);
+  });
+
+  it("keeps mail that left over SMTP, live or test, as metadata only", async () => {
+    for (const mode of ["live", "test"] as const) {
+      const key = `receipt:po_meta_${mode}:1`;
+      const { email } = await sendEmail({
+        ...base,
+        text: "Your link: https://app.example/c/secret-token-123",
+        idempotencyKey: key,
+        mode,
+        subjectRef: "po_meta",
+      });
+      const delivered = smtp.received.filter((m) => m.data.includes("secret-token-123"));
+      expect(delivered.length).toBeGreaterThan(0);
+      const [row] = await db.select().from(emails).where(eq(emails.idempotencyKey, key));
+      expect(row).toMatchObject({
+        id: email.id,
+        to: "grace@example.com",
+        kind: "receipt",
+        mode,
+        subject: "Your receipt",
+        subjectRef: "po_meta",
+        content: null,
+        mailboxGrant: null,
+      });
+      expect(row?.sentAt).toBeInstanceOf(Date);
+      expect(JSON.stringify(row)).not.toContain("secret-token-123");
+    }
   });
 
   it("leaves no row when the server refuses, so the retry sends", async () => {

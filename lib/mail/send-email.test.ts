@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { emails } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
+import { openEmail } from "./content";
 import { sendEmail, sendEmails } from "./send-email";
 
 const base = {
@@ -13,13 +14,27 @@ const base = {
   organisationId: "org_test",
 };
 
+process.env.AUTH_SECRET ??= "send-email-test-secret-send-email-test-secret";
 // No SMTP_URL in this file: the table is the dev mailbox.
+process.env.DEV_MAILBOX ??= "1";
+
 describe("sendEmail without SMTP", () => {
   it("keeps test-mode mail in the dev mailbox, unsent", async () => {
     const result = await sendEmail({ ...base, idempotencyKey: "invite:po_1:cl_1", mode: "test" });
     expect(result.outcome).toBe("stored");
     expect(result.email.sentAt).toBeNull();
     expect(result.email.to).toBe("ada@example.com");
+    expect(openEmail(result.email)).toEqual({
+      subject: "You have a payment",
+      text: "Open your link.",
+      html: null,
+    });
+  });
+
+  it("binds the sealed content to its own row", async () => {
+    const a = await sendEmail({ ...base, idempotencyKey: "bound:a", mode: "test" });
+    const b = await sendEmail({ ...base, idempotencyKey: "bound:b", mode: "test" });
+    expect(() => openEmail({ id: b.email.id, content: a.email.content })).toThrow();
   });
 
   it("stores a key once however often it is retried", async () => {

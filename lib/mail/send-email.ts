@@ -6,6 +6,7 @@ import { emails, modeEnum } from "@/db/schema";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { devMailboxKeepsContent, sealContent, subjectAtRest } from "./content";
 import { smtpTransport } from "./transport";
 
 export const emailKinds = [
@@ -33,6 +34,10 @@ export const sendEmailInputSchema = z.object({
   mode: z.enum(modeEnum.enumValues).optional(),
   /** What the mail is about (a payout id, an endpoint id), for timelines. */
   subjectRef: z.string().optional(),
+  /** Secrets the subject carries (a one-time code): masked in the subject kept at rest. */
+  subjectSecrets: z.array(z.string().min(1)).optional(),
+  /** Hash of the dev-mailbox grant of the browser that asked for this mail (sign-in). */
+  mailboxGrant: z.string().optional(),
 });
 
 export type SendEmailInput = z.input<typeof sendEmailInputSchema>;
@@ -63,16 +68,23 @@ function parseMail(input: SendEmailInput, smtp: boolean): Mail {
   return parsed.data;
 }
 
-function emailRow(mail: Mail) {
+/**
+ * The row kept for a mail: metadata, plus its content sealed only when the dev mailbox
+ * will show it (`keepContent`). Nothing in it is a usable link, code or token.
+ */
+function emailRow(mail: Mail, keepContent: boolean) {
+  const id = newId("email");
   return {
-    id: newId("email"),
+    id,
     idempotencyKey: mail.idempotencyKey,
     organisationId: mail.organisationId ?? null,
     mode: mail.mode ?? null,
     to: mail.to,
-    subject: mail.subject,
-    text: mail.text,
-    html: mail.html ?? null,
+    subject: subjectAtRest(mail.subject, mail.subjectSecrets),
+    content: keepContent
+      ? sealContent(id, { subject: mail.subject, text: mail.text, html: mail.html ?? null })
+      : null,
+    mailboxGrant: keepContent ? (mail.mailboxGrant ?? null) : null,
     subjectRef: mail.subjectRef ?? null,
     kind: mail.kind,
   };
@@ -88,8 +100,9 @@ function messageId(idempotencyKey: string): string {
  * Sends one email at most once per idempotency key. The row is written with
  * ON CONFLICT DO NOTHING and locked while SMTP is talked to, so a retried step or a
  * concurrent duplicate finds it sent and does nothing; a send that threw leaves no row,
- * so the retry sends. Without SMTP, test-mode mail is stored as the dev mailbox and
- * live-mode mail is refused before anything is written.
+ * so the retry sends. Without SMTP, test-mode mail is stored for the dev mailbox and
+ * live-mode mail is refused before anything is written. Mail that leaves over SMTP is
+ * sent from the input and kept as metadata only.
  */
 export async function sendEmail(
   input: SendEmailInput,
@@ -101,7 +114,7 @@ export async function sendEmail(
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(emails)
-      .values(emailRow(mail))
+      .values(emailRow(mail, !transport && devMailboxKeepsContent()))
       .onConflictDoNothing({ target: emails.idempotencyKey })
       .returning();
     const [row] = inserted.length
@@ -119,9 +132,9 @@ export async function sendEmail(
     await transport.sendMail({
       from: config().MAIL_FROM,
       to: row.to,
-      subject: row.subject,
-      text: row.text,
-      ...(row.html ? { html: row.html } : {}),
+      subject: mail.subject,
+      text: mail.text,
+      ...(mail.html ? { html: mail.html } : {}),
       messageId: messageId(row.idempotencyKey),
     });
     const [sent] = await tx
@@ -159,15 +172,25 @@ export async function sendEmails(
   // Every mail is checked before any is written: a bad one refuses the whole call.
   const mails = inputs.map((input) => parseMail(input, false));
   const db = options.db ?? defaultDb;
+  const keepContent = devMailboxKeepsContent();
   for (let i = 0; i < mails.length; i += BULK_CHUNK) {
     const chunk = mails.slice(i, i + BULK_CHUNK);
     const inserted = await db
       .insert(emails)
-      .values(chunk.map(emailRow))
+      .values(chunk.map((mail) => emailRow(mail, keepContent)))
       .onConflictDoNothing({ target: emails.idempotencyKey })
       .returning({ id: emails.id });
     counts.stored += inserted.length;
     counts.duplicate += chunk.length - inserted.length;
   }
   return counts;
+}
+
+/** Whether a mail with this key was sent or stored (a code whose mail never went out may be resent at once). */
+export async function isEmailRecorded(db: DbOrTx, idempotencyKey: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: emails.id })
+    .from(emails)
+    .where(eq(emails.idempotencyKey, idempotencyKey));
+  return Boolean(row);
 }

@@ -5,6 +5,7 @@ import { auditLog, emails, recipients } from "@/db/schema";
 import { authorizeMember } from "@/lib/auth/member-context";
 import { isAppError } from "@/lib/errors";
 import { getBalances } from "@/lib/ledger";
+import { openEmail } from "@/lib/mail";
 import { approveEmailChange, requestEmailChange } from "@/lib/payouts/email-change";
 import {
   cancelPayoutAsMember,
@@ -16,6 +17,8 @@ import { getPayoutDetail } from "./payout-detail";
 import { payoutSearchSchema, searchPayouts } from "./payout-search";
 
 process.env.AUTH_SECRET ??= "dashboard-test-secret-0123456789abcdef0123";
+// Mail stays readable (sealed) only for the dev mailbox.
+process.env.DEV_MAILBOX ??= "1";
 
 const people = [
   {
@@ -129,7 +132,7 @@ describe("payout actions", () => {
     const second = await resendClaimLink(db, mine.member, payoutId);
     expect(first.id).not.toBe(second.id);
     expect(first.to).toBe("lukas@example.com");
-    expect(first.text).toContain("/c/");
+    expect(openEmail(first)?.text).toContain("/c/");
     const audits = await db
       .select()
       .from(auditLog)
@@ -154,7 +157,7 @@ describe("payout actions", () => {
       .from(emails)
       .where(eq(emails.idempotencyKey, `invite:${payoutId}:${link.linkId}`));
     expect(mail?.to).toBe("lukas@example.com");
-    expect(mail?.text).toContain(link.url);
+    expect(openEmail(mail)?.text).toContain(link.url);
   });
 
   it("corrects the email and sends a fresh link to the new address", async () => {

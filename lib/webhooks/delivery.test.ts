@@ -13,6 +13,7 @@ import {
 import type { Scope } from "@/db/scope";
 import { recordEvent } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
+import { openEmail } from "@/lib/mail";
 import { startWebhookReceiver, type WebhookReceiver } from "@/tests/fixtures/webhook-receiver";
 import { insertOrganisation } from "@/tests/payouts/fixtures";
 import {
@@ -28,6 +29,8 @@ import { replayEvent } from "./replay";
 import { MAX_ATTEMPTS } from "./schedule";
 
 process.env.AUTH_SECRET ??= "delivery-test-secret-delivery-test-secret-0123";
+// Mail stays readable (sealed) only for the dev mailbox.
+process.env.DEV_MAILBOX ??= "1";
 
 const HOUR = 3_600_000;
 
@@ -321,7 +324,7 @@ describe("disabling failing endpoints", () => {
     const notices = await db.select().from(emails).where(eq(emails.subjectRef, endpoint.id));
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ to: "owner-410@example.com", kind: "endpoint_disabled" });
-    expect(notices[0]?.text).toContain(receiver.url(p));
+    expect(openEmail(notices[0])?.text).toContain(receiver.url(p));
   });
 
   it("cancels, without sending, a delivery whose endpoint was disabled meanwhile", async () => {
@@ -376,9 +379,9 @@ describe("disabling failing endpoints", () => {
     await notifyEndpointDisabled(db, disabled[0] as never);
     const [notice] = await db.select().from(emails).where(eq(emails.subjectRef, endpoint.id));
     expect(notice?.to).toBe("owner-5d@example.com");
-    expect(notice?.text).toContain("2026-06-01T00:00:00.000Z");
+    expect(openEmail(notice)?.text).toContain("2026-06-01T00:00:00.000Z");
     expect(notice?.subject).toContain("Webhook endpoint disabled");
-    expect(notice?.html).toContain(receiver.url(p));
+    expect(openEmail(notice)?.html).toContain(receiver.url(p));
   });
 
   it("starts counting again after a success", async () => {

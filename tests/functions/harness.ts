@@ -3,6 +3,8 @@ import { inngest } from "@/inngest/client";
 import { startTestApp, type TestApp } from "@/tests/fixtures/inngest-app";
 
 process.env.AUTH_SECRET ??= "functions-test-secret-functions-test-secret-01";
+// Mail stays readable (sealed) only for the dev mailbox.
+process.env.DEV_MAILBOX ??= "1";
 
 /**
  * Points the app's Inngest client at a local engine that serves no functions, so what

@@ -12,6 +12,7 @@ import { preparePayout } from "@/inngest/functions/prepare-payout";
 import { sendReceipt } from "@/inngest/functions/send-receipt";
 import { submitPayout } from "@/inngest/functions/submit-payout";
 import { resolveClaimToken } from "@/lib/claims/links";
+import { openEmail } from "@/lib/mail";
 import { createPayout, createPayoutBodySchema } from "@/lib/payouts/create-payout";
 import { movePayout, type PayoutRow } from "@/lib/payouts/machine";
 import { approveReviewedPayout, preparePayouts } from "@/lib/payouts/prepare-payouts";
@@ -92,7 +93,7 @@ describe("a payout on its own", () => {
     const [invite] = await mailsAbout(row.id, "invite");
     expect(invite?.to).toBe("r2500@example.com");
     expect(invite?.subject).toBe("Acme Creators sent you $25.00");
-    const token = /\/c\/([A-Za-z0-9_-]{43})/.exec(invite?.text ?? "")?.[1] as string;
+    const token = /\/c\/([A-Za-z0-9_-]{43})/.exec(openEmail(invite)?.text ?? "")?.[1] as string;
     expect((await resolveClaimToken(db, token))?.payout.id).toBe(row.id);
     // The same event again (a duplicate delivery) sends nothing new.
     await new InngestTestEngine({
@@ -213,7 +214,7 @@ describe("submission to the provider", () => {
     });
     expect((await notice.execute()).result).toBe("stored");
     const [mail] = await mailsAbout(row.id, "payout_failed");
-    const token = /\/c\/([A-Za-z0-9_-]{43})/.exec(mail?.text ?? "")?.[1] as string;
+    const token = /\/c\/([A-Za-z0-9_-]{43})/.exec(openEmail(mail)?.text ?? "")?.[1] as string;
     expect((await resolveClaimToken(db, token))?.payout.status).toBe("failed");
 
     // The recipient picks a gift card; the second submission is attempt 2 and pays.

@@ -4,6 +4,8 @@ import { db } from "@/db/client";
 import { type ClaimView, openClaim } from "@/lib/claims/claim-flow";
 import type { ClaimContext } from "@/lib/claims/links";
 import { CLAIM_SESSION_COOKIE } from "@/lib/claims/session";
+import { config } from "@/lib/config";
+import { clientAddress } from "@/lib/http/client-ip";
 
 /** One resolution per request, shared by the page and its metadata. */
 export const claimView = cache(async (token: string): Promise<ClaimView> => {
@@ -11,15 +13,9 @@ export const claimView = cache(async (token: string): Promise<ClaimView> => {
   return openClaim(db, { token, sessionToken });
 });
 
-/** The client's address as the nearest proxy saw it: the last X-Forwarded-For hop. */
+/** The client's address: the socket peer, or what trusted proxies say (TRUSTED_PROXIES). */
 export async function clientIp(): Promise<string> {
-  const list = await headers();
-  const forwarded = list
-    .get("x-forwarded-for")
-    ?.split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return forwarded?.at(-1) ?? list.get("x-real-ip") ?? "unknown";
+  return clientAddress(await headers(), config().TRUSTED_PROXIES);
 }
 
 /** What every step's ClaimFrame needs: the brand, the mode banner and where the switcher returns. */

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { db } from "@/db/client";
 import { config } from "@/lib/config";
 import { listMailbox } from "@/lib/mail/mailbox";
+import { currentMailboxViewer } from "./viewer";
 
 export const metadata: Metadata = { title: "Dev mailbox" };
 export const dynamic = "force-dynamic";
@@ -18,15 +19,21 @@ export default async function MailboxPage({
 }) {
   if (!config().DEV_MAILBOX) notFound();
   const { before, to } = await searchParams;
-  const { data, hasMore } = await listMailbox(db, { limit: PAGE, before, to });
+  const viewer = await currentMailboxViewer();
+  const { data, hasMore } = await listMailbox(db, viewer, { limit: PAGE, before, to });
   const older = hasMore ? data.at(-1)?.id : undefined;
 
   return (
     <main className="mx-auto max-w-4xl px-4 py-8">
       <h1 className="text-2xl font-bold tracking-tight">Dev mailbox</h1>
       <p className="mt-1 text-sm text-slate-600">
-        Test-mode mail the app would have sent, kept here because no SMTP server is configured.
-        Live-mode mail never appears here. {to ? `Showing mail to ${to}.` : null}
+        Test-mode mail the app would have sent, kept here for a day because no SMTP server is
+        configured. Live-mode mail never appears here. {to ? `Showing mail to ${to}.` : null}
+      </p>
+      <p className="mt-1 text-sm text-slate-600">
+        {viewer.member
+          ? "You see your organisations’ mail and mail to your address."
+          : "Not signed in: you see only the sign-in links this browser asked for. Sign in to read your organisation’s mail."}
       </p>
       {data.length === 0 ? (
         <p className="mt-8 rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-600">

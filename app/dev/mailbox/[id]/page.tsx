@@ -3,7 +3,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { db } from "@/db/client";
 import { config } from "@/lib/config";
+import { openEmail } from "@/lib/mail";
 import { getMailboxEmail } from "@/lib/mail/mailbox";
+import { currentMailboxViewer } from "../viewer";
 
 export const metadata: Metadata = { title: "Dev mailbox" };
 export const dynamic = "force-dynamic";
@@ -11,8 +13,10 @@ export const dynamic = "force-dynamic";
 export default async function MailboxEmailPage({ params }: { params: Promise<{ id: string }> }) {
   if (!config().DEV_MAILBOX) notFound();
   const { id } = await params;
-  const email = await getMailboxEmail(db, id);
+  const email = await getMailboxEmail(db, await currentMailboxViewer(), id);
   if (!email) notFound();
+  const content = openEmail(email);
+  const subject = content?.subject ?? email.subject;
 
   return (
     <main className="mx-auto max-w-4xl px-4 py-8">
@@ -21,7 +25,7 @@ export default async function MailboxEmailPage({ params }: { params: Promise<{ i
           ← All mail
         </Link>
       </p>
-      <h1 className="mt-4 text-xl font-bold tracking-tight">{email.subject}</h1>
+      <h1 className="mt-4 text-xl font-bold tracking-tight">{subject}</h1>
       <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
         <dt className="text-slate-500">To</dt>
         <dd>{email.to}</dd>
@@ -40,28 +44,35 @@ export default async function MailboxEmailPage({ params }: { params: Promise<{ i
           </>
         ) : null}
       </dl>
-      {email.html ? (
+      {content === null ? (
+        <p className="mt-6 rounded-lg border border-dashed border-slate-300 p-6 text-slate-600">
+          Its content is not kept: it was sent over SMTP, or is more than a day old.
+        </p>
+      ) : null}
+      {content?.html ? (
         <section className="mt-6" aria-labelledby="html-part">
           <h2 id="html-part" className="text-sm font-semibold text-slate-700">
             HTML
           </h2>
           {/* An empty sandbox: the message renders, but nothing in it can run or navigate this page. */}
           <iframe
-            title={`HTML body of “${email.subject}”`}
+            title={`HTML body of “${subject}”`}
             sandbox=""
-            srcDoc={email.html}
+            srcDoc={content.html}
             className="mt-2 h-[32rem] w-full rounded-lg border border-slate-200 bg-white"
           />
         </section>
       ) : null}
-      <section className="mt-6" aria-labelledby="text-part">
-        <h2 id="text-part" className="text-sm font-semibold text-slate-700">
-          Plain text
-        </h2>
-        <pre className="mt-2 overflow-x-auto whitespace-pre-wrap rounded-lg border border-slate-200 bg-white p-4 text-sm">
-          {email.text}
-        </pre>
-      </section>
+      {content ? (
+        <section className="mt-6" aria-labelledby="text-part">
+          <h2 id="text-part" className="text-sm font-semibold text-slate-700">
+            Plain text
+          </h2>
+          <pre className="mt-2 overflow-x-auto whitespace-pre-wrap rounded-lg border border-slate-200 bg-white p-4 text-sm">
+            {content.text}
+          </pre>
+        </section>
+      ) : null}
     </main>
   );
 }
