@@ -77,31 +77,44 @@ export async function startEmbeddedPostgres(options: {
   try {
     const cleared = await clearLeftoverPostmaster(dataDir);
     if (cleared) options.log?.(cleared);
-    const port = await freePort(options.preferredPort ?? 54329);
-    const pg = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user: USER,
-      password: PASSWORD,
-      persistent: options.persistent ?? true,
-      createPostgresUser: process.getuid?.() === 0,
-      authMethod: "scram-sha-256",
-      postgresFlags: [
-        "-c",
-        "listen_addresses=127.0.0.1",
-        "-c",
-        `unix_socket_directories=${SOCKET_DIRECTORY}`,
-        "-c",
-        "max_connections=300",
-      ],
-      onLog: (message) => logs.push(String(message)),
-      onError: (message) => logs.push(String(message)),
-    });
-    if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
-      await mkdir(path.dirname(dataDir), { recursive: true });
-      await pg.initialise();
+    // Another process can take the free port between our check and the server's bind
+    // (parallel test runs): such a start is tried again on the next free port.
+    let port = 0;
+    let pg: InstanceType<typeof EmbeddedPostgres> | undefined;
+    for (let attempt = 0; !pg; attempt++) {
+      port = await freePort((options.preferredPort ?? 54329) + attempt * 50);
+      const candidate = new EmbeddedPostgres({
+        databaseDir: dataDir,
+        port,
+        user: USER,
+        password: PASSWORD,
+        persistent: options.persistent ?? true,
+        createPostgresUser: process.getuid?.() === 0,
+        authMethod: "scram-sha-256",
+        postgresFlags: [
+          "-c",
+          "listen_addresses=127.0.0.1",
+          "-c",
+          `unix_socket_directories=${SOCKET_DIRECTORY}`,
+          "-c",
+          "max_connections=300",
+        ],
+        onLog: (message) => logs.push(String(message)),
+        onError: (message) => logs.push(String(message)),
+      });
+      if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+        await mkdir(path.dirname(dataDir), { recursive: true });
+        await candidate.initialise();
+      }
+      const logged = logs.length;
+      try {
+        await candidate.start();
+        pg = candidate;
+      } catch (error) {
+        const lost = logs.slice(logged).some((line) => line.includes("Address already in use"));
+        if (!lost || attempt >= 4) throw error;
+      }
     }
-    await pg.start();
     const database = options.database ?? "disburse";
     const client = pg.getPgClient("postgres", "127.0.0.1");
     await client.connect();
