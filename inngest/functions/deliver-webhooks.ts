@@ -1,19 +1,27 @@
 import { db } from "@/db/client";
 import { inngest, webhookDeliveriesDue } from "@/inngest/client";
-import { attemptDelivery, claimDueDeliveries } from "@/lib/webhooks/delivery";
+import { deliverDueDeliveries } from "@/lib/webhooks/delivery";
 import { notifyEndpointDisabled } from "@/lib/webhooks/endpoint-disabled-notice";
 
-/** Deliveries taken per run; a full batch asks for more runs at once. */
-export const DELIVERIES_PER_RUN = 20;
+/** Deliveries taken per step; a full step means more may be due. */
+export const DELIVERIES_PER_STEP = 50;
 /** Runs of this function at once; each holds its own deliveries under a lease. */
 const RUNS = 4;
+/** Delivery steps a run takes before handing the rest of a backlog to a successor. */
+const STEPS_PER_RUN = 200;
 
 /**
  * Sends the webhook deliveries that are due: first attempts (nudged by the relay) and
- * retries whose time has come (the minute cron). The schedule lives in PostgreSQL, so
- * each run is short. Each attempt is its own step keyed by delivery and attempt number;
- * a run's attempts go in parallel, and a run that found a full batch asks for more
- * runs, so a backlog is worked by every allowed run at once.
+ * retries whose time has come (the minute cron). The schedule lives in PostgreSQL. A run
+ * keeps taking steps of due deliveries until one comes back short, so a backlog drains
+ * at the pace of the attempts themselves, however fast runs finish. Each step takes a
+ * group of deliveries and makes their attempts in parallel; every attempt is still
+ * guarded and logged per (delivery, attempt number).
+ *
+ * A run that finds a backlog asks for helper runs to fill the concurrency limit, with
+ * ids of its own run (unique, yet the same if that step is retried); helpers ask for
+ * none, so a backlog never piles up idle runs. A run that used its step budget hands
+ * the rest to one successor the same way.
  */
 export const deliverWebhooks = inngest.createFunction(
   {
@@ -22,42 +30,38 @@ export const deliverWebhooks = inngest.createFunction(
     triggers: [{ cron: "* * * * *" }, { event: webhookDeliveriesDue }],
     concurrency: { limit: RUNS },
   },
-  async ({ step }) => {
-    const due = await step.run("claim-due-deliveries", () =>
-      claimDueDeliveries(db, { limit: DELIVERIES_PER_RUN }),
-    );
-    if (due.length === DELIVERIES_PER_RUN) {
-      // Enough nudges to fill every allowed run, with ids fixed per second: full runs
-      // finishing in the same second send the same ids, which Inngest drops, so a
-      // backlog never piles up idle runs behind the concurrency limit.
-      const second = Math.floor(Date.now() / 1000);
-      await step.sendEvent(
-        "more-deliveries-due",
-        Array.from({ length: RUNS }, (_, k) =>
-          webhookDeliveriesDue.create(
-            { reason: "backlog" },
-            { id: `webhook-backlog:${second}:${k}` },
-          ),
-        ),
-      );
-    }
-    const outcomes = await Promise.all(
-      due.map((delivery) =>
-        step.run(`deliver-${delivery.id}-attempt-${delivery.attemptNumber}`, () =>
-          attemptDelivery(db, delivery),
-        ),
-      ),
-    );
+  async ({ event, step, runId }) => {
+    const helper = event.name === webhookDeliveriesDue.name && event.data.reason === "backlog";
     const counts: Record<string, number> = {};
-    for (const outcome of outcomes) {
-      counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
-      const disabled = outcome.disabledEndpoint;
-      if (disabled) {
+    for (let round = 0; round < STEPS_PER_RUN; round++) {
+      const pass = await step.run(`deliver-due-${round}`, () =>
+        deliverDueDeliveries(db, { limit: DELIVERIES_PER_STEP }),
+      );
+      for (const [status, n] of Object.entries(pass.counts))
+        counts[status] = (counts[status] ?? 0) + n;
+      for (const disabled of pass.disabledEndpoints) {
         await step.run(`notify-endpoint-disabled-${disabled.endpointId}`, () =>
           notifyEndpointDisabled(db, disabled),
         );
       }
+      const full = pass.claimed === DELIVERIES_PER_STEP;
+      if (!full) return counts;
+      if (round === 0 && !helper) {
+        await step.sendEvent(
+          "more-deliveries-due",
+          Array.from({ length: RUNS - 1 }, (_, k) =>
+            webhookDeliveriesDue.create(
+              { reason: "backlog" },
+              { id: `webhook-backlog:${runId}:${k}` },
+            ),
+          ),
+        );
+      }
     }
+    await step.sendEvent(
+      "hand-over-backlog",
+      webhookDeliveriesDue.create({ reason: "backlog" }, { id: `webhook-backlog:${runId}` }),
+    );
     return counts;
   },
 );

@@ -536,3 +536,27 @@ async function disableEndpoint(
   if (!after?.disabledAt) throw new Error(`webhook endpoint ${endpointId} did not disable`);
   return { endpointId, reason, disabledAt: after.disabledAt.toISOString() };
 }
+
+/** What one pass over due deliveries did, small enough for a step's output. */
+export type DeliveryPass = {
+  /** Deliveries taken; fewer than the limit means nothing more was due. */
+  claimed: number;
+  counts: Partial<Record<AttemptOutcome["status"], number>>;
+  /** Endpoints this pass disabled: each organisation must be told. */
+  disabledEndpoints: NonNullable<AttemptOutcome["disabledEndpoint"]>[];
+};
+
+/** Takes up to `limit` due deliveries and makes their attempts in parallel. */
+export async function deliverDueDeliveries(
+  db: DbOrTx,
+  options: { limit: number },
+): Promise<DeliveryPass> {
+  const due = await claimDueDeliveries(db, { limit: options.limit });
+  const outcomes = await Promise.all(due.map((delivery) => attemptDelivery(db, delivery)));
+  const pass: DeliveryPass = { claimed: due.length, counts: {}, disabledEndpoints: [] };
+  for (const outcome of outcomes) {
+    pass.counts[outcome.status] = (pass.counts[outcome.status] ?? 0) + 1;
+    if (outcome.disabledEndpoint) pass.disabledEndpoints.push(outcome.disabledEndpoint);
+  }
+  return pass;
+}

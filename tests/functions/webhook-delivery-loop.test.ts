@@ -1,0 +1,94 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { and, count, eq } from "drizzle-orm";
+import { serve } from "inngest/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { connectPostgres } from "@/db/connect";
+import { webhookAttempts, webhookDeliveries } from "@/db/schema";
+import { inngest, webhookDeliveriesDue } from "@/inngest/client";
+import { type LocalEngine, startLocalEngine } from "@/inngest/engine";
+import { until } from "@/inngest/engine/test-app";
+import { deliverWebhooks } from "@/inngest/functions/deliver-webhooks";
+import type { Scope } from "@/lib/events/outbox";
+import { createWebhookEndpoint } from "@/lib/webhooks/endpoints";
+import { startWebhookReceiver, type WebhookReceiver } from "@/lib/webhooks/test-receiver";
+import { insertOrganisation } from "@/tests/payouts/fixtures";
+import { insertDueDeliveries } from "./webhook-fixtures";
+
+process.env.AUTH_SECRET ??= "delivery-loop-secret-delivery-loop-secret-0123";
+
+let server: http.Server;
+let engine: LocalEngine;
+let receiver: WebhookReceiver;
+
+/**
+ * The real delivery function behind the SDK's serve handler, with the local engine
+ * playing Inngest as under `npm start` (its default poll interval, its minute cron).
+ */
+beforeAll(async () => {
+  server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/inngest`;
+  engine = await startLocalEngine({
+    databaseUrl: process.env.DATABASE_URL as string,
+    appUrl,
+    port: 0,
+    log: () => {},
+  });
+  inngest.setEnvVars({ INNGEST_BASE_URL: engine.url, INNGEST_DEV: "1" });
+  server.on("request", serve({ client: inngest, functions: [deliverWebhooks] }));
+  await engine.sync();
+  receiver = await startWebhookReceiver();
+});
+
+afterAll(async () => {
+  // Let the last runs finish before the database they use goes away.
+  await Promise.race([engine.idle(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  await engine.stop();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await receiver.close();
+  const sql = connectPostgres(process.env.DATABASE_URL as string, { max: 1 });
+  await sql`drop schema if exists inngest_engine cascade`;
+  await sql.end();
+});
+
+async function endpointOn(scope: Scope, path: string) {
+  const { endpoint, secret } = await createWebhookEndpoint(db, scope, { url: receiver.url(path) });
+  receiver.register(path, secret);
+  return endpoint;
+}
+
+async function attemptsTo(endpointId: string) {
+  const [row] = await db
+    .select({ n: count() })
+    .from(webhookAttempts)
+    .where(eq(webhookAttempts.endpointId, endpointId));
+  return row?.n ?? 0;
+}
+
+describe("the webhook delivery loop on the local engine", { timeout: 90_000 }, () => {
+  it("drains a backlog of 1,000 due deliveries at full speed, not at the minute sweep's pace", async () => {
+    const { scope } = await insertOrganisation(db);
+    const endpoint = await endpointOn(scope, "/backlog");
+    await insertDueDeliveries(db, scope, endpoint.id, 1_000);
+
+    await inngest.send(webhookDeliveriesDue.create({ reason: "test backlog" }));
+    await until(async () => (await attemptsTo(endpoint.id)) >= 1_000, "1,000 attempts", 30_000);
+
+    const got = receiver.on("/backlog");
+    expect(new Set(got.map((r) => r.headers["webhook-id"])).size).toBe(1_000);
+    expect(got.every((r) => r.verified)).toBe(true);
+    const [left] = await db
+      .select({ n: count() })
+      .from(webhookDeliveries)
+      .where(
+        and(
+          eq(webhookDeliveries.endpointId, endpoint.id),
+          eq(webhookDeliveries.status, "scheduled"),
+        ),
+      );
+    expect(left?.n).toBe(0);
+  });
+});
