@@ -13,7 +13,7 @@ const STEPS_PER_RUN = 200;
 /**
  * Sends the webhook deliveries that are due: first attempts (nudged by the relay) and
  * retries whose time has come (the minute cron). The schedule lives in PostgreSQL. A run
- * keeps taking steps of due deliveries until one comes back short, so a backlog drains
+ * keeps taking steps of due deliveries until one finds none, so a backlog drains
  * at the pace of the attempts themselves, however fast runs finish. Each step takes a
  * group of deliveries and makes their attempts in parallel; every attempt is still
  * guarded and logged per (delivery, attempt number).
@@ -44,9 +44,9 @@ export const deliverWebhooks = inngest.createFunction(
           notifyEndpointDisabled(db, disabled),
         );
       }
-      const full = pass.claimed === DELIVERIES_PER_STEP;
-      if (!full) return counts;
-      if (round === 0 && !helper) {
+      // A short step may only mean an endpoint is at its cap; an empty one means done.
+      if (pass.claimed === 0) return counts;
+      if (round === 0 && !helper && pass.claimed === DELIVERIES_PER_STEP) {
         await step.sendEvent(
           "more-deliveries-due",
           Array.from({ length: RUNS - 1 }, (_, k) =>

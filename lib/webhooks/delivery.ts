@@ -12,7 +12,7 @@ import type { EventRow } from "@/lib/events/queries";
 import { serializeEvent } from "@/lib/events/serialize";
 import { newId } from "@/lib/ids";
 import type { WebhookEndpointRow } from "./endpoint-schemas";
-import { disableWebhookEndpoint, webhookSigningSecret } from "./endpoints";
+import { cancelEndpointBacklog, disableWebhookEndpoint, webhookSigningSecret } from "./endpoints";
 import { DISABLE_AFTER_FAILING_MS, nextAttemptAt, parseRetryAfter } from "./schedule";
 import { signWebhook } from "./signing";
 
@@ -39,7 +39,7 @@ type Endpoint = Pick<
 >;
 
 /** A delivery taken by a sweep, and the number its next attempt will carry. */
-export type DueDelivery = { id: string; attemptNumber: number };
+export type DueDelivery = { id: string; attemptNumber: number; endpointId?: string };
 
 /** The key of an event's first delivery to an endpoint; a retried relay finds it taken. */
 export function deliveryKey(eventId: string, endpointId: string): string {
@@ -120,37 +120,70 @@ export async function enqueueWebhookDeliveries(
 }
 
 /**
- * Takes up to `limit` deliveries whose next attempt is due, for `leaseMs`: concurrent
- * sweeps skip each other's rows (SKIP LOCKED, then the lease), and a sweep that dies
- * mid-way lets its deliveries fall due again when the lease runs out.
+ * Requests in flight to one endpoint at most, across every run and worker: a slow or
+ * huge backlog holds this many of its own deliveries, never everyone's turn.
+ */
+export const ENDPOINT_CONCURRENCY = 16;
+
+/** Serialises claims, so two at once never both fill the same endpoint's free slots. */
+const CLAIM_LOCK = sql`select pg_advisory_xact_lock(${0x77_68_6b_63})`;
+
+/**
+ * Takes up to `limit` deliveries whose next attempt is due, for `leaseMs`, fairly across
+ * endpoints: round-robin (every endpoint's oldest due delivery first, then every
+ * endpoint's second…), each endpoint capped at `perEndpoint` deliveries held at once
+ * counting those other senders hold. So one organisation's backlog of thousands
+ * takes its own slots, and another's fresh delivery is taken by the next claim.
+ * Concurrent sweeps skip each other's rows (SKIP LOCKED, then the lease), and a sweep
+ * that dies mid-way lets its deliveries fall due again when the lease runs out.
  */
 export async function claimDueDeliveries(
   db: DbOrTx,
-  options: { now?: Date; limit?: number; leaseMs?: number } = {},
+  options: { now?: Date; limit?: number; leaseMs?: number; perEndpoint?: number } = {},
 ): Promise<DueDelivery[]> {
-  const now = options.now ?? new Date();
-  const until = new Date(now.getTime() + (options.leaseMs ?? 120_000));
-  const due = db
-    .select({ id: webhookDeliveries.id })
-    .from(webhookDeliveries)
-    .where(
-      and(
-        eq(webhookDeliveries.status, "scheduled"),
-        lte(webhookDeliveries.nextAttemptAt, now),
-        or(isNull(webhookDeliveries.lockedUntil), lt(webhookDeliveries.lockedUntil, now)),
-      ),
-    )
-    .orderBy(asc(webhookDeliveries.nextAttemptAt))
-    .limit(options.limit ?? 50)
-    .for("update", { skipLocked: true });
+  const now = (options.now ?? new Date()).toISOString();
+  const until = new Date(Date.parse(now) + (options.leaseMs ?? 120_000)).toISOString();
+  const cap = options.perEndpoint ?? ENDPOINT_CONCURRENCY;
+  const limit = options.limit ?? 50;
   // A delivery whose hold lapsed lost its sender: whatever attempt it was sending is free.
-  const rows = await db
-    .update(webhookDeliveries)
-    .set({ lockedUntil: until, sendingAttempt: null })
-    .where(inArray(webhookDeliveries.id, due))
-    .returning({ id: webhookDeliveries.id, attemptCount: webhookDeliveries.attemptCount });
+  const rows = await db.transaction(async (tx) => {
+    const [, , claimed] = await Promise.all([
+      tx.execute(relaxedCommit),
+      tx.execute(CLAIM_LOCK),
+      tx.execute<{ id: string; attempt_count: number; endpoint_id: string }>(sql`
+        with held as (
+          select endpoint_id, count(*)::int as n from ${webhookDeliveries}
+          where status = 'scheduled' and locked_until >= ${now}::timestamptz
+          group by endpoint_id
+        ), due as (
+          select d.id, d.next_attempt_at,
+            coalesce(h.n, 0) + row_number() over (
+              partition by w.id order by d.next_attempt_at, d.id) as turn
+          from ${webhookEndpoints} w
+          left join held h on h.endpoint_id = w.id
+          cross join lateral (
+            select d.id, d.next_attempt_at from ${webhookDeliveries} d
+            where d.endpoint_id = w.id and d.status = 'scheduled'
+              and d.next_attempt_at <= ${now}::timestamptz
+              and (d.locked_until is null or d.locked_until < ${now}::timestamptz)
+            order by d.next_attempt_at, d.id
+            limit ${cap}
+            for update of d skip locked
+          ) d
+        ), picked as (
+          select id from due where turn <= ${cap}
+          order by turn, next_attempt_at, id
+          limit ${limit}
+        )
+        update ${webhookDeliveries} d
+        set locked_until = ${until}::timestamptz, sending_attempt = null
+        from picked where d.id = picked.id
+        returning d.id, d.attempt_count, d.endpoint_id`),
+    ]);
+    return claimed;
+  });
   return rows
-    .map((r) => ({ id: r.id, attemptNumber: r.attemptCount + 1 }))
+    .map((r) => ({ id: r.id, attemptNumber: r.attempt_count + 1, endpointId: r.endpoint_id }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
@@ -305,16 +338,9 @@ export async function attemptDelivery(
     secretCiphertext: taken.secret_ciphertext,
   };
   if (taken.endpoint_disabled_at) {
-    await db
-      .update(webhookDeliveries)
-      .set({
-        status: "canceled",
-        nextAttemptAt: null,
-        lockedUntil: null,
-        sendingAttempt: null,
-        updatedAt: now,
-      })
-      .where(eq(webhookDeliveries.id, due.id));
+    // Disabled behind our back (not through lib/webhooks/endpoints.ts): its whole backlog
+    // goes in one statement, not one delivery per sweep.
+    await cancelEndpointBacklog(db, endpoint.id, now, due.id);
     return skipped(due, "canceled");
   }
   const event = {
@@ -523,12 +549,7 @@ async function disableEndpoint(
   reason: string,
 ): Promise<AttemptOutcome["disabledEndpoint"]> {
   await disableWebhookEndpoint(tx, scope, endpointId, reason);
-  await tx
-    .update(webhookDeliveries)
-    .set({ status: "canceled", nextAttemptAt: null, lockedUntil: null, updatedAt: sql`now()` })
-    .where(
-      and(eq(webhookDeliveries.endpointId, endpointId), eq(webhookDeliveries.status, "scheduled")),
-    );
+  await cancelEndpointBacklog(tx, endpointId);
   const [after] = await tx
     .select({ disabledAt: webhookEndpoints.disabledAt })
     .from(webhookEndpoints)

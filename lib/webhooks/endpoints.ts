@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, arrayContains, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { webhookEndpoints } from "@/db/schema";
+import { webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { splitPage } from "@/lib/api/pagination";
 import { open, seal } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors";
@@ -112,6 +112,23 @@ export async function updateWebhookEndpoint(
   body: UpdateWebhookEndpointBody,
 ): Promise<WebhookEndpointRow> {
   if (body.url !== undefined) assertUrlAllowed(scope, body.url);
+  if (body.disabled === true) {
+    // Paused by a member: what was scheduled for it is canceled with it, in one statement.
+    return db.transaction(async (tx) => {
+      const row = await applyEndpointUpdate(tx, scope, id, body);
+      await cancelEndpointBacklog(tx, row.id);
+      return row;
+    });
+  }
+  return applyEndpointUpdate(db, scope, id, body);
+}
+
+async function applyEndpointUpdate(
+  db: DbOrTx,
+  scope: Scope,
+  id: string,
+  body: UpdateWebhookEndpointBody,
+): Promise<WebhookEndpointRow> {
   const [row] = await db
     .update(webhookEndpoints)
     .set({
@@ -195,4 +212,37 @@ export async function disableWebhookEndpoint(
     .update(webhookEndpoints)
     .set({ disabledAt: sql`now()`, disabledReason: reason, updatedAt: sql`now()` })
     .where(and(...scoped(scope), eq(webhookEndpoints.id, id), isNull(webhookEndpoints.disabledAt)));
+}
+
+/**
+ * Cancels everything still scheduled for a disabled endpoint, in one statement however
+ * long its backlog. A delivery that a sender holds right now is left to it (logging the
+ * attempt cancels its retry), except `heldBy`, the caller's own.
+ */
+export async function cancelEndpointBacklog(
+  db: DbOrTx,
+  endpointId: string,
+  now = new Date(),
+  heldBy?: string,
+): Promise<void> {
+  await db
+    .update(webhookDeliveries)
+    .set({
+      status: "canceled",
+      nextAttemptAt: null,
+      lockedUntil: null,
+      sendingAttempt: null,
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(webhookDeliveries.endpointId, endpointId),
+        eq(webhookDeliveries.status, "scheduled"),
+        or(
+          isNull(webhookDeliveries.lockedUntil),
+          lt(webhookDeliveries.lockedUntil, now),
+          heldBy ? eq(webhookDeliveries.id, heldBy) : undefined,
+        ),
+      ),
+    );
 }

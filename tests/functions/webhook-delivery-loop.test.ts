@@ -10,8 +10,9 @@ import { inngest, webhookDeliveriesDue } from "@/inngest/client";
 import { type LocalEngine, startLocalEngine } from "@/inngest/engine";
 import { until } from "@/inngest/engine/test-app";
 import { deliverWebhooks } from "@/inngest/functions/deliver-webhooks";
-import type { Scope } from "@/lib/events/outbox";
-import { createWebhookEndpoint } from "@/lib/webhooks/endpoints";
+import { recordEvents, type Scope } from "@/lib/events/outbox";
+import { relayEvents } from "@/lib/events/relay";
+import { createWebhookEndpoint, updateWebhookEndpoint } from "@/lib/webhooks/endpoints";
 import { startWebhookReceiver, type WebhookReceiver } from "@/lib/webhooks/test-receiver";
 import { insertOrganisation } from "@/tests/payouts/fixtures";
 import { insertDueDeliveries } from "./webhook-fixtures";
@@ -43,7 +44,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // Let the last runs finish before the database they use goes away.
+  // Leave nothing due, and let the last runs finish before the database goes away.
+  await db
+    .update(webhookDeliveries)
+    .set({ status: "canceled", nextAttemptAt: null })
+    .where(eq(webhookDeliveries.status, "scheduled"));
   await Promise.race([engine.idle(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
   await engine.stop();
   server.closeAllConnections();
@@ -90,5 +95,44 @@ describe("the webhook delivery loop on the local engine", { timeout: 90_000 }, (
         ),
       );
     expect(left?.n).toBe(0);
+  });
+
+  it("attempts another organisation's first delivery within 5 s while one has 30,000 due", async () => {
+    const a = await insertOrganisation(db);
+    const b = await insertOrganisation(db);
+    const busy = await endpointOn(a.scope, "/tenant-a");
+    // A slow receiver: the backlog would take minutes even at full concurrency.
+    receiver.answer("/tenant-a", () => ({ status: 200, hangMs: 300 }));
+    const quiet = await endpointOn(b.scope, "/tenant-b");
+    await insertDueDeliveries(db, a.scope, busy.id, 30_000);
+    await inngest.send(webhookDeliveriesDue.create({ reason: "test backlog" }));
+    await until(async () => (await attemptsTo(busy.id)) > 0, "tenant A's first attempts", 10_000);
+
+    const [eventId] = await recordEvents(db, b.scope, [
+      {
+        type: "balance.funded",
+        data: { currency: "EUR", amount: 100n, available: 100n, transaction_id: "ltx_b" },
+      },
+    ]);
+    const started = Date.now();
+    await relayEvents();
+    await until(
+      () => receiver.on("/tenant-b").some((r) => r.headers["webhook-id"] === eventId),
+      "tenant B's delivery",
+      5_000,
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await attemptsTo(busy.id)).toBeLessThan(30_000);
+
+    // Paused by a member: the rest of the backlog is canceled at once, not one per sweep.
+    await updateWebhookEndpoint(db, a.scope, busy.id, { disabled: true });
+    const [left] = await db
+      .select({ n: count() })
+      .from(webhookDeliveries)
+      .where(
+        and(eq(webhookDeliveries.endpointId, busy.id), eq(webhookDeliveries.status, "scheduled")),
+      );
+    // Only what senders held at that moment, whose retries their own logging cancels.
+    expect(left?.n).toBeLessThanOrEqual(16);
   });
 });

@@ -84,10 +84,14 @@ describe("webhook functions", () => {
 
   it("asks for another run while a backlog remains", async () => {
     const { scope } = await insertOrganisation(db);
-    const { secret } = await createWebhookEndpoint(db, scope, { url: receiver.url("/fn-b") });
-    receiver.register("/fn-b", secret);
-    // More than one step's group, so the first step comes back full.
-    await recordEvents(db, scope, funded(DELIVERIES_PER_STEP + 10));
+    // More than one step's group, so the first step comes back full: spread over four
+    // endpoints, since each endpoint is held to its own share of a step.
+    const paths = ["/fn-b-0", "/fn-b-1", "/fn-b-2", "/fn-b-3"];
+    for (const path of paths) {
+      const { secret } = await createWebhookEndpoint(db, scope, { url: receiver.url(path) });
+      receiver.register(path, secret);
+    }
+    await recordEvents(db, scope, funded((DELIVERIES_PER_STEP + 10) / paths.length));
     await new InngestTestEngine({ function: relayOutboxSweep }).execute();
 
     const first = await new InngestTestEngine({
@@ -109,8 +113,9 @@ describe("webhook functions", () => {
       events: [due],
     }).execute();
     expect(second.ctx.step.sendEvent).not.toHaveBeenCalled();
-    expect(receiver.on("/fn-b")).toHaveLength(DELIVERIES_PER_STEP + 10);
-    expect(receiver.on("/fn-b").every((r) => r.verified)).toBe(true);
+    const got = paths.flatMap((path) => receiver.on(path));
+    expect(got).toHaveLength(DELIVERIES_PER_STEP + 10);
+    expect(got.every((r) => r.verified)).toBe(true);
   });
 
   it("tells the organisation when an endpoint answers 410 Gone", async () => {
