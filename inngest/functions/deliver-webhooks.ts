@@ -1,27 +1,38 @@
 import { db } from "@/db/client";
 import { inngest, webhookDeliveriesDue } from "@/inngest/client";
-import { deliverDueDeliveries } from "@/lib/webhooks/delivery";
+import { nextRetryDue, runDeliveryLoop } from "@/lib/webhooks/delivery-loop";
 import { notifyEndpointDisabled } from "@/lib/webhooks/endpoint-disabled-notice";
 
-/** Deliveries taken per step; a full step means more may be due. */
-export const DELIVERIES_PER_STEP = 50;
-/** Runs of this function at once; each holds its own deliveries under a lease. */
+/** Runs of this function at once; each keeps its own requests in flight. */
 const RUNS = 4;
-/** Delivery steps a run takes before handing the rest of a backlog to a successor. */
-const STEPS_PER_RUN = 200;
+/** How long one step keeps taking due deliveries (those in flight then finish, ≤ 15 s). */
+export const LOOP_BUDGET_MS = 5_000;
+/** Delivery steps per run before a successor takes over: runs stay far below 1,000 steps. */
+const PASSES_PER_RUN = 24;
+/**
+ * Retries due within this long get a wake-up of their own; later ones are left to the
+ * minute sweep, which is then late by at most a minute: under 10 % of any wait that long.
+ */
+const WAKE_WITHIN_MS = 10 * 60_000;
 
 /**
- * Sends the webhook deliveries that are due: first attempts (nudged by the relay) and
- * retries whose time has come (the minute cron). The schedule lives in PostgreSQL. A run
- * keeps taking steps of due deliveries until one finds none, so a backlog drains
- * at the pace of the attempts themselves, however fast runs finish. Each step takes a
- * group of deliveries and makes their attempts in parallel; every attempt is still
- * guarded and logged per (delivery, attempt number).
+ * Sends the webhook deliveries that are due: first attempts (nudged by the relay or a
+ * replay), retries (woken at their due time), and anything a crash left (the minute
+ * cron, the safety net). The schedule lives in PostgreSQL; Inngest only wakes the loop.
  *
- * A run that finds a backlog asks for helper runs to fill the concurrency limit, with
- * ids of its own run (unique, yet the same if that step is retried); helpers ask for
- * none, so a backlog never piles up idle runs. A run that used its step budget hands
- * the rest to one successor the same way.
+ * Each step is one pass of the delivery loop (lib/webhooks/delivery-loop.ts): for up to
+ * `LOOP_BUDGET_MS` it claims due attempts fairly across endpoints, keeps requests in
+ * flight, and logs attempts in batches. A run keeps taking passes while deliveries are
+ * still due, so a backlog drains at the loop's pace however fast runs finish; after
+ * `PASSES_PER_RUN` it hands over to a successor whose event id is its own run's (unique,
+ * yet the same if that step is retried). A run that found a backlog at once asks for
+ * helper runs up to the concurrency limit (with ids of its own run too); helpers ask
+ * for none, so idle runs never pile up.
+ *
+ * When nothing is left due, the run looks up the next retry and sends an event that
+ * wakes a run at that moment (a future `ts`, and a sleep until then for engines that
+ * start runs at once), keyed by that moment so every run finishing before it asks for
+ * the same wake-up.
  */
 export const deliverWebhooks = inngest.createFunction(
   {
@@ -31,22 +42,37 @@ export const deliverWebhooks = inngest.createFunction(
     concurrency: { limit: RUNS },
   },
   async ({ event, step, runId }) => {
-    const helper = event.name === webhookDeliveriesDue.name && event.data.reason === "backlog";
+    const nudge = event.name === webhookDeliveriesDue.name ? event.data : null;
+    if (nudge?.at) await step.sleepUntil("until-retry-due", nudge.at);
     const counts: Record<string, number> = {};
-    for (let round = 0; round < STEPS_PER_RUN; round++) {
+    for (let round = 0; round < PASSES_PER_RUN; round++) {
       const pass = await step.run(`deliver-due-${round}`, () =>
-        deliverDueDeliveries(db, { limit: DELIVERIES_PER_STEP }),
+        runDeliveryLoop(db, { budgetMs: LOOP_BUDGET_MS }),
       );
-      for (const [status, n] of Object.entries(pass.counts))
-        counts[status] = (counts[status] ?? 0) + n;
+      for (const [status, n] of Object.entries(pass.counts)) {
+        counts[status] = (counts[status] ?? 0) + (n ?? 0);
+      }
       for (const disabled of pass.disabledEndpoints) {
         await step.run(`notify-endpoint-disabled-${disabled.endpointId}`, () =>
           notifyEndpointDisabled(db, disabled),
         );
       }
-      // A short step may only mean an endpoint is at its cap; an empty one means done.
-      if (pass.claimed === 0) return counts;
-      if (round === 0 && !helper && pass.claimed === DELIVERIES_PER_STEP) {
+      if (!pass.more) {
+        const at = await step.run("next-retry-due", () =>
+          nextRetryDue(db, { withinMs: WAKE_WITHIN_MS }),
+        );
+        if (at) {
+          await step.sendEvent(
+            "wake-at-next-retry",
+            webhookDeliveriesDue.create(
+              { reason: "retry", at },
+              { id: `webhook-retry:${at}`, ts: Date.parse(at) },
+            ),
+          );
+        }
+        return counts;
+      }
+      if (round === 0 && nudge?.reason !== "backlog") {
         await step.sendEvent(
           "more-deliveries-due",
           Array.from({ length: RUNS - 1 }, (_, k) =>

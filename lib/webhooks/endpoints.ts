@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, arrayContains, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, arrayContains, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { splitPage } from "@/lib/api/pagination";
@@ -223,7 +223,7 @@ export async function cancelEndpointBacklog(
   db: DbOrTx,
   endpointId: string,
   now = new Date(),
-  heldBy?: string,
+  heldBy: string[] = [],
 ): Promise<void> {
   await db
     .update(webhookDeliveries)
@@ -241,7 +241,7 @@ export async function cancelEndpointBacklog(
         or(
           isNull(webhookDeliveries.lockedUntil),
           lt(webhookDeliveries.lockedUntil, now),
-          heldBy ? eq(webhookDeliveries.id, heldBy) : undefined,
+          heldBy.length > 0 ? inArray(webhookDeliveries.id, heldBy) : undefined,
         ),
       ),
     );

@@ -103,7 +103,7 @@ describe("the webhook delivery loop on the local engine", { timeout: 90_000 }, (
     const busy = await endpointOn(a.scope, "/tenant-a");
     // A slow receiver: the backlog would take minutes even at full concurrency.
     receiver.answer("/tenant-a", () => ({ status: 200, hangMs: 300 }));
-    const quiet = await endpointOn(b.scope, "/tenant-b");
+    await endpointOn(b.scope, "/tenant-b");
     await insertDueDeliveries(db, a.scope, busy.id, 30_000);
     await inngest.send(webhookDeliveriesDue.create({ reason: "test backlog" }));
     await until(async () => (await attemptsTo(busy.id)) > 0, "tenant A's first attempts", 10_000);
@@ -134,5 +134,33 @@ describe("the webhook delivery loop on the local engine", { timeout: 90_000 }, (
       );
     // Only what senders held at that moment, whose retries their own logging cancels.
     expect(left?.n).toBeLessThanOrEqual(16);
+  });
+
+  it("makes a retry when it falls due (±10 % of its wait), not at the next minute sweep", async () => {
+    const { scope } = await insertOrganisation(db);
+    const endpoint = await endpointOn(scope, "/flaky");
+    receiver.answer("/flaky", (n) => (n === 1 ? { status: 500, body: "down" } : { status: 200 }));
+    await recordEvents(db, scope, [
+      {
+        type: "balance.funded",
+        data: { currency: "EUR", amount: 5n, available: 5n, transaction_id: "ltx_flaky" },
+      },
+    ]);
+    await relayEvents();
+
+    await until(async () => (await attemptsTo(endpoint.id)) >= 2, "the second attempt", 20_000);
+    const [first, second] = await db
+      .select()
+      .from(webhookAttempts)
+      .where(eq(webhookAttempts.endpointId, endpoint.id))
+      .orderBy(webhookAttempts.attemptNumber);
+    expect(first?.responseStatus).toBe(500);
+    expect(second?.responseStatus).toBe(200);
+    const due = Number(first?.nextAttemptAt);
+    const wait = due - Number(first?.startedAt);
+    const started = Number(second?.startedAt);
+    // Never early (the schedule and any Retry-After are minimums), and late by at most 10 %.
+    expect(started).toBeGreaterThanOrEqual(due);
+    expect(started - due).toBeLessThanOrEqual(wait * 0.1);
   });
 });
