@@ -18,6 +18,9 @@ export function manualClock(start = Date.now()) {
 
 type Build = (inngest: Inngest) => InngestFunction.Any[];
 
+/** The event key test engines are started with; clients that send to them use it too. */
+export const TEST_EVENT_KEY = "test-event-key";
+
 export type TestApp = {
   engine: LocalEngine;
   inngest: Inngest;
@@ -44,6 +47,7 @@ export async function startTestApp(
   const engineOptions: LocalEngineOptions = {
     databaseUrl,
     appUrl,
+    eventKey: TEST_EVENT_KEY,
     port: 0,
     log: (line) => logs.push(line),
     pollMs: 20,
@@ -55,7 +59,7 @@ export async function startTestApp(
     isDev: options.isDev ?? !options.signingKey,
     baseUrl: engine.url,
     signingKey: options.signingKey,
-    eventKey: "test-event-key",
+    eventKey: TEST_EVENT_KEY,
     // The functions under test throw on purpose; their stack traces are noise here.
     logger: { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} },
   });

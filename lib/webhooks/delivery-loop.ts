@@ -106,8 +106,8 @@ export async function runDeliveryLoop(
           })
           .finally(() => {
             inFlight--;
+            // Its endpoint's slot frees when the attempt is logged; that wakes the loop.
             record();
-            wake();
           });
       }
     }

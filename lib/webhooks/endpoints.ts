@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { LookupFunction } from "node:net";
 import { and, arrayContains, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { webhookDeliveries, webhookEndpoints } from "@/db/schema";
@@ -8,6 +9,7 @@ import { AppError } from "@/lib/errors";
 import type { Scope } from "@/lib/events/outbox";
 import type { EventType } from "@/lib/events/types";
 import { newId } from "@/lib/ids";
+import { refusalForUrl } from "./address-policy";
 import type {
   CreateWebhookEndpointBody,
   UpdateWebhookEndpointBody,
@@ -30,12 +32,34 @@ function scoped(scope: Scope) {
   ];
 }
 
-/** Live deliveries carry real payout data, so they only go over TLS. */
-function assertUrlAllowed(scope: Scope, url: string): void {
+export type EndpointUrlOptions = {
+  /** Resolves the URL's host for the address check; `dns.lookup` unless given. */
+  lookup?: LookupFunction;
+};
+
+/**
+ * Live deliveries carry real payout data, so they only go over TLS; and no delivery may
+ * reach an internal address (lib/webhooks/address-policy.ts). Checked again on every
+ * delivery, against the addresses the host resolves to then.
+ */
+async function assertUrlAllowed(
+  scope: Scope,
+  url: string,
+  options: EndpointUrlOptions,
+): Promise<void> {
   if (scope.mode === "live" && !url.startsWith("https://")) {
     throw new AppError("validation_failed", "Live-mode webhook endpoints must use https.", {
       fieldErrors: [{ path: "url", message: "expected an https:// URL in live mode" }],
     });
+  }
+  const refusal = await refusalForUrl(url, scope.mode, options.lookup);
+  if (refusal) {
+    const where = scope.mode === "test" ? " (test mode allows loopback only)" : "";
+    throw new AppError(
+      "validation_failed",
+      `Webhook endpoints may not point at internal addresses: the URL's host is or resolves to ${refusal}${where}.`,
+      { fieldErrors: [{ path: "url", message: `the host is or resolves to ${refusal}` }] },
+    );
   }
 }
 
@@ -47,8 +71,9 @@ export async function createWebhookEndpoint(
   db: DbOrTx,
   scope: Scope,
   body: CreateWebhookEndpointBody,
+  options: EndpointUrlOptions = {},
 ): Promise<{ endpoint: WebhookEndpointRow; secret: string }> {
-  assertUrlAllowed(scope, body.url);
+  await assertUrlAllowed(scope, body.url, options);
   const [existing] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(webhookEndpoints)
@@ -110,8 +135,9 @@ export async function updateWebhookEndpoint(
   scope: Scope,
   id: string,
   body: UpdateWebhookEndpointBody,
+  options: EndpointUrlOptions = {},
 ): Promise<WebhookEndpointRow> {
-  if (body.url !== undefined) assertUrlAllowed(scope, body.url);
+  if (body.url !== undefined) await assertUrlAllowed(scope, body.url, options);
   if (body.disabled === true) {
     // Paused by a member: what was scheduled for it is canceled with it, in one statement.
     return db.transaction(async (tx) => {

@@ -8,7 +8,7 @@ import { connectPostgres } from "@/db/connect";
 import { batches, emails } from "@/db/schema";
 import { inngest } from "@/inngest/client";
 import { type LocalEngine, startLocalEngine } from "@/inngest/engine";
-import { until } from "@/inngest/engine/test-app";
+import { TEST_EVENT_KEY, until } from "@/inngest/engine/test-app";
 import { functions } from "@/inngest/functions";
 import { relayEvents } from "@/lib/events/relay";
 import { createBatch, createBatchBodySchema } from "@/lib/payouts/create-batch";
@@ -35,11 +35,16 @@ beforeAll(async () => {
   engine = await startLocalEngine({
     databaseUrl: process.env.DATABASE_URL as string,
     appUrl,
+    eventKey: TEST_EVENT_KEY,
     port: 0,
     pollMs: 20,
     log: () => {},
   });
-  inngest.setEnvVars({ INNGEST_BASE_URL: engine.url, INNGEST_DEV: "1" });
+  inngest.setEnvVars({
+    INNGEST_BASE_URL: engine.url,
+    INNGEST_DEV: "1",
+    INNGEST_EVENT_KEY: TEST_EVENT_KEY,
+  });
   server.on("request", serve({ client: inngest, functions }));
   await engine.sync();
   receiver = await startWebhookReceiver();

@@ -8,7 +8,7 @@ import { connectPostgres } from "@/db/connect";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { inngest, webhookDeliveriesDue } from "@/inngest/client";
 import { type LocalEngine, startLocalEngine } from "@/inngest/engine";
-import { until } from "@/inngest/engine/test-app";
+import { TEST_EVENT_KEY, until } from "@/inngest/engine/test-app";
 import { deliverWebhooks } from "@/inngest/functions/deliver-webhooks";
 import { recordEvents, type Scope } from "@/lib/events/outbox";
 import { relayEvents } from "@/lib/events/relay";
@@ -34,10 +34,15 @@ beforeAll(async () => {
   engine = await startLocalEngine({
     databaseUrl: process.env.DATABASE_URL as string,
     appUrl,
+    eventKey: TEST_EVENT_KEY,
     port: 0,
     log: () => {},
   });
-  inngest.setEnvVars({ INNGEST_BASE_URL: engine.url, INNGEST_DEV: "1" });
+  inngest.setEnvVars({
+    INNGEST_BASE_URL: engine.url,
+    INNGEST_DEV: "1",
+    INNGEST_EVENT_KEY: TEST_EVENT_KEY,
+  });
   server.on("request", serve({ client: inngest, functions: [deliverWebhooks] }));
   await engine.sync();
   receiver = await startWebhookReceiver();
