@@ -177,20 +177,25 @@ async function startReceiver() {
 }
 
 /**
- * Signed POSTs straight from this process, on `connections` connections in parallel,
- * through the same HTTP client as the deliveries (keep-alive, capped excerpt): what the
- * wire allows with no claim, no log and no engine.
+ * The deliveries' own bodies signed and POSTed straight from this process, on
+ * `connections` connections in parallel, through the same HTTP client as the deliveries
+ * (keep-alive, capped excerpt): what the wire allows with no claim, no log and no engine.
  */
-async function rawPosts(url: string, secret: string, n: number, connections: number) {
-  const body = JSON.stringify({ id: "evt_bench", type: "payout.claimable", data: {} });
+async function rawPosts(
+  url: string,
+  secret: string,
+  bodies: { id: string; body: string }[],
+  connections: number,
+) {
+  const n = bodies.length;
   const sender = createWebhookSender({ maxSockets: connections });
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (next < n) {
-        const i = next++;
-        const headers = signWebhook({ secret, eventId: `evt_${i}`, body, timestamp: new Date() });
+        const { id, body } = bodies[next++] as { id: string; body: string };
+        const headers = signWebhook({ secret, eventId: id, body, timestamp: new Date() });
         const result = await sender.send({
           url,
           mode: "test",
@@ -276,21 +281,42 @@ async function main() {
     );
     const stats = receiver.stats();
     receiver.reset();
-    // The same concurrency as deliveries to one endpoint, and the 4 connections of earlier runs.
-    const rawMs = await rawPosts(
-      receiver.url,
-      endpoint.secret as string,
-      WEBHOOKS,
-      ENDPOINT_CONCURRENCY,
+    // A backlog, as a platform sees after an outage or a replay of everything: the same
+    // events again as fresh deliveries due at once, written in one statement. Above, the
+    // pace is partly the campaign's (deliveries appear chunk by chunk); here it is the
+    // delivery loop's alone. The minute cron wakes it; the clock starts at the first send.
+    await db.execute(sql`
+      insert into ${webhookDeliveries}
+        (id, organisation_id, mode, event_id, endpoint_id, idempotency_key, replayed_by,
+         next_attempt_at)
+      select 'wd_bench' || substr(id, 4), organisation_id, mode, event_id, endpoint_id,
+        'replay:bench:' || id, 'bench', now()
+      from ${webhookDeliveries} where endpoint_id = ${endpoint.id}`);
+    await waitFor("the replayed backlog", async () => receiver.stats().unique >= WEBHOOKS, 180_000);
+    const [backlogSpan] = await db.execute<{ ms: number }>(
+      sql`select extract(epoch from max(delivered_at) - min(delivered_at)) * 1000 as ms
+          from ${webhookDeliveries} where replayed_by = 'bench' and status = 'succeeded'`,
     );
+    const backlogRate = WEBHOOKS / (Number(backlogSpan?.ms) / 1000);
     receiver.reset();
-    const raw4Ms = await rawPosts(receiver.url, endpoint.secret as string, WEBHOOKS, 4);
+    // The same bodies, at the concurrency deliveries to one endpoint use and at the 4
+    // connections of earlier runs.
+    const bodies = [
+      ...(await db.execute<{ id: string; body: string }>(
+        sql`select request_headers->>'webhook-id' as id, request_body as body
+            from webhook_attempts where endpoint_id = ${endpoint.id} limit ${WEBHOOKS}`,
+      )),
+    ];
+    const signing = endpoint.secret as string;
+    const rawMs = await rawPosts(receiver.url, signing, bodies, ENDPOINT_CONCURRENCY);
+    receiver.reset();
+    const raw4Ms = await rawPosts(receiver.url, signing, bodies, 4);
 
     const perSecond = ITEMS / (total / 1000);
     const deliveryRate = WEBHOOKS / (Number(span?.ms ?? hooksMs) / 1000);
     const rawRate = Math.max(WEBHOOKS / (rawMs / 1000), WEBHOOKS / (raw4Ms / 1000));
     const raw4Rate = WEBHOOKS / (raw4Ms / 1000);
-    const ratio = deliveryRate / rawRate;
+    const ratio = backlogRate / rawRate;
     say("");
     say(`Fan-out of ${ITEMS} payouts through the API on npm start (local engine):`);
     say(`  POST /api/v1/batches answered in ${seconds(created)} s`);
@@ -318,7 +344,10 @@ async function main() {
       `  baseline: bare signed POSTs from this process, ${(WEBHOOKS / (rawMs / 1000)).toFixed(0)}/s on ${ENDPOINT_CONCURRENCY} connections, ${raw4Rate.toFixed(0)}/s on 4; the faster is the baseline`,
     );
     say(
-      `  delivery runs at ${ratio.toFixed(2)}× bare signed POSTs (target ≥ ${DELIVERY_TARGET}×: ${ratio >= DELIVERY_TARGET ? "met" : "missed"})`,
+      `  a backlog of ${WEBHOOKS} (the same events replayed at once): ${backlogRate.toFixed(0)} deliveries/s first to last`,
+    );
+    say(
+      `  delivery of the backlog runs at ${ratio.toFixed(2)}× bare signed POSTs (target ≥ ${DELIVERY_TARGET}×: ${ratio >= DELIVERY_TARGET ? "met" : "missed"})`,
     );
     say("");
     say("| scenario | time | per second | × baseline |");
@@ -336,7 +365,10 @@ async function main() {
       `| baseline: bare signed POSTs (faster of ${ENDPOINT_CONCURRENCY} and 4 connections) | ${seconds((WEBHOOKS / rawRate) * 1000)} s | ${rawRate.toFixed(0)} requests | 1.00 |`,
     );
     say(
-      `| webhook deliveries (${WEBHOOKS}) | ${seconds(Number(span?.ms ?? hooksMs))} s | ${deliveryRate.toFixed(0)} deliveries | ${ratio.toFixed(2)} (rate; target ≥ ${DELIVERY_TARGET}) |`,
+      `| webhook deliveries as the campaign produces them (${WEBHOOKS}) | ${seconds(Number(span?.ms ?? hooksMs))} s | ${deliveryRate.toFixed(0)} deliveries | ${(deliveryRate / rawRate).toFixed(2)} (rate) |`,
+    );
+    say(
+      `| webhook deliveries of a backlog (${WEBHOOKS}) | ${seconds(Number(backlogSpan?.ms))} s | ${backlogRate.toFixed(0)} deliveries | ${ratio.toFixed(2)} (rate; target ≥ ${DELIVERY_TARGET}) |`,
     );
   } finally {
     await receiver.close();

@@ -105,7 +105,7 @@ export async function enqueueWebhookDeliveries(
  * Requests in flight to one endpoint at most, across every run and worker: a slow or
  * huge backlog holds this many of its own deliveries, never everyone's turn.
  */
-export const ENDPOINT_CONCURRENCY = 16;
+export const ENDPOINT_CONCURRENCY = 32;
 
 /** Serialises claims, so two at once never both fill the same endpoint's free slots. */
 const CLAIM_LOCK = sql`select pg_advisory_xact_lock(${0x77_68_6b_63})`;
