@@ -33,7 +33,7 @@ import { deposit } from "@/lib/ledger";
 import { prepareNextBatchChunk } from "@/lib/payout-flow/batch-fan-out";
 import { sendMissingBatchInvites } from "@/lib/payout-flow/invites";
 import { createBatch, createBatchBodySchema } from "@/lib/payouts/create-batch";
-import { ENDPOINT_CONCURRENCY } from "@/lib/webhooks/delivery";
+import { ENDPOINT_CONNECTIONS } from "@/lib/webhooks/delivery";
 import { createWebhookSender } from "@/lib/webhooks/sender";
 import { signWebhook } from "@/lib/webhooks/signing";
 import { loadAverage, runBench, say, startBenchApp, waitFor } from "./harness";
@@ -308,7 +308,7 @@ async function main() {
       )),
     ];
     const signing = endpoint.secret as string;
-    const rawMs = await rawPosts(receiver.url, signing, bodies, ENDPOINT_CONCURRENCY);
+    const rawMs = await rawPosts(receiver.url, signing, bodies, ENDPOINT_CONNECTIONS);
     receiver.reset();
     const raw4Ms = await rawPosts(receiver.url, signing, bodies, 4);
 
@@ -341,7 +341,7 @@ async function main() {
       `  ${deliveryRate.toFixed(0)} deliveries/s first to last delivery; ${seconds(hooksMs)} s from POST to the last one; ${stats.invalid} failed verification`,
     );
     say(
-      `  baseline: bare signed POSTs from this process, ${(WEBHOOKS / (rawMs / 1000)).toFixed(0)}/s on ${ENDPOINT_CONCURRENCY} connections, ${raw4Rate.toFixed(0)}/s on 4; the faster is the baseline`,
+      `  baseline: bare signed POSTs from this process, ${(WEBHOOKS / (rawMs / 1000)).toFixed(0)}/s on ${ENDPOINT_CONNECTIONS} connections, ${raw4Rate.toFixed(0)}/s on 4; the faster is the baseline`,
     );
     say(
       `  a backlog of ${WEBHOOKS} (the same events replayed at once): ${backlogRate.toFixed(0)} deliveries/s first to last`,
@@ -362,7 +362,7 @@ async function main() {
       `| fan-out alone: batch.created at the engine → last invite | ${seconds(fanOutMs)} s | ${(ITEMS / (fanOutMs / 1000)).toFixed(0)} payouts | ${(fanOutMs / baselineMs).toFixed(2)} (time) |`,
     );
     say(
-      `| baseline: bare signed POSTs (faster of ${ENDPOINT_CONCURRENCY} and 4 connections) | ${seconds((WEBHOOKS / rawRate) * 1000)} s | ${rawRate.toFixed(0)} requests | 1.00 |`,
+      `| baseline: bare signed POSTs (faster of ${ENDPOINT_CONNECTIONS} and 4 connections) | ${seconds((WEBHOOKS / rawRate) * 1000)} s | ${rawRate.toFixed(0)} requests | 1.00 |`,
     );
     say(
       `| webhook deliveries as the campaign produces them (${WEBHOOKS}) | ${seconds(Number(span?.ms ?? hooksMs))} s | ${deliveryRate.toFixed(0)} deliveries | ${(deliveryRate / rawRate).toFixed(2)} (rate) |`,

@@ -7,6 +7,8 @@ import { notifyEndpointDisabled } from "@/lib/webhooks/endpoint-disabled-notice"
 const RUNS = 4;
 /** How long one step keeps taking due deliveries (those in flight then finish, ≤ 15 s). */
 export const LOOP_BUDGET_MS = 5_000;
+/** The first pass is short, so a run that meets a backlog calls in helpers at once. */
+const FIRST_PASS_MS = 1_000;
 /** Delivery steps per run before a successor takes over: runs stay far below 1,000 steps. */
 const PASSES_PER_RUN = 24;
 /**
@@ -47,7 +49,7 @@ export const deliverWebhooks = inngest.createFunction(
     const counts: Record<string, number> = {};
     for (let round = 0; round < PASSES_PER_RUN; round++) {
       const pass = await step.run(`deliver-due-${round}`, () =>
-        runDeliveryLoop(db, { budgetMs: LOOP_BUDGET_MS }),
+        runDeliveryLoop(db, { budgetMs: round === 0 ? FIRST_PASS_MS : LOOP_BUDGET_MS }),
       );
       for (const [status, n] of Object.entries(pass.counts)) {
         counts[status] = (counts[status] ?? 0) + (n ?? 0);

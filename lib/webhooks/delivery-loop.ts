@@ -3,13 +3,12 @@ import type { DbOrTx } from "@/db/client";
 import { webhookDeliveries } from "@/db/schema";
 import {
   type AttemptOutcome,
-  claimDueDeliveries,
+  claimAndTakeAttempts,
   DEFAULT_TIMEOUT_MS,
   recordAttempts,
   type SentAttempt,
   secretsOf,
   sendAttempt,
-  takeAttempts,
 } from "./delivery";
 import type { WebhookSender } from "./sender";
 
@@ -37,8 +36,8 @@ export type DeliveryLoopOptions = {
 const IDLE_POLL_MS = 100;
 
 /**
- * Delivers what is due until nothing is, or the budget is spent: claims due attempts
- * fairly across endpoints (`claimDueDeliveries`), takes each group in one statement, keeps
+ * Delivers what is due until nothing is, or the budget is spent: claims and takes due
+ * attempts fairly across endpoints in one statement (`claimAndTakeAttempts`), keeps
  * up to `maxInFlight` requests going, and logs finished attempts in batches — one
  * transaction per endpoint, started as soon as the last one is done, so logging keeps
  * pace with sending. Each attempt keeps its own guard and log, keyed by (delivery,
@@ -91,11 +90,10 @@ export async function runDeliveryLoop(
     const inBudget = Date.now() < deadline;
     let claimed = 0;
     if (inBudget && free > 0 && !failure) {
-      const due = await claimDueDeliveries(db, { limit: free });
-      claimed = due.length;
-      const { taken, canceled } = await takeAttempts(db, due, { timeoutMs });
+      const group = await claimAndTakeAttempts(db, { limit: free, timeoutMs });
+      const { taken, canceled } = group;
+      claimed = group.claimed;
       for (const _ of canceled) tally("canceled");
-      for (let i = taken.length + canceled.size; i < due.length; i++) tally("skipped");
       const secretOf = secretsOf();
       for (const attempt of taken) {
         inFlight++;

@@ -454,11 +454,11 @@ describe("fair delivery across endpoints", () => {
     await insertDueDeliveries(db, a.scope, busy.id, 2_000, new Date(Date.now() - HOUR));
     await eventFor(b.scope);
 
-    const first = await claimDueDeliveries(db, { limit: 50 });
+    const first = await claimDueDeliveries(db, { limit: ENDPOINT_CONCURRENCY + 50 });
     expect(first.filter((d) => d.endpointId === fresh.id)).toHaveLength(1);
     expect(first.filter((d) => d.endpointId === busy.id)).toHaveLength(ENDPOINT_CONCURRENCY);
     // The backlog's endpoint holds its cap: no claim takes more until those finish.
-    expect(await claimDueDeliveries(db, { limit: 50 })).toEqual([]);
+    expect(await claimDueDeliveries(db, { limit: ENDPOINT_CONCURRENCY + 50 })).toEqual([]);
   });
 
   it("cancels a paused endpoint's whole backlog at once, and sends none of it", async () => {

@@ -102,22 +102,59 @@ export async function enqueueWebhookDeliveries(
 }
 
 /**
- * Requests in flight to one endpoint at most, across every run and worker: a slow or
- * huge backlog holds this many of its own deliveries, never everyone's turn.
+ * Deliveries one endpoint has in hand at most (being sent, or sent and being logged),
+ * across every run and worker: a slow or huge backlog holds this many of its own
+ * deliveries, never everyone's turn.
  */
-export const ENDPOINT_CONCURRENCY = 32;
+export const ENDPOINT_CONCURRENCY = 64;
+/** Connections a worker keeps to one host and port: requests in flight to an endpoint. */
+export const ENDPOINT_CONNECTIONS = 32;
 
 /** Serialises claims, so two at once never both fill the same endpoint's free slots. */
 const CLAIM_LOCK = sql`select pg_advisory_xact_lock(${0x77_68_6b_63})`;
 
 /**
+ * The fair pick, as the CTE `picked(id)`: due deliveries round-robin across endpoints
+ * (every endpoint's oldest due delivery first, then every endpoint's second…), each
+ * endpoint capped at `cap` deliveries held at once counting those other senders hold,
+ * locked with SKIP LOCKED. One index range per endpoint
+ * (`webhook_deliveries_endpoint_due_idx`); the held count reads
+ * `webhook_deliveries_held_idx`. A delivery whose hold lapsed lost its sender: it is due.
+ */
+function fairPick(now: string, cap: number, limit: number) {
+  return sql`
+    with held as (
+      select endpoint_id, count(*)::int as n from ${webhookDeliveries}
+      where status = 'scheduled' and locked_until >= ${now}::timestamptz
+      group by endpoint_id
+    ), due as (
+      select d.id, d.next_attempt_at,
+        coalesce(h.n, 0) + row_number() over (
+          partition by w.id order by d.next_attempt_at, d.id) as turn
+      from ${webhookEndpoints} w
+      left join held h on h.endpoint_id = w.id
+      cross join lateral (
+        select d.id, d.next_attempt_at from ${webhookDeliveries} d
+        where d.endpoint_id = w.id and d.status = 'scheduled'
+          and d.next_attempt_at <= ${now}::timestamptz
+          and (d.locked_until is null or d.locked_until < ${now}::timestamptz)
+        order by d.next_attempt_at, d.id
+        limit ${cap}
+        for update of d skip locked
+      ) d
+    ), picked as (
+      select id from due where turn <= ${cap}
+      order by turn, next_attempt_at, id
+      limit ${limit}
+    )`;
+}
+
+/**
  * Takes up to `limit` deliveries whose next attempt is due, for `leaseMs`, fairly across
- * endpoints: round-robin (every endpoint's oldest due delivery first, then every
- * endpoint's second…), each endpoint capped at `perEndpoint` deliveries held at once
- * counting those other senders hold. So one organisation's backlog of thousands
- * takes its own slots, and another's fresh delivery is taken by the next claim.
- * Concurrent sweeps skip each other's rows (SKIP LOCKED, then the lease), and a sweep
- * that dies mid-way lets its deliveries fall due again when the lease runs out.
+ * endpoints (`fairPick`): one organisation's backlog of thousands takes its own slots,
+ * and another's fresh delivery is taken by the next claim. Concurrent sweeps skip each
+ * other's rows (SKIP LOCKED, then the lease), and a sweep that dies mid-way lets its
+ * deliveries fall due again when the lease runs out.
  */
 export async function claimDueDeliveries(
   db: DbOrTx,
@@ -126,40 +163,15 @@ export async function claimDueDeliveries(
   const now = (options.now ?? new Date()).toISOString();
   const until = new Date(Date.parse(now) + (options.leaseMs ?? 120_000)).toISOString();
   const cap = options.perEndpoint ?? ENDPOINT_CONCURRENCY;
-  const limit = options.limit ?? 50;
-  // A delivery whose hold lapsed lost its sender: whatever attempt it was sending is free.
   const rows = await db.transaction(async (tx) => {
     const [, , claimed] = await Promise.all([
       tx.execute(relaxedCommit),
       tx.execute(CLAIM_LOCK),
       tx.execute<{ id: string; attempt_count: number; endpoint_id: string }>(sql`
-        with held as (
-          select endpoint_id, count(*)::int as n from ${webhookDeliveries}
-          where status = 'scheduled' and locked_until >= ${now}::timestamptz
-          group by endpoint_id
-        ), due as (
-          select d.id, d.next_attempt_at,
-            coalesce(h.n, 0) + row_number() over (
-              partition by w.id order by d.next_attempt_at, d.id) as turn
-          from ${webhookEndpoints} w
-          left join held h on h.endpoint_id = w.id
-          cross join lateral (
-            select d.id, d.next_attempt_at from ${webhookDeliveries} d
-            where d.endpoint_id = w.id and d.status = 'scheduled'
-              and d.next_attempt_at <= ${now}::timestamptz
-              and (d.locked_until is null or d.locked_until < ${now}::timestamptz)
-            order by d.next_attempt_at, d.id
-            limit ${cap}
-            for update of d skip locked
-          ) d
-        ), picked as (
-          select id from due where turn <= ${cap}
-          order by turn, next_attempt_at, id
-          limit ${limit}
-        )
+        ${fairPick(now, cap, options.limit ?? 50)}
         update ${webhookDeliveries} d
         set locked_until = ${until}::timestamptz, sending_attempt = null
-        from picked where d.id = picked.id
+        where d.id = any(array(select id from picked))
         returning d.id, d.attempt_count, d.endpoint_id`),
     ]);
     return claimed;
@@ -196,7 +208,7 @@ const SEND_MARGIN_MS = 30_000;
 /** The process's sender: one keep-alive pool, shared by every delivery loop. */
 let processSender: WebhookSender | undefined;
 export function defaultWebhookSender(): WebhookSender {
-  processSender ??= createWebhookSender({ maxSockets: ENDPOINT_CONCURRENCY });
+  processSender ??= createWebhookSender({ maxSockets: ENDPOINT_CONNECTIONS });
   return processSender;
 }
 
@@ -248,31 +260,14 @@ export async function takeAttempts(
   dues: DueDelivery[],
   options: { now?: Date; timeoutMs?: number } = {},
 ): Promise<{ taken: TakenAttempt[]; canceled: Set<string> }> {
-  const canceled = new Set<string>();
-  if (dues.length === 0) return { taken: [], canceled };
+  if (dues.length === 0) return { taken: [], canceled: new Set() };
   const now = options.now ?? new Date();
-  const holdUntil = new Date(
-    now.getTime() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + SEND_MARGIN_MS,
-  );
   const rows = await db.transaction(async (tx) => {
     const [, result] = await Promise.all([
       tx.execute(relaxedCommit),
-      tx.execute<{
-        id: string;
-        attempt_number: number;
-        organisation_id: string;
-        mode: Scope["mode"];
-        event_id: string;
-        event_type: string;
-        event_data: Record<string, unknown>;
-        event_created_at: string;
-        endpoint_id: string;
-        endpoint_url: string;
-        secret_ciphertext: string;
-        endpoint_disabled: boolean;
-      }>(sql`
+      tx.execute<TakenRow>(sql`
         update ${webhookDeliveries} d
-        set sending_attempt = t.attempt_number, locked_until = ${holdUntil.toISOString()}::timestamptz
+        set sending_attempt = t.attempt_number, locked_until = ${holdUntil(now, options)}::timestamptz
         from unnest(${sql.param(dues.map((d) => d.id))}::text[],
                     ${sql.param(dues.map((d) => d.attemptNumber))}::int[]) as t(id, attempt_number),
           ${events} e, ${webhookEndpoints} w
@@ -280,13 +275,80 @@ export async function takeAttempts(
           and d.status = 'scheduled' and d.attempt_count = t.attempt_number - 1
           and (d.sending_attempt is distinct from t.attempt_number
                or d.locked_until < ${now.toISOString()}::timestamptz)
-        returning d.id, t.attempt_number, d.organisation_id, d.mode, e.id as event_id,
-          e.type as event_type, e.data as event_data, e.created_at::text as event_created_at,
-          w.id as endpoint_id, w.url as endpoint_url, w.secret_ciphertext,
-          w.disabled_at is not null as endpoint_disabled`),
+        returning d.id, t.attempt_number, ${TAKEN_COLUMNS}`),
     ]);
     return result;
   });
+  return takenFrom(db, rows, now);
+}
+
+/**
+ * Claims due attempts fairly (`fairPick`) and takes them, in one statement: the delivery
+ * loop's path, one round trip per group instead of two. The same guard as
+ * `takeAttempts`: each delivery is taken for its next attempt, which no one else is
+ * sending (rows locked, holds lapsed or absent).
+ */
+export async function claimAndTakeAttempts(
+  db: DbOrTx,
+  options: { limit: number; now?: Date; timeoutMs?: number; perEndpoint?: number },
+): Promise<{ taken: TakenAttempt[]; canceled: Set<string>; claimed: number }> {
+  const now = options.now ?? new Date();
+  const cap = options.perEndpoint ?? ENDPOINT_CONCURRENCY;
+  const rows = await db.transaction(async (tx) => {
+    const [, , result] = await Promise.all([
+      tx.execute(relaxedCommit),
+      tx.execute(CLAIM_LOCK),
+      tx.execute<TakenRow>(sql`
+        ${fairPick(now.toISOString(), cap, options.limit)}
+        update ${webhookDeliveries} d
+        set sending_attempt = d.attempt_count + 1, locked_until = ${holdUntil(now, options)}::timestamptz
+        from ${events} e, ${webhookEndpoints} w
+        where d.id = any(array(select id from picked)) and e.id = d.event_id
+          and w.id = d.endpoint_id
+        returning d.id, d.attempt_count + 1 as attempt_number, ${TAKEN_COLUMNS}`),
+    ]);
+    return result;
+  });
+  return { ...(await takenFrom(db, rows, now)), claimed: rows.length };
+}
+
+type TakenRow = {
+  id: string;
+  attempt_number: number;
+  organisation_id: string;
+  mode: Scope["mode"];
+  event_id: string;
+  event_type: string;
+  event_data: Record<string, unknown>;
+  event_created_at: string;
+  endpoint_id: string;
+  endpoint_url: string;
+  secret_ciphertext: string;
+  endpoint_disabled: boolean;
+};
+
+const TAKEN_COLUMNS = sql.raw(`d.organisation_id, d.mode, e.id as event_id,
+  e.type as event_type, e.data as event_data, e.created_at::text as event_created_at,
+  w.id as endpoint_id, w.url as endpoint_url, w.secret_ciphertext,
+  w.disabled_at is not null as endpoint_disabled`);
+
+/** Until when a taken attempt is held: its request's timeout, and time to log it. */
+function holdUntil(now: Date, options: { timeoutMs?: number }): string {
+  return new Date(
+    now.getTime() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + SEND_MARGIN_MS,
+  ).toISOString();
+}
+
+/**
+ * What taken rows need for their requests. Attempts of an endpoint disabled meanwhile are
+ * not sent: that endpoint's whole backlog is canceled in one statement.
+ */
+async function takenFrom(
+  db: DbOrTx,
+  rows: TakenRow[],
+  now: Date,
+): Promise<{ taken: TakenAttempt[]; canceled: Set<string> }> {
+  const canceled = new Set<string>();
   const taken: TakenAttempt[] = rows.map((r) => ({
     due: { id: r.id, attemptNumber: r.attempt_number, endpointId: r.endpoint_id },
     organisationId: r.organisation_id,
