@@ -75,7 +75,7 @@ export async function runDeliveryLoop(
         }
       })
       .catch((error: unknown) => {
-        failure = error;
+        failure ??= error;
       })
       .finally(() => {
         recording = null;
@@ -90,7 +90,14 @@ export async function runDeliveryLoop(
     const inBudget = Date.now() < deadline;
     let claimed = 0;
     if (inBudget && free > 0 && !failure) {
-      const group = await claimAndTakeAttempts(db, { limit: free, timeoutMs });
+      // A claim that fails stops the pass, but what is in flight is still logged first:
+      // an attempt sent and not logged would be sent again once its hold lapsed.
+      const group = await claimAndTakeAttempts(db, { limit: free, timeoutMs }).catch(
+        (error: unknown) => {
+          failure ??= error;
+          return { taken: [], canceled: new Set<string>(), claimed: 0 };
+        },
+      );
       const { taken, canceled } = group;
       claimed = group.claimed;
       for (const _ of canceled) tally("canceled");
