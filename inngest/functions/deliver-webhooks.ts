@@ -11,6 +11,8 @@ export const LOOP_BUDGET_MS = 5_000;
 const FIRST_PASS_MS = 1_000;
 /** Delivery steps per run before a successor takes over: runs stay far below 1,000 steps. */
 const PASSES_PER_RUN = 24;
+/** Disabling notices sent as steps of their own per pass; more go in one step. */
+const NOTICE_STEPS_PER_PASS = 16;
 /**
  * Retries due within this long get a wake-up of their own; later ones are left to the
  * minute sweep, which is then late by at most a minute: under 10 % of any wait that long.
@@ -54,10 +56,20 @@ export const deliverWebhooks = inngest.createFunction(
       for (const [status, n] of Object.entries(pass.counts)) {
         counts[status] = (counts[status] ?? 0) + (n ?? 0);
       }
-      for (const disabled of pass.disabledEndpoints) {
-        await step.run(`notify-endpoint-disabled-${disabled.endpointId}`, () =>
-          notifyEndpointDisabled(db, disabled),
-        );
+      // A step per notice keeps their retries apart; a mass disabling in one pass (an
+      // outage behind many endpoints) goes in one step, so a run stays far below Inngest's
+      // 1,000 steps. Each email is keyed, so a retried step sends none twice.
+      const disabled = pass.disabledEndpoints;
+      if (disabled.length > NOTICE_STEPS_PER_PASS) {
+        await step.run(`notify-endpoints-disabled-${round}`, async () => {
+          for (const notice of disabled) await notifyEndpointDisabled(db, notice);
+        });
+      } else {
+        for (const notice of disabled) {
+          await step.run(`notify-endpoint-disabled-${notice.endpointId}`, () =>
+            notifyEndpointDisabled(db, notice),
+          );
+        }
       }
       if (!pass.more) {
         const at = await step.run("next-retry-due", () =>
