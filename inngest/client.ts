@@ -55,9 +55,12 @@ export const domainEvents = Object.fromEntries(
   eventTypes.map((type) => [type, eventType(type, { schema: domainEventSchema(type) })]),
 ) as DomainEvents;
 
-/** Nudges the webhook sweep now instead of at the next minute (after a relay or a replay). */
+/**
+ * Nudges the webhook sweep now instead of at the next minute (after a relay or a replay),
+ * or at `at` (ISO 8601), when the next retry falls due.
+ */
 export const webhookDeliveriesDue = eventType("disburse/webhook.deliveries-due", {
-  schema: z.object({ reason: z.string() }),
+  schema: z.object({ reason: z.string(), at: z.iso.datetime().optional() }),
 });
 
 /** Starts (or resumes) a campaign's fan-out: after creation, after approval, or from the sweep. */

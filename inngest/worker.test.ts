@@ -47,6 +47,7 @@ describe("the function worker in production mode", () => {
       appUrl: worker.url,
       port: 0,
       signingKey: SIGNING_KEY,
+      eventKey: "worker-test-event-key",
       pollMs: 20,
       log: () => {},
     });

@@ -166,6 +166,7 @@ async function startBackgroundEngine(
     databaseUrl,
     appUrl: worker.url,
     signingKey,
+    eventKey,
     log: debug("engine"),
   });
   stops.push(engine.stop);

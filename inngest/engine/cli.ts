@@ -30,6 +30,7 @@ const engine = await startLocalEngine({
   appUrl: required("INNGEST_ENGINE_APP_URL"),
   port: optionalNumber("INNGEST_ENGINE_PORT"),
   signingKey: process.env.INNGEST_SIGNING_KEY || undefined,
+  eventKey: required("INNGEST_EVENT_KEY"),
   concurrency: optionalNumber("INNGEST_ENGINE_CONCURRENCY"),
   leaseMs: optionalNumber("INNGEST_ENGINE_LEASE_MS"),
   pollMs: optionalNumber("INNGEST_ENGINE_POLL_MS"),

@@ -6,7 +6,7 @@ import { Inngest } from "inngest";
 import { serve } from "inngest/node";
 import { afterEach, describe, expect, it } from "vitest";
 import { connectPostgres } from "@/db/connect";
-import { manualClock, startTestApp, until } from "@/tests/fixtures/inngest-app";
+import { manualClock, startTestApp, TEST_EVENT_KEY, until } from "@/tests/fixtures/inngest-app";
 import { type LocalEngine, startLocalEngine } from "./index";
 
 const databaseUrl = process.env.DATABASE_URL as string;
@@ -22,6 +22,7 @@ async function spawnEngine(appUrl: string): Promise<{ child: ChildProcess; url: 
         ...process.env,
         DATABASE_URL: databaseUrl,
         INNGEST_ENGINE_APP_URL: appUrl,
+        INNGEST_EVENT_KEY: TEST_EVENT_KEY,
         INNGEST_ENGINE_PORT: "0",
         INNGEST_ENGINE_LEASE_MS: "300",
         INNGEST_ENGINE_POLL_MS: "20",
@@ -80,6 +81,7 @@ describe("engine restarts", () => {
       id: "crash-test",
       isDev: true,
       baseUrl: first.url,
+      eventKey: TEST_EVENT_KEY,
       logger: silent,
     });
     const fn = inngest.createFunction(
@@ -115,6 +117,7 @@ describe("engine restarts", () => {
     const second: LocalEngine = await startLocalEngine({
       databaseUrl,
       appUrl,
+      eventKey: TEST_EVENT_KEY,
       port: 0,
       pollMs: 20,
       log: () => {},

@@ -14,6 +14,8 @@ export type LocalEngineOptions = {
   appUrl: string;
   /** When set, every request to the app is signed as Inngest Cloud signs it. */
   signingKey?: string;
+  /** The key senders put in `POST /e/{key}` (INNGEST_EVENT_KEY); any other is refused with 401. */
+  eventKey: string;
   /** Epoch milliseconds; drives sleeps, timeouts, retry backoff and crons. */
   clock?: () => number;
   log?: (line: string) => void;
@@ -65,6 +67,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
   const clock = () => Math.floor(given());
   const log = options.log ?? ((line: string) => console.log(`[inngest-engine] ${line}`));
   const concurrency = options.concurrency ?? 8;
+  if (!options.eventKey) throw new Error("eventKey is required");
   if (options.signingKey !== undefined && !SIGNING_KEY.test(options.signingKey)) {
     throw new Error("signingKey must look like signkey-<env>-<hex>");
   }
@@ -102,6 +105,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
       clock,
       log,
       signingKey: options.signingKey,
+      eventKey: options.eventKey,
       onWork: (batchDue) => scheduler.wake(batchDue),
       onSync: () => {
         scheduler.resetCrons();

@@ -5,7 +5,7 @@ import { type FunctionRegistry, SyncError } from "./apps";
 import { ulid } from "./ids";
 import { type EngineEvent, ingestEvents } from "./ingest";
 import { eventsProblem } from "./limits";
-import { bearerMatches } from "./signing";
+import { bearerMatches, keyMatches } from "./signing";
 import type { Sql } from "./store";
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -29,6 +29,8 @@ export type ServerOptions = {
   registry: FunctionRegistry;
   clock: () => number;
   signingKey?: string;
+  /** The event key senders must use in `POST /e/{key}` (INNGEST_EVENT_KEY). */
+  eventKey: string;
   log: (line: string) => void;
   /** Called after events started runs, so they are picked up without waiting for a poll. */
   /** Runs were started, or a batch opened that falls due at `batchDue`. */
@@ -131,7 +133,13 @@ async function route(options: ServerOptions, req: http.IncomingMessage, res: htt
   if (req.method === "GET" && path === "/health") {
     return send(res, 200, { status: "ok", functions: options.registry.size });
   }
-  if (req.method === "POST" && /^\/e\/[^/]+$/.test(path)) {
+  const eventKey = /^\/e\/([^/]+)$/.exec(path)?.[1];
+  if (req.method === "POST" && eventKey !== undefined) {
+    // Anyone able to reach loopback (a webhook URL in test mode, say) must not be able to
+    // start functions: only a sender holding the engine's event key may.
+    if (!keyMatches(decodeURIComponent(eventKey), options.eventKey)) {
+      throw new HttpError(401, "Invalid event key");
+    }
     return send(res, 200, await receiveEvents(options, await readJson(req)));
   }
   if (req.method === "POST" && path === "/fn/register") {

@@ -39,3 +39,10 @@ export function bearerMatches(header: string | undefined, signingKey: string): b
   const given = Buffer.from(header ?? "");
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
+
+/** Whether an event key given in a request is the engine's, compared in constant time. */
+export function keyMatches(given: string, expected: string): boolean {
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}

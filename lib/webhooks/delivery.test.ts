@@ -15,16 +15,18 @@ import { recordEvent } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
 import { openEmail } from "@/lib/mail";
 import { startWebhookReceiver, type WebhookReceiver } from "@/tests/fixtures/webhook-receiver";
+import { insertDueDeliveries } from "@/tests/functions/webhook-fixtures";
 import { insertOrganisation } from "@/tests/payouts/fixtures";
 import {
   type AttemptOutcome,
   attemptDelivery,
   claimDueDeliveries,
+  ENDPOINT_CONCURRENCY,
   enqueueWebhookDeliveries,
 } from "./delivery";
 import { listAttempts, listDeliveries } from "./delivery-queries";
 import { notifyEndpointDisabled } from "./endpoint-disabled-notice";
-import { createWebhookEndpoint } from "./endpoints";
+import { createWebhookEndpoint, updateWebhookEndpoint } from "./endpoints";
 import { replayEvent } from "./replay";
 import { MAX_ATTEMPTS } from "./schedule";
 
@@ -443,5 +445,37 @@ describe("replay", () => {
     await expect(
       replayEvent(db, scope, { eventId, endpointId: endpoint.id, actor: "user:x" }),
     ).rejects.toMatchObject({ code: "conflict" });
+  });
+});
+
+describe("fair delivery across endpoints", () => {
+  it("takes another tenant's fresh delivery before a backlog's next, and caps each endpoint", async () => {
+    const a = await insertOrganisation(db);
+    const b = await insertOrganisation(db);
+    const { endpoint: busy } = await endpointFor(a.scope);
+    const { endpoint: fresh } = await endpointFor(b.scope);
+    // Older than anything else: oldest-first across tenants would take these first.
+    await insertDueDeliveries(db, a.scope, busy.id, 2_000, new Date(Date.now() - HOUR));
+    await eventFor(b.scope);
+
+    const first = await claimDueDeliveries(db, { limit: ENDPOINT_CONCURRENCY + 50 });
+    expect(first.filter((d) => d.endpointId === fresh.id)).toHaveLength(1);
+    expect(first.filter((d) => d.endpointId === busy.id)).toHaveLength(ENDPOINT_CONCURRENCY);
+    // The backlog's endpoint holds its cap: no claim takes more until those finish.
+    expect(await claimDueDeliveries(db, { limit: ENDPOINT_CONCURRENCY + 50 })).toEqual([]);
+  });
+
+  it("cancels a paused endpoint's whole backlog at once, and sends none of it", async () => {
+    const { scope } = await insertOrganisation(db);
+    const { endpoint, path: p } = await endpointFor(scope);
+    await insertDueDeliveries(db, scope, endpoint.id, 5_000);
+    await updateWebhookEndpoint(db, scope, endpoint.id, { disabled: true });
+    const open = await db
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.status, "scheduled"));
+    expect(open).toEqual([]);
+    expect(await sweep(new Date())).toEqual([]);
+    expect(receiver.on(p)).toEqual([]);
   });
 });

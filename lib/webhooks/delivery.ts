@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/client";
 import {
   events,
@@ -12,34 +12,16 @@ import type { EventRow } from "@/lib/events/queries";
 import { serializeEvent } from "@/lib/events/serialize";
 import { newId } from "@/lib/ids";
 import type { WebhookEndpointRow } from "./endpoint-schemas";
-import { disableWebhookEndpoint, webhookSigningSecret } from "./endpoints";
+import { cancelEndpointBacklog, disableWebhookEndpoint, webhookSigningSecret } from "./endpoints";
 import { DISABLE_AFTER_FAILING_MS, nextAttemptAt, parseRetryAfter } from "./schedule";
+import { createWebhookSender, type SendResult, type WebhookSender } from "./sender";
 import { signWebhook } from "./signing";
 
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type AttemptRow = typeof webhookAttempts.$inferSelect;
 
-type TakenAttempt = {
-  organisation_id: string;
-  mode: Scope["mode"];
-  event_id: string;
-  event_type: string;
-  event_data: Record<string, unknown>;
-  event_created_at: string;
-  endpoint_id: string;
-  endpoint_url: string;
-  secret_ciphertext: string;
-  endpoint_disabled_at: string | null;
-};
-
-/** What an attempt needs of its endpoint: where to send and how to sign. */
-type Endpoint = Pick<
-  WebhookEndpointRow,
-  "id" | "organisationId" | "mode" | "url" | "secretCiphertext"
->;
-
 /** A delivery taken by a sweep, and the number its next attempt will carry. */
-export type DueDelivery = { id: string; attemptNumber: number };
+export type DueDelivery = { id: string; attemptNumber: number; endpointId?: string };
 
 /** The key of an event's first delivery to an endpoint; a retried relay finds it taken. */
 export function deliveryKey(eventId: string, endpointId: string): string {
@@ -120,37 +102,82 @@ export async function enqueueWebhookDeliveries(
 }
 
 /**
- * Takes up to `limit` deliveries whose next attempt is due, for `leaseMs`: concurrent
- * sweeps skip each other's rows (SKIP LOCKED, then the lease), and a sweep that dies
- * mid-way lets its deliveries fall due again when the lease runs out.
+ * Deliveries one endpoint has in hand at most (being sent, or sent and being logged),
+ * across every run and worker: a slow or huge backlog holds this many of its own
+ * deliveries, never everyone's turn.
+ */
+export const ENDPOINT_CONCURRENCY = 64;
+/** Connections a worker keeps to one host and port: requests in flight to an endpoint. */
+export const ENDPOINT_CONNECTIONS = 32;
+
+/** Serialises claims, so two at once never both fill the same endpoint's free slots. */
+const CLAIM_LOCK = sql`select pg_advisory_xact_lock(${0x77_68_6b_63})`;
+
+/**
+ * The fair pick, as the CTE `picked(id)`: due deliveries round-robin across endpoints
+ * (every endpoint's oldest due delivery first, then every endpoint's second…), each
+ * endpoint capped at `cap` deliveries held at once counting those other senders hold,
+ * locked with SKIP LOCKED. One index range per endpoint
+ * (`webhook_deliveries_endpoint_due_idx`); the held count reads
+ * `webhook_deliveries_held_idx`. A delivery whose hold lapsed lost its sender: it is due.
+ */
+function fairPick(now: string, cap: number, limit: number) {
+  return sql`
+    with held as (
+      select endpoint_id, count(*)::int as n from ${webhookDeliveries}
+      where status = 'scheduled' and locked_until >= ${now}::timestamptz
+      group by endpoint_id
+    ), due as (
+      select d.id, d.next_attempt_at,
+        coalesce(h.n, 0) + row_number() over (
+          partition by w.id order by d.next_attempt_at, d.id) as turn
+      from ${webhookEndpoints} w
+      left join held h on h.endpoint_id = w.id
+      cross join lateral (
+        select d.id, d.next_attempt_at from ${webhookDeliveries} d
+        where d.endpoint_id = w.id and d.status = 'scheduled'
+          and d.next_attempt_at <= ${now}::timestamptz
+          and (d.locked_until is null or d.locked_until < ${now}::timestamptz)
+        order by d.next_attempt_at, d.id
+        limit ${cap}
+        for update of d skip locked
+      ) d
+    ), picked as (
+      select id from due where turn <= ${cap}
+      order by turn, next_attempt_at, id
+      limit ${limit}
+    )`;
+}
+
+/**
+ * Takes up to `limit` deliveries whose next attempt is due, for `leaseMs`, fairly across
+ * endpoints (`fairPick`): one organisation's backlog of thousands takes its own slots,
+ * and another's fresh delivery is taken by the next claim. Concurrent sweeps skip each
+ * other's rows (SKIP LOCKED, then the lease), and a sweep that dies mid-way lets its
+ * deliveries fall due again when the lease runs out.
  */
 export async function claimDueDeliveries(
   db: DbOrTx,
-  options: { now?: Date; limit?: number; leaseMs?: number } = {},
+  options: { now?: Date; limit?: number; leaseMs?: number; perEndpoint?: number } = {},
 ): Promise<DueDelivery[]> {
-  const now = options.now ?? new Date();
-  const until = new Date(now.getTime() + (options.leaseMs ?? 120_000));
-  const due = db
-    .select({ id: webhookDeliveries.id })
-    .from(webhookDeliveries)
-    .where(
-      and(
-        eq(webhookDeliveries.status, "scheduled"),
-        lte(webhookDeliveries.nextAttemptAt, now),
-        or(isNull(webhookDeliveries.lockedUntil), lt(webhookDeliveries.lockedUntil, now)),
-      ),
-    )
-    .orderBy(asc(webhookDeliveries.nextAttemptAt))
-    .limit(options.limit ?? 50)
-    .for("update", { skipLocked: true });
-  // A delivery whose hold lapsed lost its sender: whatever attempt it was sending is free.
-  const rows = await db
-    .update(webhookDeliveries)
-    .set({ lockedUntil: until, sendingAttempt: null })
-    .where(inArray(webhookDeliveries.id, due))
-    .returning({ id: webhookDeliveries.id, attemptCount: webhookDeliveries.attemptCount });
+  const now = (options.now ?? new Date()).toISOString();
+  const until = new Date(Date.parse(now) + (options.leaseMs ?? 120_000)).toISOString();
+  const cap = options.perEndpoint ?? ENDPOINT_CONCURRENCY;
+  const rows = await db.transaction(async (tx) => {
+    const [, , claimed] = await Promise.all([
+      tx.execute(relaxedCommit),
+      tx.execute(CLAIM_LOCK),
+      tx.execute<{ id: string; attempt_count: number; endpoint_id: string }>(sql`
+        ${fairPick(now, cap, options.limit ?? 50)}
+        update ${webhookDeliveries} d
+        set locked_until = ${until}::timestamptz, sending_attempt = null
+        where d.id = any(array(select id from picked))
+        returning d.id, d.attempt_count, d.endpoint_id`),
+    ]);
+    return claimed;
+  });
   return rows
-    .map((r) => ({ id: r.id, attemptNumber: r.attemptCount + 1 }))
+    .map((r) => ({ id: r.id, attemptNumber: r.attempt_count + 1, endpointId: r.endpoint_id }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
@@ -174,76 +201,40 @@ export type AttemptOutcome = {
  */
 const relaxedCommit = sql`set local synchronous_commit = off`;
 
-const RESPONSE_EXCERPT_CHARS = 2_048;
-const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_TIMEOUT_MS = 15_000;
 /** Time beyond the request timeout for logging the attempt before its hold lapses. */
 const SEND_MARGIN_MS = 30_000;
 
-async function readExcerpt(response: Response): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  try {
-    while (text.length < RESPONSE_EXCERPT_CHARS) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch {
-    // A receiver that resets mid-body still answered; keep what arrived.
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  return text.slice(0, RESPONSE_EXCERPT_CHARS);
+/** The process's sender: one keep-alive pool, shared by every delivery loop. */
+let processSender: WebhookSender | undefined;
+export function defaultWebhookSender(): WebhookSender {
+  processSender ??= createWebhookSender({ maxSockets: ENDPOINT_CONNECTIONS });
+  return processSender;
 }
 
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  if (error.name === "TimeoutError") return "timed out";
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? error.message;
-}
-
-type Sent = {
-  headers: Record<string, string>;
-  body: string;
-  status: number | null;
-  retryAfter: string | null;
-  responseBody: string | null;
-  error: string | null;
-  durationMs: number;
+export type AttemptOptions = {
+  now?: Date;
+  timeoutMs?: number;
+  sender?: WebhookSender;
 };
 
-async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number) {
-  const started = performance.now();
-  try {
-    // Redirects are not followed: a signed payload goes only where the endpoint says.
-    const response = await fetch(url, {
-      method: "POST",
-      headers,
-      body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const responseBody = await readExcerpt(response);
-    return {
-      status: response.status,
-      retryAfter: response.headers.get("retry-after"),
-      responseBody,
-      error: null,
-      durationMs: Math.round(performance.now() - started),
-    };
-  } catch (error) {
-    return {
-      status: null,
-      retryAfter: null,
-      responseBody: null,
-      error: describeError(error),
-      durationMs: Math.round(performance.now() - started),
-    };
-  }
-}
+/** An attempt this sender holds: what the request needs, read in the statement that took it. */
+export type TakenAttempt = {
+  due: DueDelivery;
+  organisationId: string;
+  mode: Scope["mode"];
+  endpoint: { id: string; url: string; secretCiphertext: string; disabled: boolean };
+  event: { id: string; type: string; data: Record<string, unknown>; createdAt: Date };
+  /** When the attempt was taken: its `webhook-timestamp` and the base of its retry. */
+  startedAt: Date;
+};
+
+/** A taken attempt as sent, ready to be logged. */
+export type SentAttempt = TakenAttempt & {
+  headers: Record<string, string>;
+  body: string;
+  result: SendResult;
+};
 
 function skipped(due: DueDelivery, status: AttemptOutcome["status"] = "skipped"): AttemptOutcome {
   return {
@@ -257,241 +248,402 @@ function skipped(due: DueDelivery, status: AttemptOutcome["status"] = "skipped")
 }
 
 /**
- * Makes attempt `attemptNumber` of a delivery: signs the event per Standard Webhooks,
- * POSTs it, logs the attempt, and schedules the next one or finishes the delivery.
- * A 2xx succeeds; 410 Gone fails the delivery and disables the endpoint; anything else
- * retries on the schedule (honouring Retry-After) until it runs out. An endpoint that
- * has failed for five days with no success is disabled.
- *
- * Idempotent per (delivery, attempt number): the attempt row is unique, so a retried
- * step that already logged this attempt changes nothing and reports `skipped`.
+ * Takes attempts before sending them, in one statement for a whole group, reading what
+ * each request needs. An attempt is taken only if the delivery still waits for exactly
+ * that attempt and nobody is sending it (or the sender's hold lapsed): a second
+ * execution of the same attempt (a retried step, a duplicate run) finds it taken and
+ * sends nothing. Attempts of an endpoint disabled meanwhile are not sent: that
+ * endpoint's whole backlog is canceled in one statement.
  */
-export async function attemptDelivery(
+export async function takeAttempts(
   db: DbOrTx,
-  due: DueDelivery,
+  dues: DueDelivery[],
   options: { now?: Date; timeoutMs?: number } = {},
-): Promise<AttemptOutcome> {
+): Promise<{ taken: TakenAttempt[]; canceled: Set<string> }> {
+  if (dues.length === 0) return { taken: [], canceled: new Set() };
   const now = options.now ?? new Date();
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // Take this attempt before sending it, reading what the request needs in the same
-  // statement. A second execution of the same step (a retry racing the first, a
-  // duplicate run) finds it taken and sends nothing; if the sender died, the hold
-  // lapses and the next sweep makes the attempt again.
-  const [taken] = await db.transaction(async (tx) => {
-    const [, rows] = await Promise.all([
+  const rows = await db.transaction(async (tx) => {
+    const [, result] = await Promise.all([
       tx.execute(relaxedCommit),
-      tx.execute<TakenAttempt>(sql`
-    update ${webhookDeliveries} d
-    set sending_attempt = ${due.attemptNumber},
-        locked_until = ${new Date(now.getTime() + timeoutMs + SEND_MARGIN_MS).toISOString()}::timestamptz
-    from ${events} e, ${webhookEndpoints} w
-    where d.id = ${due.id} and e.id = d.event_id and w.id = d.endpoint_id
-      and d.status = 'scheduled' and d.attempt_count = ${due.attemptNumber - 1}
-      and (d.sending_attempt is distinct from ${due.attemptNumber}
-           or d.locked_until < ${now.toISOString()}::timestamptz)
-    returning d.organisation_id, d.mode, e.id as event_id, e.type as event_type,
-      e.data as event_data, e.created_at as event_created_at, w.id as endpoint_id,
-      w.url as endpoint_url, w.secret_ciphertext, w.disabled_at as endpoint_disabled_at`),
+      tx.execute<TakenRow>(sql`
+        update ${webhookDeliveries} d
+        set sending_attempt = t.attempt_number, locked_until = ${holdUntil(now, options)}::timestamptz
+        from unnest(${sql.param(dues.map((d) => d.id))}::text[],
+                    ${sql.param(dues.map((d) => d.attemptNumber))}::int[]) as t(id, attempt_number),
+          ${events} e, ${webhookEndpoints} w
+        where d.id = t.id and e.id = d.event_id and w.id = d.endpoint_id
+          and d.status = 'scheduled' and d.attempt_count = t.attempt_number - 1
+          and (d.sending_attempt is distinct from t.attempt_number
+               or d.locked_until < ${now.toISOString()}::timestamptz)
+        returning d.id, t.attempt_number, ${TAKEN_COLUMNS}`),
     ]);
-    return rows;
+    return result;
   });
-  if (!taken) return skipped(due);
-  const delivery = { id: due.id, organisationId: taken.organisation_id, mode: taken.mode };
-  const endpoint: Endpoint = {
-    id: taken.endpoint_id,
-    organisationId: taken.organisation_id,
-    mode: taken.mode,
-    url: taken.endpoint_url,
-    secretCiphertext: taken.secret_ciphertext,
-  };
-  if (taken.endpoint_disabled_at) {
-    await db
-      .update(webhookDeliveries)
-      .set({
-        status: "canceled",
-        nextAttemptAt: null,
-        lockedUntil: null,
-        sendingAttempt: null,
-        updatedAt: now,
-      })
-      .where(eq(webhookDeliveries.id, due.id));
-    return skipped(due, "canceled");
-  }
-  const event = {
-    id: taken.event_id,
-    organisationId: taken.organisation_id,
-    mode: taken.mode,
-    type: taken.event_type,
-    data: taken.event_data,
-    createdAt: new Date(taken.event_created_at),
-    relayedAt: null,
-  };
+  return takenFrom(db, rows, now);
+}
 
-  const body = JSON.stringify(serializeEvent(event));
+/**
+ * Claims due attempts fairly (`fairPick`) and takes them, in one statement: the delivery
+ * loop's path, one round trip per group instead of two. The same guard as
+ * `takeAttempts`: each delivery is taken for its next attempt, which no one else is
+ * sending (rows locked, holds lapsed or absent).
+ */
+export async function claimAndTakeAttempts(
+  db: DbOrTx,
+  options: { limit: number; now?: Date; timeoutMs?: number; perEndpoint?: number },
+): Promise<{ taken: TakenAttempt[]; canceled: Set<string>; claimed: number }> {
+  const now = options.now ?? new Date();
+  const cap = options.perEndpoint ?? ENDPOINT_CONCURRENCY;
+  const rows = await db.transaction(async (tx) => {
+    const [, , result] = await Promise.all([
+      tx.execute(relaxedCommit),
+      tx.execute(CLAIM_LOCK),
+      tx.execute<TakenRow>(sql`
+        ${fairPick(now.toISOString(), cap, options.limit)}
+        update ${webhookDeliveries} d
+        set sending_attempt = d.attempt_count + 1, locked_until = ${holdUntil(now, options)}::timestamptz
+        from ${events} e, ${webhookEndpoints} w
+        where d.id = any(array(select id from picked)) and e.id = d.event_id
+          and w.id = d.endpoint_id
+        returning d.id, d.attempt_count + 1 as attempt_number, ${TAKEN_COLUMNS}`),
+    ]);
+    return result;
+  });
+  return { ...(await takenFrom(db, rows, now)), claimed: rows.length };
+}
+
+type TakenRow = {
+  id: string;
+  attempt_number: number;
+  organisation_id: string;
+  mode: Scope["mode"];
+  event_id: string;
+  event_type: string;
+  event_data: Record<string, unknown>;
+  event_created_at: string;
+  endpoint_id: string;
+  endpoint_url: string;
+  secret_ciphertext: string;
+  endpoint_disabled: boolean;
+};
+
+const TAKEN_COLUMNS = sql.raw(`d.organisation_id, d.mode, e.id as event_id,
+  e.type as event_type, e.data as event_data, e.created_at::text as event_created_at,
+  w.id as endpoint_id, w.url as endpoint_url, w.secret_ciphertext,
+  w.disabled_at is not null as endpoint_disabled`);
+
+/** Until when a taken attempt is held: its request's timeout, and time to log it. */
+function holdUntil(now: Date, options: { timeoutMs?: number }): string {
+  return new Date(
+    now.getTime() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + SEND_MARGIN_MS,
+  ).toISOString();
+}
+
+/**
+ * What taken rows need for their requests. Attempts of an endpoint disabled meanwhile are
+ * not sent: that endpoint's whole backlog is canceled in one statement.
+ */
+async function takenFrom(
+  db: DbOrTx,
+  rows: TakenRow[],
+  now: Date,
+): Promise<{ taken: TakenAttempt[]; canceled: Set<string> }> {
+  const canceled = new Set<string>();
+  const taken: TakenAttempt[] = rows.map((r) => ({
+    due: { id: r.id, attemptNumber: r.attempt_number, endpointId: r.endpoint_id },
+    organisationId: r.organisation_id,
+    mode: r.mode,
+    endpoint: {
+      id: r.endpoint_id,
+      url: r.endpoint_url,
+      secretCiphertext: r.secret_ciphertext,
+      disabled: r.endpoint_disabled,
+    },
+    event: {
+      id: r.event_id,
+      type: r.event_type,
+      data: r.event_data,
+      createdAt: new Date(r.event_created_at),
+    },
+    startedAt: now,
+  }));
+  const disabled = new Map<string, string[]>();
+  for (const t of taken) {
+    if (!t.endpoint.disabled) continue;
+    disabled.set(t.endpoint.id, [...(disabled.get(t.endpoint.id) ?? []), t.due.id]);
+    canceled.add(t.due.id);
+  }
+  // Disabled behind our back (not through lib/webhooks/endpoints.ts): the endpoint's
+  // whole backlog goes in one statement, not one delivery per sweep.
+  for (const [endpointId, held] of disabled) await cancelEndpointBacklog(db, endpointId, now, held);
+  return { taken: taken.filter((t) => !t.endpoint.disabled), canceled };
+}
+
+/** Signs an attempt per Standard Webhooks and POSTs it. */
+export async function sendAttempt(
+  attempt: TakenAttempt,
+  secret: string,
+  options: { timeoutMs?: number; sender?: WebhookSender } = {},
+): Promise<SentAttempt> {
+  const body = JSON.stringify(
+    serializeEvent({
+      ...attempt.event,
+      organisationId: attempt.organisationId,
+      mode: attempt.mode,
+      relayedAt: null,
+    }),
+  );
   const headers = {
     "content-type": "application/json",
     "user-agent": "Disburse-Webhooks/1",
-    ...signWebhook({
-      secret: webhookSigningSecret(endpoint as WebhookEndpointRow),
-      eventId: event.id,
-      body,
-      timestamp: now,
-    }),
+    ...signWebhook({ secret, eventId: attempt.event.id, body, timestamp: attempt.startedAt }),
   };
-  const sent: Sent = {
+  const sender = options.sender ?? defaultWebhookSender();
+  const result = await sender.send({
+    url: attempt.endpoint.url,
+    mode: attempt.mode,
     headers,
     body,
-    ...(await post(endpoint.url, headers, body, timeoutMs)),
-  };
-  return recordAttempt(db, { delivery, endpoint, due, sent, now });
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
+  return { ...attempt, headers, body, result };
 }
 
-async function recordAttempt(
+/** Opens each endpoint's signing secret once per group rather than once per attempt. */
+export function secretsOf(): (attempt: TakenAttempt) => string {
+  const secrets = new Map<string, string>();
+  return (attempt) => {
+    let secret = secrets.get(attempt.endpoint.id);
+    if (secret === undefined) {
+      secret = webhookSigningSecret({
+        id: attempt.endpoint.id,
+        secretCiphertext: attempt.endpoint.secretCiphertext,
+      } as WebhookEndpointRow);
+      secrets.set(attempt.endpoint.id, secret);
+    }
+    return secret;
+  };
+}
+
+/**
+ * Makes attempt `attemptNumber` of each delivery: takes them (see `takeAttempts`), signs
+ * each event per Standard Webhooks, POSTs them in parallel, and logs every attempt with
+ * its delivery's next state (see `recordAttempts`). A 2xx succeeds; 410 Gone fails the
+ * delivery and disables the endpoint; anything else retries on the schedule (honouring
+ * Retry-After) until it runs out. An endpoint that has failed for five days with no
+ * success is disabled.
+ *
+ * Idempotent per (delivery, attempt number): the attempt row is unique, so a retried
+ * step that already logged an attempt changes nothing and reports `skipped`.
+ */
+export async function attemptDeliveries(
   db: DbOrTx,
-  input: {
-    delivery: Pick<DeliveryRow, "id" | "organisationId" | "mode">;
-    endpoint: Endpoint;
-    due: DueDelivery;
-    sent: Sent;
-    now: Date;
-  },
+  dues: DueDelivery[],
+  options: AttemptOptions = {},
+): Promise<AttemptOutcome[]> {
+  const { taken, canceled } = await takeAttempts(db, dues, options);
+  const secretOf = secretsOf();
+  const sent = await Promise.all(taken.map((t) => sendAttempt(t, secretOf(t), options)));
+  const recorded = new Map(
+    (await recordAttempts(db, sent)).map((outcome) => [outcome.deliveryId, outcome]),
+  );
+  return dues.map(
+    (due) => recorded.get(due.id) ?? skipped(due, canceled.has(due.id) ? "canceled" : "skipped"),
+  );
+}
+
+/** One attempt; see `attemptDeliveries`. */
+export async function attemptDelivery(
+  db: DbOrTx,
+  due: DueDelivery,
+  options: AttemptOptions = {},
 ): Promise<AttemptOutcome> {
-  const { delivery, endpoint, due, sent, now } = input;
-  const succeeded = sent.status !== null && sent.status >= 200 && sent.status < 300;
-  const gone = sent.status === 410;
+  const [outcome] = await attemptDeliveries(db, [due], options);
+  return outcome ?? skipped(due);
+}
+
+/**
+ * Logs sent attempts and moves their deliveries on: one transaction per endpoint, each
+ * a few statements however many attempts it logs, so a group of hundreds costs a few
+ * round trips. Endpoints are independent, so their transactions run side by side.
+ */
+export async function recordAttempts(db: DbOrTx, sent: SentAttempt[]): Promise<AttemptOutcome[]> {
+  const byEndpoint = new Map<string, SentAttempt[]>();
+  for (const attempt of sent) {
+    byEndpoint.set(attempt.endpoint.id, [...(byEndpoint.get(attempt.endpoint.id) ?? []), attempt]);
+  }
+  const outcomes = await Promise.all(
+    [...byEndpoint.values()].map((attempts) => recordEndpointAttempts(db, attempts)),
+  );
+  return outcomes.flat();
+}
+
+type Judged = SentAttempt & {
+  succeeded: boolean;
+  gone: boolean;
+  retryAt: Date | null;
+  status: DeliveryRow["status"];
+  failure: string | null;
+};
+
+function judge(attempt: SentAttempt): Judged {
+  const { result, startedAt, due } = attempt;
+  const succeeded = result.status !== null && result.status >= 200 && result.status < 300;
+  const gone = result.status === 410;
   const retryAt =
     succeeded || gone
       ? null
       : nextAttemptAt({
           attemptNumber: due.attemptNumber,
-          now,
-          retryAfterMs: parseRetryAfter(sent.retryAfter, now),
+          now: startedAt,
+          retryAfterMs: parseRetryAfter(result.retryAfter, startedAt),
         });
   const status: DeliveryRow["status"] = succeeded ? "succeeded" : retryAt ? "scheduled" : "failed";
   const failure = succeeded
     ? null
-    : (sent.error ??
-      `HTTP ${sent.status}${sent.responseBody ? `: ${sent.responseBody.slice(0, 200)}` : ""}`);
-
-  const attemptRow = {
-    id: newId("webhookAttempt"),
-    deliveryId: delivery.id,
-    organisationId: delivery.organisationId,
-    mode: delivery.mode,
-    endpointId: endpoint.id,
-    attemptNumber: due.attemptNumber,
-    url: endpoint.url,
-    requestHeaders: sent.headers,
-    requestBody: sent.body,
-    responseStatus: sent.status,
-    responseBody: sent.responseBody,
-    error: sent.error,
-    durationMs: sent.durationMs,
-    startedAt: now,
-    nextAttemptAt: retryAt,
-  };
-  const outcome = {
-    deliveryId: delivery.id,
-    attemptNumber: due.attemptNumber,
-    status,
-    responseStatus: sent.status,
-    nextAttemptAt: retryAt?.toISOString() ?? null,
-  };
-  // A retry for an endpoint disabled while this attempt was in flight is canceled like
-  // the endpoint's other deliveries.
-  const endpointDisabled = sql`exists (select 1 from ${webhookEndpoints} where ${webhookEndpoints.id} = ${endpoint.id} and ${webhookEndpoints.disabledAt} is not null)`;
-  const finish = (tx: Tx) =>
-    tx
-      .update(webhookDeliveries)
-      .set({
-        status: retryAt
-          ? sql`case when ${endpointDisabled} then 'canceled'::webhook_delivery_status else 'scheduled'::webhook_delivery_status end`
-          : status,
-        attemptCount: due.attemptNumber,
-        nextAttemptAt: retryAt
-          ? sql`case when ${endpointDisabled} then null else ${retryAt.toISOString()}::timestamptz end`
-          : null,
-        lockedUntil: null,
-        sendingAttempt: null,
-        lastResponseStatus: sent.status,
-        lastError: failure,
-        deliveredAt: succeeded ? now : null,
-        updatedAt: now,
-      })
-      .where(
-        and(
-          eq(webhookDeliveries.id, delivery.id),
-          eq(webhookDeliveries.attemptCount, due.attemptNumber - 1),
-        ),
-      );
-  const log = (tx: Tx) =>
-    tx
-      .insert(webhookAttempts)
-      .values(attemptRow)
-      .onConflictDoNothing()
-      .returning({ id: webhookAttempts.id });
-
-  try {
-    return await db.transaction(async (tx) => {
-      // Statements go out pipelined (one round trip) and run in the order given. Lock
-      // order is the same everywhere: endpoint (failures only), health, then the
-      // delivery, so a success never deadlocks with a failure that disables the endpoint
-      // and cancels its deliveries.
-      if (succeeded) {
-        // The common case touches only its own rows: a healthy endpoint's health row is
-        // left alone (the UPDATE matches nothing), so successes never queue on each other.
-        const [, , logged] = await Promise.all([
-          tx.execute(relaxedCommit),
-          tx
-            .update(webhookEndpointHealth)
-            .set({ failingSince: null, lastSuccessAt: now, updatedAt: now })
-            .where(
-              and(
-                eq(webhookEndpointHealth.endpointId, endpoint.id),
-                isNotNull(webhookEndpointHealth.failingSince),
-              ),
-            ),
-          log(tx),
-          finish(tx),
-        ]);
-        if (logged.length === 0) throw new AttemptAlreadyLogged();
-        return { ...outcome, disabledEndpoint: null };
-      }
-
-      // Failures to one endpoint record one at a time: each may disable the endpoint, and
-      // exactly one must. NO KEY UPDATE leaves the relay's foreign-key checks unblocked.
-      const [, [locked], failingSince, logged] = await Promise.all([
-        tx.execute(relaxedCommit),
-        tx
-          .select({ disabledAt: webhookEndpoints.disabledAt })
-          .from(webhookEndpoints)
-          .where(eq(webhookEndpoints.id, endpoint.id))
-          .for("no key update"),
-        recordFailure(tx, endpoint.id, failure ?? "failed", now),
-        log(tx),
-        finish(tx),
-      ]);
-      if (logged.length === 0) throw new AttemptAlreadyLogged();
-      const reason = gone
-        ? "endpoint_gone"
-        : now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS
-          ? "failing_for_5_days"
-          : null;
-      const scope = { organisationId: endpoint.organisationId, mode: endpoint.mode };
-      const disabledEndpoint =
-        reason && locked && !locked.disabledAt
-          ? await disableEndpoint(tx, scope, endpoint.id, reason)
-          : null;
-      return { ...outcome, disabledEndpoint };
-    });
-  } catch (error) {
-    // Logged already: only a sender whose hold lapsed mid-request gets here; the first log stands.
-    if (error instanceof AttemptAlreadyLogged) return skipped(due);
-    throw error;
-  }
+    : (result.error ??
+      `HTTP ${result.status}${result.responseBody ? `: ${result.responseBody.slice(0, 200)}` : ""}`);
+  return { ...attempt, succeeded, gone, retryAt, status, failure };
 }
 
-class AttemptAlreadyLogged extends Error {}
+/**
+ * Logs one endpoint's attempts in one transaction. Lock order is the same everywhere:
+ * endpoint (failures only), health, then deliveries, so a success never deadlocks with a
+ * failure that disables the endpoint and cancels its deliveries. Successes alone touch
+ * only their own rows: a healthy endpoint's health row is left alone, so successes never
+ * queue on each other. A group with any success counts as the endpoint getting through.
+ */
+async function recordEndpointAttempts(
+  db: DbOrTx,
+  attempts: SentAttempt[],
+): Promise<AttemptOutcome[]> {
+  const judged = attempts.map(judge);
+  const first = judged[0];
+  if (!first) return [];
+  const endpointId = first.endpoint.id;
+  const scope: Scope = { organisationId: first.organisationId, mode: first.mode };
+  const anySuccess = judged.some((j) => j.succeeded);
+  const now = new Date(Math.max(...judged.map((j) => j.startedAt.getTime())));
+  const lastFailure = [...judged].reverse().find((j) => !j.succeeded);
+
+  const rows = judged.map((j) => ({
+    attempt_id: newId("webhookAttempt"),
+    delivery_id: j.due.id,
+    attempt_number: j.due.attemptNumber,
+    url: j.endpoint.url,
+    request_headers: j.headers,
+    request_body: j.body,
+    response_status: j.result.status,
+    response_body: j.result.responseBody,
+    error: j.result.error,
+    duration_ms: j.result.durationMs,
+    started_at: j.startedAt.toISOString(),
+    next_attempt_at: j.retryAt?.toISOString() ?? null,
+    status: j.status,
+    last_error: j.failure,
+    delivered_at: j.succeeded ? j.startedAt.toISOString() : null,
+  }));
+  // A retry for an endpoint disabled while this attempt was in flight is canceled like
+  // the endpoint's other deliveries.
+  const endpointDisabled = sql`exists (select 1 from ${webhookEndpoints} where ${webhookEndpoints.id} = ${endpointId} and ${webhookEndpoints.disabledAt} is not null)`;
+  const logAndFinish = (tx: Tx) =>
+    tx.execute<{ id: string }>(sql`
+      with input as (
+        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
+          attempt_id text, delivery_id text, attempt_number int, url text,
+          request_headers jsonb, request_body text, response_status int, response_body text,
+          error text, duration_ms int, started_at timestamptz, next_attempt_at timestamptz,
+          status webhook_delivery_status, last_error text, delivered_at timestamptz)
+      ), logged as (
+        insert into ${webhookAttempts} (id, delivery_id, organisation_id, mode, endpoint_id,
+          attempt_number, url, request_headers, request_body, response_status, response_body,
+          error, duration_ms, started_at, next_attempt_at)
+        select attempt_id, delivery_id, ${scope.organisationId}, ${scope.mode}::mode,
+          ${endpointId}, attempt_number, url, request_headers, request_body, response_status,
+          response_body, error, duration_ms, started_at, next_attempt_at
+        from input
+        on conflict do nothing
+        returning delivery_id
+      )
+      update ${webhookDeliveries} d set
+        status = case when i.status = 'scheduled' and ${endpointDisabled}
+          then 'canceled'::webhook_delivery_status else i.status end,
+        attempt_count = i.attempt_number,
+        next_attempt_at = case when i.status = 'scheduled' and ${endpointDisabled}
+          then null else i.next_attempt_at end,
+        locked_until = null,
+        sending_attempt = null,
+        last_response_status = i.response_status,
+        last_error = i.last_error,
+        delivered_at = i.delivered_at,
+        updated_at = i.started_at
+      from input i join logged l on l.delivery_id = i.delivery_id
+      where d.id = i.delivery_id and d.attempt_count = i.attempt_number - 1
+      returning d.id`);
+
+  // Statements go out pipelined (one round trip) and run in the order given.
+  const { logged, locked } = await db.transaction(async (tx) => {
+    if (anySuccess && !judged.some((j) => j.gone)) {
+      const [, , finished] = await Promise.all([
+        tx.execute(relaxedCommit),
+        tx
+          .update(webhookEndpointHealth)
+          .set({ failingSince: null, lastSuccessAt: now, updatedAt: now })
+          .where(
+            and(
+              eq(webhookEndpointHealth.endpointId, endpointId),
+              isNotNull(webhookEndpointHealth.failingSince),
+            ),
+          ),
+        logAndFinish(tx),
+      ]);
+      return { logged: finished, locked: null };
+    }
+    // Failures to one endpoint record one group at a time: each may disable the
+    // endpoint, and exactly one must. NO KEY UPDATE leaves the relay's foreign-key
+    // checks unblocked.
+    const [, [row], since, finished] = await Promise.all([
+      tx.execute(relaxedCommit),
+      tx
+        .select({ disabledAt: webhookEndpoints.disabledAt })
+        .from(webhookEndpoints)
+        .where(eq(webhookEndpoints.id, endpointId))
+        .for("no key update"),
+      anySuccess
+        ? Promise.resolve(null)
+        : recordFailure(tx, endpointId, lastFailure?.failure ?? "failed", now),
+      logAndFinish(tx),
+    ]);
+    const gone = judged.some((j) => j.gone);
+    const reason = gone
+      ? "endpoint_gone"
+      : since && now.getTime() - since.getTime() >= DISABLE_AFTER_FAILING_MS
+        ? "failing_for_5_days"
+        : null;
+    const disabledEndpoint =
+      reason && row && !row.disabledAt
+        ? await disableEndpoint(tx, scope, endpointId, reason)
+        : null;
+    return { logged: finished, locked: disabledEndpoint };
+  });
+
+  const loggedIds = new Set(logged.map((r) => r.id));
+  // The endpoint's disabling is reported once, on the attempt that caused it.
+  const culprit = locked ? (judged.find((j) => j.gone) ?? lastFailure) : undefined;
+  return judged.map((j) =>
+    loggedIds.has(j.due.id)
+      ? {
+          deliveryId: j.due.id,
+          attemptNumber: j.due.attemptNumber,
+          status: j.status,
+          responseStatus: j.result.status,
+          nextAttemptAt: j.retryAt?.toISOString() ?? null,
+          disabledEndpoint: j === culprit ? locked : null,
+        }
+      : // Logged already: only a sender whose hold lapsed mid-request gets here; the first log stands.
+        skipped(j.due),
+  );
+}
 
 /** Records a failure and returns when the endpoint's current run of failures started. */
 async function recordFailure(tx: Tx, endpointId: string, error: string, now: Date): Promise<Date> {
@@ -523,12 +675,7 @@ async function disableEndpoint(
   reason: string,
 ): Promise<AttemptOutcome["disabledEndpoint"]> {
   await disableWebhookEndpoint(tx, scope, endpointId, reason);
-  await tx
-    .update(webhookDeliveries)
-    .set({ status: "canceled", nextAttemptAt: null, lockedUntil: null, updatedAt: sql`now()` })
-    .where(
-      and(eq(webhookDeliveries.endpointId, endpointId), eq(webhookDeliveries.status, "scheduled")),
-    );
+  await cancelEndpointBacklog(tx, endpointId);
   const [after] = await tx
     .select({ disabledAt: webhookEndpoints.disabledAt })
     .from(webhookEndpoints)

@@ -1,13 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { and, arrayContains, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import type { LookupFunction } from "node:net";
+import { and, arrayContains, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { splitPage } from "@/db/paging";
-import { webhookEndpoints } from "@/db/schema";
+import { webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { open, seal } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors";
 import type { EventType } from "@/lib/events/types";
 import { newId } from "@/lib/ids";
+import { refusalForUrl } from "./address-policy";
 import type {
   CreateWebhookEndpointBody,
   UpdateWebhookEndpointBody,
@@ -27,12 +29,34 @@ function scoped(scope: Scope) {
   return [tenantWhere(webhookEndpoints, scope)];
 }
 
-/** Live deliveries carry real payout data, so they only go over TLS. */
-function assertUrlAllowed(scope: Scope, url: string): void {
+export type EndpointUrlOptions = {
+  /** Resolves the URL's host for the address check; `dns.lookup` unless given. */
+  lookup?: LookupFunction;
+};
+
+/**
+ * Live deliveries carry real payout data, so they only go over TLS; and no delivery may
+ * reach an internal address (lib/webhooks/address-policy.ts). Checked again on every
+ * delivery, against the addresses the host resolves to then.
+ */
+async function assertUrlAllowed(
+  scope: Scope,
+  url: string,
+  options: EndpointUrlOptions,
+): Promise<void> {
   if (scope.mode === "live" && !url.startsWith("https://")) {
     throw new AppError("validation_failed", "Live-mode webhook endpoints must use https.", {
       fieldErrors: [{ path: "url", message: "expected an https:// URL in live mode" }],
     });
+  }
+  const refusal = await refusalForUrl(url, scope.mode, options.lookup);
+  if (refusal) {
+    const where = scope.mode === "test" ? " (test mode allows loopback only)" : "";
+    throw new AppError(
+      "validation_failed",
+      `Webhook endpoints may not point at internal addresses: the URL's host is or resolves to ${refusal}${where}.`,
+      { fieldErrors: [{ path: "url", message: `the host is or resolves to ${refusal}` }] },
+    );
   }
 }
 
@@ -44,8 +68,9 @@ export async function createWebhookEndpoint(
   db: DbOrTx,
   scope: Scope,
   body: CreateWebhookEndpointBody,
+  options: EndpointUrlOptions = {},
 ): Promise<{ endpoint: WebhookEndpointRow; secret: string }> {
-  assertUrlAllowed(scope, body.url);
+  await assertUrlAllowed(scope, body.url, options);
   const [existing] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(webhookEndpoints)
@@ -107,8 +132,26 @@ export async function updateWebhookEndpoint(
   scope: Scope,
   id: string,
   body: UpdateWebhookEndpointBody,
+  options: EndpointUrlOptions = {},
 ): Promise<WebhookEndpointRow> {
-  if (body.url !== undefined) assertUrlAllowed(scope, body.url);
+  if (body.url !== undefined) await assertUrlAllowed(scope, body.url, options);
+  if (body.disabled === true) {
+    // Paused by a member: what was scheduled for it is canceled with it, in one statement.
+    return db.transaction(async (tx) => {
+      const row = await applyEndpointUpdate(tx, scope, id, body);
+      await cancelEndpointBacklog(tx, row.id);
+      return row;
+    });
+  }
+  return applyEndpointUpdate(db, scope, id, body);
+}
+
+async function applyEndpointUpdate(
+  db: DbOrTx,
+  scope: Scope,
+  id: string,
+  body: UpdateWebhookEndpointBody,
+): Promise<WebhookEndpointRow> {
   const [row] = await db
     .update(webhookEndpoints)
     .set({
@@ -192,4 +235,37 @@ export async function disableWebhookEndpoint(
     .update(webhookEndpoints)
     .set({ disabledAt: sql`now()`, disabledReason: reason, updatedAt: sql`now()` })
     .where(and(...scoped(scope), eq(webhookEndpoints.id, id), isNull(webhookEndpoints.disabledAt)));
+}
+
+/**
+ * Cancels everything still scheduled for a disabled endpoint, in one statement however
+ * long its backlog. A delivery that a sender holds right now is left to it (logging the
+ * attempt cancels its retry), except `heldBy`, the caller's own.
+ */
+export async function cancelEndpointBacklog(
+  db: DbOrTx,
+  endpointId: string,
+  now = new Date(),
+  heldBy: string[] = [],
+): Promise<void> {
+  await db
+    .update(webhookDeliveries)
+    .set({
+      status: "canceled",
+      nextAttemptAt: null,
+      lockedUntil: null,
+      sendingAttempt: null,
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(webhookDeliveries.endpointId, endpointId),
+        eq(webhookDeliveries.status, "scheduled"),
+        or(
+          isNull(webhookDeliveries.lockedUntil),
+          lt(webhookDeliveries.lockedUntil, now),
+          heldBy.length > 0 ? inArray(webhookDeliveries.id, heldBy) : undefined,
+        ),
+      ),
+    );
 }

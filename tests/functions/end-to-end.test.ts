@@ -14,7 +14,7 @@ import { createBatch, createBatchBodySchema } from "@/lib/batches/create-batch";
 import { movePayout } from "@/lib/payouts/machine";
 import { getPayout } from "@/lib/payouts/queries";
 import { createWebhookEndpoint } from "@/lib/webhooks/endpoints";
-import { until } from "@/tests/fixtures/inngest-app";
+import { TEST_EVENT_KEY, until } from "@/tests/fixtures/inngest-app";
 import { startWebhookReceiver, type WebhookReceiver } from "@/tests/fixtures/webhook-receiver";
 import { fund, insertOrganisation } from "@/tests/payouts/fixtures";
 
@@ -35,11 +35,16 @@ beforeAll(async () => {
   engine = await startLocalEngine({
     databaseUrl: process.env.DATABASE_URL as string,
     appUrl,
+    eventKey: TEST_EVENT_KEY,
     port: 0,
     pollMs: 20,
     log: () => {},
   });
-  inngest.setEnvVars({ INNGEST_BASE_URL: engine.url, INNGEST_DEV: "1" });
+  inngest.setEnvVars({
+    INNGEST_BASE_URL: engine.url,
+    INNGEST_DEV: "1",
+    INNGEST_EVENT_KEY: TEST_EVENT_KEY,
+  });
   server.on("request", serve({ client: inngest, functions }));
   await engine.sync();
   receiver = await startWebhookReceiver();

@@ -1,6 +1,6 @@
 import { connectPostgres } from "@/db/connect";
 import { inngest } from "@/inngest/client";
-import { startTestApp, type TestApp } from "@/tests/fixtures/inngest-app";
+import { startTestApp, TEST_EVENT_KEY, type TestApp } from "@/tests/fixtures/inngest-app";
 
 process.env.AUTH_SECRET ??= "functions-test-secret-functions-test-secret-01";
 // Mail stays readable (sealed) only for the dev mailbox.
@@ -13,7 +13,11 @@ process.env.DEV_MAILBOX ??= "1";
  */
 export async function startEventSink() {
   const app: TestApp = await startTestApp(() => []);
-  inngest.setEnvVars({ INNGEST_BASE_URL: app.engine.url, INNGEST_DEV: "1" });
+  inngest.setEnvVars({
+    INNGEST_BASE_URL: app.engine.url,
+    INNGEST_DEV: "1",
+    INNGEST_EVENT_KEY: TEST_EVENT_KEY,
+  });
   const sql = connectPostgres(process.env.DATABASE_URL as string, { max: 2 });
   return {
     /** Events the engine received, by name. */

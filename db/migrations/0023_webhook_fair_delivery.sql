@@ -1,0 +1,2 @@
+CREATE INDEX "webhook_deliveries_endpoint_due_idx" ON "webhook_deliveries" USING btree ("endpoint_id","next_attempt_at","id") WHERE "webhook_deliveries"."status" = 'scheduled';--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_held_idx" ON "webhook_deliveries" USING btree ("locked_until","endpoint_id") WHERE "webhook_deliveries"."status" = 'scheduled' and "webhook_deliveries"."locked_until" is not null;
