@@ -10,13 +10,16 @@ import { balanceDemandProjected, batchFanOutRequested, inngest } from "./client"
  * or a later request behind it, so a request that could not be sent is only late.
  */
 
+/** Neither a dev server nor an event key: a send could only fail (as in `relayEvents`). */
+const canSend = () => inngest.mode === "dev" || Boolean(inngest.eventKey);
+
 /**
  * Approval writes no domain event, so the approver's request starts the fan-out at once.
  * If the event cannot be sent now, the resume sweep requests it within a minute; the
  * fan-out itself is keyed by campaign, so a second request does no double work.
  */
 export async function requestBatchFanOut(scope: Scope, batch: BatchRow): Promise<void> {
-  if (batch.status !== "processing") return;
+  if (batch.status !== "processing" || !canSend()) return;
   try {
     await inngest.send(
       batchFanOutRequested.create({
@@ -40,6 +43,7 @@ export async function projectBalanceDemand(
   scope: Scope,
   demand: { currency: Currency; amount: bigint },
 ): Promise<void> {
+  if (!canSend()) return;
   try {
     await inngest.send(
       balanceDemandProjected.create({

@@ -61,9 +61,11 @@ export const createBatchBodySchema = z
       ctx.addIssue({ code: "custom", path: ["items"], message: "a total of at most 10^15" });
     }
     const sameRecipient = recipientConflicts();
+    const conflicting = new Set<number>();
     body.items.forEach(({ recipient }, i) => {
       if (!recipient.external_id) return;
       for (const conflict of sameRecipient(i, recipient.external_id, recipient)) {
+        conflicting.add(i);
         ctx.addIssue({
           code: "custom",
           path: ["items", i, "recipient", conflict.field],
@@ -71,8 +73,10 @@ export const createBatchBodySchema = z
         });
       }
     });
+    // An item already refused for describing its recipient differently says so alone.
     for (const { index, field, message } of repeatedItems(body.items, body.allow_duplicates)) {
-      ctx.addIssue({ code: "custom", path: ["items", index, field], message });
+      if (!conflicting.has(index))
+        ctx.addIssue({ code: "custom", path: ["items", index, field], message });
     }
   })
   .meta({ id: "CreateBatch" });
