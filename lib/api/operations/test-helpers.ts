@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { methodIdSchema } from "@/lib/methods/types";
+import { lineOfTextSchema } from "@/lib/payouts/input-schemas";
 import { payoutResourceSchema } from "@/lib/payouts/serialize";
 import { defineOperation } from "../operation";
 import { idParamsSchema } from "./common";
@@ -9,7 +10,7 @@ const tag = "Test helpers";
 const reasonBody = (id: string, description: string) =>
   z
     .strictObject({
-      reason: z.string().trim().min(1).max(500).optional().meta({ description }),
+      reason: lineOfTextSchema.trim().min(1).max(500).optional().meta({ description }),
     })
     .meta({ id });
 
@@ -30,6 +31,8 @@ export const claimPayoutHelperOperation = defineOperation({
       method: methodIdSchema,
       details: z
         .record(z.string(), z.unknown())
+        // Stored as jsonb, which cannot hold NUL: refused here rather than by the database.
+        .refine((d) => !JSON.stringify(d).includes("\\u0000"), "details without NUL characters")
         .default({})
         .meta({ description: "The method's details, as its claim form collects them" }),
     })
