@@ -99,7 +99,7 @@ function repeatedItems(items: Item[], allowDuplicates = false) {
     if (item.reference !== undefined) {
       const first = references.get(item.reference);
       if (first === undefined) references.set(item.reference, index);
-      else issues.push({ index, field: "reference", message: `repeats item ${first}'s reference` });
+      else issues.push({ index, field: "reference", message: `Repeats item ${first}'s reference` });
       return;
     }
     if (allowDuplicates) return;
@@ -113,7 +113,7 @@ function repeatedItems(items: Item[], allowDuplicates = false) {
       issues.push({
         index,
         field: "amount",
-        message: `pays the same recipient the same amount as item ${first}; give each item a reference, or set allow_duplicates: true to pay both`,
+        message: `Pays the same recipient the same amount as item ${first}; give each item a reference, or set allow_duplicates: true to pay both`,
       });
     }
   });
