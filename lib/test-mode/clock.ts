@@ -36,7 +36,7 @@ export async function clockNow(db: DbOrTx, scope: Scope, real = new Date()): Pro
 type TenantRow = { organisationId: PgColumn; mode: PgColumn };
 
 /** The test clock's offset of the row's organisation and mode, as an interval (zero without one). */
-export function clockOffsetSql(row: TenantRow): SQL {
+function clockOffsetSql(row: TenantRow): SQL {
   return sql`coalesce((select make_interval(secs => ${testClocks.offsetSeconds}) from ${testClocks} where ${testClocks.organisationId} = ${row.organisationId} and ${testClocks.mode} = ${row.mode}), interval '0')`;
 }
 

@@ -1,5 +1,6 @@
 import type { DbOrTx } from "@/db/client";
 import type { Scope } from "@/db/scope";
+import { messagesByLocale } from "@/i18n/messages";
 import { applyClaimChoice, checkClaimChoice } from "@/lib/claims/claim-flow";
 import { sendScopeReminders } from "@/lib/claims/reminders";
 import { AppError } from "@/lib/errors";
@@ -24,6 +25,13 @@ import { advanceClock, type TestClock } from "./clock";
  * the machine's `expire`. None writes a status. Live mode has none of them (the API
  * answers 404 before any of this runs).
  */
+
+/** The claim form's message keys (`errors.iban_invalid`) as the English claim page words them. */
+function inEnglish(key: string): string {
+  const [group, name] = key.split(".");
+  const claim = messagesByLocale.en.claim as unknown as Record<string, Record<string, string>>;
+  return (group && name && claim[group]?.[name]) || key;
+}
 
 function testModeOnly(scope: Scope) {
   if (scope.mode !== "test") {
@@ -65,7 +73,7 @@ export async function claimAsRecipient(
     throw new AppError("validation_failed", "The method's details are not valid.", {
       fieldErrors: choice.fieldErrors.map((e) => ({
         path: e.path ? `details.${e.path}` : "details",
-        message: e.message,
+        message: inEnglish(e.message),
       })),
     });
   }
