@@ -153,7 +153,9 @@ describe("references", () => {
     }
     const notify = await batch(acme.testKey, [item(51, { notify: "sms" })]);
     expect(notify.status).toBe(422);
-    expect(notify.body.errors).toEqual([{ path: "items.0.notify", message: "expected email or none" }]);
+    expect(notify.body.errors).toEqual([
+      { path: "items.0.notify", message: "expected email or none" },
+    ]);
     expect(await writeCounts(db, acme.organisation.id)).toEqual(before);
   });
 });
