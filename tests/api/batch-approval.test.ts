@@ -5,7 +5,7 @@ import { GET as getBatch } from "@/app/api/v1/batches/[id]/route";
 import { POST as createBatch } from "@/app/api/v1/batches/route";
 import { GET as getPayouts } from "@/app/api/v1/payouts/route";
 import { db } from "@/db/client";
-import { auditLog, organisations } from "@/db/schema";
+import { auditLog, events, organisations } from "@/db/schema";
 import { createApiKey } from "@/lib/api-keys/keys";
 import { createBatchAsMember } from "@/lib/batches/create-as-member";
 import { addMember } from "@/tests/dashboard/fixtures";
@@ -76,6 +76,21 @@ describe("POST /v1/batches/{id}/approve", () => {
     for (const p of pending.body.data) {
       expect(p.status_reason.code).toBe("awaiting_approval");
     }
+    const created = await db
+      .select({ data: events.data })
+      .from(events)
+      .where(
+        and(eq(events.organisationId, acme.organisation.id), eq(events.type, "payout.created")),
+      );
+    const ofBatch = created.filter(
+      (e) => (e.data as { object: { batch_id: string } }).object.batch_id === batch.id,
+    );
+    expect(
+      ofBatch.map(
+        (e) =>
+          (e.data as { object: { status_reason: { code: string } } }).object.status_reason.code,
+      ),
+    ).toEqual(["awaiting_approval", "awaiting_approval"]);
 
     const res = await approveWith(secondKey.secret, batch.id);
     expect(res.status).toBe(200);

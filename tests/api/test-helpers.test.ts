@@ -66,6 +66,16 @@ describe("POST /v1/test_helpers/payouts/{id}/claim", () => {
       expected_by: { earliest: expect.any(String), latest: expect.any(String) },
     });
     expect(await eventTypes(payout.id)).toContain("payout.claimed");
+    // The event carries the object as the API shows it, with why and when.
+    const [claimed] = (
+      await db.select().from(events).where(eq(events.type, "payout.claimed"))
+    ).filter((e) => (e.data as { object: { id: string } }).object.id === payout.id);
+    expect(claimed?.data).toMatchObject({
+      object: {
+        status_reason: { code: "claimed_submitting" },
+        expected_by: res.body.expected_by,
+      },
+    });
     const [transition] = await db
       .select()
       .from(payoutTransitions)
