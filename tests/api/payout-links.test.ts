@@ -7,7 +7,7 @@ import { POST as resend } from "@/app/api/v1/payouts/[id]/resend/route";
 import { GET as getPayout } from "@/app/api/v1/payouts/[id]/route";
 import { POST as createPayout, GET as listPayouts } from "@/app/api/v1/payouts/route";
 import { db } from "@/db/client";
-import { auditLog, claimLinks, emails, payouts } from "@/db/schema";
+import { auditLog, claimLinks, emails, idempotencyKeys, payouts } from "@/db/schema";
 import type { RouteHandler } from "@/lib/api/handler";
 import { resolveClaimToken } from "@/lib/claims/links";
 import { sendDueReminders } from "@/lib/claims/reminders";
@@ -319,11 +319,23 @@ describe("POST /v1/payouts/{id}/reissue", () => {
     expect(await writeCounts(db, poor.organisation.id)).toEqual(before);
   });
 
-  it("replays a repeated Idempotency-Key: the same link, no third one", async () => {
+  it("replays a repeated Idempotency-Key: the same link, no third one, stored sealed", async () => {
     const payout = await claimablePayout(db, acme);
     const first = await post(reissue, "/payouts/{id}/reissue", payout.id, {
       idempotencyKey: "re-1",
     });
+    const [stored] = await db
+      .select({ body: idempotencyKeys.responseBody })
+      .from(idempotencyKeys)
+      .where(
+        and(
+          eq(idempotencyKeys.organisationId, acme.organisation.id),
+          eq(idempotencyKeys.key, "re-1"),
+        ),
+      );
+    // The stored copy is no usable link: the claim URL's token never sits in the table.
+    expect(stored?.body).toBeTruthy();
+    expect(stored?.body).not.toContain(tokenOf(first.body.claim_url));
     const again = await post(reissue, "/payouts/{id}/reissue", payout.id, {
       idempotencyKey: "re-1",
     });

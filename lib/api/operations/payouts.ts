@@ -104,6 +104,7 @@ export const reissuePayoutOperation = defineOperation({
     schema: payoutResourceSchema,
     description: "The payout, claimable, with its new claim_url",
   },
+  responseHoldsSecret: true,
   errors: ["invalid_state_transition", "insufficient_funds"],
   example: { expires_in_days: 14 },
 });
