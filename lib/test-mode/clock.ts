@@ -2,7 +2,7 @@ import { gt, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/db/client";
 import { testClocks } from "@/db/schema";
-import { type Scope, tenantWhere } from "@/db/scope";
+import type { Scope } from "@/db/scope";
 import { AppError } from "@/lib/errors";
 
 /**
@@ -18,20 +18,6 @@ import { AppError } from "@/lib/errors";
 export const MAX_CLOCK_OFFSET_SECONDS = 10 * 366 * 86_400;
 
 export type TestClock = { offsetSeconds: number; now: Date };
-
-export async function clockOffsetSeconds(db: DbOrTx, scope: Scope): Promise<number> {
-  if (scope.mode !== "test") return 0;
-  const [row] = await db
-    .select({ offsetSeconds: testClocks.offsetSeconds })
-    .from(testClocks)
-    .where(tenantWhere(testClocks, scope));
-  return row?.offsetSeconds ?? 0;
-}
-
-/** The scope's time: real time, plus the test clock's offset in test mode. */
-export async function clockNow(db: DbOrTx, scope: Scope, real = new Date()): Promise<Date> {
-  return new Date(real.getTime() + (await clockOffsetSeconds(db, scope)) * 1000);
-}
 
 type TenantRow = { organisationId: PgColumn; mode: PgColumn };
 
