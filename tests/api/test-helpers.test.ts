@@ -189,6 +189,23 @@ describe("pay, fail and return", () => {
     ]);
   });
 
+  it("refuses a reason no database or mail could carry, writing nothing", async () => {
+    const payout = await claimablePayout(db, acme);
+    await helper(claim, "claim", payout.id, { body: paypal });
+    const before = await writeCounts(db, acme.organisation.id);
+    for (const reason of ["a\u0000b", "two\nlines", "lone\ud800", "", "x".repeat(501), 42]) {
+      for (const [handler, action] of [
+        [fail, "fail"],
+        [giveBack, "return"],
+      ] as const) {
+        const res = await helper(handler, action, payout.id, { body: { reason } });
+        expect(res.status, `${action} ${JSON.stringify(reason)}`).toBe(422);
+        expect(res.body.errors[0].path).toBe("reason");
+      }
+    }
+    expect(await writeCounts(db, acme.organisation.id)).toEqual(before);
+  });
+
   it("fail without a reason uses the provider's words and a generic code", async () => {
     const payout = await claimablePayout(db, acme);
     await helper(claim, "claim", payout.id, { body: paypal });

@@ -132,5 +132,6 @@ export const advanceClockOperation = defineOperation({
     })
     .meta({ id: "AdvanceTestClock" }),
   response: { status: 200, schema: testClockResourceSchema, description: "The clock" },
+  errors: ["not_found"],
   example: { seconds: 30 * 86_400 },
 });
