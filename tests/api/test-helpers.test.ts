@@ -309,7 +309,7 @@ describe("POST /v1/test_helpers/clock/advance", () => {
 
     await expireDuePayouts(db);
     expect((await read(payout.id, org.testKey)).status).toBe("claimable");
-    // Thirty real days later, the hourly sweep finds it due on the clock.
+    // Thirty real days later, the scheduled sweep finds it due on the clock.
     await expireDuePayouts(db, { now: new Date(Date.now() + 30 * DAY * 1000 + 60_000) });
     expect((await read(payout.id, org.testKey)).status).toBe("expired");
   });

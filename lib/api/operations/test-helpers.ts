@@ -120,7 +120,7 @@ export const advanceClockOperation = defineOperation({
   operationId: "testHelperAdvanceClock",
   tag,
   summary: "Advance the test clock",
-  description: `Moves your test mode's clock \`seconds\` ahead (it never goes back; at most ten years ahead in all) and runs, at its new time, what acts on time: claim links that expire by then expire (funds released, \`payout.expired\`), reminders due by then are sent, and provider polls and resubmissions happen. Afterwards the clock stays ahead: claim windows of links issued later start at the clock's time, and the hourly sweeps keep reading it. Live mode has no clock. ${testOnly}`,
+  description: `Moves your test mode's clock \`seconds\` ahead (it never goes back; at most ten years ahead in all) and runs, at its new time, what acts on time: claim links that expire by then expire (funds released, \`payout.expired\`), reminders due by then are sent, and provider polls and resubmissions happen. Afterwards the clock stays ahead: claim windows of links issued later start at the clock's time, and the scheduled expiry and reminder sweeps keep reading it. Live mode has no clock. ${testOnly}`,
   testModeOnly: true,
   body: z
     .strictObject({
