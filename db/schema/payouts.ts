@@ -85,6 +85,10 @@ export const payoutStatusEnum = pgEnum("payout_status", [
 ]);
 export type PayoutStatus = (typeof payoutStatusEnum.enumValues)[number];
 
+/** Who tells the recipient about their link: we email it, or the platform shows `claim_url` itself. */
+export const payoutNotifyEnum = pgEnum("payout_notify", ["email", "none"]);
+export type PayoutNotify = (typeof payoutNotifyEnum.enumValues)[number];
+
 export const payouts = pgTable(
   "payouts",
   {
@@ -102,6 +106,16 @@ export const payouts = pgTable(
     status: payoutStatusEnum().notNull(),
     description: text(),
     metadata: jsonb().$type<Record<string, string>>().notNull().default({}),
+    /** The platform's own id for this payout, unique per organisation and mode when given. */
+    reference: text(),
+    notify: payoutNotifyEnum().notNull().default("email"),
+    /** How long a claim window lasts; an expired payout reissued without a new length gets it again. */
+    claimWindowDays: integer().notNull().default(30),
+    /**
+     * How often an expired payout was reissued: part of the keys of the movements that can
+     * recur after a reissue (reserve, release), as `attempt` is for submissions.
+     */
+    reissues: integer().notNull().default(0),
     method: text(),
     /** Method details chosen by the recipient; never bank numbers for live payouts. */
     methodDetails: jsonb().$type<Record<string, unknown>>(),
@@ -123,6 +137,9 @@ export const payouts = pgTable(
     index().on(t.batchId, t.status),
     index().on(t.recipientId),
     index("payouts_claimable_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'claimable'`),
+    uniqueIndex("payouts_reference_idx")
+      .on(t.organisationId, t.mode, t.reference)
+      .where(sql`${t.reference} is not null`),
   ],
 );
 

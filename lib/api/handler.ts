@@ -76,6 +76,13 @@ export type ApiContext<Body, Query, Params> = {
   query: Query;
   params: Params;
   idempotencyKey: string | null;
+  /**
+   * Runs `task` once the request's writes have committed (never for a refusal or a
+   * replay), without the response waiting, with the pool's handle: for side effects
+   * that must not happen before the commit (an email, a request to the background
+   * engine about a row this request wrote).
+   */
+  afterCommit: (task: (db: DbOrTx) => Promise<unknown>) => void;
 };
 
 type Claim = { scope: Scope; key: string; token: string; fingerprint: string };
@@ -315,10 +322,22 @@ export function createApiRoute(hooks: ApiHooks) {
       const requestId = newId("request");
       const headers: Record<string, string> = { "Request-Id": requestId };
       let claim: Claim | null = null;
+      const committedTasks: ((db: DbOrTx) => Promise<unknown>)[] = [];
+      const committed = () => {
+        for (const task of committedTasks) {
+          void task(db).catch((error) => logError(`api ${requestId}: after-commit task`, error));
+        }
+      };
 
       try {
         const apiKey = await authenticateApiKey(db, bearerToken(request));
         const scope: Scope = { organisationId: apiKey.organisationId, mode: apiKey.mode };
+        if (operation.testModeOnly && scope.mode !== "test") {
+          throw new AppError(
+            "not_found",
+            `There is no endpoint ${request.method} ${new URL(request.url).pathname} for live keys: test helpers exist in test mode only.`,
+          );
+        }
 
         const decision: RateLimitDecision = await consumeRateLimit(db, `api_key:${apiKey.id}`, {
           limit: config().API_RATE_LIMIT,
@@ -359,11 +378,15 @@ export function createApiRoute(hooks: ApiHooks) {
           query,
           params,
           idempotencyKey,
+          afterCommit: (task) => {
+            committedTasks.push(task);
+          },
         };
 
         if (!idempotencyKey) {
           const json = await render(context, db);
           if (operation.method !== "GET") void hooks.afterCommit();
+          committed();
           return jsonResponse(operation.response.status, json, headers);
         }
 
@@ -391,6 +414,7 @@ export function createApiRoute(hooks: ApiHooks) {
         // The events this request wrote are committed: hand them to Inngest now rather
         // than at the next sweep. It never throws, and the response does not wait for it.
         void hooks.afterCommit();
+        committed();
         return jsonResponse(operation.response.status, json, headers);
       } catch (thrown) {
         const error = asAppError(thrown);

@@ -27,6 +27,11 @@ export type Operation<
   body?: Body;
   query?: Query;
   params?: Params;
+  /**
+   * Exists in test mode only: a live key gets 404, before anything is parsed, as for a
+   * path no endpoint serves.
+   */
+  testModeOnly?: true;
   /** POSTs only. Default "optional": a key is honoured when sent. */
   idempotency?: "required" | "optional";
   response: { status: 200 | 201; schema: Response; description: string };

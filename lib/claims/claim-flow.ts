@@ -1,12 +1,19 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { claimLinks, organisations, type PayoutStatus, payouts } from "@/db/schema";
+import type { Scope } from "@/db/scope";
 import type { Locale } from "@/i18n/locales";
 import type { FieldError } from "@/lib/errors";
 import { type Eligibility, eligibleMethods } from "@/lib/methods/eligibility";
 import { detailsSchemaFor } from "@/lib/methods/method-details";
+import type { MethodDefinition } from "@/lib/methods/types";
 import type { Currency } from "@/lib/money";
-import { applyPayoutEvent, choosableStatuses, trackedStatuses } from "@/lib/payouts/machine";
+import {
+  applyPayoutEvent,
+  choosableStatuses,
+  type MovedPayout,
+  trackedStatuses,
+} from "@/lib/payouts/machine";
 import { type ClaimContext, hashClaimToken, resolveClaimToken } from "./links";
 import { type ClaimSession, createClaimSession, readClaimSession } from "./session";
 import {
@@ -190,7 +197,7 @@ export async function verifyClaimCode(
  * eligibility (country ∩ currency ∩ limits ∩ campaign ∩ compliance), the same answer
  * `GET /v1/methods` gives.
  */
-export function claimMethods(claim: ClaimContext): Eligibility {
+export function claimMethods(claim: ChoiceContext): Eligibility {
   return eligibleMethods({
     country: claim.recipient.country,
     currency: claim.payout.currency as Currency,
@@ -198,6 +205,70 @@ export function claimMethods(claim: ClaimContext): Eligibility {
     allowedMethods: claim.batch?.allowedMethods ?? null,
     mode: claim.payout.mode,
   });
+}
+
+/** What a recipient's choice is checked against: who they are, what is paid, the campaign's rules. */
+export type ChoiceContext = {
+  recipient: Pick<ClaimContext["recipient"], "country">;
+  payout: Pick<ClaimContext["payout"], "currency" | "amount" | "mode">;
+  batch: Pick<NonNullable<ClaimContext["batch"]>, "allowedMethods"> | null;
+};
+
+export type ChoiceCheck =
+  | { status: "ok"; method: MethodDefinition; details: Record<string, unknown> }
+  | { status: "invalid_details"; fieldErrors: FieldError[] }
+  | { status: "method_unavailable" };
+
+/**
+ * A method and its details as the claim page takes them: the method must be offered for
+ * this payout (`claimMethods`) and the details must parse with the method's own schema.
+ * The test helper that claims by API checks with this too, so it accepts exactly what a
+ * recipient could send.
+ */
+export function checkClaimChoice(
+  claim: ChoiceContext,
+  methodId: string,
+  details: unknown,
+): ChoiceCheck {
+  const method = claimMethods(claim).eligible.find((m) => m.id === methodId);
+  if (!method) return { status: "method_unavailable" };
+  const parsed = detailsSchemaFor(method, claim.recipient.country).safeParse(details);
+  if (!parsed.success) {
+    return {
+      status: "invalid_details",
+      fieldErrors: parsed.error.issues.map((issue) => ({
+        path: issue.path.join("."),
+        message: issue.message,
+      })),
+    };
+  }
+  return { status: "ok", method, details: parsed.data };
+}
+
+/**
+ * The claim itself: the machine's `claim` event with the chosen method and details, from
+ * `claimable` or again after a failure or return. Returns whether it moved (a concurrent
+ * change, another tab or a cancel, may have moved the payout first).
+ */
+export async function applyClaimChoice(
+  db: DbOrTx,
+  scope: Scope,
+  payoutId: string,
+  choice: { method: MethodDefinition; details: Record<string, unknown> },
+  actor = "recipient",
+): Promise<MovedPayout | null> {
+  const { moved } = await applyPayoutEvent(db, scope, payoutId, "claim", {
+    actor,
+    reason: (from) =>
+      from === "claimable" ? undefined : `recipient chose another method after ${from}`,
+    changes: {
+      method: choice.method.id,
+      methodDetails: choice.details,
+      failureReason: null,
+      providerReference: null,
+    },
+  });
+  return moved[0] ?? null;
 }
 
 export type ConfirmOutcome =
@@ -226,38 +297,16 @@ export async function confirmClaim(
   });
   if (!session || session.payoutId !== claim.payout.id) return { status: "session_ended" };
   if (!choosableStatuses.includes(claim.payout.status)) return { status: "not_claimable" };
-  const method = claimMethods(claim).eligible.find((m) => m.id === input.method);
-  if (!method) return { status: "method_unavailable" };
-
-  const parsed = detailsSchemaFor(method, claim.recipient.country).safeParse(input.details);
-  if (!parsed.success) {
-    return {
-      status: "invalid_details",
-      fieldErrors: parsed.error.issues.map((issue) => ({
-        path: issue.path.join("."),
-        message: issue.message,
-      })),
-    };
-  }
-  const { moved } = await applyPayoutEvent(
+  const choice = checkClaimChoice(claim, input.method, input.details);
+  if (choice.status !== "ok") return choice;
+  const moved = await applyClaimChoice(
     db,
     { organisationId: session.organisationId, mode: session.mode },
     claim.payout.id,
-    "claim",
-    {
-      actor: "recipient",
-      reason: (from) =>
-        from === "claimable" ? undefined : `recipient chose another method after ${from}`,
-      changes: {
-        method: method.id,
-        methodDetails: parsed.data,
-        failureReason: null,
-        providerReference: null,
-      },
-    },
+    choice,
   );
   // Nothing moved: someone else (another tab, a cancel) moved the payout first.
-  return moved.length > 0 ? { status: "claimed" } : { status: "not_claimable" };
+  return moved ? { status: "claimed" } : { status: "not_claimable" };
 }
 
 export type ClaimProgress = {

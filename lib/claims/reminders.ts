@@ -1,10 +1,12 @@
-import { and, asc, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { claimLinks, emails, organisations, payouts, recipients } from "@/db/schema";
+import { type Scope, tenantWhere } from "@/db/scope";
 import { claimTokenFor, claimUrl, hashClaimToken } from "@/lib/claims/links";
 import { type SendEmailInput, sendEmails } from "@/lib/mail";
 import { reminderEmail } from "@/lib/mail/templates/reminder";
 import { formatMoney } from "@/lib/money";
+import { advancedClocks, onRealTime } from "@/lib/test-mode/clock";
 
 const DAY_MS = 86_400_000;
 
@@ -22,14 +24,38 @@ export function reminderKey(payoutId: string, linkId: string, days: number): str
 /**
  * Sends the reminders that are due at `now`, across organisations, up to `limit`, and
  * returns how many. Each reminder is keyed by payout, link and window, so the hourly
- * sweep can run as often as it likes and a recipient gets each reminder once.
+ * sweep can run as often as it likes and a recipient gets each reminder once. An
+ * organisation whose test clock runs ahead is reminded at its clock's time. Payouts
+ * whose platform delivers the link (`notify: "none"`) get no reminders.
  */
 export async function sendDueReminders(
   db: DbOrTx,
   options: { now?: Date; limit?: number } = {},
 ): Promise<{ reminded: number }> {
-  const now = options.now ?? new Date();
+  const real = options.now ?? new Date();
   const limit = options.limit ?? 500;
+  let reminded = 0;
+  for (const clock of await advancedClocks(db, real)) {
+    if (reminded >= limit) break;
+    reminded += (await sendScopeReminders(db, clock.scope, clock.now, limit - reminded)).reminded;
+  }
+  if (reminded < limit) {
+    reminded += (await remind(db, [onRealTime(payouts)], real, limit - reminded)).reminded;
+  }
+  return { reminded };
+}
+
+/** The reminders of one organisation and mode due at `now` (its clock's time). */
+export function sendScopeReminders(db: DbOrTx, scope: Scope, now: Date, limit = 500) {
+  return remind(db, [tenantWhere(payouts, scope)], now, limit);
+}
+
+async function remind(
+  db: DbOrTx,
+  where: SQL[],
+  now: Date,
+  limit: number,
+): Promise<{ reminded: number }> {
   let reminded = 0;
   // Nearest window first: a payout due for its 1-day reminder never also gets the 7-day one.
   const windows = [...REMINDER_DAYS].sort((a, b) => a - b);
@@ -64,10 +90,14 @@ export async function sendDueReminders(
       .innerJoin(organisations, eq(organisations.id, payouts.organisationId))
       .where(
         and(
+          ...where,
           eq(payouts.status, "claimable"),
+          eq(payouts.notify, "email"),
           isNull(claimLinks.revokedAt),
           gt(claimLinks.expiresAt, now),
           sql`${opensAt} <= ${now.toISOString()}::timestamptz`,
+          // Real time: under a test clock a link issued before an advance would otherwise
+          // look younger than it is and miss its reminder.
           sql`${claimLinks.createdAt} < ${opensAt}`,
           ...[days, ...nearer].map(
             (d) =>

@@ -20,6 +20,29 @@ export const metadataSchema = z
 
 export const descriptionSchema = z.string().trim().min(1).max(500);
 
+const CONTROL = /\p{Cc}/u;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * One line of text as PostgreSQL stores it and no mail header or log line can be split
+ * by: no NUL or other control characters, no lone UTF-16 surrogate.
+ */
+export const lineOfTextSchema = z
+  .string()
+  .refine((s) => !CONTROL.test(s), "text without control characters")
+  .refine((s) => !LONE_SURROGATE.test(s), "text without unpaired UTF-16 surrogates");
+
+/** The platform's own id for a payout (PayPal's `sender_item_id`): unique per organisation and mode. */
+export const referenceSchema = lineOfTextSchema.trim().min(1).max(200).meta({
+  description: "Your own id for this payout; unique per organisation and mode",
+  example: "bounty-2026-03-42",
+});
+
+export const notifySchema = z.enum(["email", "none"], { error: "email or none" }).meta({
+  description:
+    "`email` (default): we email the recipient their claim link. `none`: no invitation or reminder emails; show the payout's `claim_url` in your own app.",
+});
+
 export const expiresInDaysSchema = z
   .int("a whole number of days")
   .min(1, "at least 1 day")

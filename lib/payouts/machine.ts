@@ -10,7 +10,8 @@ import { AppError } from "@/lib/errors";
 import { type PendingEvent, recordEvents } from "@/lib/events/outbox";
 import { newIds } from "@/lib/ids";
 import { postTransaction } from "@/lib/ledger";
-import { serializePayout } from "./serialize";
+import { clockNowSql } from "@/lib/test-mode/clock";
+import { type PayoutContext, serializePayout } from "./serialize";
 
 /**
  * The payout state machine: the one door through which a payout is created or changes
@@ -31,10 +32,20 @@ export type Movement = {
   to: Account;
   /** Whether the key carries the attempt, because the movement can recur on a later attempt. */
   perAttempt: boolean;
+  /** Whether the key carries the reissue count, because a reissue makes it recur. */
+  perReissue?: true;
 };
 
 const reserve: Movement = { name: "reserve", from: "available", to: "reserved", perAttempt: false };
-const release: Movement = { name: "release", from: "reserved", to: "available", perAttempt: false };
+const release: Movement = {
+  name: "release",
+  from: "reserved",
+  to: "available",
+  perAttempt: false,
+  perReissue: true,
+};
+// An expired payout reissued is funded again, once per reissue.
+const reserveAgain: Movement = { ...reserve, perReissue: true };
 const submit: Movement = { name: "submit", from: "reserved", to: "in_transit", perAttempt: true };
 const settle: Movement = { name: "settle", from: "in_transit", to: "paid_out", perAttempt: true };
 const fail: Movement = { name: "fail", from: "in_transit", to: "reserved", perAttempt: true };
@@ -81,6 +92,8 @@ export const payoutEvents = {
     done: "claimed",
   },
   expire: { from: ["claimable"], to: "expired", movement: release, done: "expired" },
+  /** An expired payout gets a new link and a new window, its funds reserved again. */
+  reissue: { from: ["expired"], to: "claimable", movement: reserveAgain, done: "reissued" },
   cancel: {
     from: ["pending", "awaiting_review", "claimable", "claimed", "failed", "returned"],
     to: "canceled",
@@ -157,7 +170,10 @@ export const accountHolding: Readonly<Record<PayoutStatus, Account>> = (() => {
 
 /** Columns a caller may set along with an event (e.g. the chosen method on claim). */
 export type PayoutChanges = Partial<
-  Pick<PayoutRow, "method" | "methodDetails" | "providerReference" | "failureReason">
+  Pick<
+    PayoutRow,
+    "method" | "methodDetails" | "providerReference" | "failureReason" | "claimWindowDays"
+  >
 >;
 
 export type EventDetails = {
@@ -184,10 +200,21 @@ export type RefusedPayout = {
 
 export type EventResult = { moved: MovedPayout[]; refused: RefusedPayout[] };
 
-/** Deterministic, so a retried step posts each movement once. */
-function movementKey(movement: Movement, rows: Pick<PayoutRow, "id" | "attempt">[]): string {
-  const part = (r: Pick<PayoutRow, "id" | "attempt">) =>
-    movement.perAttempt ? `${r.id}:${movement.name}:${r.attempt}` : `${r.id}:${movement.name}`;
+type Keyed = Pick<PayoutRow, "id" | "attempt" | "reissues">;
+
+/**
+ * Deterministic, so a retried step posts each movement once. A movement that can recur
+ * carries what tells its occurrences apart: the attempt, or (from the first reissue on)
+ * the reissue count, so the keys of a payout that was never reissued stay as they were.
+ */
+function movementKey(movement: Movement, rows: Keyed[]): string {
+  const part = (r: Keyed) =>
+    [
+      r.id,
+      movement.name,
+      ...(movement.perAttempt ? [r.attempt] : []),
+      ...(movement.perReissue && r.reissues > 0 ? [`reissue${r.reissues}`] : []),
+    ].join(":");
   if (rows.length === 1) return `payout:${part(rows[0] as PayoutRow)}`;
   const digest = createHash("sha256").update(rows.map(part).sort().join("\n")).digest("base64url");
   return `payouts:${movement.name}:${digest}`;
@@ -197,7 +224,7 @@ async function postMovement(
   tx: Tx,
   scope: Scope,
   movement: Movement,
-  rows: Pick<PayoutRow, "id" | "attempt" | "amount" | "currency">[],
+  rows: (Keyed & Pick<PayoutRow, "amount" | "currency">)[],
   idempotencyKey = movementKey(movement, rows),
 ): Promise<void> {
   if (rows.length === 0) return;
@@ -220,6 +247,7 @@ async function recordTransitions(
   scope: Scope,
   changes: { row: PayoutRow; from: PayoutStatus | null; reason: string | null }[],
   actor: string | undefined,
+  context: PayoutContext = {},
 ): Promise<void> {
   const ids = newIds("transition", changes.length);
   await bulkInsert(
@@ -237,11 +265,16 @@ async function recordTransitions(
   await recordEvents(
     tx,
     scope,
-    changes.map((c) => eventFor(c.row, c.from, c.reason)),
+    changes.map((c) => eventFor(c.row, c.from, c.reason, context)),
   );
 }
 
-function eventFor(row: PayoutRow, from: PayoutStatus | null, reason: string | null): PendingEvent {
+function eventFor(
+  row: PayoutRow,
+  from: PayoutStatus | null,
+  reason: string | null,
+  context: PayoutContext,
+): PendingEvent {
   if (row.status === "awaiting_review") {
     return {
       type: "recipient.review_required",
@@ -251,12 +284,13 @@ function eventFor(row: PayoutRow, from: PayoutStatus | null, reason: string | nu
   const type = from === null ? "payout.created" : `payout.${row.status}`;
   return {
     type: type as Exclude<PendingEvent["type"], "recipient.review_required">,
-    data: { object: serializePayout(row), previous_status: from, reason },
+    data: { object: serializePayout(row, context), previous_status: from, reason },
   } as PendingEvent;
 }
 
 /** What an event writes besides the status: its timestamps and counters. */
-function effectsOf(event: PayoutEvent, reason: string | undefined, now: Date) {
+function effectsOf(event: PayoutEvent, details: EventDetails, now: Date) {
+  const reason = typeof details.reason === "string" ? details.reason : undefined;
   switch (event) {
     case "submit":
       return { attempt: sql`${payouts.attempt} + 1` };
@@ -270,8 +304,18 @@ function effectsOf(event: PayoutEvent, reason: string | undefined, now: Date) {
     case "open":
     case "release_review":
       // The claim window starts when the link is issued, not when the payout was
-      // created, so a campaign waiting for approval does not eat into it.
-      return { expiresAt: sql`now() + (${payouts.expiresAt} - ${payouts.createdAt})` };
+      // created, so a campaign waiting for approval does not eat into it; in the
+      // organisation's time, which a test clock may have moved ahead.
+      return {
+        expiresAt: sql`${clockNowSql(payouts)} + (${payouts.expiresAt} - ${payouts.createdAt})`,
+      };
+    case "reissue": {
+      const days = details.changes?.claimWindowDays ?? payouts.claimWindowDays;
+      return {
+        expiresAt: sql`${clockNowSql(payouts)} + make_interval(days => ${days})`,
+        reissues: sql`${payouts.reissues} + 1`,
+      };
+    }
     default:
       return {};
   }
@@ -315,7 +359,7 @@ export async function applyPayoutEvent(
       .update(payouts)
       .set({
         ...details.changes,
-        ...effectsOf(event, fixedReason, now),
+        ...effectsOf(event, details, now),
         status: rule.to,
         updatedAt: now,
       })
@@ -408,6 +452,8 @@ export type NewPayout = {
   description: string | null;
   metadata: PayoutRow["metadata"];
   expiresInDays: number | undefined;
+  reference?: string | null;
+  notify?: PayoutRow["notify"];
 };
 
 /**
@@ -421,7 +467,15 @@ export async function enterPayouts(
   tx: Tx,
   scope: Scope,
   newPayouts: NewPayout[],
-  options: { actor?: string; reserveKey?: string; now?: Date } = {},
+  options: {
+    actor?: string;
+    reserveKey?: string;
+    now?: Date;
+    /** What the `payout.created` events should say about the payouts' situation. */
+    context?: PayoutContext;
+    /** Where each payout's `reference` came from, for the error naming a taken one. */
+    referenceAt?: (index: number) => string;
+  } = {},
 ): Promise<PayoutRow[]> {
   const now = options.now ?? new Date();
   const ids = newIds("payout", newPayouts.length);
@@ -436,6 +490,10 @@ export async function enterPayouts(
     status: "pending",
     description: p.description,
     metadata: p.metadata,
+    reference: p.reference ?? null,
+    notify: p.notify ?? "email",
+    claimWindowDays: p.expiresInDays ?? DEFAULT_EXPIRY_DAYS,
+    reissues: 0,
     method: null,
     methodDetails: null,
     providerReference: null,
@@ -447,15 +505,67 @@ export async function enterPayouts(
     createdAt: now,
     updatedAt: now,
   }));
-  await bulkInsert(tx, payouts, rows);
+  await insertPayouts(tx, scope, rows, options.referenceAt ?? (() => "reference"));
   await recordTransitions(
     tx,
     scope,
     rows.map((row) => ({ row, from: null, reason: null })),
     options.actor,
+    options.context,
   );
   // Last, so the organisation's ledger rows stay locked only until the commit: every
   // payout of the organisation queues on them.
   await postMovement(tx, scope, creationMovement, rows, options.reserveKey);
   return rows;
+}
+
+/**
+ * Inserts new payouts. With references, a taken one (by an earlier payout, or by a
+ * concurrent request that committed first: the unique index decides, and the insert
+ * waits for it) skips its row instead of failing the statement, and the whole creation
+ * is refused naming each taken reference and the payout that holds it.
+ */
+async function insertPayouts(
+  tx: Tx,
+  scope: Scope,
+  rows: PayoutRow[],
+  referenceAt: (index: number) => string,
+): Promise<void> {
+  if (!rows.some((r) => r.reference !== null)) {
+    await bulkInsert(tx, payouts, rows);
+    return;
+  }
+  const inserted = await bulkInsert(tx, payouts, rows, {
+    onConflict: sql`on conflict (organisation_id, mode, reference) where reference is not null do nothing`,
+    returning: sql`id`,
+  });
+  if (inserted.length === rows.length) return;
+  const written = new Set(inserted.map((r) => r.id as string));
+  const taken = rows
+    .map((row, index) => ({ row, index }))
+    .filter(({ row }) => !written.has(row.id));
+  const holders = await tx
+    .select({ id: payouts.id, reference: payouts.reference })
+    .from(payouts)
+    .where(
+      and(
+        tenantWhere(payouts, scope),
+        matchesAny(
+          payouts.reference,
+          taken.map(({ row }) => row.reference as string),
+        ),
+      ),
+    );
+  const holderOf = new Map(holders.map((h) => [h.reference, h.id]));
+  const fieldErrors = taken.map(({ row, index }) => ({
+    path: referenceAt(index),
+    message: `already used by payout ${holderOf.get(row.reference) ?? "being created by another request"}`,
+  }));
+  throw new AppError(
+    "conflict",
+    fieldErrors.length === 1
+      ? `The reference is ${fieldErrors[0]?.message}.`
+      : `${fieldErrors.length} references are already used by other payouts; see errors.`,
+    { fieldErrors },
+  );
 }

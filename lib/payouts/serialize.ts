@@ -1,12 +1,44 @@
 import { z } from "zod";
-import { type batches, type PayoutStatus, payoutStatusEnum, type payouts } from "@/db/schema";
+import {
+  type BatchStatus,
+  type batches,
+  type PayoutStatus,
+  payoutNotifyEnum,
+  payoutStatusEnum,
+  type payouts,
+} from "@/db/schema";
 import { listSchema } from "@/lib/api/pagination";
 import { wireAmountSchema } from "@/lib/money";
+import { expectedBy, statusReason } from "./status-reason";
 
 export const payoutStatuses = payoutStatusEnum.enumValues;
 export const payoutStatusSchema = z.enum(payoutStatuses);
 
 const timestamp = z.iso.datetime({ offset: true });
+
+export const statusReasonSchema = z
+  .object({
+    code: z.string().meta({
+      description:
+        "Stable: `screening`, `awaiting_approval`, `awaiting_review`, `awaiting_claim`, `claimed_submitting`, `provider_processing`, `paid`, `failed:<code>`, `returned:<code>`, `expired`, `canceled`",
+      example: "awaiting_claim",
+    }),
+    message: z.string().meta({
+      description: "What the payout is waiting for, in a sentence you may show",
+      example:
+        "Waiting for the recipient to claim it with the link we emailed them, by 2026-12-01.",
+    }),
+  })
+  .meta({ id: "PayoutStatusReason", description: "Why the payout is in its status" });
+
+export const expectedBySchema = z
+  .object({ earliest: timestamp, latest: timestamp })
+  .nullable()
+  .meta({
+    id: "PayoutExpectedBy",
+    description:
+      "When the money should reach the recipient, from the chosen method's speed; null until a method is chosen and once there is an outcome",
+  });
 
 export const payoutResourceSchema = z
   .object({
@@ -20,6 +52,19 @@ export const payoutResourceSchema = z
     batch_id: z.string().nullable(),
     description: z.string().nullable(),
     metadata: z.record(z.string(), z.string()),
+    reference: z
+      .string()
+      .nullable()
+      .meta({ description: "Your own id for this payout, unique per organisation and mode" }),
+    notify: z.enum(payoutNotifyEnum.enumValues).meta({
+      description: "`email`: we email the claim link; `none`: you deliver `claim_url` yourself",
+    }),
+    status_reason: statusReasonSchema,
+    expected_by: expectedBySchema,
+    claim_url: z.url().nullable().optional().meta({
+      description:
+        "The recipient's claim link while one is live (null before the payout is claimable, and after it expired or was canceled). Only in the answers to creating, retrieving, resending and reissuing a payout; never in lists, events or webhooks.",
+    }),
     method: z.string().nullable(),
     failure_reason: z.string().nullable(),
     expires_at: timestamp,
@@ -65,7 +110,16 @@ type BatchRow = typeof batches.$inferSelect;
 const iso = (d: Date) => d.toISOString();
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function serializePayout(row: PayoutRow): PayoutResource {
+/** What a payout's object says beyond its own row. */
+export type PayoutContext = {
+  /** Its campaign's status, for a pending payout (whether it waits for approval). */
+  batchStatus?: BatchStatus | null;
+  /** Its live claim link's URL (null: none); left out, the object has no `claim_url`. */
+  claimUrl?: string | null;
+};
+
+export function serializePayout(row: PayoutRow, context: PayoutContext = {}): PayoutResource {
+  const window = expectedBy(row);
   return {
     id: row.id,
     object: "payout",
@@ -77,6 +131,11 @@ export function serializePayout(row: PayoutRow): PayoutResource {
     batch_id: row.batchId,
     description: row.description,
     metadata: row.metadata,
+    reference: row.reference,
+    notify: row.notify,
+    status_reason: statusReason(row, context.batchStatus),
+    expected_by: window ? { earliest: iso(window.earliest), latest: iso(window.latest) } : null,
+    ...(context.claimUrl !== undefined ? { claim_url: context.claimUrl } : {}),
     method: row.method,
     failure_reason: row.failureReason,
     expires_at: iso(row.expiresAt),

@@ -132,7 +132,14 @@ export const STALLED_SUBMISSION_MS = 10 * 60_000;
  */
 export async function pollProviderPayouts(
   db: DbOrTx,
-  options: { now?: Date; limit?: number; live?: LiveProviders; minAgeMs?: number } = {},
+  options: {
+    now?: Date;
+    limit?: number;
+    live?: LiveProviders;
+    minAgeMs?: number;
+    /** Only this organisation and mode (a test clock's advance polls its own at its time). */
+    scope?: Scope;
+  } = {},
 ): Promise<{ polled: number; changed: number; failures: { payoutId: string; error: string }[] }> {
   const now = options.now ?? new Date();
   const ago = (ms: number) => new Date(now.getTime() - ms);
@@ -140,21 +147,24 @@ export async function pollProviderPayouts(
     .select()
     .from(payouts)
     .where(
-      or(
-        and(
-          eq(payouts.status, "processing"),
-          isNotNull(payouts.providerReference),
-          lt(payouts.updatedAt, ago(options.minAgeMs ?? 30_000)),
-        ),
-        and(
-          eq(payouts.status, "processing"),
-          isNull(payouts.providerReference),
-          lt(payouts.updatedAt, ago(STALLED_SUBMISSION_MS)),
-        ),
-        and(
-          eq(payouts.status, "paid"),
-          isNotNull(payouts.providerReference),
-          gt(payouts.paidAt, ago(RETURN_WATCH_MS)),
+      and(
+        options.scope ? tenantWhere(payouts, options.scope) : undefined,
+        or(
+          and(
+            eq(payouts.status, "processing"),
+            isNotNull(payouts.providerReference),
+            lt(payouts.updatedAt, ago(options.minAgeMs ?? 30_000)),
+          ),
+          and(
+            eq(payouts.status, "processing"),
+            isNull(payouts.providerReference),
+            lt(payouts.updatedAt, ago(STALLED_SUBMISSION_MS)),
+          ),
+          and(
+            eq(payouts.status, "paid"),
+            isNotNull(payouts.providerReference),
+            gt(payouts.paidAt, ago(RETURN_WATCH_MS)),
+          ),
         ),
       ),
     )

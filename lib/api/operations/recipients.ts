@@ -70,7 +70,8 @@ export const updateRecipientOperation = defineOperation({
   operationId: "updateRecipient",
   tag,
   summary: "Update a recipient",
-  description: "Changes email, name or country. Fields you leave out keep their values.",
+  description:
+    "Changes email, name or country. Fields you leave out keep their values. A new email is where the recipient's links go from now on: each claimable payout's link is reissued to it (the old link dies; emailed unless the payout has `notify: \"none\"`), the old address is told once per such payout, and the change is audited.",
   params: idParamsSchema,
   body: updateRecipientBodySchema,
   response: { status: 200, schema: recipientResourceSchema, description: "The updated recipient" },

@@ -32,9 +32,13 @@ export const resendLinkAction = memberAction("payouts.resend", async (member, fo
 
 export const reissueLinkAction = memberAction("payouts.reissue", async (member, form) => {
   const payoutId = payoutIdOf(form);
-  await reissueClaimLink(db, member, payoutId);
+  const { reopened } = await reissueClaimLink(db, member, payoutId);
   refresh(payoutId);
-  return successState("Issued a new link and emailed it. The old link no longer works.");
+  return successState(
+    reopened
+      ? "Reissued: its funds are reserved again and a new link went out with a new deadline."
+      : "Issued a new link and emailed it. The old link no longer works.",
+  );
 });
 
 export const requestEmailChangeAction = memberAction(

@@ -1,11 +1,11 @@
 import { apiRoute } from "@/app/api/v1/api-route";
 import { getPayoutOperation } from "@/lib/api/operations/payouts";
 import { methodsNotAllowed } from "@/lib/api/unrouted";
+import { presentPayoutWithLink } from "@/lib/payouts/present";
 import { requirePayout } from "@/lib/payouts/queries";
-import { serializePayout } from "@/lib/payouts/serialize";
 
 export const GET = apiRoute(getPayoutOperation, async ({ db, scope, params }) =>
-  serializePayout(await requirePayout(db, scope, params.id)),
+  presentPayoutWithLink(db, scope, await requirePayout(db, scope, params.id)),
 );
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("GET");

@@ -37,6 +37,7 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
   const emailChange = await pendingEmailChange(db, member.scope, recipient.id);
   const orgId = member.organisation.id;
   const claimable = payout.status === "claimable";
+  const emailed = payout.notify === "email";
   const allowed = (a: Parameters<typeof can>[1]) => can(member.role, a);
 
   return (
@@ -145,14 +146,20 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
           ) : null}
           <Card title="Actions">
             <div className="space-y-5">
-              {["paid", "canceled", "expired", "processing"].includes(payout.status) ? (
+              {["paid", "canceled", "processing"].includes(payout.status) ? (
                 <p className="text-sm text-slate-600">
                   {payout.status === "processing"
                     ? "With the provider now: its outcome decides what happens next."
                     : `Nothing to do: this payout is ${payout.status}.`}
                 </p>
               ) : null}
-              {claimable && allowed("payouts.resend") ? (
+              {claimable && !emailed ? (
+                <p className="text-sm text-slate-600">
+                  Your platform delivers this payout&apos;s link itself (notify: none), so it is
+                  never emailed.
+                </p>
+              ) : null}
+              {claimable && emailed && allowed("payouts.resend") ? (
                 <ActionForm action={resendLinkAction} organisationId={orgId}>
                   <input type="hidden" name="payoutId" value={payout.id} />
                   <SubmitButton variant="secondary" pendingLabel="Sending…">
@@ -172,9 +179,33 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
                     Reissue the link
                   </SubmitButton>
                   <p className="mt-1 text-xs text-slate-500">
-                    New link by email; the old one dies.
+                    {emailed
+                      ? "New link by email; the old one dies."
+                      : "New link; the old one dies."}
                   </p>
                 </ActionForm>
+              ) : null}
+              {payout.status === "expired" && allowed("payouts.reissue") ? (
+                <ActionForm
+                  action={reissueLinkAction}
+                  organisationId={orgId}
+                  confirmMessage={`Reissue this payout? ${formatMoney({ amount: payout.amount, currency: payout.currency })} is reserved from your available balance again and a new link goes out.`}
+                >
+                  <input type="hidden" name="payoutId" value={payout.id} />
+                  <p className="mb-2 text-sm text-slate-600">
+                    The link expired and the funds went back to your balance.
+                  </p>
+                  <SubmitButton variant="secondary" pendingLabel="Reissuing…">
+                    Reissue
+                  </SubmitButton>
+                  <p className="mt-1 text-xs text-slate-500">
+                    Reserves the funds again and sends a new link with a new deadline.
+                  </p>
+                </ActionForm>
+              ) : payout.status === "expired" ? (
+                <p className="text-sm text-slate-600">
+                  The link expired and the funds went back to your balance.
+                </p>
               ) : null}
               {!emailChange &&
               allowed("payouts.request_email_change") &&
