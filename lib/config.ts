@@ -33,6 +33,14 @@ export const configSchema = z.object({
   /** Requests per window per API key, also the burst a key may send at once. */
   API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(100),
   API_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(1),
+  /**
+   * Where the live providers' APIs are, for a deployment that reaches them through a
+   * gateway (or a recorded double); each provider's own origin when unset. Deployment
+   * settings, never an organisation's: an admin cannot send keys elsewhere.
+   */
+  STRIPE_API_BASE: z.url().optional(),
+  PAYPAL_API_BASE: z.url().optional(),
+  TREMENDOUS_API_BASE: z.url().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -12,5 +12,6 @@ export * from "./ledger";
 export * from "./mail";
 export * from "./organisations";
 export * from "./payouts";
+export * from "./providers";
 export * from "./webhook-deliveries";
 export * from "./webhooks";
