@@ -19,7 +19,10 @@ import {
 export const paypalCredentialsSchema = z.object({
   clientId: z.string().trim().min(10, "the REST app's client id"),
   clientSecret: z.string().trim().min(10, "the REST app's secret"),
-  webhookId: z.string().trim().min(5, "the webhook's id from the PayPal developer dashboard"),
+  webhookId: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9]{5,50}$/, "the webhook's id from the PayPal developer dashboard"),
 });
 export type PaypalCredentials = z.infer<typeof paypalCredentialsSchema>;
 
