@@ -42,6 +42,7 @@ CREATE TABLE "provider_events" (
 	"provider_event_id" text NOT NULL,
 	"type" text NOT NULL,
 	"payload" jsonb NOT NULL,
+	"effect" jsonb NOT NULL,
 	"received_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"processed_at" timestamp with time zone,
 	"outcome" text

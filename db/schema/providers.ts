@@ -140,6 +140,8 @@ export const providerEvents = pgTable(
     providerEventId: text().notNull(),
     type: text().notNull(),
     payload: jsonb().$type<Record<string, unknown>>().notNull(),
+    /** What the adapter read it to mean (lib/providers/webhooks.ts), applied in the background. */
+    effect: jsonb().$type<Record<string, unknown>>().notNull(),
     receivedAt: createdAt(),
     processedAt: timestamp({ withTimezone: true }),
     /** What applying it did: `paid`, `stale`, `unknown_reference`, `funding_credited`… */

@@ -1,3 +1,4 @@
+import { applyProviderEventFunction, applyProviderEventsSweep } from "./apply-provider-events";
 import { batchFanOut } from "./batch-fan-out";
 import { checkProjectedDemand } from "./check-projected-demand";
 import { deliverWebhooks } from "./deliver-webhooks";
@@ -30,6 +31,8 @@ export const functions = [
   inviteReviewedPayout,
   submitPayout,
   pollProviderPayoutsSweep,
+  applyProviderEventFunction,
+  applyProviderEventsSweep,
   sendReceipt,
   notifyPayoutFailed,
   sendClaimReminders,

@@ -26,6 +26,8 @@ export type Fault = {
   /** `before`: refuse and change nothing; `after`: do the work, then answer the error (the worst case). */
   when: "before" | "after";
   times: number;
+  /** The error body, in the provider's shape; a generic one by default. */
+  body?: unknown;
 };
 
 /**
@@ -96,15 +98,16 @@ export async function startDoubleServer(options: {
         requests.push(request);
         const route = `${checked.method} ${checked.path}`;
         const fault = faults.find((f) => f.times > 0 && route.startsWith(f.route));
+        const unavailable = { error: { message: "Service unavailable" } };
         if (fault?.when === "before") {
           fault.times--;
-          send({ status: fault.status, body: { error: { message: "Service unavailable" } } });
+          send({ status: fault.status, body: fault.body ?? unavailable });
           return;
         }
         const response = await options.handle(request);
         if (fault?.when === "after") {
           fault.times--;
-          send({ status: fault.status, body: { error: { message: "Service unavailable" } } });
+          send({ status: fault.status, body: fault.body ?? unavailable });
           return;
         }
         send(response);
