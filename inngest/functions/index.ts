@@ -9,6 +9,7 @@ import { notifyPayoutFailed } from "./notify-payout-failed";
 import { pollProviderPayoutsSweep } from "./poll-provider-payouts";
 import { preparePayout } from "./prepare-payout";
 import { purgeIdempotencyKeys } from "./purge-idempotency-keys";
+import { reconcileProvider, requestDailyReconciliation } from "./reconcile-providers";
 import { relayOutboxSweep } from "./relay-outbox";
 import { resumeBatchFanOuts } from "./resume-batch-fan-outs";
 import { sendClaimReminders } from "./send-claim-reminders";
@@ -33,6 +34,8 @@ export const functions = [
   pollProviderPayoutsSweep,
   applyProviderEventFunction,
   applyProviderEventsSweep,
+  requestDailyReconciliation,
+  reconcileProvider,
   sendReceipt,
   notifyPayoutFailed,
   sendClaimReminders,
