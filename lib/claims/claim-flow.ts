@@ -225,6 +225,10 @@ export async function confirmClaim(
   if (!choosableStatuses.includes(claim.payout.status)) return { status: "not_claimable" };
   const method = claimMethods(claim).eligible.find((m) => m.id === input.method);
   if (!method) return { status: "method_unavailable" };
+  // Live bank details are typed on Stripe's hosted onboarding only (lib/claims/hosted-onboarding.ts).
+  if (claim.payout.mode === "live" && method.provider === "stripe") {
+    return { status: "method_unavailable" };
+  }
 
   const parsed = detailsSchemaFor(method, claim.recipient.country).safeParse(input.details);
   if (!parsed.success) {
@@ -249,6 +253,7 @@ export async function confirmClaim(
         method: method.id,
         methodDetails: parsed.data,
         failureReason: null,
+        failureCode: null,
         providerReference: null,
       },
     },
