@@ -187,7 +187,9 @@ async function startBackgroundEngine(
       await fetch(`${running.url}/e/${eventKey}`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify([{ name: "disburse/app.started", data: { at: new Date().toISOString() } }]),
+        body: JSON.stringify([
+          { name: "disburse/app.started", data: { at: new Date().toISOString() } },
+        ]),
       }).catch((error) => debug("engine")(`app.started not sent: ${(error as Error).message}`));
     },
     label: `local engine at ${engine.url} (no Inngest server configured); functions run in the worker process at ${worker.url}`,

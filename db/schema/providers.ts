@@ -149,9 +149,7 @@ export const providerEvents = pgTable(
   },
   (t) => [
     uniqueIndex().on(t.organisationId, t.mode, t.provider, t.providerEventId),
-    index()
-      .on(t.receivedAt)
-      .where(sql`${t.processedAt} is null`),
+    index().on(t.receivedAt).where(sql`${t.processedAt} is null`),
   ],
 );
 

@@ -33,7 +33,11 @@ export const applyProviderEventsSweep = inngest.createFunction(
     step.run("apply-left-behind", async () => {
       const rows = await unappliedProviderEvents(db);
       for (const row of rows) {
-        await applyProviderEvent(db, { organisationId: row.organisationId, mode: row.mode }, row.id);
+        await applyProviderEvent(
+          db,
+          { organisationId: row.organisationId, mode: row.mode },
+          row.id,
+        );
       }
       await relayEvents();
       return { applied: rows.length };

@@ -51,7 +51,13 @@ export const reconcileProvider = inngest.createFunction(
       const scope = scopeOf(event.data);
       const adapter = (await loadLiveProviders(db, scope))[event.data.provider];
       if (!adapter) return { skipped: "not_connected" };
-      const result = await reconcileProviderDay(db, scope, event.data.provider, adapter, event.data.period);
+      const result = await reconcileProviderDay(
+        db,
+        scope,
+        event.data.provider,
+        adapter,
+        event.data.period,
+      );
       await relayEvents();
       return result;
     }),

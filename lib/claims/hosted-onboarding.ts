@@ -15,13 +15,19 @@ async function verifiedBankClaim(
   input: { token: string; sessionToken?: string; method: string },
 ): Promise<Verified | null> {
   const claim = await resolveClaimToken(db, input.token);
-  if (!claim || claim.payout.mode !== "live") return null;
-  const session = await readClaimSession(db, { token: input.sessionToken, claimLinkId: claim.link.id });
+  if (claim?.payout.mode !== "live") return null;
+  const session = await readClaimSession(db, {
+    token: input.sessionToken,
+    claimLinkId: claim.link.id,
+  });
   if (!session || session.payoutId !== claim.payout.id) return null;
   if (!choosableStatuses.includes(claim.payout.status)) return null;
   const method = claimMethods(claim).eligible.find((m) => m.id === input.method);
   if (method?.provider !== "stripe") return null;
-  const stripe = await loadStripe(db, { organisationId: claim.payout.organisationId, mode: "live" });
+  const stripe = await loadStripe(db, {
+    organisationId: claim.payout.organisationId,
+    mode: "live",
+  });
   return stripe ? { claim, method: method.id, stripe } : null;
 }
 

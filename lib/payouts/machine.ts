@@ -244,7 +244,13 @@ export function withheldFee(row: Partial<Pick<PayoutRow, "feeAmount" | "feeBeare
 function transfersOf(movement: Movement, r: MovedRow) {
   const fee = r.feeAmount ?? 0n;
   const net = movement.perAttempt ? r.amount - withheldFee(r) : r.amount;
-  const transfers: { from: Account | "fees"; to: Account | "fees"; amount: bigint; currency: string; payoutId: string }[] = [
+  const transfers: {
+    from: Account | "fees";
+    to: Account | "fees";
+    amount: bigint;
+    currency: string;
+    payoutId: string;
+  }[] = [
     { from: movement.from, to: movement.to, amount: net, currency: r.currency, payoutId: r.id },
   ];
   if (movement.fee && fee > 0n && r.feeBearer) {

@@ -1,10 +1,6 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import {
-  type ProviderAttemptStatus,
-  type ProviderId,
-  providerAttempts,
-} from "@/db/schema";
+import { type ProviderAttemptStatus, type ProviderId, providerAttempts } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { newId } from "@/lib/ids";
 import type { ProviderFailureCode } from "./reasons";
@@ -103,7 +99,9 @@ export async function markAttempt(
     .update(providerAttempts)
     .set({
       status: change.status,
-      ...(change.providerReference !== undefined && { providerReference: change.providerReference }),
+      ...(change.providerReference !== undefined && {
+        providerReference: change.providerReference,
+      }),
       ...(change.failureCode !== undefined && { failureCode: change.failureCode }),
       ...(change.failureReason !== undefined && { failureReason: change.failureReason }),
       updatedAt: new Date(),

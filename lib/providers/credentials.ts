@@ -4,7 +4,7 @@ import type { DbOrTx } from "@/db/client";
 import { type ProviderId, providerCredentials, providerIdEnum } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
-import { type ActingMember, recordAudit } from "@/lib/audit/record";
+import { type ActingMember, recordMemberAudit } from "@/lib/audit/record";
 import { config } from "@/lib/config";
 import { open, seal } from "@/lib/crypto/secret-box";
 import { AppError, parseInput } from "@/lib/errors";
@@ -120,12 +120,14 @@ export async function saveProviderCredentials(
       .insert(providerCredentials)
       .values(values)
       .onConflictDoUpdate({
-        target: [providerCredentials.organisationId, providerCredentials.mode, providerCredentials.provider],
+        target: [
+          providerCredentials.organisationId,
+          providerCredentials.mode,
+          providerCredentials.provider,
+        ],
         set: values,
       });
-    await recordAudit(tx, {
-      ...member.scope,
-      actor: member.actor,
+    await recordMemberAudit(tx, member, {
       action: "provider.credentials_saved",
       target: { type: "provider", id: provider },
       after: { provider, hint },
@@ -143,10 +145,10 @@ export async function removeProviderCredentials(
   await inTransaction(db, async (tx) => {
     await tx
       .delete(providerCredentials)
-      .where(and(tenantWhere(providerCredentials, member.scope), eq(providerCredentials.provider, id)));
-    await recordAudit(tx, {
-      ...member.scope,
-      actor: member.actor,
+      .where(
+        and(tenantWhere(providerCredentials, member.scope), eq(providerCredentials.provider, id)),
+      );
+    await recordMemberAudit(tx, member, {
       action: "provider.credentials_removed",
       target: { type: "provider", id },
     });

@@ -40,7 +40,11 @@ async function withSubmissionLease<T>(db: DbOrTx, payoutId: string, work: () => 
   const token = randomUUID();
   const [held] = await db
     .insert(submissionLeases)
-    .values({ payoutId, token, expiresAt: sql`now() + ${SUBMISSION_LEASE_MS} * interval '1 millisecond'` })
+    .values({
+      payoutId,
+      token,
+      expiresAt: sql`now() + ${SUBMISSION_LEASE_MS} * interval '1 millisecond'`,
+    })
     .onConflictDoUpdate({
       target: submissionLeases.payoutId,
       set: { token, expiresAt: sql`now() + ${SUBMISSION_LEASE_MS} * interval '1 millisecond'` },

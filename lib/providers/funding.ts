@@ -22,5 +22,7 @@ export async function fundingInstructions(db: DbOrTx, scope: Scope): Promise<Fun
       }),
     ),
   );
-  return lists.flat().sort((a, b) => a.currency.localeCompare(b.currency) || a.provider.localeCompare(b.provider));
+  return lists
+    .flat()
+    .sort((a, b) => a.currency.localeCompare(b.currency) || a.provider.localeCompare(b.provider));
 }

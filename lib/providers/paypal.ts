@@ -10,8 +10,8 @@ import {
   type InboundWebhook,
   type LivePayoutProvider,
   type PollResult,
-  type ProviderWebhookEvent,
   ProviderUnavailableError,
+  type ProviderWebhookEvent,
   type SubmitResult,
   WebhookSignatureError,
 } from "./types";
@@ -41,7 +41,10 @@ class OriginAgent extends https.Agent {
   constructor(private readonly origin: URL) {
     super({ keepAlive: true });
   }
-  override createConnection(_options: unknown, callback?: (error: Error | null, socket: net.Socket) => void) {
+  override createConnection(
+    _options: unknown,
+    callback?: (error: Error | null, socket: net.Socket) => void,
+  ) {
     const port = Number(this.origin.port || (this.origin.protocol === "https:" ? 443 : 80));
     const host = this.origin.hostname;
     const socket =
@@ -184,7 +187,9 @@ export function createPaypalProvider(
   }
 
   async function batch(batchId: string) {
-    return batchSchema.parse(await send("GET", `/v1/payments/payouts/${encodeURIComponent(batchId)}`));
+    return batchSchema.parse(
+      await send("GET", `/v1/payments/payouts/${encodeURIComponent(batchId)}`),
+    );
   }
 
   function resultOf(parsed: z.infer<typeof batchSchema>): PollResult {
@@ -232,7 +237,10 @@ export function createPaypalProvider(
             },
           }),
         );
-        return { ...resultOf(created), providerReference: created.batch_header.payout_batch_id } as SubmitResult;
+        return {
+          ...resultOf(created),
+          providerReference: created.batch_header.payout_batch_id,
+        } as SubmitResult;
       } catch (error) {
         if (!(error instanceof PaypalDecline)) throw error;
         return {
@@ -265,24 +273,22 @@ export function createPaypalProvider(
         throw new WebhookSignatureError("The body is not JSON.");
       }
       const header = (name: string) => request.headers.get(name) ?? "";
-      const verification = z
-        .object({ verification_status: z.string() })
-        .parse(
-          await send("POST", "/v1/notifications/verify-webhook-signature", {
-            body: {
-              auth_algo: header("paypal-auth-algo"),
-              cert_url: header("paypal-cert-url"),
-              transmission_id: header("paypal-transmission-id"),
-              transmission_sig: header("paypal-transmission-sig"),
-              transmission_time: header("paypal-transmission-time"),
-              webhook_id: credentials.webhookId,
-              webhook_event: event,
-            },
-          }).catch((error) => {
-            if (error instanceof PaypalDecline) throw new WebhookSignatureError(error.message);
-            throw error;
-          }),
-        );
+      const verification = z.object({ verification_status: z.string() }).parse(
+        await send("POST", "/v1/notifications/verify-webhook-signature", {
+          body: {
+            auth_algo: header("paypal-auth-algo"),
+            cert_url: header("paypal-cert-url"),
+            transmission_id: header("paypal-transmission-id"),
+            transmission_sig: header("paypal-transmission-sig"),
+            transmission_time: header("paypal-transmission-time"),
+            webhook_id: credentials.webhookId,
+            webhook_event: event,
+          },
+        }).catch((error) => {
+          if (error instanceof PaypalDecline) throw new WebhookSignatureError(error.message);
+          throw error;
+        }),
+      );
       if (verification.verification_status !== "SUCCESS") {
         throw new WebhookSignatureError("PayPal did not verify the signature.");
       }
@@ -295,7 +301,8 @@ export function createPaypalProvider(
         return { ...base, effect: { kind: "ignored" } };
       }
       const item = itemSchema.safeParse(parsed.data.resource);
-      if (!item.success || !item.data.payout_batch_id) return { ...base, effect: { kind: "ignored" } };
+      if (!item.success || !item.data.payout_batch_id)
+        return { ...base, effect: { kind: "ignored" } };
       return {
         ...base,
         effect: {
@@ -353,4 +360,3 @@ export function paypalAmount(money: { value: string; currency: string }): {
   const parsed = parseMajorAmount(money.value, currency.data);
   return parsed.ok ? { amount: parsed.amount, currency: currency.data } : null;
 }
-

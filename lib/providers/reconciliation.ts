@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, lt, ne, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { type Page, splitPage } from "@/db/paging";
 import {
   type ProviderId,
   payouts,
@@ -8,7 +9,6 @@ import {
   type ReconciliationExceptionKind,
   reconciliationExceptions,
 } from "@/db/schema";
-import { splitPage, type Page } from "@/db/paging";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
 import { recordEvents } from "@/lib/events/outbox";
@@ -46,10 +46,17 @@ type Expected = {
   createdAt: Date;
 };
 
-type Found = Omit<ReconciliationException, "id" | "organisationId" | "mode" | "provider" | "period" | "createdAt">;
+type Found = Omit<
+  ReconciliationException,
+  "id" | "organisationId" | "mode" | "provider" | "period" | "createdAt"
+>;
 
 /** Our books' word for a submission, in the provider's terms. */
-function ourStatus(attemptStatus: string, payoutStatus: string, current: boolean): PollResult["status"] {
+function ourStatus(
+  attemptStatus: string,
+  payoutStatus: string,
+  current: boolean,
+): PollResult["status"] {
   const status = current ? payoutStatus : attemptStatus;
   switch (status) {
     case "paid":
@@ -138,7 +145,13 @@ export async function compareWithProvider(
   );
   const seen = new Map<Expected, ProviderRecord>();
   const found: Found[] = [];
-  const blank = { payoutId: null, providerReference: null, currency: null, ledgerAmount: null, providerAmount: null };
+  const blank = {
+    payoutId: null,
+    providerReference: null,
+    currency: null,
+    ledgerAmount: null,
+    providerAmount: null,
+  };
   for await (const page of records) {
     for (const record of page) {
       const inDay = record.createdAt >= day.from && record.createdAt < day.to;

@@ -4,7 +4,7 @@ import type { DbOrTx } from "@/db/client";
 import { type ProviderId, providerRoutes } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
-import { type ActingMember, recordAudit } from "@/lib/audit/record";
+import { type ActingMember, recordMemberAudit } from "@/lib/audit/record";
 import { AppError, parseInput } from "@/lib/errors";
 import { getMethod } from "@/lib/methods/catalog";
 import { type MethodId, methodIdSchema } from "@/lib/methods/types";
@@ -68,7 +68,9 @@ export async function setRoute(
     throw new AppError(
       "validation_failed",
       `${unable.map((p) => providerNames[p]).join(" and ")} cannot pay ${getMethod(method).name}.`,
-      { fieldErrors: [{ path: "providers", message: `one of ${providersFor(method).join(", ")}` }] },
+      {
+        fieldErrors: [{ path: "providers", message: `one of ${providersFor(method).join(", ")}` }],
+      },
     );
   }
   await inTransaction(db, async (tx) => {
@@ -81,9 +83,7 @@ export async function setRoute(
         target: [providerRoutes.organisationId, providerRoutes.mode, providerRoutes.method],
         set: { providers: unique, updatedAt: new Date() },
       });
-    await recordAudit(tx, {
-      ...member.scope,
-      actor: member.actor,
+    await recordMemberAudit(tx, member, {
       action: "provider.route_set",
       target: { type: "method", id: method },
       before: { providers: before?.providers ?? defaultRoute(method) },

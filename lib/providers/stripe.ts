@@ -9,8 +9,8 @@ import {
   type LivePayoutProvider,
   type PollResult,
   type ProviderRecord,
-  type ProviderWebhookEvent,
   ProviderUnavailableError,
+  type ProviderWebhookEvent,
   type SubmitInput,
   type SubmitResult,
   WebhookSignatureError,
@@ -65,7 +65,8 @@ function referenceOf(account: string, payoutId: string): string {
 
 function parseReference(reference: string): { account: string; payout: string } {
   const [account, payout] = reference.split("/");
-  if (!account?.startsWith("acct_") || !payout) throw new Error(`Not a Stripe reference: ${reference}`);
+  if (!account?.startsWith("acct_") || !payout)
+    throw new Error(`Not a Stripe reference: ${reference}`);
   return { account, payout };
 }
 
@@ -102,7 +103,10 @@ function unavailable(error: unknown): ProviderUnavailableError {
   });
 }
 
-export function stripeClient(credentials: Pick<StripeCredentials, "secretKey">, settings: StripeSettings = {}) {
+export function stripeClient(
+  credentials: Pick<StripeCredentials, "secretKey">,
+  settings: StripeSettings = {},
+) {
   const base = settings.apiBaseUrl ? new URL(settings.apiBaseUrl) : null;
   return new Stripe(credentials.secretKey, {
     // Retries are ours (the step's, with the same idempotency key), so a slow provider
@@ -132,7 +136,11 @@ export function createStripeProvider(
     email: string;
     country: string;
   }): Promise<string>;
-  onboardingLink(input: { account: string; returnUrl: string; refreshUrl: string }): Promise<string>;
+  onboardingLink(input: {
+    account: string;
+    returnUrl: string;
+    refreshUrl: string;
+  }): Promise<string>;
   recipientReady(account: string, payoutId: string): Promise<boolean>;
 } {
   const stripe = stripeClient(credentials, settings);
@@ -213,7 +221,9 @@ export function createStripeProvider(
     async poll(reference) {
       const { account, payout } = parseReference(reference);
       try {
-        return statusOfPayout(await stripe.payouts.retrieve(payout, {}, { stripeAccount: account }));
+        return statusOfPayout(
+          await stripe.payouts.retrieve(payout, {}, { stripeAccount: account }),
+        );
       } catch (error) {
         throw unavailable(error);
       }

@@ -16,8 +16,8 @@ import {
   type LivePayoutProvider,
   type PollResult,
   type ProviderRecord,
-  type ProviderWebhookEvent,
   ProviderUnavailableError,
+  type ProviderWebhookEvent,
   type SubmitResult,
   WebhookSignatureError,
 } from "./types";
@@ -50,7 +50,10 @@ const orderSchema = z.object({
     .array(
       z.object({
         id: z.string().optional(),
-        value: z.object({ denomination: z.number(), currency_code: z.string() }).partial().nullish(),
+        value: z
+          .object({ denomination: z.number(), currency_code: z.string() })
+          .partial()
+          .nullish(),
         delivery: z.object({ status: z.string().optional() }).nullish(),
       }),
     )
@@ -72,7 +75,7 @@ function statusOf(order: Order): PollResult {
 }
 
 /** The order's value in minor units; Tremendous speaks decimal numbers, we never do past here. */
-function valueOf(order: Order): { amount: bigint; currency: string } {
+function orderValue(order: Order): { amount: bigint; currency: string } {
   const value = order.rewards?.[0]?.value;
   const currency = currencySchema.safeParse(value?.currency_code);
   if (!currency.success || value?.denomination === undefined) return { amount: 0n, currency: "" };
@@ -114,7 +117,8 @@ export function createTremendousProvider(
     } catch (error) {
       // The SDK's HTTP client (axios) puts the provider's answer on `response`.
       const status = (error as { response?: { status?: number } }).response?.status;
-      if (status !== undefined && status < 500 && status !== 429) throw new TremendousDecline(status);
+      if (status !== undefined && status < 500 && status !== 429)
+        throw new TremendousDecline(status);
       throw new ProviderUnavailableError("tremendous", (error as Error).message, { cause: error });
     }
   }
@@ -260,7 +264,7 @@ export function createTremendousProvider(
         );
         const list = (page.orders ?? []).map((o: unknown) => orderSchema.parse(o));
         yield list.map((o: Order): ProviderRecord => {
-          const value = valueOf(o);
+          const value = orderValue(o);
           return {
             providerReference: o.id,
             submissionId: o.external_id ?? null,

@@ -22,7 +22,12 @@ const scopeSchema = z.object({
 });
 
 export type WebhookReceipt =
-  | { status: 200; body: { received: true; duplicate: boolean }; eventId: string | null; scope: Scope }
+  | {
+      status: 200;
+      body: { received: true; duplicate: boolean };
+      eventId: string | null;
+      scope: Scope;
+    }
   | { status: 400 | 404; body: { error: string } };
 
 /** The URL a provider is told to send its webhooks to for one organisation and mode. */
@@ -114,7 +119,10 @@ async function submissionOf(
   }
   if (!effect.submissionId) return null;
   const number = /_attempt_(\d+)$/.exec(effect.submissionId)?.[1];
-  return { payoutId: payoutIdOfSubmission(effect.submissionId), attempt: number ? Number(number) : 1 };
+  return {
+    payoutId: payoutIdOfSubmission(effect.submissionId),
+    attempt: number ? Number(number) : 1,
+  };
 }
 
 /**

@@ -240,12 +240,21 @@ describe("payout state machine", () => {
             const fee = fees[n] ?? { fee: 0n, recipient: false };
             const changes =
               event === "submit"
-                ? { feeAmount: fee.fee, feeBearer: fee.recipient ? ("recipient" as const) : ("platform" as const) }
+                ? {
+                    feeAmount: fee.fee,
+                    feeBearer: fee.recipient ? ("recipient" as const) : ("platform" as const),
+                  }
                 : undefined;
-            const { moved } = await applyPayoutEvent(db, scope, (payouts[i] as { id: string }).id, event, {
-              actor: "test",
-              changes,
-            });
+            const { moved } = await applyPayoutEvent(
+              db,
+              scope,
+              (payouts[i] as { id: string }).id,
+              event,
+              {
+                actor: "test",
+                changes,
+              },
+            );
             if (moved.length === 0) continue;
             model[i] = payoutEvents[event].to;
             if (event === "submit") charged[i] = fee;
@@ -257,7 +266,10 @@ describe("payout state machine", () => {
               // from the recipient's amount or from the platform's `available`.
               const holding = status === "processing" || status === "paid";
               const withheld = holding && recipient ? f : 0n;
-              const expected = expectedPosition(status, payout.amount - withheld) as Record<string, bigint>;
+              const expected = expectedPosition(status, payout.amount - withheld) as Record<
+                string,
+                bigint
+              >;
               expected.available = (expected.available ?? 0n) - (holding && !recipient ? f : 0n);
               if (status === "canceled" || status === "expired") expected.available = 0n;
               if (holding) expected.available -= withheld;

@@ -143,5 +143,6 @@ export type DoubleServer = Awaited<ReturnType<typeof startDoubleServer>>;
 /** A provider's sequence of ids: `tr_000001…`. */
 export function idSequence(prefix: string) {
   let n = 0;
-  return () => `${prefix}${(++n).toString(36).padStart(8, "0")}${Math.random().toString(36).slice(2, 8)}`;
+  return () =>
+    `${prefix}${(++n).toString(36).padStart(8, "0")}${Math.random().toString(36).slice(2, 8)}`;
 }

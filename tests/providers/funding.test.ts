@@ -28,7 +28,10 @@ async function connected() {
   const scope: Scope = { organisationId: org.organisation.id, mode: "live" };
   const member = { scope, actor: { id: "usr_funder" } };
   await saveProviderCredentials(db, member, { provider: "stripe", credentials: stripeKeys });
-  await saveProviderCredentials(db, member, { provider: "tremendous", credentials: tremendousKeys });
+  await saveProviderCredentials(db, member, {
+    provider: "tremendous",
+    credentials: tremendousKeys,
+  });
   return { org, scope };
 }
 
@@ -41,7 +44,9 @@ describe("live funding", () => {
     const { org } = await connected();
     const live = await call(listInstructions, "GET", "/funding/instructions", { key: org.liveKey });
     expect(live.status).toBe(200);
-    expect(live.body.data.map((i: { provider: string; currency: string }) => [i.currency, i.provider])).toEqual([
+    expect(
+      live.body.data.map((i: { provider: string; currency: string }) => [i.currency, i.provider]),
+    ).toEqual([
       ["USD", "stripe"],
       ["USD", "tremendous"],
     ]);

@@ -58,9 +58,15 @@ describe("Stripe hosted onboarding from the claim page", () => {
     expect(back.pathname).toBe(`/c/${token}/methods/us_ach/onboarded`);
     const account = back.searchParams.get("account") as string;
 
-    expect(await finishHostedOnboarding(db, { token, sessionToken, method: "us_ach", account })).toBe("claimed");
+    expect(
+      await finishHostedOnboarding(db, { token, sessionToken, method: "us_ach", account }),
+    ).toBe("claimed");
     const claimed = await getPayout(db, scope, payout.id);
-    expect(claimed).toMatchObject({ status: "claimed", method: "us_ach", methodDetails: { connectedAccount: account } });
+    expect(claimed).toMatchObject({
+      status: "claimed",
+      method: "us_ach",
+      methodDetails: { connectedAccount: account },
+    });
     // The details we hold are the account id: no routing or account number.
     expect(JSON.stringify(claimed?.methodDetails)).not.toMatch(/110000000|123456789/);
   });
@@ -68,22 +74,42 @@ describe("Stripe hosted onboarding from the claim page", () => {
   it("refuses an account that has not finished onboarding, or someone else's, and bank numbers typed at us", async () => {
     const { payout, token, sessionToken } = await verifiedLiveClaim();
     const started = await startHostedOnboarding(db, { token, sessionToken, method: "us_ach" });
-    const account = [...doubles.stripe.accounts.values()].find((a) => a.metadata.payout_id === payout.id)?.id as string;
+    const account = [...doubles.stripe.accounts.values()].find(
+      (a) => a.metadata.payout_id === payout.id,
+    )?.id as string;
     expect(started).not.toBeNull();
-    expect(await finishHostedOnboarding(db, { token, sessionToken, method: "us_ach", account })).toBe("not_ready");
+    expect(
+      await finishHostedOnboarding(db, { token, sessionToken, method: "us_ach", account }),
+    ).toBe("not_ready");
     const other = await verifiedLiveClaim();
-    await startHostedOnboarding(db, { token: other.token, sessionToken: other.sessionToken, method: "us_ach" });
-    const othersAccount = [...doubles.stripe.accounts.values()].find((a) => a.metadata.payout_id === other.payout.id)?.id as string;
+    await startHostedOnboarding(db, {
+      token: other.token,
+      sessionToken: other.sessionToken,
+      method: "us_ach",
+    });
+    const othersAccount = [...doubles.stripe.accounts.values()].find(
+      (a) => a.metadata.payout_id === other.payout.id,
+    )?.id as string;
     doubles.stripe.completeOnboarding(othersAccount);
     expect(
-      await finishHostedOnboarding(db, { token, sessionToken, method: "us_ach", account: othersAccount }),
+      await finishHostedOnboarding(db, {
+        token,
+        sessionToken,
+        method: "us_ach",
+        account: othersAccount,
+      }),
     ).toBe("not_ready");
     expect(
       await confirmClaim(db, {
         token,
         sessionToken,
         method: "us_ach",
-        details: { accountHolderName: "Rosa", routingNumber: "110000000", accountNumber: "000123456789", accountType: "checking" },
+        details: {
+          accountHolderName: "Rosa",
+          routingNumber: "110000000",
+          accountNumber: "000123456789",
+          accountType: "checking",
+        },
       }),
     ).toEqual({ status: "method_unavailable" });
   });

@@ -7,9 +7,9 @@ import type { MethodId } from "@/lib/methods/types";
 import { createPayout, createPayoutBodySchema } from "@/lib/payouts/create-payout";
 import { movePayout, type PayoutRow } from "@/lib/payouts/machine";
 import { getPayout } from "@/lib/payouts/queries";
-import { type StripeProvider, createStripeProvider } from "@/lib/providers/stripe";
 import { saveProviderCredentials } from "@/lib/providers/credentials";
 import { setRoute } from "@/lib/providers/routing";
+import { createStripeProvider, type StripeProvider } from "@/lib/providers/stripe";
 import { applyProviderEvent, receiveProviderWebhook } from "@/lib/providers/webhooks";
 import { fund, insertOrganisation } from "@/tests/payouts/fixtures";
 import { startPaypalDouble } from "./paypal-double";
@@ -57,7 +57,11 @@ export async function startProviderDoubles() {
     stripe,
     paypal,
     tremendous,
-    nonConforming: () => [...stripe.nonConforming, ...paypal.nonConforming, ...tremendous.nonConforming],
+    nonConforming: () => [
+      ...stripe.nonConforming,
+      ...paypal.nonConforming,
+      ...tremendous.nonConforming,
+    ],
     recover() {
       stripe.recover();
       paypal.recover();
@@ -76,7 +80,9 @@ export async function liveOrganisation(
   db: DbOrTx,
   options: { feeBearer?: FeeBearer; routes?: Partial<Record<MethodId, ProviderId[]>> } = {},
 ): Promise<{ scope: Scope; member: ActingMember }> {
-  const { organisationId } = await insertOrganisation(db, { feeBearer: options.feeBearer ?? "platform" });
+  const { organisationId } = await insertOrganisation(db, {
+    feeBearer: options.feeBearer ?? "platform",
+  });
   const scope: Scope = { organisationId, mode: "live" };
   const member: ActingMember = { scope, actor: { id: "usr_live_admin", label: "Live Admin" } };
   await saveProviderCredentials(db, member, { provider: "stripe", credentials: stripeKeys });
@@ -107,7 +113,11 @@ export async function claimedLivePayout(
     db,
     scope,
     createPayoutBodySchema.parse({
-      recipient: { email: input.email ?? `r${Math.random().toString(36).slice(2, 8)}@example.com`, name: "Rosa", country: "US" },
+      recipient: {
+        email: input.email ?? `r${Math.random().toString(36).slice(2, 8)}@example.com`,
+        name: "Rosa",
+        country: "US",
+      },
       amount: input.amount,
       currency: "USD",
     }),
@@ -121,8 +131,14 @@ export async function claimedLivePayout(
 
 /** A recipient's Stripe Express account, onboarded on the double's hosted page. */
 export async function onboardedStripeAccount(doubles: ProviderDoubles, payoutId: string) {
-  const stripe: StripeProvider = createStripeProvider(stripeKeys, { apiBaseUrl: doubles.stripe.url });
-  const account = await stripe.createRecipientAccount({ payoutId, email: "rosa@example.com", country: "US" });
+  const stripe: StripeProvider = createStripeProvider(stripeKeys, {
+    apiBaseUrl: doubles.stripe.url,
+  });
+  const account = await stripe.createRecipientAccount({
+    payoutId,
+    email: "rosa@example.com",
+    country: "US",
+  });
   doubles.stripe.completeOnboarding(account);
   return account;
 }
@@ -151,7 +167,12 @@ export async function providerEventCount(db: DbOrTx, scope: Scope) {
   const [row] = await db
     .select({ n: count() })
     .from(providerEvents)
-    .where(and(eq(providerEvents.organisationId, scope.organisationId), eq(providerEvents.mode, scope.mode)));
+    .where(
+      and(
+        eq(providerEvents.organisationId, scope.organisationId),
+        eq(providerEvents.mode, scope.mode),
+      ),
+    );
   return row?.n ?? 0;
 }
 

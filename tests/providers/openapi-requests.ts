@@ -44,7 +44,9 @@ function anchored(value: unknown): unknown {
     return Object.fromEntries(
       Object.entries(value).map(([k, v]) => [
         k,
-        k === "$ref" && typeof v === "string" && v.startsWith("#/") ? `${DOCUMENT_ID}${v}` : anchored(v),
+        k === "$ref" && typeof v === "string" && v.startsWith("#/")
+          ? `${DOCUMENT_ID}${v}`
+          : anchored(v),
       ]),
     );
   }
@@ -144,7 +146,9 @@ export function createRequestChecker(document: OpenApiDocument, basePath = "") {
         parameters.set(p, validate);
       }
       if (!validate({ value })) {
-        problems.push(`${where}: ${p.in} parameter ${p.name} ${coercingAjv.errorsText(validate.errors)}`);
+        problems.push(
+          `${where}: ${p.in} parameter ${p.name} ${coercingAjv.errorsText(validate.errors)}`,
+        );
       }
     }
     const declared = new Set(

@@ -62,8 +62,7 @@ export async function startPaypalDouble(options: {
 
   const server = await startDoubleServer({
     name: "paypal",
-    check: (r) =>
-      r.path.startsWith("/v1/notifications/") ? checkWebhooks(r) : checkPayouts(r),
+    check: (r) => (r.path.startsWith("/v1/notifications/") ? checkWebhooks(r) : checkPayouts(r)),
     unchecked: (r) => r.path === "/v1/oauth2/token",
     parseBody: (r) =>
       r.contentType?.startsWith("application/json") && r.rawBody ? JSON.parse(r.rawBody) : {},
@@ -81,12 +80,23 @@ export async function startPaypalDouble(options: {
         tokens.add(token);
         return {
           status: 200,
-          body: { scope: "https://uri.paypal.com/services/payouts", access_token: token, token_type: "Bearer", app_id: "APP-double", expires_in: 32400, nonce: randomUUID() },
+          body: {
+            scope: "https://uri.paypal.com/services/payouts",
+            access_token: token,
+            token_type: "Bearer",
+            app_id: "APP-double",
+            expires_in: 32400,
+            nonce: randomUUID(),
+          },
         };
       }
       const bearer = request.header("authorization")?.replace(/^Bearer /, "");
       if (!bearer || !tokens.has(bearer)) {
-        return problem(401, "AUTHENTICATION_FAILURE", "Authentication failed due to invalid authentication credentials or a missing Authorization header.");
+        return problem(
+          401,
+          "AUTHENTICATION_FAILURE",
+          "Authentication failed due to invalid authentication credentials or a missing Authorization header.",
+        );
       }
       if (request.path === "/v1/notifications/verify-webhook-signature") {
         const body = request.body as Record<string, string> & { webhook_event: unknown };
@@ -108,7 +118,11 @@ export async function startPaypalDouble(options: {
         }
         const answer = createBatch(request.body as Record<string, unknown>);
         if (requestId && answer.status < 500) {
-          byRequestId.set(requestId, { body: request.rawBody, status: answer.status, response: answer.body });
+          byRequestId.set(requestId, {
+            body: request.rawBody,
+            status: answer.status,
+            response: answer.body,
+          });
         }
         return answer;
       }
@@ -128,7 +142,12 @@ export async function startPaypalDouble(options: {
     const batchId = nextBatch();
     const items = (body.items as Item["payout_item"][]).map((item): Item => {
       const behaviour = behaviours.get(item.receiver) ?? "success";
-      const status = { success: "SUCCESS", unconfirmed: "FAILED", unclaimed: "UNCLAIMED", pending: "PENDING" }[behaviour];
+      const status = {
+        success: "SUCCESS",
+        unconfirmed: "FAILED",
+        unclaimed: "UNCLAIMED",
+        pending: "PENDING",
+      }[behaviour];
       return {
         payout_item_id: nextItem(),
         transaction_status: status,
@@ -154,13 +173,21 @@ export async function startPaypalDouble(options: {
       status: 201,
       body: {
         batch_header: batch.batch_header,
-        links: [{ href: `https://api-m.paypal.com/v1/payments/payouts/${batchId}`, rel: "self", method: "GET" }],
+        links: [
+          {
+            href: `https://api-m.paypal.com/v1/payments/payouts/${batchId}`,
+            rel: "self",
+            method: "GET",
+          },
+        ],
       },
     };
   }
 
   function transmissionSignature(id: string, time: string, webhookId: string, body: string) {
-    return createHmac("sha256", signingSecret).update(`${id}|${time}|${webhookId}|${body}`).digest("base64");
+    return createHmac("sha256", signingSecret)
+      .update(`${id}|${time}|${webhookId}|${body}`)
+      .digest("base64");
   }
 
   /** A webhook as PayPal delivers it: the event and the transmission headers. */
@@ -185,7 +212,12 @@ export async function startPaypalDouble(options: {
         "paypal-cert-url": "https://api-m.paypal.com/v1/notifications/certs/CERT-double",
         "paypal-transmission-id": transmissionId,
         "paypal-transmission-time": time,
-        "paypal-transmission-sig": transmissionSignature(transmissionId, time, options.webhookId, JSON.stringify(event)),
+        "paypal-transmission-sig": transmissionSignature(
+          transmissionId,
+          time,
+          options.webhookId,
+          JSON.stringify(event),
+        ),
       }),
     };
   }
@@ -214,7 +246,9 @@ export async function startPaypalDouble(options: {
     },
     /** Payments made: items that reached a receiver or wait for them (not failed ones). */
     payments() {
-      return [...batches.values()].flatMap((b) => b.items).filter((i) => i.transaction_status !== "FAILED");
+      return [...batches.values()]
+        .flatMap((b) => b.items)
+        .filter((i) => i.transaction_status !== "FAILED");
     },
     /** The webhook for an item's current status. */
     webhookFor(senderItemId: string) {

@@ -6,7 +6,7 @@ import { submitPayout } from "@/inngest/functions/submit-payout";
 import { listEvents } from "@/lib/events/queries";
 import type { PayoutRow } from "@/lib/payouts/machine";
 import { serializePayout } from "@/lib/payouts/serialize";
-import { startSubmission, submitToProvider, type Submission } from "@/lib/payouts/submission";
+import { type Submission, startSubmission, submitToProvider } from "@/lib/payouts/submission";
 import { loadLiveProviders } from "@/lib/providers/credentials";
 import {
   dayRange,
@@ -52,7 +52,13 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 async function reconcile(scope: Scope, period = today()) {
   const adapters = await loadLiveProviders(db, scope);
-  return reconcileProviderDay(db, scope, "tremendous", adapters.tremendous as NonNullable<typeof adapters.tremendous>, period);
+  return reconcileProviderDay(
+    db,
+    scope,
+    "tremendous",
+    adapters.tremendous as NonNullable<typeof adapters.tremendous>,
+    period,
+  );
 }
 
 describe("daily reconciliation against the provider's records", () => {
@@ -60,11 +66,20 @@ describe("daily reconciliation against the provider's records", () => {
     const { scope } = await liveOrganisation(db);
     for (const amount of [1_000, 2_000, 3_000]) await paidGiftCard(scope, amount);
     // A submission sent twice (a retry after a crash): Tremendous answers the first order.
-    const retried = await claimedLivePayout(db, scope, { amount: 4_000, method: "gift_card", details: {} });
+    const retried = await claimedLivePayout(db, scope, {
+      amount: 4_000,
+      method: "gift_card",
+      details: {},
+    });
     const submission = (await startSubmission(db, scope, retried.id)) as Submission;
     await submitToProvider(db, scope, submission);
     await submitToProvider(db, scope, submission);
-    await deliverWebhook(db, scope, "tremendous", doubles.tremendous.deliver(retried.id, "SUCCEEDED"));
+    await deliverWebhook(
+      db,
+      scope,
+      "tremendous",
+      doubles.tremendous.deliver(retried.id, "SUCCEEDED"),
+    );
 
     const start = dayRange(today()).from.getTime();
     for (let day = -29; day <= 0; day++) {
@@ -116,8 +131,15 @@ describe("daily reconciliation against the provider's records", () => {
       "missing_in_ledger",
       "status_mismatch",
     ]);
-    expect(byKind.missing_at_provider).toMatchObject({ payoutId: missing.id, ledgerAmount: 1_100n });
-    expect(byKind.amount_mismatch).toMatchObject({ payoutId: changed.id, ledgerAmount: 1_200n, providerAmount: 1_300n });
+    expect(byKind.missing_at_provider).toMatchObject({
+      payoutId: missing.id,
+      ledgerAmount: 1_100n,
+    });
+    expect(byKind.amount_mismatch).toMatchObject({
+      payoutId: changed.id,
+      ledgerAmount: 1_200n,
+      providerAmount: 1_300n,
+    });
     expect(byKind.status_mismatch).toMatchObject({ payoutId: disputed.id });
     expect(byKind.duplicate_at_provider).toMatchObject({ payoutId: doubled.id });
     expect(byKind.missing_in_ledger).toMatchObject({ payoutId: null, providerAmount: 999n });

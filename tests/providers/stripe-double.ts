@@ -107,7 +107,11 @@ export async function startStripeDouble(options: { secretKey: string; webhookSec
         const answer = route(method, path, body, connected, request.query);
         // Stripe keeps the answers of requests that reached it, errors included, except 5xx.
         if (answer.status < 500) {
-          idempotent.set(scoped, { params: request.rawBody, status: answer.status, body: answer.body });
+          idempotent.set(scoped, {
+            params: request.rawBody,
+            status: answer.status,
+            body: answer.body,
+          });
         }
         return answer;
       }
@@ -122,7 +126,10 @@ export async function startStripeDouble(options: { secretKey: string; webhookSec
     if (!link) return { status: 404, html: "<h1>This link has expired</h1>" };
     if (method === "POST") {
       const account = accounts.get(link.account) as Account;
-      if (!/^\d{9}$/.test(String(form.routing ?? "")) || !/^\d{4,17}$/.test(String(form.number ?? ""))) {
+      if (
+        !/^\d{9}$/.test(String(form.routing ?? "")) ||
+        !/^\d{4,17}$/.test(String(form.number ?? ""))
+      ) {
         return { status: 422, html: page(token, "Check the routing and account numbers.") };
       }
       account.details_submitted = true;
@@ -188,7 +195,12 @@ export async function startStripeDouble(options: { secretKey: string; webhookSec
     if (parts[0] === "account_links" && method === "POST") {
       const account = String(body.account);
       if (!accounts.has(account)) {
-        return error(400, "invalid_request_error", `No such account: '${account}'`, "resource_missing");
+        return error(
+          400,
+          "invalid_request_error",
+          `No such account: '${account}'`,
+          "resource_missing",
+        );
       }
       const token = nextLink();
       links.set(token, {
@@ -256,7 +268,11 @@ export async function startStripeDouble(options: { secretKey: string; webhookSec
     }
     if (parts[0] === "payouts") {
       if (!connected) {
-        return error(400, "invalid_request_error", "Payouts to recipients are made from their connected account.");
+        return error(
+          400,
+          "invalid_request_error",
+          "Payouts to recipients are made from their connected account.",
+        );
       }
       if (method === "POST") {
         const payout: Payout = {

@@ -32,10 +32,16 @@ function errors(status: number, message: string) {
  * `{ errors: { message } }`, and webhooks signed `Tremendous-Webhook-Signature:
  * sha256=<hex HMAC of the body under the webhook's private key>`.
  */
-export async function startTremendousDouble(options: { apiKey: string; webhookPrivateKey: string }) {
+export async function startTremendousDouble(options: {
+  apiKey: string;
+  webhookPrivateKey: string;
+}) {
   const orders = new Map<string, Order>();
   const byExternalId = new Map<string, { order: Order; params: string }>();
-  const topups = new Map<string, { id: string; amount: number; currency_code: string; status: string }>();
+  const topups = new Map<
+    string,
+    { id: string; amount: number; currency_code: string; status: string }
+  >();
   let balance = 1_000_000;
   const nextOrder = idSequence("ORD");
   const nextReward = idSequence("RWD");
@@ -61,8 +67,14 @@ export async function startTremendousDouble(options: { apiKey: string; webhookPr
         const q = request.query;
         let rows = [...orders.values()]
           .filter((o) => !q.get("external_id") || o.external_id === q.get("external_id"))
-          .filter((o) => !q.get("created_at[gte]") || o.created_at >= (q.get("created_at[gte]") as string))
-          .filter((o) => !q.get("created_at[lte]") || o.created_at <= (q.get("created_at[lte]") as string))
+          .filter(
+            (o) =>
+              !q.get("created_at[gte]") || o.created_at >= (q.get("created_at[gte]") as string),
+          )
+          .filter(
+            (o) =>
+              !q.get("created_at[lte]") || o.created_at <= (q.get("created_at[lte]") as string),
+          )
           .reverse();
         const offset = Number(q.get("offset") ?? 0);
         rows = rows.slice(offset, offset + Number(q.get("limit") ?? 10));
@@ -78,7 +90,11 @@ export async function startTremendousDouble(options: { apiKey: string; webhookPr
       if (parts[0] === "funding_sources") {
         return {
           status: 200,
-          body: { funding_sources: [{ id: "balance", method: "balance", meta: { available_cents: balance } }] },
+          body: {
+            funding_sources: [
+              { id: "balance", method: "balance", meta: { available_cents: balance } },
+            ],
+          },
         };
       }
       if (parts[0] === "topups" && parts[1]) {
@@ -161,7 +177,9 @@ export async function startTremendousDouble(options: { apiKey: string; webhookPr
     },
     /** Orders that paid someone (not failed or canceled ones). */
     payments() {
-      return [...orders.values()].filter((o) => o.status === "EXECUTED" && o.rewards[0]?.delivery.status !== "FAILED");
+      return [...orders.values()].filter(
+        (o) => o.status === "EXECUTED" && o.rewards[0]?.delivery.status !== "FAILED",
+      );
     },
     /** The reward's delivery ends; the webhook Tremendous sends. */
     deliver(externalId: string, status: "SUCCEEDED" | "FAILED") {

@@ -148,6 +148,10 @@ export async function continueToHostedOnboarding(token: string, method: string):
   const parsedToken = tokenSchema.safeParse(token);
   if (!parsedToken.success) redirect("/");
   const sessionToken = (await cookies()).get(CLAIM_SESSION_COOKIE)?.value;
-  const started = await startHostedOnboarding(db, { token: parsedToken.data, sessionToken, method });
+  const started = await startHostedOnboarding(db, {
+    token: parsedToken.data,
+    sessionToken,
+    method,
+  });
   redirect(started ? started.url : `/c/${parsedToken.data}`);
 }

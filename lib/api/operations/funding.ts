@@ -16,7 +16,8 @@ export const fundingInstructionSchema = z
   })
   .meta({
     id: "FundingInstruction",
-    description: "Where to send money so that it lands in a provider balance and is credited here once it settles",
+    description:
+      "Where to send money so that it lands in a provider balance and is credited here once it settles",
   });
 
 export function serializeFundingInstruction(instruction: FundingInstruction, livemode: boolean) {

@@ -19,5 +19,8 @@ export async function GET(request: Request, context: Context) {
     await relayEvents().catch(() => undefined);
     return Response.redirect(`${base}/status`, 303);
   }
-  return Response.redirect(outcome === "not_ready" ? `${base}/methods/${encodeURIComponent(method)}` : base, 303);
+  return Response.redirect(
+    outcome === "not_ready" ? `${base}/methods/${encodeURIComponent(method)}` : base,
+    303,
+  );
 }
