@@ -94,7 +94,7 @@ export const providerEventReceived = eventType("disburse/provider.event-received
  * next sweep (the launcher sends it once the functions are synced).
  */
 export const appStarted = eventType("disburse/app.started", {
-  schema: z.object({ at: z.string() }),
+  schema: z.object({ at: z.string().optional() }),
 });
 
 /** The daily reconciliation of one organisation's provider records against the ledger. */
