@@ -66,7 +66,7 @@ async function claimedPayouts(
     Array.from({ length: PAYOUTS }, (_, i) =>
       createPayoutBodySchema.parse({
         recipient: { email: `r${i}@example.com`, name: "Bench", country: "US" },
-        amount: 5_000 + (i % 50),
+        amount: 5_000 + (i % 10) * 100,
         currency: "USD",
       }),
     ),
