@@ -83,6 +83,34 @@ export const balanceDemandProjected = eventType("disburse/balance.demand-project
   }),
 });
 
+/** A provider webhook was recorded (lib/providers/webhooks.ts): apply it. */
+export const providerEventReceived = eventType("disburse/provider.event-received", {
+  schema: z.object({
+    organisation_id: z.string(),
+    mode: z.enum(modeEnum.enumValues),
+    event_id: z.string(),
+  }),
+});
+
+/**
+ * The app (re)started: work a crash left half-done is resumed now rather than at the
+ * next sweep (the launcher sends it once the functions are synced).
+ */
+export const appStarted = eventType("disburse/app.started", {
+  schema: z.object({ at: z.string().optional() }),
+});
+
+/** The daily reconciliation of one organisation's provider records against the ledger. */
+export const reconciliationRequested = eventType("disburse/reconciliation.requested", {
+  schema: z.object({
+    organisation_id: z.string(),
+    mode: z.enum(modeEnum.enumValues),
+    provider: z.enum(["stripe", "paypal", "tremendous"]),
+    /** The UTC day reconciled, YYYY-MM-DD. */
+    period: z.string(),
+  }),
+});
+
 /**
  * The app's Inngest client. Where events go and how calls are verified come from the
  * environment as the SDK reads it (INNGEST_BASE_URL / INNGEST_DEV, INNGEST_EVENT_KEY,

@@ -54,6 +54,14 @@ export const configSchema = z.object({
       ),
     )
     .default([]),
+  /**
+   * Where the live providers' APIs are, for a deployment that reaches them through a
+   * gateway (or a recorded double); each provider's own origin when unset. Deployment
+   * settings, never an organisation's: an admin cannot send keys elsewhere.
+   */
+  STRIPE_API_BASE: z.url().optional(),
+  PAYPAL_API_BASE: z.url().optional(),
+  TREMENDOUS_API_BASE: z.url().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -23,6 +23,9 @@ const prefixes = {
   invitation: "inv",
   auditEntry: "aud",
   emailChange: "ecr",
+  providerAttempt: "pat",
+  providerEvent: "pev",
+  reconciliationException: "rex",
 } as const;
 
 export type IdKind = keyof typeof prefixes;

@@ -184,6 +184,14 @@ async function startBackgroundEngine(
     async sync() {
       await running.sync();
       debug("engine")(`functions run in the worker process (pid ${worker.pid()}) at ${worker.url}`);
+      // Submissions a crash interrupted resume now, not at the next minute's sweep.
+      await fetch(`${running.url}/e/${eventKey}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify([
+          { name: "disburse/app.started", data: { at: new Date().toISOString() } },
+        ]),
+      }).catch((error) => debug("engine")(`app.started not sent: ${(error as Error).message}`));
     },
     label: `local engine at ${engine.url} (no Inngest server configured); functions run in the worker process at ${worker.url}`,
   };

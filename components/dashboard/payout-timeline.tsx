@@ -10,6 +10,7 @@ const dot: Record<TimelineEntry["kind"], string> = {
   webhook: "bg-violet-600",
   link: "bg-amber-500",
   audit: "bg-slate-500",
+  provider: "bg-teal-600",
 };
 
 const label: Record<TimelineEntry["kind"], string> = {
@@ -19,6 +20,7 @@ const label: Record<TimelineEntry["kind"], string> = {
   webhook: "Webhook",
   link: "Claim link",
   audit: "Admin action",
+  provider: "Provider",
 };
 
 function Body({ entry }: { entry: TimelineEntry }) {
@@ -47,6 +49,16 @@ function Body({ entry }: { entry: TimelineEntry }) {
             {" "}
             · {entry.transfer.phase} · {entry.transfer.id}
           </span>
+        </span>
+      );
+    case "provider":
+      return (
+        <span>
+          {entry.provider} · submission {entry.attempt}
+          {entry.position > 0 ? ` · failover ${entry.position}` : ""} · {entry.status} ·{" "}
+          {formatMoney({ amount: entry.amount, currency: entry.currency })}
+          {entry.reference ? <span className="text-slate-500"> · {entry.reference}</span> : null}
+          {entry.failureCode ? <span className="text-red-700"> · {entry.failureCode}</span> : null}
         </span>
       );
     case "email":

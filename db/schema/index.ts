@@ -12,6 +12,7 @@ export * from "./ledger";
 export * from "./mail";
 export * from "./organisations";
 export * from "./payouts";
+export * from "./providers";
 export * from "./test-clocks";
 export * from "./webhook-deliveries";
 export * from "./webhooks";

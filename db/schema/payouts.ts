@@ -11,7 +11,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import { createdAt, modeEnum, updatedAt } from "./columns";
-import { organisations } from "./organisations";
+import { feeBearerEnum, organisations } from "./organisations";
 
 export const recipients = pgTable(
   "recipients",
@@ -121,8 +121,14 @@ export const payouts = pgTable(
     methodDetails: jsonb().$type<Record<string, unknown>>(),
     providerReference: text(),
     failureReason: text(),
+    /** The stable code of a provider's refusal or return (lib/providers/reasons.ts). */
+    failureCode: text(),
     /** Submissions to a provider so far; part of each submission's ledger and provider keys. */
     attempt: integer().notNull().default(0),
+    /** The method fee of the current submission (live mode), posted to `fees` with it. */
+    feeAmount: bigint({ mode: "bigint" }).notNull().default(sql`0`),
+    /** Who bears `fee_amount` for the current submission; null when there is none. */
+    feeBearer: feeBearerEnum(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     claimedAt: timestamp({ withTimezone: true }),
     paidAt: timestamp({ withTimezone: true }),

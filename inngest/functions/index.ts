@@ -1,3 +1,4 @@
+import { applyProviderEventFunction, applyProviderEventsSweep } from "./apply-provider-events";
 import { batchFanOut } from "./batch-fan-out";
 import { checkProjectedDemand } from "./check-projected-demand";
 import { deliverWebhooks } from "./deliver-webhooks";
@@ -9,6 +10,7 @@ import { pollProviderPayoutsSweep } from "./poll-provider-payouts";
 import { preparePayout } from "./prepare-payout";
 import { purgeIdempotencyKeys } from "./purge-idempotency-keys";
 import { purgeMailContentSweep } from "./purge-mail-content";
+import { reconcileProvider, requestDailyReconciliation } from "./reconcile-providers";
 import { relayOutboxSweep } from "./relay-outbox";
 import { resumeBatchFanOuts } from "./resume-batch-fan-outs";
 import { sendClaimReminders } from "./send-claim-reminders";
@@ -31,6 +33,10 @@ export const functions = [
   inviteReviewedPayout,
   submitPayout,
   pollProviderPayoutsSweep,
+  applyProviderEventFunction,
+  applyProviderEventsSweep,
+  requestDailyReconciliation,
+  reconcileProvider,
   sendReceipt,
   notifyPayoutFailed,
   sendClaimReminders,

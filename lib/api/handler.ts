@@ -139,7 +139,7 @@ const bodyTooLarge = () =>
  * Content-Length (chunked) is cut off at the limit, so a client cannot make the server
  * buffer more than 8 MiB by not saying how much it sends.
  */
-async function readBodyText(request: Request): Promise<string> {
+export async function readBodyText(request: Request): Promise<string> {
   if (Number(request.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) throw bodyTooLarge();
   if (!request.body) return "";
   const reader = request.body.getReader();

@@ -41,6 +41,9 @@ const permissions = {
   "api_keys.manage": ["owner", "admin", "developer"],
   "webhooks.manage": ["owner", "admin", "developer"],
   "events.view": ["owner", "admin", "developer", "support"],
+  // Live provider credentials move real money: owners and admins connect them.
+  "providers.view": ["owner", "admin", "finance", "developer"],
+  "providers.manage": ["owner", "admin"],
   "branding.manage": ["owner", "admin"],
   "settings.manage": ["owner", "admin"],
   "members.view": ["owner", "admin", "finance", "support", "developer"],

@@ -232,6 +232,10 @@ export function checkClaimChoice(
 ): ChoiceCheck {
   const method = claimMethods(claim).eligible.find((m) => m.id === methodId);
   if (!method) return { status: "method_unavailable" };
+  // Live bank details are typed on Stripe's hosted onboarding only (lib/claims/hosted-onboarding.ts).
+  if (claim.payout.mode === "live" && method.provider === "stripe") {
+    return { status: "method_unavailable" };
+  }
   const parsed = detailsSchemaFor(method, claim.recipient.country).safeParse(details);
   if (!parsed.success) {
     return {
@@ -265,6 +269,7 @@ export async function applyClaimChoice(
       method: choice.method.id,
       methodDetails: choice.details,
       failureReason: null,
+      failureCode: null,
       providerReference: null,
     },
   });

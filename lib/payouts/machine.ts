@@ -25,7 +25,12 @@ export type PayoutRow = typeof payouts.$inferSelect;
 
 type Account = "available" | "reserved" | "in_transit" | "paid_out";
 
-/** A ledger movement of the payout's full amount; `name` goes into the idempotency key. */
+/**
+ * A ledger movement of the payout's amount; `name` goes into the idempotency key. A
+ * movement of a submission (`perAttempt`) moves the amount less the fee the recipient
+ * bears, since that is what the provider pays out; `fee` says whether it also charges
+ * the submission's fee to `fees` or gives it back.
+ */
 export type Movement = {
   name: "reserve" | "release" | "submit" | "settle" | "fail" | "return";
   from: Account;
@@ -34,6 +39,7 @@ export type Movement = {
   perAttempt: boolean;
   /** Whether the key carries the reissue count, because a reissue makes it recur. */
   perReissue?: true;
+  fee?: "charge" | "refund";
 };
 
 const reserve: Movement = { name: "reserve", from: "available", to: "reserved", perAttempt: false };
@@ -46,12 +52,30 @@ const release: Movement = {
 };
 // An expired payout reissued is funded again, once per reissue.
 const reserveAgain: Movement = { ...reserve, perReissue: true };
-const submit: Movement = { name: "submit", from: "reserved", to: "in_transit", perAttempt: true };
+const submit: Movement = {
+  name: "submit",
+  from: "reserved",
+  to: "in_transit",
+  perAttempt: true,
+  fee: "charge",
+};
 const settle: Movement = { name: "settle", from: "in_transit", to: "paid_out", perAttempt: true };
-const fail: Movement = { name: "fail", from: "in_transit", to: "reserved", perAttempt: true };
+const fail: Movement = {
+  name: "fail",
+  from: "in_transit",
+  to: "reserved",
+  perAttempt: true,
+  fee: "refund",
+};
 // A returned payout's money already sits in paid_out; it comes back to reserved so the
-// recipient can pick another method, exactly like a failure.
-const giveBack: Movement = { name: "return", from: "paid_out", to: "reserved", perAttempt: true };
+// recipient can pick another method, exactly like a failure (and its fee with it).
+const giveBack: Movement = {
+  name: "return",
+  from: "paid_out",
+  to: "reserved",
+  perAttempt: true,
+  fee: "refund",
+};
 
 type Rule = {
   from: readonly PayoutStatus[];
@@ -172,7 +196,14 @@ export const accountHolding: Readonly<Record<PayoutStatus, Account>> = (() => {
 export type PayoutChanges = Partial<
   Pick<
     PayoutRow,
-    "method" | "methodDetails" | "providerReference" | "failureReason" | "claimWindowDays"
+    | "method"
+    | "methodDetails"
+    | "providerReference"
+    | "failureReason"
+    | "failureCode"
+    | "feeAmount"
+    | "feeBearer"
+    | "claimWindowDays"
   >
 >;
 
@@ -220,24 +251,54 @@ function movementKey(movement: Movement, rows: Keyed[]): string {
   return `payouts:${movement.name}:${digest}`;
 }
 
+type MovedRow = Pick<PayoutRow, "id" | "attempt" | "amount" | "currency"> &
+  Partial<Pick<PayoutRow, "feeAmount" | "feeBearer">>;
+
+/** The fee of the row's submission that the recipient bears (withheld from what is paid). */
+export function withheldFee(row: Partial<Pick<PayoutRow, "feeAmount" | "feeBearer">>): bigint {
+  return row.feeBearer === "recipient" ? (row.feeAmount ?? 0n) : 0n;
+}
+
+/**
+ * The transfers of one payout's movement: its amount (less the withheld fee for a
+ * submission's movements) and, for a submission's charge or refund, its fee between
+ * `fees` and where the bearer's money sits (`reserved` for the recipient, `available`
+ * for the platform). Per payout the money stays whole: amount = what the provider holds
+ * or paid + the withheld fee in `fees`.
+ */
+function transfersOf(movement: Movement, r: MovedRow) {
+  const fee = r.feeAmount ?? 0n;
+  const net = movement.perAttempt ? r.amount - withheldFee(r) : r.amount;
+  const transfers: {
+    from: Account | "fees";
+    to: Account | "fees";
+    amount: bigint;
+    currency: string;
+    payoutId: string;
+  }[] = [
+    { from: movement.from, to: movement.to, amount: net, currency: r.currency, payoutId: r.id },
+  ];
+  if (movement.fee && fee > 0n && r.feeBearer) {
+    const payer: Account = r.feeBearer === "recipient" ? "reserved" : "available";
+    const [from, to]: [Account | "fees", Account | "fees"] =
+      movement.fee === "charge" ? [payer, "fees"] : ["fees", payer];
+    transfers.push({ from, to, amount: fee, currency: r.currency, payoutId: r.id });
+  }
+  return transfers.filter((t) => t.amount > 0n);
+}
+
 async function postMovement(
   tx: Tx,
   scope: Scope,
   movement: Movement,
-  rows: (Keyed & Pick<PayoutRow, "amount" | "currency">)[],
+  rows: (Keyed & MovedRow)[],
   idempotencyKey = movementKey(movement, rows),
 ): Promise<void> {
   if (rows.length === 0) return;
   await postTransaction(tx, scope, {
     idempotencyKey,
     description: `payout ${movement.name}`,
-    transfers: rows.map((r) => ({
-      from: movement.from,
-      to: movement.to,
-      amount: r.amount,
-      currency: r.currency,
-      payoutId: r.id,
-    })),
+    transfers: rows.flatMap((r) => transfersOf(movement, r)),
   });
 }
 
@@ -498,7 +559,10 @@ export async function enterPayouts(
     methodDetails: null,
     providerReference: null,
     failureReason: null,
+    failureCode: null,
     attempt: 0,
+    feeAmount: 0n,
+    feeBearer: null,
     expiresAt: new Date(now.getTime() + (p.expiresInDays ?? DEFAULT_EXPIRY_DAYS) * DAY_MS),
     claimedAt: null,
     paidAt: null,

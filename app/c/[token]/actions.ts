@@ -11,6 +11,7 @@ import { isLocale, type Locale } from "@/i18n/locales";
 import { relayEvents } from "@/inngest/relay";
 import { emailClaimCode } from "@/lib/claims/claim-emails";
 import { confirmClaim, sendClaimCode, verifyClaimCode } from "@/lib/claims/claim-flow";
+import { startHostedOnboarding } from "@/lib/claims/hosted-onboarding";
 import { maskEmail } from "@/lib/claims/mask-email";
 import { CLAIM_SESSION_COOKIE } from "@/lib/claims/session";
 import { appUrl } from "@/lib/config";
@@ -140,4 +141,17 @@ export async function confirmChoice(
     default:
       return { at, message: t("review.notAvailable") };
   }
+}
+
+/** Live bank methods: off to the provider's hosted onboarding, where the bank details are typed. */
+export async function continueToHostedOnboarding(token: string, method: string): Promise<void> {
+  const parsedToken = tokenSchema.safeParse(token);
+  if (!parsedToken.success) redirect("/");
+  const sessionToken = (await cookies()).get(CLAIM_SESSION_COOKIE)?.value;
+  const started = await startHostedOnboarding(db, {
+    token: parsedToken.data,
+    sessionToken,
+    method,
+  });
+  redirect(started ? started.url : `/c/${parsedToken.data}`);
 }

@@ -1,6 +1,7 @@
 import type { AnyOperation } from "../operation";
 import * as batches from "./batches";
 import * as events from "./events";
+import * as funding from "./funding";
 import * as ledger from "./ledger";
 import * as methods from "./methods";
 import * as payouts from "./payouts";
@@ -21,6 +22,7 @@ export const allOperations: AnyOperation[] = [
   payouts,
   batches,
   ledger,
+  funding,
   events,
   webhookEndpoints,
   methods,

@@ -5,6 +5,7 @@ import { ClaimFrame } from "@/components/claim/claim-frame";
 import { ClaimStatus, type StatusCopy } from "@/components/claim/claim-status";
 import { maskEmail } from "@/lib/claims/mask-email";
 import { formatMoney } from "@/lib/money";
+import { isProviderFailureCode } from "@/lib/providers/reasons";
 import { claimView, frameFor } from "../claim-view";
 
 type Props = { params: Promise<{ token: string }> };
@@ -22,11 +23,15 @@ export default async function ClaimStatusPage({ params }: Props) {
   if (view.kind !== "open" || !view.session) redirect(`/c/${token}`);
   const { claim } = view;
   if (claim.payout.status === "claimable") redirect(`/c/${token}/methods`);
-  const [t, tMethods, locale] = await Promise.all([
+  const [t, tMethods, tReasons, locale] = await Promise.all([
     getTranslations("claim.status"),
     getTranslations("claim.methods.options"),
+    getTranslations("claim.reasons"),
     getLocale(),
   ]);
+  // The provider's reason, in the recipient's language, with the way forward it implies.
+  const code = claim.payout.failureCode;
+  const reason = isProviderFailureCode(code) ? ` ${tReasons(code)}` : "";
   const method = claim.payout.method ? tMethods(`${claim.payout.method}.name`) : "";
   const amount = formatMoney(claim.payout, locale);
   const copy: StatusCopy = {
@@ -37,8 +42,8 @@ export default async function ClaimStatusPage({ params }: Props) {
       claimed: t("claimed"),
       processing: t("processing", { method }),
       paid: t("paid", { amount, method }),
-      failed: t("failed", { method }),
-      returned: t("returned", { method }),
+      failed: `${t("failed", { method })}${reason}`,
+      returned: `${t("returned", { method })}${reason}`,
       canceled: t("canceled", { organisation: claim.branding.name }),
     },
     receipt: t("receipt", { email: maskEmail(claim.recipient.email) }),
