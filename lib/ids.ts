@@ -23,6 +23,9 @@ const prefixes = {
   invitation: "inv",
   auditEntry: "aud",
   emailChange: "ecr",
+  sanctionsListVersion: "slv",
+  sanctionsEntry: "sen",
+  complianceReview: "rev",
 } as const;
 
 export type IdKind = keyof typeof prefixes;

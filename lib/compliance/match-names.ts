@@ -51,7 +51,8 @@ const JOINED_MATCH = 0.87;
 
 /** What a numbers mismatch caps a score at: clearly below any sensible review threshold. */
 const NUMBERS_DIFFER_CAP = 0.5;
-const QUERY_SHARE = 0.4;
+/** The recipient's name's share of the score; the listed name has the rest. */
+export const QUERY_SHARE = 0.4;
 
 type Sim = { similarity: number; by: PairedBy };
 
@@ -91,8 +92,25 @@ function consonantSimilarity(a: NameToken, b: NameToken): number {
   return best;
 }
 
+/**
+ * Word pairs recur (a list's common first names against a payroll's), and comparing
+ * them is most of screening's work, so each pair's answer is kept for a while.
+ */
+const pairCache = new Map<string, Sim>();
+const PAIR_CACHE_SIZE = 200_000;
+
 /** How alike two words are, and by what. */
 export function compareTokens(a: NameToken, b: NameToken): Sim {
+  const key = `${a.abjad ? "a" : ""}${a.text}\u0000${b.abjad ? "a" : ""}${b.text}`;
+  const cached = pairCache.get(key);
+  if (cached) return cached;
+  const sim = compareTokensUncached(a, b);
+  if (pairCache.size >= PAIR_CACHE_SIZE) pairCache.clear();
+  pairCache.set(key, sim);
+  return sim;
+}
+
+function compareTokensUncached(a: NameToken, b: NameToken): Sim {
   if (a.text === b.text) return { similarity: 1, by: "exact" };
   if (a.kind === "number" || b.kind === "number") return { similarity: 0, by: "spelling" };
   if (a.text.length === 1 || b.text.length === 1) {
@@ -142,7 +160,7 @@ function joinedCandidates(
   for (let i = 0; i + 1 < pairsFrom.length; i++) {
     const joined = `${(pairsFrom[i] as NameToken).text}${(pairsFrom[i + 1] as NameToken).text}`;
     for (const [j, single] of singles.entries()) {
-      if (single.text.length < 4) continue;
+      if (single.text.length < 4 || Math.abs(single.text.length - joined.length) > 3) continue;
       const similarity = jaroWinkler(joined, single.text);
       if (similarity < JOINED_MATCH) continue;
       const pairIdx = [i, i + 1];
@@ -169,7 +187,10 @@ export function compareVariants(query: NameVariant, entry: NameVariant): NameCom
       }
     }
   }
-  candidates.push(...joinedCandidates(e, q, "e"), ...joinedCandidates(q, e, "q"));
+  // Two words written as one only explain names of different lengths.
+  if (q.length !== e.length) {
+    candidates.push(...joinedCandidates(e, q, "e"), ...joinedCandidates(q, e, "q"));
+  }
   for (const c of candidates) c.weight = c.similarity * (weightOf(q, c.q) + weightOf(e, c.e));
   candidates.sort((x, y) => y.similarity - x.similarity || y.weight - x.weight);
 

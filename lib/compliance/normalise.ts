@@ -1,5 +1,6 @@
 import doubleMetaphone from "talisman/phonetics/double-metaphone";
 import { transliterate } from "transliteration";
+import { boundedCache } from "@/lib/bounded-cache";
 
 /**
  * Name normalisation for sanctions screening. Every step is one a compliance officer can
@@ -405,7 +406,23 @@ function kindOf(word: string): TokenKind {
   return "word";
 }
 
+/**
+ * Words recur across names (first names, "trading"), and their sound codes are the
+ * costly part of normalising: a list of 20,000 names holds a few thousand distinct words.
+ */
+const tokens = boundedCache<NameToken>({ maxEntries: 50_000 });
+const NEVER = Number.POSITIVE_INFINITY;
+
 function makeToken(text: string, abjad: boolean): NameToken {
+  const key = abjad ? `a:${text}` : text;
+  const cached = tokens.get(key);
+  if (cached) return cached;
+  const token = buildToken(text, abjad);
+  tokens.set(key, token, NEVER);
+  return token;
+}
+
+function buildToken(text: string, abjad: boolean): NameToken {
   const kind = kindOf(text);
   const codes = kind === "number" ? ([text, text] as const) : doubleMetaphone(text);
   return { text, kind, skeleton: skeletonOf(text), sounds: [codes[0], codes[1]], abjad };
