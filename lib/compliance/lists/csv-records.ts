@@ -1,6 +1,9 @@
 import Papa from "papaparse";
 import { AppError } from "@/lib/errors";
 
+/** Ctrl-Z, the DOS end-of-file mark OFAC's files still end with. */
+const END_OF_FILE = String.fromCharCode(0x1a);
+
 /** One CSV record and the line of the file it starts on (1-based), for error messages. */
 export type CsvRecord = { line: number; fields: string[] };
 
@@ -84,7 +87,7 @@ export function csvRecords(file: string, text: string): CsvRecord[] {
         return;
       }
       const fields = result.data;
-      if (fields.length === 1 && /^[\s\u001a]*$/.test(fields[0] ?? "")) return;
+      if (fields.length === 1 && (fields[0] ?? "").replaceAll(END_OF_FILE, "").trim() === "") return;
       records.push({ line, fields });
     },
   });
