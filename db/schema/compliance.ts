@@ -132,6 +132,8 @@ export const complianceReviews = pgTable(
   ],
 );
 
+export type DestinationKind = "email" | "phone" | "iban" | "upi_id" | "pix_key";
+
 /**
  * A payout destination a recipient used, as a keyed fingerprint (HMAC-SHA-256 with
  * DESTINATION_FINGERPRINT_KEY): equal destinations give equal fingerprints within the
@@ -144,7 +146,7 @@ export const destinationFingerprints = pgTable(
       .notNull()
       .references(() => organisations.id, { onDelete: "cascade" }),
     mode: modeEnum().notNull(),
-    kind: text().$type<"paypal_email" | "phone" | "iban" | "upi_id" | "pix_key">().notNull(),
+    kind: text().$type<DestinationKind>().notNull(),
     fingerprint: text().notNull(),
     recipientId: text()
       .notNull()

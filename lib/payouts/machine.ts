@@ -57,16 +57,19 @@ type Rule = {
  * are still only reserved.
  */
 export const payoutEvents = {
-  /** Screening or a limit wants a human before the link goes out. */
+  /**
+   * Screening or a limit wants a human: before the link goes out, or later when a new
+   * list version matches (rescreening) or the recipient's destination is shared.
+   */
   hold_for_review: {
-    from: ["pending"],
+    from: ["pending", "claimable", "claimed"],
     to: "awaiting_review",
     movement: null,
     done: "held for review",
   },
   /** Screening passed: the claim opens and a link is issued. */
   open: { from: ["pending"], to: "claimable", movement: null, done: "opened for claiming" },
-  /** A reviewer cleared a held payout. */
+  /** A reviewer cleared a held payout; the caller issues a fresh link. */
   release_review: {
     from: ["awaiting_review"],
     to: "claimable",

@@ -11,6 +11,12 @@ export type ScreeningOutcome =
   | { outcome: "review"; reason: string }
   | { outcome: "block"; reason: string };
 
+/**
+ * The compliance engine (lib/compliance/screen-payouts.ts) screens a whole chunk at once:
+ * the exact country and region blocks, names against the current sanctions lists, and
+ * velocity limits. A `ScreenRecipient` passed to `preparePayouts` replaces it (tests).
+ */
+
 /** The compliance hook `preparePayouts` consults for each payout's recipient. */
 export type ScreenRecipient = (
   recipient: ScreenedRecipient,

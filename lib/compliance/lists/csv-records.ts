@@ -87,7 +87,8 @@ export function csvRecords(file: string, text: string): CsvRecord[] {
         return;
       }
       const fields = result.data;
-      if (fields.length === 1 && (fields[0] ?? "").replaceAll(END_OF_FILE, "").trim() === "") return;
+      if (fields.length === 1 && (fields[0] ?? "").replaceAll(END_OF_FILE, "").trim() === "")
+        return;
       records.push({ line, fields });
     },
   });
