@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { claimLinks, organisations, type PayoutStatus, payouts } from "@/db/schema";
 import type { Locale } from "@/i18n/locales";
+import { screenDestination } from "@/lib/compliance/destinations";
 import type { FieldError } from "@/lib/errors";
 import { type Eligibility, eligibleMethods } from "@/lib/methods/eligibility";
 import { detailsSchemaFor } from "@/lib/methods/method-details";
@@ -202,7 +203,9 @@ export type ConfirmOutcome =
   | { status: "invalid_details"; fieldErrors: FieldError[] }
   | { status: "method_unavailable" }
   | { status: "not_claimable" }
-  | { status: "session_ended" };
+  | { status: "session_ended" }
+  /** The destination is shared with other recipients: held for the organisation's review. */
+  | { status: "held_for_review" };
 
 /**
  * The recipient's choice: checks the session, that the method is offered for this
@@ -236,9 +239,17 @@ export async function confirmClaim(
       })),
     };
   }
+  const scope = { organisationId: session.organisationId, mode: session.mode };
+  const destination = await screenDestination(db, scope, {
+    payoutId: claim.payout.id,
+    recipientId: claim.payout.recipientId,
+    method: method.id,
+    details: parsed.data,
+  });
+  if (destination.held) return { status: "held_for_review" };
   const { moved } = await applyPayoutEvent(
     db,
-    { organisationId: session.organisationId, mode: session.mode },
+    scope,
     claim.payout.id,
     "claim",
     {

@@ -9,6 +9,7 @@ import { AppError } from "@/lib/errors";
 import { newIds } from "@/lib/ids";
 import { movePayout } from "@/lib/payouts/machine";
 import { type Decision, describeFinding } from "./findings";
+import { sendPayoutStoppedNotice } from "./notices";
 
 export type ReviewRow = typeof complianceReviews.$inferSelect;
 export type ReviewStage = ReviewRow["stage"];
@@ -153,15 +154,15 @@ export function approveReview(
 
 /**
  * A reviewer rejects a held payout: it is canceled with `review_rejected`, its funds go
- * back to the available balance, and the review records the decision and note. The
- * recipient's polite notice is sent by the caller after commit (`sendPayoutStoppedNotice`).
+ * back to the available balance, the review records the decision and note, and after
+ * commit the recipient gets a polite notice with the payer's contact (one per payout).
  */
 export async function rejectHeldPayout(
   db: DbOrTx,
   member: ActingMember,
   params: { payoutId: string; note?: string | null },
 ) {
-  return inTransaction(db, async (tx) => {
+  const payout = await inTransaction(db, async (tx) => {
     const payout = await movePayout(tx, member.scope, params.payoutId, "cancel", {
       reason: "review_rejected",
       actor: memberRef(member),
@@ -176,4 +177,6 @@ export async function rejectHeldPayout(
     await closeReview(tx, member, params.payoutId, "rejected", params.note?.trim() || null);
     return payout;
   });
+  await sendPayoutStoppedNotice(db, member.scope, payout.id);
+  return payout;
 }

@@ -6,6 +6,7 @@ import { inTransaction } from "@/db/transaction";
 import { type ActingMember, memberRef, recordMemberAudit } from "@/lib/audit/record";
 import { inviteKey, sendInvites } from "@/lib/claims/invites";
 import { type IssuedClaimLink, issueClaimLink, liveClaimLink } from "@/lib/claims/links";
+import { approveReview } from "@/lib/compliance/reviews";
 import { AppError } from "@/lib/errors";
 import { sendEmail } from "@/lib/mail";
 import { inviteEmail } from "@/lib/mail/templates/invite";
@@ -165,6 +166,7 @@ export async function clearHeldPayout(
       before: { status: "awaiting_review" },
       after: { status: "claimable", note: params.note?.trim() || null },
     });
+    await approveReview(tx, member, params);
   });
   // The reviewed-payout function sends the same invite under the same key; whichever
   // runs first sends it, the other finds it sent.
