@@ -54,7 +54,10 @@ export const configSchema = z.object({
    * unset, one is derived from AUTH_SECRET. Changing it makes earlier fingerprints
    * unmatchable, so shared destinations are only found among later claims.
    */
-  DESTINATION_FINGERPRINT_KEY: z.string().min(32, "at least 32 characters of random data").optional(),
+  DESTINATION_FINGERPRINT_KEY: z
+    .string()
+    .min(32, "at least 32 characters of random data")
+    .optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,8 +1,8 @@
 import { db } from "@/db/client";
 import { inngest, sanctionsListLoaded } from "@/inngest/client";
-import { config } from "@/lib/config";
 import { fetchListFiles } from "@/lib/compliance/lists/fetch";
 import { loadSanctionsList } from "@/lib/compliance/lists/load";
+import { config } from "@/lib/config";
 
 /**
  * Daily, when SANCTIONS_LIST_URL is set: downloads the list and loads it as a new
@@ -27,7 +27,10 @@ export const fetchSanctionsList = inngest.createFunction(
       return { versionId: version.id, entries: version.entryCount, unchanged };
     });
     if (!loaded.unchanged) {
-      await step.sendEvent("request-rescreen", sanctionsListLoaded.create({ version_id: loaded.versionId }));
+      await step.sendEvent(
+        "request-rescreen",
+        sanctionsListLoaded.create({ version_id: loaded.versionId }),
+      );
     }
     return loaded;
   },

@@ -8,7 +8,9 @@ export const notifyPayoutStopped = inngest.createFunction(
   {
     id: "notify-payout-stopped",
     name: "Tell the recipient a payout was stopped",
-    triggers: [{ event: domainEvents["payout.canceled"], if: "event.data.object.failure_reason != null" }],
+    triggers: [
+      { event: domainEvents["payout.canceled"], if: "event.data.object.failure_reason != null" },
+    ],
   },
   async ({ event, step }) =>
     step.run("send-stopped-notice", () =>

@@ -247,23 +247,17 @@ export async function confirmClaim(
     details: parsed.data,
   });
   if (destination.held) return { status: "held_for_review" };
-  const { moved } = await applyPayoutEvent(
-    db,
-    scope,
-    claim.payout.id,
-    "claim",
-    {
-      actor: "recipient",
-      reason: (from) =>
-        from === "claimable" ? undefined : `recipient chose another method after ${from}`,
-      changes: {
-        method: method.id,
-        methodDetails: parsed.data,
-        failureReason: null,
-        providerReference: null,
-      },
+  const { moved } = await applyPayoutEvent(db, scope, claim.payout.id, "claim", {
+    actor: "recipient",
+    reason: (from) =>
+      from === "claimable" ? undefined : `recipient chose another method after ${from}`,
+    changes: {
+      method: method.id,
+      methodDetails: parsed.data,
+      failureReason: null,
+      providerReference: null,
     },
-  );
+  });
   // Nothing moved: someone else (another tab, a cancel) moved the payout first.
   return moved.length > 0 ? { status: "claimed" } : { status: "not_claimable" };
 }

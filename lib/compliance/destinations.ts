@@ -30,7 +30,8 @@ export function destinationsOf(method: string, details: Record<string, unknown>)
   const out: Destination[] = [];
   const text = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim().toLowerCase() : null);
   const account = text(details.account);
-  if (account) out.push({ kind: details.accountType === "phone" ? "phone" : "email", value: account });
+  if (account)
+    out.push({ kind: details.accountType === "phone" ? "phone" : "email", value: account });
   const phone = text(details.phone);
   if (phone) out.push({ kind: "phone", value: phone.replace(/[^\d+]/g, "") });
   const iban = text(details.iban);
@@ -54,7 +55,9 @@ function fingerprintKey(): Buffer {
   if (!c.AUTH_SECRET) {
     throw new Error("Set DESTINATION_FINGERPRINT_KEY (or AUTH_SECRET) to fingerprint destinations");
   }
-  return Buffer.from(hkdfSync("sha256", c.AUTH_SECRET, "disburse", "destination-fingerprint/v1", 32));
+  return Buffer.from(
+    hkdfSync("sha256", c.AUTH_SECRET, "disburse", "destination-fingerprint/v1", 32),
+  );
 }
 
 export function fingerprint(destination: Destination): string {
@@ -74,7 +77,12 @@ export type DestinationCheck = { held: boolean; findings: Finding[] };
 export async function screenDestination(
   db: DbOrTx,
   scope: Scope,
-  input: { payoutId: string; recipientId: string; method: string; details: Record<string, unknown> },
+  input: {
+    payoutId: string;
+    recipientId: string;
+    method: string;
+    details: Record<string, unknown>;
+  },
 ): Promise<DestinationCheck> {
   const destinations = destinationsOf(input.method, input.details);
   if (destinations.length === 0) return { held: false, findings: [] };
@@ -113,7 +121,9 @@ export async function screenDestination(
       { onConflict: sql`on conflict do nothing` },
     );
     if (others.length === 0) return { held: false, findings: [] };
-    const cleared = (await clearedFindingKeys(tx, scope, [input.recipientId])).get(input.recipientId);
+    const cleared = (await clearedFindingKeys(tx, scope, [input.recipientId])).get(
+      input.recipientId,
+    );
     const findings: Finding[] = prints.flatMap((p) => {
       const sharing = others.filter((o) => o.fingerprint === p.fingerprint);
       const key = `destination:${p.kind}:${p.fingerprint}`;

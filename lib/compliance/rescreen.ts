@@ -5,7 +5,7 @@ import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
 import { applyPayoutEvent, statusesFor } from "@/lib/payouts/machine";
 import type { Decision } from "./findings";
-import { type ScreenedOutcome, recordScreening } from "./reviews";
+import { recordScreening, type ScreenedOutcome } from "./reviews";
 import { screenPayouts } from "./screen-payouts";
 
 export const RESCREEN_CHUNK = 1_000;

@@ -6,6 +6,7 @@ import { type PayoutStatus, payoutStatusEnum, payouts, payoutTransitions } from 
 import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
 import { revokeClaimLinks } from "@/lib/claims/links";
+import { requireLiveAccess } from "@/lib/compliance/kyb";
 import { AppError } from "@/lib/errors";
 import { type PendingEvent, recordEvents } from "@/lib/events/outbox";
 import { newIds } from "@/lib/ids";
@@ -418,7 +419,9 @@ export type NewPayout = {
  * many (one for a single create, 10,000 for a campaign), their `payout.created` events
  * and transition rows written, and their amounts reserved in one ledger posting. When
  * the balance cannot cover them, `insufficient_funds` is thrown and the caller's
- * transaction leaves nothing behind. Rows come back as written, in input order.
+ * transaction leaves nothing behind. Rows come back as written, in input order. Live
+ * payouts need the organisation's KYB approved (`requireLiveAccess`), wherever they
+ * come from: the API, a campaign, a script.
  */
 export async function enterPayouts(
   tx: Tx,
@@ -426,6 +429,8 @@ export async function enterPayouts(
   newPayouts: NewPayout[],
   options: { actor?: string; reserveKey?: string; now?: Date } = {},
 ): Promise<PayoutRow[]> {
+  if (scope.mode === "live")
+    await requireLiveAccess(tx, scope.organisationId, "Creating live payouts");
   const now = options.now ?? new Date();
   const ids = newIds("payout", newPayouts.length);
   const rows: PayoutRow[] = newPayouts.map((p, i) => ({

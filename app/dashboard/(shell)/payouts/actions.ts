@@ -98,7 +98,7 @@ export const clearReviewAction = memberAction("payouts.review", async (member, f
   await clearHeldPayout(db, member, { payoutId, note: String(form.get("note") ?? "") });
   refresh(payoutId);
   revalidatePath("/dashboard/payouts/review");
-  return successState("Cleared: the recipient has been sent their link.");
+  return successState("Approved: the recipient has been sent their link.");
 });
 
 export const rejectReviewAction = memberAction("payouts.review", async (member, form) => {
