@@ -151,6 +151,9 @@ const legalFormWords = new Set([
   "establishment",
 ]);
 
+/** Legal forms written before the name too (ООО «Ромашка», PT Maju): any position counts. */
+const prefixLegalForms = new Set(["ooo", "oao", "zao", "pao", "tov", "jsc", "ojsc", "cjsc", "pjsc", "pt", "cv"]);
+
 const honorificWords = new Set([
   "mr",
   "mrs",
@@ -383,6 +386,8 @@ function toLatin(word: string): string {
 
 /** Lower-case ASCII with accents folded, whatever script the text was written in. */
 export function foldToAscii(text: string): string {
+  // Most names are plain ASCII already: nothing to transliterate or fold.
+  if (/^[\x20-\x7e]*$/.test(text)) return text.toLowerCase();
   const latin = text
     .normalize("NFKC")
     .split(/(\s+)/)
@@ -469,7 +474,11 @@ function wordsOf(text: string): string[] {
     .filter(Boolean);
 }
 
+/** First words of the multi-word legal forms: a name without any has none of them. */
+const legalPhraseStarts = new Set(legalFormPhrases.map((p) => p.split(" ")[0] as string));
+
 function removeLegalPhrases(words: string[], found: string[]): string[] {
+  if (!words.some((w) => legalPhraseStarts.has(w))) return words;
   let joined = ` ${words.join(" ")} `;
   for (const phrase of legalFormPhrases) {
     const needle = ` ${phrase} `;
@@ -500,7 +509,7 @@ export function normaliseName(original: string): NormalisedName {
       // A one-word name is a name, whatever the word ("Ltd" alone stays).
       if (withoutPhrases.length === 1) {
         kept.push(word);
-      } else if (legalFormWords.has(word) && i > 0) {
+      } else if ((legalFormWords.has(word) && i > 0) || prefixLegalForms.has(word)) {
         legalForms.push(word);
       } else if (honorificWords.has(word) && i < withoutPhrases.length - 1 && kept.length === 0) {
         honorifics.push(word);

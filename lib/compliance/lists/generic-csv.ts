@@ -11,6 +11,21 @@ import type { ParsedEntry, ParsedList } from "./parsed-list";
 export const genericColumns = ["id", "name", "aliases", "type", "country", "program"] as const;
 type Column = (typeof genericColumns)[number];
 
+/** Header cells as people write them, singular or plural. */
+const headerNames: Record<string, Column> = {
+  id: "id",
+  name: "name",
+  alias: "aliases",
+  aliases: "aliases",
+  type: "type",
+  country: "country",
+  countries: "country",
+  program: "program",
+  programs: "program",
+  programme: "program",
+  programmes: "program",
+};
+
 const types: Record<string, ParsedEntry["type"]> = {
   individual: "individual",
   person: "individual",
@@ -46,9 +61,8 @@ export function parseGenericCsv(file: string, records: CsvRecord[]): ParsedList 
   }
   const index = new Map<Column, number>();
   for (const [i, cell] of header.fields.entries()) {
-    const name = cell.trim().toLowerCase().replace(/s$/, "") as string;
-    const column = (name === "alias" ? "aliases" : name) as Column;
-    if ((genericColumns as readonly string[]).includes(column)) index.set(column, i);
+    const column = headerNames[cell.trim().toLowerCase()];
+    if (column) index.set(column, i);
   }
   const cell = (r: CsvRecord, c: Column) => {
     const i = index.get(c);
