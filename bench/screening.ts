@@ -59,6 +59,9 @@ function word(syllables: number): string {
 }
 const givenNames = Array.from({ length: 1_500 }, () => word(2));
 const familyNames = Array.from({ length: 9_000 }, () => word(3));
+/** Payees are other people: their names come from pools of their own. */
+const payeeGivenNames = Array.from({ length: 2_000 }, () => word(2));
+const payeeFamilyNames = Array.from({ length: 12_000 }, () => word(3));
 const companyWords = ["Trading", "Shipping", "Holdings", "General Trading", "Logistics", "Petroleum"];
 const forms = ["LLC", "LTD", "FZE", "JSC", "GMBH", "S.A."];
 const countries = ["Iran", "Russia", "Syria", "China", "United Arab Emirates", "Turkey", "Venezuela"];
@@ -108,7 +111,10 @@ function recipients(listed: string[], n: number) {
       const [family = "", given = ""] = (pick(listed) as string).split(", ");
       return { name: `${given} ${family.slice(0, -1)}`, country: "DE" };
     }
-    return { name: `${pick(givenNames)} ${pick(familyNames)}`, country: pick(["US", "DE", "KE", "BR", "IN"]) };
+    return {
+      name: `${pick(payeeGivenNames)} ${pick(payeeFamilyNames)}`,
+      country: pick(["US", "DE", "KE", "BR", "IN"]),
+    };
   });
 }
 

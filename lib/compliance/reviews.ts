@@ -4,7 +4,13 @@ import type { DbOrTx, Tx } from "@/db/client";
 import { complianceReviews } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
-import { type ActingMember, memberRef, recordAudit, recordMemberAudit } from "@/lib/audit/record";
+import {
+  type ActingMember,
+  type AuditEntryInput,
+  memberRef,
+  recordAudits,
+  recordMemberAudit,
+} from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import { newIds } from "@/lib/ids";
 import { movePayout } from "@/lib/payouts/machine";
@@ -85,12 +91,14 @@ export async function recordScreening(
       { onConflict: sql`on conflict do nothing` },
     );
   }
-  for (const [outcome, list] of [
-    ["review", input.held],
-    ["block", input.blocked],
-  ] as const) {
-    for (const h of list) {
-      await recordAudit(tx, {
+  const entries: AuditEntryInput[] = [
+    ...(
+      [
+        ["review", input.held],
+        ["block", input.blocked],
+      ] as const
+    ).flatMap(([outcome, list]) =>
+      list.map((h) => ({
         ...scope,
         actor: engine,
         action: `compliance.screening.${outcome}`,
@@ -101,11 +109,11 @@ export async function recordScreening(
           reasonCodes: h.decision.reasonCodes,
           findings: h.decision.findings.map(describeFinding),
         },
-      });
-    }
-  }
+      })),
+    ),
+  ];
   if (input.passed.length > 0) {
-    await recordAudit(tx, {
+    entries.push({
       ...scope,
       actor: engine,
       action: "compliance.screening.pass",
@@ -113,6 +121,7 @@ export async function recordScreening(
       after: { stage: input.stage, payoutIds: input.passed },
     });
   }
+  await recordAudits(tx, entries);
 }
 
 /** The open review of a payout, decided: approved or rejected with the reviewer's note. */
