@@ -47,7 +47,35 @@ const random = () => {
 };
 const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)] as T;
 
-const onsets = ["b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "ch", "dr", "gr", "kh", "kr", "sh", "st", "tr", "zh"];
+const onsets = [
+  "b",
+  "c",
+  "d",
+  "f",
+  "g",
+  "h",
+  "j",
+  "k",
+  "l",
+  "m",
+  "n",
+  "p",
+  "r",
+  "s",
+  "t",
+  "v",
+  "z",
+  "br",
+  "ch",
+  "dr",
+  "gr",
+  "kh",
+  "kr",
+  "sh",
+  "st",
+  "tr",
+  "zh",
+];
 const vowels = ["a", "e", "i", "o", "u", "ai", "ei", "ou", "ia", "y"];
 const codas = ["", "", "n", "r", "s", "l", "k", "m", "nd", "v", "sh", "tz"];
 function word(syllables: number): string {
@@ -62,9 +90,24 @@ const familyNames = Array.from({ length: 9_000 }, () => word(3));
 /** Payees are other people: their names come from pools of their own. */
 const payeeGivenNames = Array.from({ length: 2_000 }, () => word(2));
 const payeeFamilyNames = Array.from({ length: 12_000 }, () => word(3));
-const companyWords = ["Trading", "Shipping", "Holdings", "General Trading", "Logistics", "Petroleum"];
+const companyWords = [
+  "Trading",
+  "Shipping",
+  "Holdings",
+  "General Trading",
+  "Logistics",
+  "Petroleum",
+];
 const forms = ["LLC", "LTD", "FZE", "JSC", "GMBH", "S.A."];
-const countries = ["Iran", "Russia", "Syria", "China", "United Arab Emirates", "Turkey", "Venezuela"];
+const countries = [
+  "Iran",
+  "Russia",
+  "Syria",
+  "China",
+  "United Arab Emirates",
+  "Turkey",
+  "Venezuela",
+];
 
 const csv = (fields: (string | number)[]) =>
   fields.map((f) => (typeof f === "number" ? String(f) : `"${f.replace(/"/g, '""')}"`)).join(",");
@@ -120,9 +163,15 @@ function recipients(listed: string[], n: number) {
 
 async function tenant(db: Db, name: string): Promise<Scope> {
   const organisationId = newId("organisation");
-  await db.insert(organisations).values({ id: organisationId, name, slug: `bench-${organisationId}` });
+  await db
+    .insert(organisations)
+    .values({ id: organisationId, name, slug: `bench-${organisationId}` });
   const scope: Scope = { organisationId, mode: "test" };
-  await deposit(db, scope, { currency: "USD", amount: 10n ** 13n, idempotencyKey: `bench-${name}` });
+  await deposit(db, scope, {
+    currency: "USD",
+    amount: 10n ** 13n,
+    idempotencyKey: `bench-${name}`,
+  });
   return scope;
 }
 
@@ -181,13 +230,20 @@ async function main() {
       generatedNames = list.names;
       let t = performance.now();
       const { version } = await loadSanctionsList(db, { files: list.files, loadedBy: "bench" });
-      say(`list: ${version.entryCount} entries, ${version.aliasCount} aliases, loaded in ${(performance.now() - t).toFixed(0)} ms`);
+      say(
+        `list: ${version.entryCount} entries, ${version.aliasCount} aliases, loaded in ${(performance.now() - t).toFixed(0)} ms`,
+      );
       t = performance.now();
       const index = await currentNameIndex(db);
-      say(`index: ${index.names.length} names, ${index.words.length} distinct words, built in ${(performance.now() - t).toFixed(0)} ms (once per list version)`);
+      say(
+        `index: ${index.names.length} names, ${index.words.length} distinct words, built in ${(performance.now() - t).toFixed(0)} ms (once per list version)`,
+      );
 
       const people = recipients(list.names, RECIPIENTS);
-      const thresholds = { reviewThreshold: DEFAULT_REVIEW_THRESHOLD, blockThreshold: DEFAULT_BLOCK_THRESHOLD };
+      const thresholds = {
+        reviewThreshold: DEFAULT_REVIEW_THRESHOLD,
+        blockThreshold: DEFAULT_BLOCK_THRESHOLD,
+      };
       const cpu0 = process.cpuUsage();
       t = performance.now();
       let flagged = 0;
@@ -208,7 +264,9 @@ async function main() {
         off.push(a.ms);
         const b = await campaign(db, true);
         on.push(b.ms);
-        say(`campaign round ${r + 1}: ${ITEMS} payouts to claimable — screening off ${a.ms.toFixed(0)} ms, on ${b.ms.toFixed(0)} ms (${b.held} held or blocked)`);
+        say(
+          `campaign round ${r + 1}: ${ITEMS} payouts to claimable — screening off ${a.ms.toFixed(0)} ms, on ${b.ms.toFixed(0)} ms (${b.held} held or blocked)`,
+        );
       }
       const best = (v: number[]) => Math.min(...v);
       const ratio = best(on) / best(off);

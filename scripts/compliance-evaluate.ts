@@ -1,7 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { type LabeledPair, type Metrics, evaluate, scorePair } from "@/lib/compliance/evaluation/evaluate";
+import {
+  evaluate,
+  type LabeledPair,
+  type Metrics,
+  scorePair,
+} from "@/lib/compliance/evaluation/evaluate";
 import { DEFAULT_BLOCK_THRESHOLD, DEFAULT_REVIEW_THRESHOLD } from "@/lib/compliance/settings";
 
 /**

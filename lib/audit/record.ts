@@ -1,7 +1,7 @@
+import { bulkInsert } from "@/db/bulk";
 import type { DbOrTx } from "@/db/client";
 import { auditLog, type Mode } from "@/db/schema";
 import type { Scope } from "@/db/scope";
-import { bulkInsert } from "@/db/bulk";
 import { newId, newIds } from "@/lib/ids";
 
 export type AuditActor = { id: string; label?: string | null };

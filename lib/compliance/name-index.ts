@@ -122,7 +122,9 @@ function nameKeys(name: NormalisedName): Set<string> {
   for (const variant of name.variants) {
     const tokens = variant.tokens;
     for (let i = 0; i + 1 < tokens.length; i++) {
-      keys.add(`j:${(tokens[i] as NameToken).text}${(tokens[i + 1] as NameToken).text}`);
+      const a = tokens[i] as NameToken;
+      const b = tokens[i + 1] as NameToken;
+      keys.add(`j:${a.text}${b.text}`);
     }
     keys.add(wholeKey(tokens));
   }
@@ -160,6 +162,34 @@ function scratchFor(index: NameIndex) {
     scratch.set(index, s);
   }
   return s;
+}
+
+/**
+ * The listed words a query word could pair with, and how closely. Payees' words recur
+ * (first names above all), so each word's answer is kept per index.
+ */
+const similarCache = new WeakMap<NameIndex, Map<string, { word: number; similarity: number }[]>>();
+const SIMILAR_CACHE_SIZE = 100_000;
+
+function similarWords(index: NameIndex, t: NameToken, loose: boolean) {
+  let cache = similarCache.get(index);
+  if (!cache) {
+    cache = new Map();
+    similarCache.set(index, cache);
+  }
+  const key = `${loose ? "l" : ""}${t.abjad ? "a" : ""}:${t.text}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const hit = new Set<number>();
+  for (const k of wordKeys(t, loose)) for (const w of index.wordPostings.get(k) ?? []) hit.add(w);
+  const similar: { word: number; similarity: number }[] = [];
+  for (const w of hit) {
+    const { similarity, by } = compareTokens(t, index.words[w] as NameToken);
+    if (similarity >= TOKEN_MATCH || by === "initial") similar.push({ word: w, similarity });
+  }
+  if (cache.size >= SIMILAR_CACHE_SIZE) cache.clear();
+  cache.set(key, similar);
+  return similar;
 }
 
 export function buildNameIndex(lists: ListInfo[], entries: ListedEntry[]): NameIndex {
@@ -276,17 +306,10 @@ export function screenName(
     for (const t of blockingWords(tokens)) {
       // A common word or particle finds names but covers nothing that counts.
       const weight = identifyingKinds.has(t.kind) ? 1 : 0.001;
-      const hitWords = new Set<number>();
-      for (const key of wordKeys(t, loose)) {
-        for (const w of index.wordPostings.get(key) ?? []) hitWords.add(w);
-      }
       // Only listed words close enough to pair credit their names, by how close.
-      for (const w of hitWords) {
-        const word = index.words[w] as NameToken;
-        const { similarity, by } = compareTokens(t, word);
-        if (similarity < TOKEN_MATCH && by !== "initial") continue;
-        const covers = identifyingKinds.has(word.kind) ? 1 : 0;
-        credit(index.namesByWord[w] as number[], weight * similarity, covers);
+      for (const { word, similarity } of similarWords(index, t, loose)) {
+        const covers = identifyingKinds.has((index.words[word] as NameToken).kind) ? 1 : 0;
+        credit(index.namesByWord[word] as number[], weight * similarity, covers);
       }
       // Written as one here and as two words on the list: it may cover two listed words.
       credit(namesAt(`j:${t.text}`), weight, 2);

@@ -3,7 +3,8 @@ import { compareNames } from "./match-names";
 import { normaliseName } from "./normalise";
 
 const variants = (name: string) => normaliseName(name).variants.map((v) => v.text);
-const score = (a: string, b: string) => compareNames(normaliseName(a), normaliseName(b))?.score ?? 0;
+const score = (a: string, b: string) =>
+  compareNames(normaliseName(a), normaliseName(b))?.score ?? 0;
 
 describe("name normalisation", () => {
   it("folds case, accents and punctuation", () => {
@@ -80,7 +81,9 @@ describe("name normalisation", () => {
     expect(score("Ali Hassan", "Ali Hussein")).toBeLessThan(0.8);
     expect(score("Petrov Trading LLC", "Ivanov Trading LLC")).toBeLessThan(0.5);
     expect(score("Ocean Star 1", "OCEAN STAR 2")).toBeLessThanOrEqual(0.5);
-    expect(score("Alpha Capital SPV III Ltd", "Alpha Capital SPV IV Limited")).toBeLessThanOrEqual(0.5);
+    expect(score("Alpha Capital SPV III Ltd", "Alpha Capital SPV IV Limited")).toBeLessThanOrEqual(
+      0.5,
+    );
     expect(score("Mohammed Abdullah", "Mohammed Abdulaziz")).toBeLessThan(0.8);
   });
 });

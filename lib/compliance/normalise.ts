@@ -152,7 +152,19 @@ const legalFormWords = new Set([
 ]);
 
 /** Legal forms written before the name too (ООО «Ромашка», PT Maju): any position counts. */
-const prefixLegalForms = new Set(["ooo", "oao", "zao", "pao", "tov", "jsc", "ojsc", "cjsc", "pjsc", "pt", "cv"]);
+const prefixLegalForms = new Set([
+  "ooo",
+  "oao",
+  "zao",
+  "pao",
+  "tov",
+  "jsc",
+  "ojsc",
+  "cjsc",
+  "pjsc",
+  "pt",
+  "cv",
+]);
 
 const honorificWords = new Set([
   "mr",

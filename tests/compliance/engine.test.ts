@@ -97,7 +97,10 @@ describe("the compliance engine where payouts are prepared", () => {
     expect(finding.match.score).toBeGreaterThanOrEqual(0.8);
     expect(finding.match.score).toBeLessThan(0.97);
 
-    const review = await db.select().from(events).where(eq(events.type, "recipient.review_required"));
+    const review = await db
+      .select()
+      .from(events)
+      .where(eq(events.type, "recipient.review_required"));
     expect(review.map((e) => (e.data as { payout_id: string }).payout_id)).toContain(held);
     const audit = await db
       .select({ action: auditLog.action, targetId: auditLog.targetId })
@@ -116,17 +119,25 @@ describe("the compliance engine where payouts are prepared", () => {
     const scope = await organisation();
     const id = await pay(scope, "Ivan Ostrov", "DE");
     await preparePayouts(db, scope, [id]);
-    await clearHeldPayout(db, reviewer(scope), { payoutId: id, note: "Different person: DOB differs" });
+    await clearHeldPayout(db, reviewer(scope), {
+      payoutId: id,
+      note: "Different person: DOB differs",
+    });
 
     expect(await statusOf(scope, id)).toBe("claimable");
-    const [review] = await db.select().from(complianceReviews).where(eq(complianceReviews.payoutId, id));
+    const [review] = await db
+      .select()
+      .from(complianceReviews)
+      .where(eq(complianceReviews.payoutId, id));
     expect(review).toMatchObject({
       status: "approved",
       note: "Different person: DOB differs",
       decidedBy: "user:usr_reviewer",
     });
     const second = await pay(scope, "Ivan Ostrov", "DE");
-    expect((await preparePayouts(db, scope, [second])).links.map((l) => l.payoutId)).toEqual([second]);
+    expect((await preparePayouts(db, scope, [second])).links.map((l) => l.payoutId)).toEqual([
+      second,
+    ]);
   });
 
   it("reject: canceled, funds released, the recipient told politely with the payer's contact", async () => {
@@ -148,7 +159,10 @@ describe("the compliance engine where payouts are prepared", () => {
     expect(mail).toMatchObject({ to: "ivan.ostrov@example.com", kind: "payout_stopped" });
     expect(mail?.text).toContain("support@acme.test");
     expect(mail?.text).not.toMatch(/sanction|1001|fixture|list|review/i);
-    const [review] = await db.select().from(complianceReviews).where(eq(complianceReviews.payoutId, id));
+    const [review] = await db
+      .select()
+      .from(complianceReviews)
+      .where(eq(complianceReviews.payoutId, id));
     expect(review).toMatchObject({ status: "rejected", note: "Confirmed match" });
   });
 
@@ -214,7 +228,9 @@ describe("the compliance engine where payouts are prepared", () => {
       files: [
         {
           name: "update.csv",
-          bytes: new TextEncoder().encode("id,name,type,country\nU-1,VOSTRIKOVA Hanna,individual,RU\n"),
+          bytes: new TextEncoder().encode(
+            "id,name,type,country\nU-1,VOSTRIKOVA Hanna,individual,RU\n",
+          ),
         },
       ],
       loadedBy: "test",
@@ -243,9 +259,15 @@ describe("the API", () => {
     const id = await pay(scope, "Ivan Ostrov", "DE");
     await preparePayouts(db, scope, [id]);
 
-    const res = await call(getPayoutRoute, "GET", `/payouts/${id}`, { key: org.testKey, params: { id } });
+    const res = await call(getPayoutRoute, "GET", `/payouts/${id}`, {
+      key: org.testKey,
+      params: { id },
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: "awaiting_review", review: { reason_codes: ["sanctions_list_match"] } });
+    expect(res.body).toMatchObject({
+      status: "awaiting_review",
+      review: { reason_codes: ["sanctions_list_match"] },
+    });
     expect(JSON.stringify(res.body)).not.toMatch(/OSTROV|1001|fixture/i);
 
     const screen = (body: unknown) =>
@@ -259,7 +281,9 @@ describe("the API", () => {
     expect((await screen({ name: "Kestrel Aviation FZE", country: "AE" })).body).toMatchObject({
       outcome: "block",
     });
-    expect((await screen({ name: "Maya Chen", country: "UA", region: "UA-43" })).body).toMatchObject({
+    expect(
+      (await screen({ name: "Maya Chen", country: "UA", region: "UA-43" })).body,
+    ).toMatchObject({
       outcome: "block",
       reason_codes: ["sanctioned_region"],
     });

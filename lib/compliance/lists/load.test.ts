@@ -119,7 +119,12 @@ describe("loading sanctions lists", () => {
       ],
       loadedBy: "test",
     });
-    expect(version).toMatchObject({ listName: "eu", format: "generic_csv", entryCount: 1, aliasCount: 2 });
+    expect(version).toMatchObject({
+      listName: "eu",
+      format: "generic_csv",
+      entryCount: 1,
+      aliasCount: 2,
+    });
     const bad = await refusal([
       { name: "uk.csv", bytes: utf8("name,type,country\nAcme,entity,GB\nBeta,spaceship,GB\n") },
     ]);
