@@ -43,6 +43,7 @@ CREATE TABLE "destination_fingerprints" (
 CREATE TABLE "organisation_kyb" (
 	"organisation_id" text PRIMARY KEY NOT NULL,
 	"status" "kyb_status" DEFAULT 'unverified' NOT NULL,
+	"test_only" boolean DEFAULT false NOT NULL,
 	"legal_name" text,
 	"registration_number" text,
 	"registration_country" text,

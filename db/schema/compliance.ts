@@ -183,6 +183,8 @@ export const organisationKyb = pgTable("organisation_kyb", {
     .primaryKey()
     .references(() => organisations.id, { onDelete: "cascade" }),
   status: kybStatusEnum().notNull().default("unverified"),
+  /** The demo organisation: live mode is refused whatever the status. */
+  testOnly: boolean().notNull().default(false),
   legalName: text(),
   registrationNumber: text(),
   /** ISO 3166-1 alpha-2. */

@@ -5,7 +5,6 @@ import { type BeneficialOwner, type KybStatus, organisationKyb, organisations } 
 import { inTransaction } from "@/db/transaction";
 import { type ActingMember, recordAudit, recordMemberAudit } from "@/lib/audit/record";
 import { config } from "@/lib/config";
-import { DEMO_ORGANISATION_SLUG } from "@/lib/demo/seed-data";
 import { AppError, parseInput } from "@/lib/errors";
 import { countrySchema } from "@/lib/payouts/input-schemas";
 import { currentNameIndex } from "./current-index";
@@ -68,11 +67,10 @@ export async function requireLiveAccess(
   what: string,
 ): Promise<void> {
   const [row] = await db
-    .select({ slug: organisations.slug, status: organisationKyb.status })
-    .from(organisations)
-    .leftJoin(organisationKyb, eq(organisationKyb.organisationId, organisations.id))
-    .where(eq(organisations.id, organisationId));
-  if (row?.slug === DEMO_ORGANISATION_SLUG) {
+    .select({ status: organisationKyb.status, testOnly: organisationKyb.testOnly })
+    .from(organisationKyb)
+    .where(eq(organisationKyb.organisationId, organisationId));
+  if (row?.testOnly) {
     throw new AppError(
       "live_mode_unavailable",
       `${what} is not possible: the demo organisation is test-only.`,
@@ -181,12 +179,11 @@ export async function decideKyb(
 ): Promise<KybRow> {
   requireOperator(operator);
   return inTransaction(db, async (tx) => {
-    const [org] = await tx
-      .select({ slug: organisations.slug })
-      .from(organisations)
-      .where(eq(organisations.id, params.organisationId));
-    if (!org) throw new AppError("not_found", "No such organisation.");
-    if (params.decision === "approved" && org.slug === DEMO_ORGANISATION_SLUG) {
+    const current = await kybOf(tx, params.organisationId);
+    if (!current?.submittedAt) {
+      throw new AppError("not_found", "This organisation has not submitted a verification.");
+    }
+    if (params.decision === "approved" && current.testOnly) {
       throw new AppError("conflict", "The demo organisation is test-only and cannot be approved.");
     }
     const [row] = await tx
@@ -211,8 +208,16 @@ export async function decideKyb(
       target: { type: "organisation", id: params.organisationId },
       after: { status: params.decision, note: params.note?.trim() || null },
     });
-    return row;
+    return row as KybRow;
   });
+}
+
+/** Marks the demo organisation test-only: live mode is refused to it for good. */
+export async function markTestOnly(db: DbOrTx, organisationId: string): Promise<void> {
+  await db
+    .insert(organisationKyb)
+    .values({ organisationId, testOnly: true })
+    .onConflictDoUpdate({ target: organisationKyb.organisationId, set: { testOnly: true } });
 }
 
 /** Submissions for the operators' page: waiting ones first, then the latest decided. */

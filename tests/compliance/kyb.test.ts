@@ -8,8 +8,7 @@ import { createApiKey } from "@/lib/api-keys/keys";
 import { createApiKeyAsMember } from "@/lib/api-keys/member-actions";
 import { createBatchAsMember, parseBatchSettings } from "@/lib/batches/create-as-member";
 import { loadFixtureList } from "@/lib/compliance/fixture-list";
-import { decideKyb, kybOf, requireLiveAccess, submitKyb } from "@/lib/compliance/kyb";
-import { DEMO_ORGANISATION_SLUG } from "@/lib/demo/seed-data";
+import { decideKyb, kybOf, markTestOnly, requireLiveAccess, submitKyb } from "@/lib/compliance/kyb";
 import { isAppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { organisationWithOwner, ownerContext } from "@/tests/dashboard/fixtures";
@@ -34,7 +33,7 @@ const submission = {
 };
 
 async function liveMember() {
-  const { org, owner } = await organisationWithOwner(db);
+  const { org, owner } = await organisationWithOwner(db, "Gatekeepers Ltd");
   const member = await ownerContext(db, owner.id, org.id);
   return {
     org,
@@ -137,12 +136,12 @@ describe("KYB gates live mode", () => {
 
   it("keeps the demo organisation test-only", async () => {
     const id = newId("organisation");
+    await db.insert(organisations).values({ id, name: "Acme Creators", slug: `demo-${id}` });
+    await markTestOnly(db, id);
     await db
-      .insert(organisations)
-      .values({ id, name: "Acme Creators", slug: DEMO_ORGANISATION_SLUG });
-    await db
-      .insert(organisationKyb)
-      .values({ organisationId: id, status: "submitted", submittedAt: new Date() });
+      .update(organisationKyb)
+      .set({ status: "submitted", submittedAt: new Date() })
+      .where(eq(organisationKyb.organisationId, id));
     const approve = await decideKyb(db, operator, {
       organisationId: id,
       decision: "approved",
