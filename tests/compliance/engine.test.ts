@@ -3,9 +3,17 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { GET as getPayoutRoute } from "@/app/api/v1/payouts/[id]/route";
 import { POST as createScreeningRoute } from "@/app/api/v1/screenings/route";
 import { db } from "@/db/client";
-import { auditLog, complianceReviews, emails, events, payouts } from "@/db/schema";
+import {
+  auditLog,
+  complianceReviews,
+  destinationFingerprints,
+  emails,
+  events,
+  payouts,
+} from "@/db/schema";
 import type { Scope } from "@/db/scope";
 import type { ActingMember } from "@/lib/audit/record";
+import { screenDestination } from "@/lib/compliance/destinations";
 import { loadFixtureList } from "@/lib/compliance/fixture-list";
 import { loadSanctionsList } from "@/lib/compliance/lists/load";
 import { rescreenChunk } from "@/lib/compliance/rescreen";
@@ -306,5 +314,63 @@ describe("payout state", () => {
     expect(await statusOf(other, id)).toBe("claimable");
     const [row] = await db.select().from(payouts).where(eq(payouts.id, id));
     expect(row?.status).toBe("claimable");
+  });
+});
+
+describe("shared destinations at claim", () => {
+  it("holds the payout of a second recipient claiming to the same PayPal account, naming the first, stored only as a keyed fingerprint", async () => {
+    const scope = await organisation();
+    const first = await pay(scope, "Maya Chen", "US");
+    const second = await pay(scope, "Lukas Weber", "DE");
+    await preparePayouts(db, scope, [first, second]);
+    const recipientOf = async (id: string) => (await getPayout(db, scope, id))?.recipientId as string;
+    const details = { account: "shared@paypal.example", accountType: "email" };
+
+    const a = await screenDestination(db, scope, {
+      payoutId: first,
+      recipientId: await recipientOf(first),
+      method: "paypal",
+      details,
+    });
+    expect(a.held).toBe(false);
+    const b = await screenDestination(db, scope, {
+      payoutId: second,
+      recipientId: await recipientOf(second),
+      method: "paypal",
+      details: { ...details, account: "Shared@PayPal.example" },
+    });
+    expect(b.held).toBe(true);
+    expect(await statusOf(scope, second)).toBe("awaiting_review");
+    const [item] = (await reviewQueue(db, scope)).data;
+    expect(item?.reasonCodes).toEqual(["shared_destination"]);
+    expect(item?.findings[0]).toMatchObject({
+      rule: "shared_destination",
+      destination: "the same wallet email",
+      otherRecipients: [{ name: "Maya Chen", email: "maya.chen@example.com" }],
+    });
+    const stored = await db.select().from(destinationFingerprints);
+    expect(JSON.stringify(stored)).not.toMatch(/shared@paypal/i);
+    expect(stored.every((r) => /^[0-9a-f]{64}$/.test(r.fingerprint))).toBe(true);
+
+    // Approved: the destination is cleared for this recipient; claiming again passes.
+    await clearHeldPayout(db, reviewer(scope), { payoutId: second });
+    const again = await screenDestination(db, scope, {
+      payoutId: second,
+      recipientId: await recipientOf(second),
+      method: "paypal",
+      details,
+    });
+    expect(again.held).toBe(false);
+    // Another organisation's recipient with the same account is not a match.
+    const other = await organisation();
+    const theirs = await pay(other, "Amani Otieno", "KE");
+    await preparePayouts(db, other, [theirs]);
+    const elsewhere = await screenDestination(db, other, {
+      payoutId: theirs,
+      recipientId: (await getPayout(db, other, theirs))?.recipientId as string,
+      method: "paypal",
+      details,
+    });
+    expect(elsewhere.held).toBe(false);
   });
 });
