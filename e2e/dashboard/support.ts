@@ -3,7 +3,7 @@ import { type Browser, test as base, expect, type Page, type Request } from "@pl
 
 export { expect };
 
-type MailKind = "sign_in" | "invitation" | "invite" | "email_changed";
+type MailKind = "sign_in" | "invitation" | "invite" | "email_changed" | "payout_stopped";
 
 /**
  * The dev mailbox at /dev/mailbox, read the way a developer reads it: without SMTP,
