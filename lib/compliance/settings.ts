@@ -2,6 +2,9 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { complianceSettings } from "@/db/schema";
+import { inTransaction } from "@/db/transaction";
+import { type ActingMember, recordMemberAudit } from "@/lib/audit/record";
+import { parseInput } from "@/lib/errors";
 import { currencySchema } from "@/lib/money";
 
 export type ComplianceSettings = {
@@ -77,6 +80,25 @@ export type ComplianceSettingsInput = z.output<typeof complianceSettingsSchema>;
 
 const strings = (record: Partial<Record<string, bigint>>) =>
   Object.fromEntries(Object.entries(record).map(([c, a]) => [c, String(a)]));
+
+/** What a member set, audited: the thresholds and limits before and after. */
+export async function saveComplianceSettingsAsMember(
+  db: DbOrTx,
+  member: ActingMember,
+  input: unknown,
+): Promise<void> {
+  const parsed = parseInput(complianceSettingsSchema, input, "compliance settings");
+  await inTransaction(db, async (tx) => {
+    const before = await loadComplianceSettings(tx, member.scope.organisationId);
+    await saveComplianceSettings(tx, member.scope.organisationId, parsed);
+    await recordMemberAudit(tx, member, {
+      action: "compliance.settings",
+      target: { type: "organisation", id: member.scope.organisationId },
+      before: { ...before },
+      after: { ...(await loadComplianceSettings(tx, member.scope.organisationId)) },
+    });
+  });
+}
 
 /** Thresholds in hundredths (80 = 0.80); limits in minor units; null or {} for none. */
 export async function saveComplianceSettings(

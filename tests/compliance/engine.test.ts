@@ -323,7 +323,8 @@ describe("shared destinations at claim", () => {
     const first = await pay(scope, "Maya Chen", "US");
     const second = await pay(scope, "Lukas Weber", "DE");
     await preparePayouts(db, scope, [first, second]);
-    const recipientOf = async (id: string) => (await getPayout(db, scope, id))?.recipientId as string;
+    const recipientOf = async (id: string) =>
+      (await getPayout(db, scope, id))?.recipientId as string;
     const details = { account: "shared@paypal.example", accountType: "email" };
 
     const a = await screenDestination(db, scope, {
