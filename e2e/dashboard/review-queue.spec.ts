@@ -80,3 +80,19 @@ test("a held payout is approved to claimable, another rejected: canceled, funds 
   await page.goto("/dashboard/payouts?status=canceled");
   await expect(page.getByText(rejected)).toBeVisible();
 });
+
+test("switching to live mode is refused with the reason until the business verification is approved", async ({
+  page,
+  mailbox,
+}) => {
+  await foundOrganisation(page, mailbox, "Not Yet Live Co");
+  await page.getByRole("button", { name: "Live mode" }).click();
+  await page.waitForURL(/\/dashboard\/verification\?live=refused/);
+  await expect(page.getByRole("alert")).toContainText(
+    "Live mode is not open yet: Not submitted yet.",
+  );
+  await expect(page.getByRole("button", { name: "Test mode" })).toHaveAttribute(
+    "aria-pressed",
+    "true",
+  );
+});
