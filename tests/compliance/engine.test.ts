@@ -16,6 +16,7 @@ import type { ActingMember } from "@/lib/audit/record";
 import { screenDestination } from "@/lib/compliance/destinations";
 import { loadFixtureList } from "@/lib/compliance/fixture-list";
 import { loadSanctionsList } from "@/lib/compliance/lists/load";
+import { sendPayoutStoppedNotice } from "@/lib/compliance/notices";
 import { rescreenChunk } from "@/lib/compliance/rescreen";
 import { rejectHeldPayout } from "@/lib/compliance/reviews";
 import { saveComplianceSettings } from "@/lib/compliance/settings";
@@ -81,6 +82,11 @@ describe("the compliance engine where payouts are prepared", () => {
       status: "canceled",
       failureReason: "sanctions_list_match",
     });
+    // What notify-payout-stopped does on the payout.canceled event: one polite email.
+    // Without SMTP the mail is stored for the dev mailbox; the second call finds it.
+    expect(await sendPayoutStoppedNotice(db, scope, blocked)).toBe("stored");
+    expect(await sendPayoutStoppedNotice(db, scope, blocked)).toBe("duplicate");
+    expect(await sendPayoutStoppedNotice(db, scope, passed)).toBe("not_needed");
 
     const { data } = await reviewQueue(db, scope);
     expect(data).toHaveLength(1);
