@@ -55,22 +55,18 @@ test("a held payout is approved to claimable, another rejected: canceled, funds 
   const first = items.filter({ hasText: approved });
   await first.getByRole("textbox", { name: /Approval note/ }).fill("Different person, checked ID");
   await first.getByRole("button", { name: "Approve" }).click();
-  await expect(page.getByText("Approved: the recipient has been sent their link.")).toBeVisible();
+  // Decided payouts leave the queue (and their forms with them).
+  await expect(items).toHaveCount(1);
   await mailbox.link({ to: approved, kind: "invite" }, /\/c\//);
 
   page.once("dialog", (dialog) => dialog.accept());
   const second = items.filter({ hasText: rejected });
   await second.getByRole("textbox", { name: /Rejection note/ }).fill("Confirmed match");
   await second.getByRole("button", { name: "Reject" }).click();
-  await expect(
-    page.getByText(
-      "Rejected: the payout is canceled, its funds released, and the recipient was told.",
-    ),
-  ).toBeVisible();
   await expect(items).toHaveCount(0);
   const notice = await mailbox.latestText({ to: rejected, kind: "payout_stopped" });
   expect(notice).toContain("cannot complete your payment of $30.00");
-  expect(notice).not.toMatch(/sanction|list|OSTROV/i);
+  expect(notice).not.toMatch(/sanction|list|1001|fixture/i);
 
   await page.goto("/dashboard/funding");
   await expect(page.getByRole("row", { name: /USD/ }).first()).toContainText("$9,970.00");
@@ -88,7 +84,7 @@ test("switching to live mode is refused with the reason until the business verif
   await foundOrganisation(page, mailbox, "Not Yet Live Co");
   await page.getByRole("button", { name: "Live mode" }).click();
   await page.waitForURL(/\/dashboard\/verification\?live=refused/);
-  await expect(page.getByRole("alert")).toContainText(
+  await expect(page.getByRole("alert").filter({ hasText: "Live mode" })).toContainText(
     "Live mode is not open yet: Not submitted yet.",
   );
   await expect(page.getByRole("button", { name: "Test mode" })).toHaveAttribute(
