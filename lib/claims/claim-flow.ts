@@ -239,25 +239,34 @@ export async function confirmClaim(
       })),
     };
   }
-  const scope = { organisationId: session.organisationId, mode: session.mode };
-  const destination = await screenDestination(db, scope, {
-    payoutId: claim.payout.id,
-    recipientId: claim.payout.recipientId,
-    method: method.id,
-    details: parsed.data,
-  });
-  if (destination.held) return { status: "held_for_review" };
-  const { moved } = await applyPayoutEvent(db, scope, claim.payout.id, "claim", {
-    actor: "recipient",
-    reason: (from) =>
-      from === "claimable" ? undefined : `recipient chose another method after ${from}`,
-    changes: {
+  const destination = await screenDestination(
+    db,
+    { organisationId: session.organisationId, mode: session.mode },
+    {
+      payoutId: claim.payout.id,
+      recipientId: claim.payout.recipientId,
       method: method.id,
-      methodDetails: parsed.data,
-      failureReason: null,
-      providerReference: null,
+      details: parsed.data,
     },
-  });
+  );
+  if (destination.held) return { status: "held_for_review" };
+  const { moved } = await applyPayoutEvent(
+    db,
+    { organisationId: session.organisationId, mode: session.mode },
+    claim.payout.id,
+    "claim",
+    {
+      actor: "recipient",
+      reason: (from) =>
+        from === "claimable" ? undefined : `recipient chose another method after ${from}`,
+      changes: {
+        method: method.id,
+        methodDetails: parsed.data,
+        failureReason: null,
+        providerReference: null,
+      },
+    },
+  );
   // Nothing moved: someone else (another tab, a cancel) moved the payout first.
   return moved.length > 0 ? { status: "claimed" } : { status: "not_claimable" };
 }
