@@ -111,6 +111,11 @@ export const reconciliationRequested = eventType("disburse/reconciliation.reques
   }),
 });
 
+/** A sanctions list version was loaded: open payouts are rescreened against it. */
+export const sanctionsListLoaded = eventType("disburse/sanctions-list.loaded", {
+  schema: z.object({ version_id: z.string() }),
+});
+
 /**
  * The app's Inngest client. Where events go and how calls are verified come from the
  * environment as the SDK reads it (INNGEST_BASE_URL / INNGEST_DEV, INNGEST_EVENT_KEY,

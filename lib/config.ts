@@ -62,6 +62,31 @@ export const configSchema = z.object({
   STRIPE_API_BASE: z.url().optional(),
   PAYPAL_API_BASE: z.url().optional(),
   TREMENDOUS_API_BASE: z.url().optional(),
+  /**
+   * Where the daily sanctions list fetch downloads from: a generic-layout CSV, or a
+   * directory URL holding OFAC's sdn.csv, alt.csv and add.csv. Unset: no daily fetch;
+   * lists are loaded with `npm run compliance:load` or the operators' upload.
+   */
+  SANCTIONS_LIST_URL: z.url({ error: "an http(s) URL of a list file or folder" }).optional(),
+  /** Platform operators (comma-separated emails): they load lists and decide KYB. */
+  OPERATOR_EMAILS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .default([]),
+  /**
+   * Key of the payout destinations' fingerprints (HMAC-SHA-256), at least 32 characters;
+   * unset, one is derived from AUTH_SECRET. Changing it makes earlier fingerprints
+   * unmatchable, so shared destinations are only found among later claims.
+   */
+  DESTINATION_FINGERPRINT_KEY: z
+    .string()
+    .min(32, "at least 32 characters of random data")
+    .optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -26,6 +26,9 @@ const prefixes = {
   providerAttempt: "pat",
   providerEvent: "pev",
   reconciliationException: "rex",
+  sanctionsListVersion: "slv",
+  sanctionsEntry: "sen",
+  complianceReview: "rev",
 } as const;
 
 export type IdKind = keyof typeof prefixes;

@@ -13,5 +13,6 @@ export const navItems: NavItem[] = [
   { href: "/dashboard/branding", label: "Branding", action: "branding.manage" },
   { href: "/dashboard/team", label: "Team", action: "members.view" },
   { href: "/dashboard/settings", label: "Settings", action: "settings.manage" },
+  { href: "/dashboard/verification", label: "Verification", action: "kyb.submit" },
   { href: "/dashboard/audit", label: "Audit log", action: "audit.view" },
 ];

@@ -5,6 +5,7 @@ export * from "./auth";
 export * from "./balance-alerts";
 export * from "./claims";
 export * from "./columns";
+export * from "./compliance";
 export * from "./email-changes";
 export * from "./events";
 export * from "./invitations";

@@ -49,6 +49,8 @@ const permissions = {
   "members.view": ["owner", "admin", "finance", "support", "developer"],
   "members.manage": ["owner", "admin"],
   "audit.view": ["owner", "admin"],
+  // The organisation's own business verification (KYB), which live mode needs.
+  "kyb.submit": ["owner", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof permissions;

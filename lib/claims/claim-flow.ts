@@ -3,6 +3,7 @@ import type { DbOrTx } from "@/db/client";
 import { claimLinks, organisations, type PayoutStatus, payouts } from "@/db/schema";
 import type { Scope } from "@/db/scope";
 import type { Locale } from "@/i18n/locales";
+import { screenDestination } from "@/lib/compliance/destinations";
 import type { FieldError } from "@/lib/errors";
 import { type Eligibility, eligibleMethods } from "@/lib/methods/eligibility";
 import { detailsSchemaFor } from "@/lib/methods/method-details";
@@ -281,7 +282,9 @@ export type ConfirmOutcome =
   | { status: "invalid_details"; fieldErrors: FieldError[] }
   | { status: "method_unavailable" }
   | { status: "not_claimable" }
-  | { status: "session_ended" };
+  | { status: "session_ended" }
+  /** The destination is shared with other recipients: held for the organisation's review. */
+  | { status: "held_for_review" };
 
 /**
  * The recipient's choice: checks the session, that the method is offered for this
@@ -304,6 +307,17 @@ export async function confirmClaim(
   if (!choosableStatuses.includes(claim.payout.status)) return { status: "not_claimable" };
   const choice = checkClaimChoice(claim, input.method, input.details);
   if (choice.status !== "ok") return choice;
+  const destination = await screenDestination(
+    db,
+    { organisationId: session.organisationId, mode: session.mode },
+    {
+      payoutId: claim.payout.id,
+      recipientId: claim.payout.recipientId,
+      method: choice.method.id,
+      details: choice.details,
+    },
+  );
+  if (destination.held) return { status: "held_for_review" };
   const moved = await applyClaimChoice(
     db,
     { organisationId: session.organisationId, mode: session.mode },

@@ -6,6 +6,7 @@ import { type PayoutStatus, payoutStatusEnum, payouts, payoutTransitions } from 
 import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
 import { revokeClaimLinks } from "@/lib/claims/links";
+import { requireLiveAccess } from "@/lib/compliance/kyb";
 import { AppError } from "@/lib/errors";
 import { type PendingEvent, recordEvents } from "@/lib/events/outbox";
 import { newIds } from "@/lib/ids";
@@ -92,16 +93,19 @@ type Rule = {
  * are still only reserved.
  */
 export const payoutEvents = {
-  /** Screening or a limit wants a human before the link goes out. */
+  /**
+   * Screening or a limit wants a human: before the link goes out, or later when a new
+   * list version matches (rescreening) or the recipient's destination is shared.
+   */
   hold_for_review: {
-    from: ["pending"],
+    from: ["pending", "claimable", "claimed"],
     to: "awaiting_review",
     movement: null,
     done: "held for review",
   },
   /** Screening passed: the claim opens and a link is issued. */
   open: { from: ["pending"], to: "claimable", movement: null, done: "opened for claiming" },
-  /** A reviewer cleared a held payout. */
+  /** A reviewer cleared a held payout; the caller issues a fresh link. */
   release_review: {
     from: ["awaiting_review"],
     to: "claimable",
@@ -522,7 +526,9 @@ export type NewPayout = {
  * many (one for a single create, 10,000 for a campaign), their `payout.created` events
  * and transition rows written, and their amounts reserved in one ledger posting. When
  * the balance cannot cover them, `insufficient_funds` is thrown and the caller's
- * transaction leaves nothing behind. Rows come back as written, in input order.
+ * transaction leaves nothing behind. Rows come back as written, in input order. Live
+ * payouts need the organisation's KYB approved (`requireLiveAccess`), wherever they
+ * come from: the API, a campaign, a script.
  */
 export async function enterPayouts(
   tx: Tx,
@@ -538,6 +544,8 @@ export async function enterPayouts(
     referenceAt?: (index: number) => string;
   } = {},
 ): Promise<PayoutRow[]> {
+  if (scope.mode === "live")
+    await requireLiveAccess(tx, scope.organisationId, "Creating live payouts");
   const now = options.now ?? new Date();
   const ids = newIds("payout", newPayouts.length);
   const rows: PayoutRow[] = newPayouts.map((p, i) => ({

@@ -2,6 +2,7 @@ import type { DbOrTx } from "@/db/client";
 import { inTransaction } from "@/db/transaction";
 import { type ActingMember, memberRef, recordMemberAudit } from "@/lib/audit/record";
 import { sendInvites } from "@/lib/claims/invites";
+import { approveReview } from "@/lib/compliance/reviews";
 import { cancelPayout } from "@/lib/payouts/cancel-payout";
 import { approveReviewedPayout } from "@/lib/payouts/prepare-payouts";
 import { memberActor, reissueLink, resendLink, sendResentLink } from "./link-actions";
@@ -66,6 +67,7 @@ export async function clearHeldPayout(
       before: { status: "awaiting_review" },
       after: { status: "claimable", note: params.note?.trim() || null },
     });
+    await approveReview(tx, member, params);
   });
   // The reviewed-payout function sends the same invite under the same key; whichever
   // runs first sends it, the other finds it sent.

@@ -72,6 +72,15 @@ export const payoutResourceSchema = z
     paid_at: timestamp.nullable(),
     created_at: timestamp,
     updated_at: timestamp,
+    review: z
+      .object({
+        reason_codes: z.array(z.string()).meta({
+          description:
+            "Why the payout awaits review: sanctions_list_match, shared_destination, recipient_daily_amount, …",
+        }),
+      })
+      .optional()
+      .meta({ description: "Only on a payout awaiting review, when retrieved by id" }),
   })
   .meta({ id: "Payout" });
 export type PayoutResource = z.infer<typeof payoutResourceSchema>;

@@ -138,6 +138,8 @@ export async function confirmChoice(
       };
     case "session_ended":
       return { at, message: t("review.sessionEnded") };
+    case "held_for_review":
+      return { at, message: t("review.heldForReview") };
     default:
       return { at, message: t("review.notAvailable") };
   }

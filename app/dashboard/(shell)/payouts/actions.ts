@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { db } from "@/db/client";
+import { rejectHeldPayout } from "@/lib/compliance/reviews";
 import {
   approveEmailChange,
   closeEmailChange,
@@ -101,17 +102,15 @@ export const clearReviewAction = memberAction("payouts.review", async (member, f
   await clearHeldPayout(db, member, { payoutId, note: String(form.get("note") ?? "") });
   refresh(payoutId);
   revalidatePath("/dashboard/payouts/review");
-  return successState("Cleared: the recipient has been sent their link.");
+  return successState("Approved: the recipient has been sent their link.");
 });
 
 export const rejectReviewAction = memberAction("payouts.review", async (member, form) => {
   const payoutId = payoutIdOf(form);
-  const note = String(form.get("note") ?? "").trim();
-  await cancelPayoutAsMember(db, member, {
-    payoutId,
-    reason: note ? `review_rejected: ${note}` : "review_rejected",
-  });
+  await rejectHeldPayout(db, member, { payoutId, note: String(form.get("note") ?? "") });
   refresh(payoutId);
   revalidatePath("/dashboard/payouts/review");
-  return successState("Rejected: the payout is canceled and its funds released.");
+  return successState(
+    "Rejected: the payout is canceled, its funds released, and the recipient was told.",
+  );
 });
