@@ -6,7 +6,7 @@ import { StatusBadge } from "@/components/dashboard/status-badge";
 import { Time } from "@/components/dashboard/time";
 import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
-import { listBatches } from "@/lib/payouts/queries";
+import { listCampaigns, type Tally } from "@/lib/read-models/campaigns";
 import { requirePageMember } from "../../_lib/member";
 
 export const metadata: Metadata = { title: "Campaigns" };
@@ -18,7 +18,7 @@ export default async function CampaignsPage({
 }) {
   const member = await requirePageMember("campaigns.view");
   const { after } = await searchParams;
-  const { data, hasMore } = await listBatches(db, member.scope, {
+  const { data, hasMore } = await listCampaigns(db, member.scope, {
     limit: 50,
     startingAfter: after,
   });
@@ -55,6 +55,12 @@ export default async function CampaignsPage({
                   Payouts
                 </th>
                 <th scope="col" className="px-4 py-2 text-right font-medium">
+                  Claimed
+                </th>
+                <th scope="col" className="px-4 py-2 text-right font-medium">
+                  Paid
+                </th>
+                <th scope="col" className="px-4 py-2 text-right font-medium">
                   Total
                 </th>
                 <th scope="col" className="px-4 py-2 font-medium">
@@ -63,7 +69,7 @@ export default async function CampaignsPage({
               </tr>
             </thead>
             <tbody>
-              {data.map((b) => (
+              {data.map(({ batch: b, figures, displayStatus }) => (
                 <tr key={b.id} className="border-t border-slate-100 hover:bg-slate-50">
                   <td className="px-4 py-2">
                     <Link
@@ -74,10 +80,16 @@ export default async function CampaignsPage({
                     </Link>
                   </td>
                   <td className="px-4 py-2">
-                    <StatusBadge status={b.status} />
+                    <StatusBadge status={displayStatus} />
                   </td>
                   <td className="px-4 py-2 text-right tabular-nums">
                     {b.itemCount.toLocaleString("en-US")}
+                  </td>
+                  <td className="px-4 py-2 text-right">
+                    <TallyCell tally={figures.claimed} currency={b.currency} />
+                  </td>
+                  <td className="px-4 py-2 text-right">
+                    <TallyCell tally={figures.paid} currency={b.currency} />
                   </td>
                   <td className="px-4 py-2 text-right">
                     <Money amount={b.totalAmount} currency={b.currency} />
@@ -94,7 +106,7 @@ export default async function CampaignsPage({
       {hasMore ? (
         <p className="mt-4 text-right">
           <Link
-            href={`/dashboard/campaigns?after=${data.at(-1)?.id}`}
+            href={`/dashboard/campaigns?after=${data.at(-1)?.batch.id}`}
             className="text-sm font-medium text-indigo-700 underline"
           >
             Older campaigns →
@@ -102,5 +114,17 @@ export default async function CampaignsPage({
         </p>
       ) : null}
     </>
+  );
+}
+
+/** A count with its amount under it, e.g. "12" over "$150.00". */
+function TallyCell({ tally, currency }: { tally: Tally; currency: string }) {
+  return (
+    <span className="inline-flex flex-col items-end leading-tight">
+      <span className="tabular-nums">{tally.count.toLocaleString("en-US")}</span>
+      <span className="text-xs text-slate-500">
+        <Money amount={tally.amount} currency={currency} />
+      </span>
+    </span>
   );
 }
