@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ActionForm, Field, SubmitButton } from "@/components/dashboard/action-form";
+import { ActionForm, ActionOutcome, Field, SubmitButton } from "@/components/dashboard/action-form";
 import { Money } from "@/components/dashboard/money";
 import { Card, PageHeader } from "@/components/dashboard/page-header";
 import { PayoutTimeline } from "@/components/dashboard/payout-timeline";
@@ -130,109 +130,111 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
             )}
           </Card>
           <Card title="Timeline">
-            <PayoutTimeline entries={detail.timeline} />
+            <PayoutTimeline entries={detail.timeline} currency={payout.currency} />
           </Card>
         </div>
         <div className="space-y-6">
-          {emailChange ? (
-            <PendingEmailChange
-              request={emailChange}
-              payoutId={payout.id}
-              organisationId={orgId}
-              mayApprove={allowed("payouts.approve_email_change")}
-              isRequester={emailChange.requestedBy === member.actor.id}
-            />
-          ) : null}
-          <Card title="Actions">
-            <div className="space-y-5">
-              {["paid", "canceled", "expired", "processing"].includes(payout.status) ? (
-                <p className="text-sm text-slate-600">
-                  {payout.status === "processing"
-                    ? "With the provider now: its outcome decides what happens next."
-                    : `Nothing to do: this payout is ${payout.status}.`}
-                </p>
-              ) : null}
-              {claimable && allowed("payouts.resend") ? (
-                <ActionForm action={resendLinkAction} organisationId={orgId}>
-                  <input type="hidden" name="payoutId" value={payout.id} />
-                  <SubmitButton variant="secondary" pendingLabel="Sending…">
-                    Resend the link
-                  </SubmitButton>
-                  <p className="mt-1 text-xs text-slate-500">Same link, new email.</p>
-                </ActionForm>
-              ) : null}
-              {claimable && allowed("payouts.reissue") ? (
-                <ActionForm
-                  action={reissueLinkAction}
-                  organisationId={orgId}
-                  confirmMessage="Issue a new link? The current link stops working at once."
-                >
-                  <input type="hidden" name="payoutId" value={payout.id} />
-                  <SubmitButton variant="secondary" pendingLabel="Reissuing…">
-                    Reissue the link
-                  </SubmitButton>
-                  <p className="mt-1 text-xs text-slate-500">
-                    New link by email; the old one dies.
+          <ActionOutcome>
+            {emailChange ? (
+              <PendingEmailChange
+                request={emailChange}
+                payoutId={payout.id}
+                organisationId={orgId}
+                mayApprove={allowed("payouts.approve_email_change")}
+                isRequester={emailChange.requestedBy === member.actor.id}
+              />
+            ) : null}
+            <Card title="Actions">
+              <div className="space-y-5">
+                {["paid", "canceled", "expired", "processing"].includes(payout.status) ? (
+                  <p className="text-sm text-slate-600">
+                    {payout.status === "processing"
+                      ? "With the provider now: its outcome decides what happens next."
+                      : `Nothing to do: this payout is ${payout.status}.`}
                   </p>
-                </ActionForm>
-              ) : null}
-              {!emailChange &&
-              allowed("payouts.request_email_change") &&
-              !["paid", "canceled", "expired"].includes(payout.status) ? (
-                <ActionForm
-                  action={requestEmailChangeAction}
-                  organisationId={orgId}
-                  className="space-y-2"
-                >
-                  <input type="hidden" name="payoutId" value={payout.id} />
-                  <Field
-                    name="email"
-                    label="Change the email"
-                    hint="Applies once another finance or owner member approves it."
-                    type="email"
-                    defaultValue={recipient.email}
-                    required
-                  />
-                  <SubmitButton variant="secondary" pendingLabel="Requesting…">
-                    Request email change
-                  </SubmitButton>
-                </ActionForm>
-              ) : null}
-              {payout.status === "awaiting_review" && allowed("payouts.review") ? (
-                <div className="space-y-2 rounded-md border border-amber-200 bg-amber-50 p-3">
-                  <p className="text-sm font-medium text-amber-900">Held for review</p>
-                  <ActionForm action={clearReviewAction} organisationId={orgId}>
+                ) : null}
+                {claimable && allowed("payouts.resend") ? (
+                  <ActionForm action={resendLinkAction} organisationId={orgId}>
                     <input type="hidden" name="payoutId" value={payout.id} />
-                    <SubmitButton pendingLabel="Clearing…">Clear and send link</SubmitButton>
+                    <SubmitButton variant="secondary" pendingLabel="Sending…">
+                      Resend the link
+                    </SubmitButton>
+                    <p className="mt-1 text-xs text-slate-500">Same link, new email.</p>
                   </ActionForm>
+                ) : null}
+                {claimable && allowed("payouts.reissue") ? (
                   <ActionForm
-                    action={rejectReviewAction}
+                    action={reissueLinkAction}
                     organisationId={orgId}
-                    confirmMessage="Reject and cancel this payout?"
+                    confirmMessage="Issue a new link? The current link stops working at once."
                   >
                     <input type="hidden" name="payoutId" value={payout.id} />
-                    <SubmitButton variant="danger" pendingLabel="Rejecting…">
-                      Reject
+                    <SubmitButton variant="secondary" pendingLabel="Reissuing…">
+                      Reissue the link
+                    </SubmitButton>
+                    <p className="mt-1 text-xs text-slate-500">
+                      New link by email; the old one dies.
+                    </p>
+                  </ActionForm>
+                ) : null}
+                {!emailChange &&
+                allowed("payouts.request_email_change") &&
+                !["paid", "canceled", "expired"].includes(payout.status) ? (
+                  <ActionForm
+                    action={requestEmailChangeAction}
+                    organisationId={orgId}
+                    className="space-y-2"
+                  >
+                    <input type="hidden" name="payoutId" value={payout.id} />
+                    <Field
+                      name="email"
+                      label="Change the email"
+                      hint="Applies once another finance or owner member approves it."
+                      type="email"
+                      defaultValue={recipient.email}
+                      required
+                    />
+                    <SubmitButton variant="secondary" pendingLabel="Requesting…">
+                      Request email change
                     </SubmitButton>
                   </ActionForm>
-                </div>
-              ) : null}
-              {cancelableStatuses.includes(payout.status) && allowed("payouts.cancel") ? (
-                <ActionForm
-                  action={cancelPayoutAction}
-                  organisationId={orgId}
-                  className="space-y-2 border-t border-slate-200 pt-4"
-                  confirmMessage="Cancel this payout? Its link dies and the funds return to your balance."
-                >
-                  <input type="hidden" name="payoutId" value={payout.id} />
-                  <Field name="reason" label="Reason (optional)" maxLength={200} />
-                  <SubmitButton variant="danger" pendingLabel="Canceling…">
-                    Cancel payout
-                  </SubmitButton>
-                </ActionForm>
-              ) : null}
-            </div>
-          </Card>
+                ) : null}
+                {payout.status === "awaiting_review" && allowed("payouts.review") ? (
+                  <div className="space-y-2 rounded-md border border-amber-200 bg-amber-50 p-3">
+                    <p className="text-sm font-medium text-amber-900">Held for review</p>
+                    <ActionForm action={clearReviewAction} organisationId={orgId}>
+                      <input type="hidden" name="payoutId" value={payout.id} />
+                      <SubmitButton pendingLabel="Clearing…">Clear and send link</SubmitButton>
+                    </ActionForm>
+                    <ActionForm
+                      action={rejectReviewAction}
+                      organisationId={orgId}
+                      confirmMessage="Reject and cancel this payout?"
+                    >
+                      <input type="hidden" name="payoutId" value={payout.id} />
+                      <SubmitButton variant="danger" pendingLabel="Rejecting…">
+                        Reject
+                      </SubmitButton>
+                    </ActionForm>
+                  </div>
+                ) : null}
+                {cancelableStatuses.includes(payout.status) && allowed("payouts.cancel") ? (
+                  <ActionForm
+                    action={cancelPayoutAction}
+                    organisationId={orgId}
+                    className="space-y-2 border-t border-slate-200 pt-4"
+                    confirmMessage="Cancel this payout? Its link dies and the funds return to your balance."
+                  >
+                    <input type="hidden" name="payoutId" value={payout.id} />
+                    <Field name="reason" label="Reason (optional)" maxLength={200} />
+                    <SubmitButton variant="danger" pendingLabel="Canceling…">
+                      Cancel payout
+                    </SubmitButton>
+                  </ActionForm>
+                ) : null}
+              </div>
+            </Card>
+          </ActionOutcome>
         </div>
       </div>
     </>
