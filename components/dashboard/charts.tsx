@@ -6,8 +6,6 @@ import {
   CartesianGrid,
   LabelList,
   Legend,
-  Line,
-  LineChart,
   ResponsiveContainer,
   Tooltip,
   XAxis,
@@ -44,7 +42,16 @@ export function LabelledBars({
             cursor={{ fill: "#f1f5f9" }}
             formatter={(_value, _name, item) => [(item.payload as BarDatum).display, label]}
           />
-          <Bar dataKey="value" fill={color} barSize={14} radius={[0, 4, 4, 0]} minPointSize={4}>
+          <Bar
+            dataKey="value"
+            fill={color}
+            barSize={14}
+            radius={[0, 4, 4, 0]}
+            minPointSize={4}
+            // Recharts draws labels only once a bar's animation ends: without it they are
+            // there from the first paint, and after every resize.
+            isAnimationActive={false}
+          >
             <LabelList
               dataKey="name"
               content={(props) => {
@@ -73,6 +80,30 @@ export function LabelledBars({
 
 const unitShort = { seconds: "s", minutes: "min", hours: "h", days: "days" } as const;
 
+/** A bar's value and unit on one line above it (recharts' own label wraps to the bar's width). */
+function aboveBar(unit: string) {
+  return (props: { x?: unknown; y?: unknown; width?: unknown; value?: unknown }) => (
+    <text
+      x={Number(props.x ?? 0) + Number(props.width ?? 0) / 2}
+      y={Number(props.y ?? 0) - 6}
+      textAnchor="middle"
+      fontSize={12}
+      fill="#334155"
+    >
+      {`${props.value} ${unit}`}
+    </text>
+  );
+}
+
+/** Past this many days the bars' own labels would crowd; the axis and tooltip remain. */
+const LABELLED_DAYS = 10;
+
+/**
+ * Per day of payment, the median and 90th-percentile wait as a pair of bars, in the unit
+ * the read model chose for the data (lib/read-models/overview.ts), each bar labelled.
+ * Bars rather than a line: a fresh organisation has one or two days, which a line draws
+ * as a dot.
+ */
 export function TimeToRewardChart({
   unit,
   data,
@@ -82,33 +113,46 @@ export function TimeToRewardChart({
 }) {
   const short = unitShort[unit];
   const points = data.map((d) => ({ ...d, day: d.day.slice(5) }));
+  const withUnit = (v: unknown) => `${v} ${short}`;
+  const labelled = points.length <= LABELLED_DAYS;
   return (
     <figure
       aria-label={`Time from payout created to paid, in ${unit}: median and 90th percentile by day`}
     >
       <ResponsiveContainer width="100%" height={240}>
-        <LineChart data={points} margin={{ top: 8, left: 0, right: 16 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="day" tick={axis} padding={{ left: 16, right: 16 }} />
+        <BarChart data={points} margin={{ top: 20, left: 0, right: 8 }} barGap={2}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="day" tick={axis} />
           <YAxis
             tick={axis}
-            width={56}
+            width={60}
             domain={[0, "auto"]}
             allowDecimals={false}
-            tickFormatter={(v: number) => `${v} ${short}`}
+            tickFormatter={withUnit}
           />
-          <Tooltip formatter={(v) => `${v} ${short}`} />
-          <Legend />
-          <Line type="monotone" dataKey="median" name="Median" stroke="#4f46e5" strokeWidth={2} />
-          <Line
-            type="monotone"
+          <Tooltip formatter={withUnit} cursor={{ fill: "#f1f5f9" }} />
+          <Legend itemSorter={null} />
+          <Bar
+            dataKey="median"
+            name="Median"
+            fill="#4f46e5"
+            maxBarSize={40}
+            radius={[4, 4, 0, 0]}
+            isAnimationActive={false}
+          >
+            {labelled ? <LabelList dataKey="median" content={aboveBar(short)} /> : null}
+          </Bar>
+          <Bar
             dataKey="p90"
             name="90th percentile"
-            stroke="#b45309"
-            strokeWidth={2}
-            strokeDasharray="5 3"
-          />
-        </LineChart>
+            fill="#b45309"
+            maxBarSize={40}
+            radius={[4, 4, 0, 0]}
+            isAnimationActive={false}
+          >
+            {labelled ? <LabelList dataKey="p90" content={aboveBar(short)} /> : null}
+          </Bar>
+        </BarChart>
       </ResponsiveContainer>
     </figure>
   );

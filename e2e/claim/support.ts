@@ -1,26 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { type APIRequestContext, test as base, expect, type Page } from "@playwright/test";
 import type postgres from "postgres";
 import { connectPostgres } from "@/db/connect";
-import { demoCredentials } from "../demo";
+import { demoCredentials, e2eDatabaseUrl } from "../demo";
 
 /** A claim test waits for an invite (up to a relay sweep), then for a payout to settle. */
 export const CLAIM_TEST_TIMEOUT = 240_000;
 
 /** Every claim test runs on a phone-sized screen. */
 export const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-
-/**
- * The e2e server's own database (the embedded cluster under DATA_DIR): the dev mailbox's
- * rows, and the one thing an API cannot do on demand, letting a link's time run out.
- */
-function e2eDatabaseUrl(): string {
-  // postmaster.pid's fourth line is the port the cluster listens on.
-  const pid = readFileSync(path.join(".data/e2e", "pg", "postmaster.pid"), "utf8").split("\n");
-  return `postgres://disburse:disburse-local@127.0.0.1:${pid[3]?.trim()}/disburse`;
-}
 
 type Email = {
   to: string;
@@ -36,6 +24,8 @@ export type ClaimKit = {
 };
 
 export const test = base.extend<ClaimKit>({
+  // The dev mailbox's rows, and the one thing an API cannot do on demand, letting a link's
+  // time run out.
   // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring
   sql: async ({}, use) => {
     const sql = connectPostgres(e2eDatabaseUrl(), { max: 2 });

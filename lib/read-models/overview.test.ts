@@ -74,6 +74,7 @@ describe("time to reward", () => {
 
   it("says a duration the way people do", () => {
     expect(formatDuration(5 / 3600)).toBe("5 s");
+    expect(formatDuration(2.6 / 60)).toBe("2.6 min");
     expect(formatDuration(0.25)).toBe("15 min");
     expect(formatDuration(3.5)).toBe("3.5 h");
     expect(formatDuration(72)).toBe("3.0 days");

@@ -253,10 +253,11 @@ export function timeToRewardSeries(points: TimeToRewardPoint[]) {
   };
 }
 
-/** A duration as people say it: "40 s", "12 min", "3.5 h", "2.1 days". */
+/** A duration as people say it: "40 s", "2.5 min", "12 min", "3.5 h", "2.1 days". */
 export function formatDuration(hours: number): string {
   const seconds = hours * 3600;
   if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 600) return `${(seconds / 60).toFixed(1)} min`;
   if (hours < 1) return `${Math.round(seconds / 60)} min`;
   if (hours < 48) return `${hours.toFixed(1)} h`;
   return `${(hours / 24).toFixed(1)} days`;

@@ -104,7 +104,7 @@ export default async function OverviewPage() {
         </section>
       ) : null}
 
-      <div className="grid gap-6 xl:grid-cols-2">
+      <div className="grid items-start gap-6 xl:grid-cols-2">
         <Card title="Payouts by status">
           {statuses.length === 0 ? (
             <EmptyState>No payouts in the last {DAYS} days.</EmptyState>

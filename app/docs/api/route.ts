@@ -24,7 +24,11 @@ const reference = ApiReference({
 .disburse-header a { color: #fff; text-decoration: none; }
 .disburse-header a:hover, .disburse-header a:focus-visible { text-decoration: underline; }
 .disburse-header p { margin: 0; white-space: nowrap; }
-.disburse-header nav { display: flex; gap: 1rem; }`,
+.disburse-header nav { display: flex; gap: 1rem; }
+@media (max-width: 420px) {
+  .disburse-header { gap: 0.75rem; padding: 0 0.75rem; font-size: 0.875rem; }
+  .disburse-header nav { gap: 0.75rem; }
+}`,
 });
 
 /** Our own header above Scalar's page: what this is, and the way back. */

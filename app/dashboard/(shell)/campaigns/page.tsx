@@ -11,6 +11,9 @@ import { requirePageMember } from "../../_lib/member";
 
 export const metadata: Metadata = { title: "Campaigns" };
 
+/** Columns a phone does without: the name cell repeats the count and total under it. */
+const wide = "hidden sm:table-cell";
+
 export default async function CampaignsPage({
   searchParams,
 }: {
@@ -51,7 +54,7 @@ export default async function CampaignsPage({
                 <th scope="col" className="px-4 py-2 font-medium">
                   Status
                 </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
+                <th scope="col" className={`${wide} px-4 py-2 text-right font-medium`}>
                   Payouts
                 </th>
                 <th scope="col" className="px-4 py-2 text-right font-medium">
@@ -60,10 +63,10 @@ export default async function CampaignsPage({
                 <th scope="col" className="px-4 py-2 text-right font-medium">
                   Paid
                 </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
+                <th scope="col" className={`${wide} px-4 py-2 text-right font-medium`}>
                   Total
                 </th>
-                <th scope="col" className="px-4 py-2 font-medium">
+                <th scope="col" className={`${wide} px-4 py-2 font-medium`}>
                   Created
                 </th>
               </tr>
@@ -78,11 +81,15 @@ export default async function CampaignsPage({
                     >
                       {b.name}
                     </Link>
+                    <span className="mt-0.5 block text-xs text-slate-500 sm:hidden">
+                      {b.itemCount.toLocaleString("en-US")} payouts ·{" "}
+                      <Money amount={b.totalAmount} currency={b.currency} />
+                    </span>
                   </td>
                   <td className="px-4 py-2">
                     <StatusBadge status={displayStatus} />
                   </td>
-                  <td className="px-4 py-2 text-right tabular-nums">
+                  <td className={`${wide} px-4 py-2 text-right tabular-nums`}>
                     {b.itemCount.toLocaleString("en-US")}
                   </td>
                   <td className="px-4 py-2 text-right">
@@ -91,10 +98,10 @@ export default async function CampaignsPage({
                   <td className="px-4 py-2 text-right">
                     <TallyCell tally={figures.paid} currency={b.currency} />
                   </td>
-                  <td className="px-4 py-2 text-right">
+                  <td className={`${wide} px-4 py-2 text-right`}>
                     <Money amount={b.totalAmount} currency={b.currency} />
                   </td>
-                  <td className="px-4 py-2 text-slate-600">
+                  <td className={`${wide} px-4 py-2 text-slate-600`}>
                     <Time at={b.createdAt} />
                   </td>
                 </tr>

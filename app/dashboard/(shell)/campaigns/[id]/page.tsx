@@ -239,7 +239,7 @@ const statusMeaning: Record<CampaignSummary["displayStatus"], string> = {
   sending: "Links are going out to recipients.",
   sent: "Every link has gone out; some payouts still wait for their recipient or the provider.",
   completed: "Every payout is settled: paid, or canceled or expired with its funds released.",
-  canceled: "Stopped: unclaimed payouts were canceled and their funds released.",
+  canceled: "Stopped: payouts not yet with the provider were canceled and their funds released.",
 };
 
 /** Where the campaign's money is: claimed, paid, still open and released. */

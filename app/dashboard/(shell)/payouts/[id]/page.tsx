@@ -101,32 +101,34 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
             {detail.ledger.length === 0 ? (
               <p className="text-sm text-slate-600">No ledger transfers.</p>
             ) : (
-              <table className="w-full text-sm" data-testid="ledger-entries">
-                <thead className="text-left text-slate-600">
-                  <tr>
-                    <th className="py-1 font-medium">When</th>
-                    <th className="py-1 font-medium">From → to</th>
-                    <th className="py-1 font-medium">Phase</th>
-                    <th className="py-1 text-right font-medium">Amount</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {detail.ledger.map((t) => (
-                    <tr key={t.id} className="border-t border-slate-100">
-                      <td className="py-1">
-                        <Time at={t.createdAt} />
-                      </td>
-                      <td className="py-1">
-                        {t.from} → {t.to}
-                      </td>
-                      <td className="py-1">{t.phase}</td>
-                      <td className="py-1 text-right">
-                        <Money amount={t.amount} currency={t.currency} />
-                      </td>
+              <div className="overflow-x-auto">
+                <table className="w-full text-sm" data-testid="ledger-entries">
+                  <thead className="text-left text-slate-600">
+                    <tr>
+                      <th className="py-1 pr-3 font-medium">When</th>
+                      <th className="py-1 pr-3 font-medium">From → to</th>
+                      <th className="hidden py-1 pr-3 font-medium sm:table-cell">Phase</th>
+                      <th className="py-1 text-right font-medium">Amount</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {detail.ledger.map((t) => (
+                      <tr key={t.id} className="border-t border-slate-100">
+                        <td className="py-1 pr-3">
+                          <Time at={t.createdAt} />
+                        </td>
+                        <td className="py-1 pr-3">
+                          {t.from.replace(/_/g, " ")} → {t.to.replace(/_/g, " ")}
+                        </td>
+                        <td className="hidden py-1 pr-3 sm:table-cell">{t.phase}</td>
+                        <td className="py-1 text-right">
+                          <Money amount={t.amount} currency={t.currency} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
           </Card>
           <Card title="Timeline">
