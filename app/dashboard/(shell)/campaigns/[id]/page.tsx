@@ -89,7 +89,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
                 )}
               </Card>
             ) : null}
-            <MoneyCard summary={summary} />
+            {summary.displayStatus === "awaiting_approval" ? null : <MoneyCard summary={summary} />}
             <Card title="Sending links">
               <FanOutProgress
                 key={batch.status}
