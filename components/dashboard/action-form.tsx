@@ -11,22 +11,27 @@ const FormState = createContext<{ state: ActionState; pending: boolean }>({
   pending: false,
 });
 
-/** Where the forms inside an `ActionOutcome` report their results. */
-const Outcome = createContext<((state: ActionState) => void) | null>(null);
+/** The last result of the forms inside an `ActionOutcome`, and how they report one. */
+const Outcome = createContext<{ state: ActionState; report: (state: ActionState) => void } | null>(
+  null,
+);
 
 /**
- * Shows the last result of any form inside it, in one live region that outlives those
- * forms. An action often removes its own form when the page re-renders (a canceled payout
- * has no Cancel button any more), and a message inside that form would vanish with it.
+ * Keeps the last result of any form inside it, for an `ActionOutcomeMessage` to show. An
+ * action often removes its own form when the page re-renders (a canceled payout has no
+ * Cancel button any more), and a message inside that form would vanish with it. Wrap the
+ * page and put the message where people look after acting; forms inside report there
+ * instead of under themselves.
  */
 export function ActionOutcome({ children }: { children: React.ReactNode }) {
-  const [state, setState] = useState<ActionState | null>(null);
-  return (
-    <Outcome.Provider value={setState}>
-      <StateMessage state={state ?? { ok: false }} boxed />
-      {children}
-    </Outcome.Provider>
-  );
+  const [state, report] = useState<ActionState>({ ok: false });
+  return <Outcome.Provider value={{ state, report }}>{children}</Outcome.Provider>;
+}
+
+/** The live region showing an `ActionOutcome`'s last result. */
+export function ActionOutcomeMessage() {
+  const outcome = useContext(Outcome);
+  return <StateMessage state={outcome?.state ?? { ok: false }} boxed />;
 }
 
 /**
@@ -58,13 +63,13 @@ export function ActionForm({
    */
   secretLabel?: string;
 }) {
-  const report = useContext(Outcome);
+  const outcome = useContext(Outcome);
   // Reported when the action answers, not from an effect: by the time an effect would
   // run, the re-rendered page may no longer contain this form.
   const [state, formAction, pending] = useActionState(
     async (previous: ActionState, form: FormData) => {
       const result = await action(previous, form);
-      report?.(result);
+      outcome?.report(result);
       return result;
     },
     { ok: false },
@@ -92,7 +97,7 @@ export function ActionForm({
         />
         {frame ? <input type="hidden" name="mode" value={frame.mode} /> : null}
         {children}
-        {showMessage && !report ? <FormMessage /> : null}
+        {showMessage && !outcome ? <FormMessage /> : null}
         {secretLabel ? <RevealedSecret label={secretLabel} /> : null}
       </form>
     </FormState.Provider>

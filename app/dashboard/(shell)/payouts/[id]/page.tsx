@@ -1,7 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ActionForm, ActionOutcome, Field, SubmitButton } from "@/components/dashboard/action-form";
+import {
+  ActionForm,
+  ActionOutcome,
+  ActionOutcomeMessage,
+  Field,
+  SubmitButton,
+} from "@/components/dashboard/action-form";
 import { Money } from "@/components/dashboard/money";
 import { Card, PageHeader } from "@/components/dashboard/page-header";
 import { PayoutTimeline } from "@/components/dashboard/payout-timeline";
@@ -40,7 +46,7 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
   const allowed = (a: Parameters<typeof can>[1]) => can(member.role, a);
 
   return (
-    <>
+    <ActionOutcome>
       <p className="mb-2 text-sm">
         <Link href="/dashboard/payouts" className="text-indigo-700 underline">
           ← Payouts
@@ -97,38 +103,36 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
               </Item>
             </dl>
           </Card>
-          <Card title="Ledger entries">
+          <Card title="Ledger entries" className="overflow-x-auto">
             {detail.ledger.length === 0 ? (
               <p className="text-sm text-slate-600">No ledger transfers.</p>
             ) : (
-              <div className="overflow-x-auto">
-                <table className="w-full text-sm" data-testid="ledger-entries">
-                  <thead className="text-left text-slate-600">
-                    <tr>
-                      <th className="py-1 pr-3 font-medium">When</th>
-                      <th className="py-1 pr-3 font-medium">From → to</th>
-                      <th className="hidden py-1 pr-3 font-medium sm:table-cell">Phase</th>
-                      <th className="py-1 text-right font-medium">Amount</th>
+              <table className="w-full text-sm" data-testid="ledger-entries">
+                <thead className="text-left text-slate-600">
+                  <tr>
+                    <th className="py-1 pr-3 font-medium">When</th>
+                    <th className="py-1 pr-3 font-medium">From → to</th>
+                    <th className="hidden py-1 pr-3 font-medium sm:table-cell">Phase</th>
+                    <th className="py-1 text-right font-medium">Amount</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {detail.ledger.map((t) => (
+                    <tr key={t.id} className="border-t border-slate-100">
+                      <td className="py-1 pr-3">
+                        <Time at={t.createdAt} />
+                      </td>
+                      <td className="py-1 pr-3">
+                        {t.from.replace(/_/g, " ")} → {t.to.replace(/_/g, " ")}
+                      </td>
+                      <td className="hidden py-1 pr-3 sm:table-cell">{t.phase}</td>
+                      <td className="py-1 text-right">
+                        <Money amount={t.amount} currency={t.currency} />
+                      </td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {detail.ledger.map((t) => (
-                      <tr key={t.id} className="border-t border-slate-100">
-                        <td className="py-1 pr-3">
-                          <Time at={t.createdAt} />
-                        </td>
-                        <td className="py-1 pr-3">
-                          {t.from.replace(/_/g, " ")} → {t.to.replace(/_/g, " ")}
-                        </td>
-                        <td className="hidden py-1 pr-3 sm:table-cell">{t.phase}</td>
-                        <td className="py-1 text-right">
-                          <Money amount={t.amount} currency={t.currency} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+                  ))}
+                </tbody>
+              </table>
             )}
           </Card>
           <Card title="Timeline">
@@ -136,110 +140,109 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
           </Card>
         </div>
         <div className="space-y-6">
-          <ActionOutcome>
-            {emailChange ? (
-              <PendingEmailChange
-                request={emailChange}
-                payoutId={payout.id}
-                organisationId={orgId}
-                mayApprove={allowed("payouts.approve_email_change")}
-                isRequester={emailChange.requestedBy === member.actor.id}
-              />
-            ) : null}
-            <Card title="Actions">
-              <div className="space-y-5">
-                {["paid", "canceled", "expired", "processing"].includes(payout.status) ? (
-                  <p className="text-sm text-slate-600">
-                    {payout.status === "processing"
-                      ? "With the provider now: its outcome decides what happens next."
-                      : `Nothing to do: this payout is ${payout.status}.`}
+          <ActionOutcomeMessage />
+          {emailChange ? (
+            <PendingEmailChange
+              request={emailChange}
+              payoutId={payout.id}
+              organisationId={orgId}
+              mayApprove={allowed("payouts.approve_email_change")}
+              isRequester={emailChange.requestedBy === member.actor.id}
+            />
+          ) : null}
+          <Card title="Actions">
+            <div className="space-y-5">
+              {["paid", "canceled", "expired", "processing"].includes(payout.status) ? (
+                <p className="text-sm text-slate-600">
+                  {payout.status === "processing"
+                    ? "With the provider now: its outcome decides what happens next."
+                    : `Nothing to do: this payout is ${payout.status}.`}
+                </p>
+              ) : null}
+              {claimable && allowed("payouts.resend") ? (
+                <ActionForm action={resendLinkAction} organisationId={orgId}>
+                  <input type="hidden" name="payoutId" value={payout.id} />
+                  <SubmitButton variant="secondary" pendingLabel="Sending…">
+                    Resend the link
+                  </SubmitButton>
+                  <p className="mt-1 text-xs text-slate-500">Same link, new email.</p>
+                </ActionForm>
+              ) : null}
+              {claimable && allowed("payouts.reissue") ? (
+                <ActionForm
+                  action={reissueLinkAction}
+                  organisationId={orgId}
+                  confirmMessage="Issue a new link? The current link stops working at once."
+                >
+                  <input type="hidden" name="payoutId" value={payout.id} />
+                  <SubmitButton variant="secondary" pendingLabel="Reissuing…">
+                    Reissue the link
+                  </SubmitButton>
+                  <p className="mt-1 text-xs text-slate-500">
+                    New link by email; the old one dies.
                   </p>
-                ) : null}
-                {claimable && allowed("payouts.resend") ? (
-                  <ActionForm action={resendLinkAction} organisationId={orgId}>
+                </ActionForm>
+              ) : null}
+              {!emailChange &&
+              allowed("payouts.request_email_change") &&
+              !["paid", "canceled", "expired"].includes(payout.status) ? (
+                <ActionForm
+                  action={requestEmailChangeAction}
+                  organisationId={orgId}
+                  className="space-y-2"
+                >
+                  <input type="hidden" name="payoutId" value={payout.id} />
+                  <Field
+                    name="email"
+                    label="Change the email"
+                    hint="Applies once another finance or owner member approves it."
+                    type="email"
+                    defaultValue={recipient.email}
+                    required
+                  />
+                  <SubmitButton variant="secondary" pendingLabel="Requesting…">
+                    Request email change
+                  </SubmitButton>
+                </ActionForm>
+              ) : null}
+              {payout.status === "awaiting_review" && allowed("payouts.review") ? (
+                <div className="space-y-2 rounded-md border border-amber-200 bg-amber-50 p-3">
+                  <p className="text-sm font-medium text-amber-900">Held for review</p>
+                  <ActionForm action={clearReviewAction} organisationId={orgId}>
                     <input type="hidden" name="payoutId" value={payout.id} />
-                    <SubmitButton variant="secondary" pendingLabel="Sending…">
-                      Resend the link
-                    </SubmitButton>
-                    <p className="mt-1 text-xs text-slate-500">Same link, new email.</p>
+                    <SubmitButton pendingLabel="Clearing…">Clear and send link</SubmitButton>
                   </ActionForm>
-                ) : null}
-                {claimable && allowed("payouts.reissue") ? (
                   <ActionForm
-                    action={reissueLinkAction}
+                    action={rejectReviewAction}
                     organisationId={orgId}
-                    confirmMessage="Issue a new link? The current link stops working at once."
+                    confirmMessage="Reject and cancel this payout?"
                   >
                     <input type="hidden" name="payoutId" value={payout.id} />
-                    <SubmitButton variant="secondary" pendingLabel="Reissuing…">
-                      Reissue the link
-                    </SubmitButton>
-                    <p className="mt-1 text-xs text-slate-500">
-                      New link by email; the old one dies.
-                    </p>
-                  </ActionForm>
-                ) : null}
-                {!emailChange &&
-                allowed("payouts.request_email_change") &&
-                !["paid", "canceled", "expired"].includes(payout.status) ? (
-                  <ActionForm
-                    action={requestEmailChangeAction}
-                    organisationId={orgId}
-                    className="space-y-2"
-                  >
-                    <input type="hidden" name="payoutId" value={payout.id} />
-                    <Field
-                      name="email"
-                      label="Change the email"
-                      hint="Applies once another finance or owner member approves it."
-                      type="email"
-                      defaultValue={recipient.email}
-                      required
-                    />
-                    <SubmitButton variant="secondary" pendingLabel="Requesting…">
-                      Request email change
+                    <SubmitButton variant="danger" pendingLabel="Rejecting…">
+                      Reject
                     </SubmitButton>
                   </ActionForm>
-                ) : null}
-                {payout.status === "awaiting_review" && allowed("payouts.review") ? (
-                  <div className="space-y-2 rounded-md border border-amber-200 bg-amber-50 p-3">
-                    <p className="text-sm font-medium text-amber-900">Held for review</p>
-                    <ActionForm action={clearReviewAction} organisationId={orgId}>
-                      <input type="hidden" name="payoutId" value={payout.id} />
-                      <SubmitButton pendingLabel="Clearing…">Clear and send link</SubmitButton>
-                    </ActionForm>
-                    <ActionForm
-                      action={rejectReviewAction}
-                      organisationId={orgId}
-                      confirmMessage="Reject and cancel this payout?"
-                    >
-                      <input type="hidden" name="payoutId" value={payout.id} />
-                      <SubmitButton variant="danger" pendingLabel="Rejecting…">
-                        Reject
-                      </SubmitButton>
-                    </ActionForm>
-                  </div>
-                ) : null}
-                {cancelableStatuses.includes(payout.status) && allowed("payouts.cancel") ? (
-                  <ActionForm
-                    action={cancelPayoutAction}
-                    organisationId={orgId}
-                    className="space-y-2 border-t border-slate-200 pt-4"
-                    confirmMessage="Cancel this payout? Its link dies and the funds return to your balance."
-                  >
-                    <input type="hidden" name="payoutId" value={payout.id} />
-                    <Field name="reason" label="Reason (optional)" maxLength={200} />
-                    <SubmitButton variant="danger" pendingLabel="Canceling…">
-                      Cancel payout
-                    </SubmitButton>
-                  </ActionForm>
-                ) : null}
-              </div>
-            </Card>
-          </ActionOutcome>
+                </div>
+              ) : null}
+              {cancelableStatuses.includes(payout.status) && allowed("payouts.cancel") ? (
+                <ActionForm
+                  action={cancelPayoutAction}
+                  organisationId={orgId}
+                  className="space-y-2 border-t border-slate-200 pt-4"
+                  confirmMessage="Cancel this payout? Its link dies and the funds return to your balance."
+                >
+                  <input type="hidden" name="payoutId" value={payout.id} />
+                  <Field name="reason" label="Reason (optional)" maxLength={200} />
+                  <SubmitButton variant="danger" pendingLabel="Canceling…">
+                    Cancel payout
+                  </SubmitButton>
+                </ActionForm>
+              ) : null}
+            </div>
+          </Card>
         </div>
       </div>
-    </>
+    </ActionOutcome>
   );
 }
 
