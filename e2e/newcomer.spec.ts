@@ -99,6 +99,9 @@ test("the API reference asks no other host for anything, leads back home, and do
   await expect(page.getByRole("cell", { name: /^`?13`?$/ }).first()).toBeVisible();
   await expect(page.getByText(/apply only to methods that pay into an account/)).toBeVisible();
   await screenshots(page, "docs-api");
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole("heading", { name: "Test mode: the sandbox" }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: test.info().outputPath("docs-api-sandbox.png") });
 
   // An operation's request client sends to this server itself, through no proxy.
   await page.setViewportSize({ width: 1280, height: 800 });

@@ -220,3 +220,25 @@ test("a finance lead sees where each campaign's money is, on charts read at a gl
   ).toBeVisible();
   await screenshots(page, "overview");
 });
+
+test("a developer's copy: a test key's placeholder fits test mode, and a new secret comes after the words about it", async ({
+  page,
+  mailbox,
+}) => {
+  test.setTimeout(180_000);
+  await foundOrganisation(page, mailbox, "Copy Co");
+  await page.goto("/dashboard/developers");
+  const name = page.getByLabel("Name", { exact: true });
+  await expect(name).toHaveAttribute("placeholder", "Local development");
+  await name.fill("laptop");
+  await page.getByRole("button", { name: "Create test key" }).click();
+  const message = page.getByRole("status").filter({ hasText: "Key created. Copy it now" });
+  const secret = page.getByTestId("revealed-secret");
+  await expect(secret).toBeVisible();
+  // "Copy it now", then the key: the message points at what follows it.
+  const follows = await message.evaluate(
+    (m, s) => Boolean(s && m.compareDocumentPosition(s) & Node.DOCUMENT_POSITION_FOLLOWING),
+    await secret.elementHandle(),
+  );
+  expect(follows).toBe(true);
+});

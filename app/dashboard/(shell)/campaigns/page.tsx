@@ -11,7 +11,7 @@ import { requirePageMember } from "../../_lib/member";
 
 export const metadata: Metadata = { title: "Campaigns" };
 
-/** Columns a phone does without: the name cell repeats the count and total under it. */
+/** Columns a phone does without: the name cell repeats status, count and total under it. */
 const wide = "hidden sm:table-cell";
 
 export default async function CampaignsPage({
@@ -51,7 +51,7 @@ export default async function CampaignsPage({
                 <th scope="col" className="px-4 py-2 font-medium">
                   Name
                 </th>
-                <th scope="col" className="px-4 py-2 font-medium">
+                <th scope="col" className={`${wide} px-4 py-2 font-medium`}>
                   Status
                 </th>
                 <th scope="col" className={`${wide} px-4 py-2 text-right font-medium`}>
@@ -81,12 +81,12 @@ export default async function CampaignsPage({
                     >
                       {b.name}
                     </Link>
-                    <span className="mt-0.5 block text-xs text-slate-500 sm:hidden">
-                      {b.itemCount.toLocaleString("en-US")} payouts ·{" "}
-                      <Money amount={b.totalAmount} currency={b.currency} />
+                    <span className="mt-1 block text-xs text-slate-500 sm:hidden">
+                      <StatusBadge status={displayStatus} /> {b.itemCount.toLocaleString("en-US")}{" "}
+                      payouts · <Money amount={b.totalAmount} currency={b.currency} />
                     </span>
                   </td>
-                  <td className="px-4 py-2">
+                  <td className={`${wide} px-4 py-2`}>
                     <StatusBadge status={displayStatus} />
                   </td>
                   <td className={`${wide} px-4 py-2 text-right tabular-nums`}>
