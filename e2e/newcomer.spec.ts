@@ -96,7 +96,7 @@ test("the API reference asks no other host for anything, leads back home, and do
   });
   await expect(page.getByRole("heading", { name: "Claim links" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Test mode: the sandbox" })).toBeVisible();
-  await expect(page.getByRole("cell", { name: /^`?13`?$/ }).first()).toBeVisible();
+  await expect(page.getByRole("cell", { name: /^13 \(1013 is USD 10\.13\)$/ })).toBeVisible();
   await expect(page.getByText(/apply only to methods that pay into an account/)).toBeVisible();
   await screenshots(page, "docs-api");
   await page.setViewportSize({ width: 1280, height: 800 });

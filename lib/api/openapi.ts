@@ -151,14 +151,14 @@ const sandboxOutcomes = `## Test mode: the sandbox
 
 A \`sk_test_…\` key moves only test money: fund it with \`POST /funding/test_deposits\`, and every claimed payout is paid by the sandbox provider, which pays nothing out. The **last two digits of the amount in minor units** choose the outcome:
 
-| amount ends in | example | outcome |
-| --- | --- | --- |
-| \`${pad(sandboxMagicEndings.accountClosed)}\` | \`1013\` (USD 10.13) | \`failed\`: "${sandboxFailureReasons.closed}" The recipient is asked to choose another method. |
-| \`${pad(sandboxMagicEndings.returned)}\` | \`2066\` | \`paid\`, then \`returned\` on the next poll; the money is reserved again for the recipient's next choice. |
-| \`${pad(sandboxMagicEndings.slow)}\` | \`3077\` | \`processing\` for ${DEFAULT_SLOW_POLLS} polls (about a minute each), then \`paid\`. |
-| anything else | \`5000\` | \`paid\` at once. |
+| amount ends in | outcome |
+| --- | --- |
+| \`${pad(sandboxMagicEndings.accountClosed)}\` (\`1013\` is USD 10.13) | \`failed\`, account closed; the recipient chooses again |
+| \`${pad(sandboxMagicEndings.returned)}\` | \`paid\`, then \`returned\` on the next poll |
+| \`${pad(sandboxMagicEndings.slow)}\` | \`processing\` for ${DEFAULT_SLOW_POLLS} polls (about a minute each), then \`paid\` |
+| anything else | \`paid\` at once |
 
-\`${pad(sandboxMagicEndings.accountClosed)}\` and \`${pad(sandboxMagicEndings.returned)}\` apply only to methods that pay into an account (bank, wallet, mobile money): a gift card, prepaid Visa or donation of the same amount is paid, so you can test a failure followed by a successful second choice. Whatever the amount, the sandbox fails what a real provider would refuse: details that do not pass the method's checks, a currency, amount or country the method does not take, or a sanctioned country (\`failure_reason\` says which).`;
+A closed account fails with \`failure_reason\` "${sandboxFailureReasons.closed}" A returned payout's money is reserved again for the recipient's next choice. \`${pad(sandboxMagicEndings.accountClosed)}\` and \`${pad(sandboxMagicEndings.returned)}\` apply only to methods that pay into an account (bank, wallet, mobile money): a gift card, prepaid Visa or donation of the same amount is paid, so you can test a failure followed by a successful second choice. Whatever the amount, the sandbox fails what a real provider would refuse: details that do not pass the method's checks, a currency, amount or country the method does not take, or a sanctioned country (\`failure_reason\` says which).`;
 
 const description = `The Disburse API pays people: create recipients, send payouts one at a time or in batches of up to 10,000, and follow them through events and webhooks.
 
