@@ -5,6 +5,11 @@ import {
   type ZodOpenApiPathsObject,
 } from "zod-openapi";
 import { type ErrorCode, errorCodes } from "@/lib/errors";
+import {
+  DEFAULT_SLOW_POLLS,
+  sandboxFailureReasons,
+  sandboxMagicEndings,
+} from "@/lib/providers/sandbox";
 import type { AnyOperation } from "./operation";
 import { allOperations } from "./operations";
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, problemSchema, problemTitle } from "./problem";
@@ -135,6 +140,26 @@ function toOpenApiOperation(operation: AnyOperation, serverUrl: string): ZodOpen
   };
 }
 
+/** "13" for 13n: an amount ending, as the last two digits. */
+const pad = (ending: bigint) => ending.toString().padStart(2, "0");
+
+const claimLinks = `## Claim links
+
+You never collect bank details. Each payout that passes screening gets a **claim link**, \`/c/{token}\` on this server, emailed to the recipient (in test mode without SMTP, to the dev mailbox at \`/dev/mailbox\`), and the payout becomes \`claimable\` (event \`payout.claimable\`). The recipient opens the link, proves the address with a 6-digit code sent to the email on file, picks a payout method offered in their country for that currency and amount, and enters its details; the payout becomes \`claimed\`, then \`processing\` and \`paid\`, each with its event. The link is the recipient's alone: its token is stored only as a hash, it belongs to one payout, it expires with the payout (\`expires_at\`, from the batch's \`expires_in_days\`, 30 days by default, counted from when the link is issued), and it claims only while the payout is \`claimable\`: afterwards it shows the verified recipient the payment's status. Reminders go out before expiry; an unclaimed payout then becomes \`expired\` and its funds return to your balance. Too many wrong codes lock a link.`;
+
+const sandboxOutcomes = `## Test mode: the sandbox
+
+A \`sk_test_…\` key moves only test money: fund it with \`POST /funding/test_deposits\`, and every claimed payout is paid by the sandbox provider, which pays nothing out. The **last two digits of the amount in minor units** choose the outcome:
+
+| amount ends in | outcome |
+| --- | --- |
+| \`${pad(sandboxMagicEndings.accountClosed)}\` (\`1013\` is USD 10.13) | \`failed\`, account closed; the recipient chooses again |
+| \`${pad(sandboxMagicEndings.returned)}\` | \`paid\`, then \`returned\` on the next poll |
+| \`${pad(sandboxMagicEndings.slow)}\` | \`processing\` for ${DEFAULT_SLOW_POLLS} polls (about a minute each), then \`paid\` |
+| anything else | \`paid\` at once |
+
+A closed account fails with \`failure_reason\` "${sandboxFailureReasons.closed}" A returned payout's money is reserved again for the recipient's next choice. \`${pad(sandboxMagicEndings.accountClosed)}\` and \`${pad(sandboxMagicEndings.returned)}\` apply only to methods that pay into an account (bank, wallet, mobile money): a gift card, prepaid Visa or donation of the same amount is paid, so you can test a failure followed by a successful second choice. Whatever the amount, the sandbox fails what a real provider would refuse: details that do not pass the method's checks, a currency, amount or country the method does not take, or a sanctioned country (\`failure_reason\` says which).`;
+
 const description = `The Disburse API pays people: create recipients, send payouts one at a time or in batches of up to 10,000, and follow them through events and webhooks.
 
 **Authentication.** Send \`Authorization: Bearer sk_test_…\` (or \`sk_live_…\`). A key belongs to one organisation and one mode; test keys never see live data and vice versa.
@@ -145,7 +170,11 @@ const description = `The Disburse API pays people: create recipients, send payou
 
 **Errors.** Failures are RFC 9457 \`application/problem+json\` with a stable \`code\`, a \`type\` URI under ${PROBLEM_TYPE_BASE}, and for invalid input an \`errors\` array of \`{ path, message }\` (e.g. \`items.3.amount\`). Every response carries a \`Request-Id\` header.
 
-**Rate limits.** Per API key, shared by all servers, reported in \`RateLimit-*\` headers; over the limit you get 429 with \`Retry-After\`.`;
+**Rate limits.** Per API key, shared by all servers, reported in \`RateLimit-*\` headers; over the limit you get 429 with \`Retry-After\`.
+
+${claimLinks}
+
+${sandboxOutcomes}`;
 
 export function buildOpenApiDocument(appUrl: string, operations: AnyOperation[] = allOperations) {
   const serverUrl = `${appUrl}/api/v1`;

@@ -38,7 +38,7 @@ export const createEndpointAction = memberAction("webhooks.manage", async (membe
   });
   revalidatePath("/dashboard/developers/webhooks");
   return successState(
-    "Endpoint added. Its signing secret is below; you can reveal it again later.",
+    "Endpoint added. Its signing secret is below; you can reveal it again on the endpoint's page.",
     { secret },
   );
 });

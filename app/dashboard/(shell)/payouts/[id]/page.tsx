@@ -1,7 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ActionForm, Field, SubmitButton } from "@/components/dashboard/action-form";
+import {
+  ActionForm,
+  ActionOutcome,
+  ActionOutcomeMessage,
+  Field,
+  SubmitButton,
+} from "@/components/dashboard/action-form";
 import { Money } from "@/components/dashboard/money";
 import { Card, PageHeader } from "@/components/dashboard/page-header";
 import { PayoutTimeline } from "@/components/dashboard/payout-timeline";
@@ -41,7 +47,7 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
   const allowed = (a: Parameters<typeof can>[1]) => can(member.role, a);
 
   return (
-    <>
+    <ActionOutcome>
       <p className="mb-2 text-sm">
         <Link href="/dashboard/payouts" className="text-indigo-700 underline">
           ← Payouts
@@ -98,29 +104,29 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
               </Item>
             </dl>
           </Card>
-          <Card title="Ledger entries">
+          <Card title="Ledger entries" className="overflow-x-auto">
             {detail.ledger.length === 0 ? (
               <p className="text-sm text-slate-600">No ledger transfers.</p>
             ) : (
               <table className="w-full text-sm" data-testid="ledger-entries">
                 <thead className="text-left text-slate-600">
                   <tr>
-                    <th className="py-1 font-medium">When</th>
-                    <th className="py-1 font-medium">From → to</th>
-                    <th className="py-1 font-medium">Phase</th>
+                    <th className="py-1 pr-3 font-medium">When</th>
+                    <th className="py-1 pr-3 font-medium">From → to</th>
+                    <th className="hidden py-1 pr-3 font-medium sm:table-cell">Phase</th>
                     <th className="py-1 text-right font-medium">Amount</th>
                   </tr>
                 </thead>
                 <tbody>
                   {detail.ledger.map((t) => (
                     <tr key={t.id} className="border-t border-slate-100">
-                      <td className="py-1">
+                      <td className="py-1 pr-3">
                         <Time at={t.createdAt} />
                       </td>
-                      <td className="py-1">
-                        {t.from} → {t.to}
+                      <td className="py-1 pr-3">
+                        {t.from.replace(/_/g, " ")} → {t.to.replace(/_/g, " ")}
                       </td>
-                      <td className="py-1">{t.phase}</td>
+                      <td className="hidden py-1 pr-3 sm:table-cell">{t.phase}</td>
                       <td className="py-1 text-right">
                         <Money amount={t.amount} currency={t.currency} />
                       </td>
@@ -131,10 +137,11 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
             )}
           </Card>
           <Card title="Timeline">
-            <PayoutTimeline entries={detail.timeline} />
+            <PayoutTimeline entries={detail.timeline} currency={payout.currency} />
           </Card>
         </div>
         <div className="space-y-6">
+          <ActionOutcomeMessage />
           {emailChange ? (
             <PendingEmailChange
               request={emailChange}
@@ -266,7 +273,7 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
           </Card>
         </div>
       </div>
-    </>
+    </ActionOutcome>
   );
 }
 

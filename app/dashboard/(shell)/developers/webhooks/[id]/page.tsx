@@ -1,12 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import {
-  ActionForm,
-  Field,
-  RevealedSecret,
-  SubmitButton,
-} from "@/components/dashboard/action-form";
+import { ActionForm, Field, SubmitButton } from "@/components/dashboard/action-form";
 import { Card, EmptyState, PageHeader } from "@/components/dashboard/page-header";
 import { StatusBadge } from "@/components/dashboard/status-badge";
 import { Time } from "@/components/dashboard/time";
@@ -160,23 +155,26 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
             </Card>
             <Card title="Signing secret">
               <div className="space-y-3">
-                <ActionForm action={revealSecretAction} organisationId={orgId}>
+                <ActionForm
+                  action={revealSecretAction}
+                  organisationId={orgId}
+                  secretLabel="Signing secret"
+                >
                   <input type="hidden" name="endpointId" value={endpoint.id} />
                   <SubmitButton variant="secondary" pendingLabel="Revealing…">
                     Reveal secret
                   </SubmitButton>
-                  <RevealedSecret label="Signing secret" />
                 </ActionForm>
                 <ActionForm
                   action={rotateSecretAction}
                   organisationId={orgId}
                   confirmMessage="Rotate the secret? Your receiver must switch to the new one."
+                  secretLabel="New signing secret"
                 >
                   <input type="hidden" name="endpointId" value={endpoint.id} />
                   <SubmitButton variant="secondary" pendingLabel="Rotating…">
                     Rotate secret
                   </SubmitButton>
-                  <RevealedSecret label="New signing secret" />
                 </ActionForm>
               </div>
             </Card>
