@@ -256,12 +256,13 @@ describe("provider webhooks", () => {
     const submission = await startSubmission(db, scope, payout.id);
     await submitToProvider(db, scope, submission as Submission);
     // The webhook comes first: no reference on file yet, found by our submission id.
-    const { outcome } = await deliverWebhook(
+    const { receipt, outcome } = await deliverWebhook(
       db,
       scope,
       "paypal",
       doubles.paypal.webhookFor(payout.id),
     );
+    expect(receipt).toMatchObject({ status: 200 });
     expect(outcome).toBe("paid");
     // The late answer of the submission changes nothing.
     await pollProviderPayouts(db, { resume: true });
