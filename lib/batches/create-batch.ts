@@ -18,6 +18,7 @@ import {
 import { DEFAULT_EXPIRY_DAYS, enterPayouts } from "@/lib/payouts/machine";
 import { serializeBatch } from "@/lib/payouts/serialize";
 import { upsertRecipients } from "@/lib/recipients/upsert";
+import { singleLine } from "@/lib/text";
 import { describeConflicts, recipientConflicts } from "./recipient-conflicts";
 
 export const MAX_BATCH_ITEMS = 10_000;
@@ -33,7 +34,7 @@ const batchItemSchema = z
 
 export const createBatchBodySchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
+    name: singleLine(z.string().trim().min(1).max(200)),
     currency: currencySchema,
     message: z.string().trim().min(1).max(2_000).optional(),
     allowed_methods: z
@@ -48,13 +49,19 @@ export const createBatchBodySchema = z
       .max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items per request`),
   })
   .superRefine((body, ctx) => {
-    const total = body.items.reduce((sum, item) => sum + item.amount, 0n);
+    // zod runs this even when some items failed their own schema: those are skipped
+    // here (they already have their errors), never summed or read as valid.
+    const total = body.items.reduce(
+      (sum, item) => sum + (typeof item?.amount === "bigint" ? item.amount : 0n),
+      0n,
+    );
     if (total > MAX_AMOUNT) {
       ctx.addIssue({ code: "custom", path: ["items"], message: "a total of at most 10^15" });
     }
     const sameRecipient = recipientConflicts();
-    body.items.forEach(({ recipient }, i) => {
-      if (!recipient.external_id) return;
+    body.items.forEach((item, i) => {
+      const recipient = item?.recipient;
+      if (typeof recipient?.external_id !== "string") return;
       for (const conflict of sameRecipient(i, recipient.external_id, recipient)) {
         ctx.addIssue({
           code: "custom",
