@@ -1,3 +1,6 @@
+import { z } from "zod";
+import { webhookDeliveryStatusEnum } from "@/db/schema";
+import { webhookDeliveryResourceSchema } from "@/lib/webhooks/delivery-resource";
 import {
   createWebhookEndpointBodySchema,
   updateWebhookEndpointBodySchema,
@@ -101,4 +104,47 @@ export const rotateWebhookEndpointSecretOperation = defineOperation({
     description: "The endpoint with its new signing secret",
   },
   responseHoldsSecret: true,
+});
+
+/** The query of a list of deliveries: a page, and optionally one status. */
+export const listDeliveriesQuerySchema = paginationQuerySchema("webhookDelivery")
+  .extend({
+    status: z
+      .enum(webhookDeliveryStatusEnum.enumValues)
+      .optional()
+      .meta({ description: "Only deliveries in this status" }),
+  })
+  .strict();
+
+export const deliveryListSchema = listSchema(webhookDeliveryResourceSchema, "WebhookDeliveryList");
+
+export const listWebhookEndpointDeliveriesOperation = defineOperation({
+  method: "GET",
+  path: "/webhook_endpoints/{id}/deliveries",
+  operationId: "listWebhookEndpointDeliveries",
+  tag,
+  summary: "List an endpoint's deliveries",
+  description:
+    "Every event sent to this endpoint, newest first, each with its attempts: when, how long, the status and the first 2 KB of what your endpoint answered.",
+  params: idParamsSchema,
+  query: listDeliveriesQuerySchema,
+  exampleQuery: { status: "failed" },
+  response: { status: 200, schema: deliveryListSchema, description: "A page of deliveries" },
+});
+
+export const sendWebhookEndpointTestOperation = defineOperation({
+  method: "POST",
+  path: "/webhook_endpoints/{id}/test",
+  operationId: "sendWebhookEndpointTest",
+  tag,
+  summary: "Send a test event",
+  description:
+    "Sends a signed `ping` event to this endpoint alone, whatever types it subscribes to, through the normal delivery path (retries and attempt log included). Check the result with `GET /webhook_endpoints/{id}/deliveries`. A disabled endpoint is refused (409).",
+  params: idParamsSchema,
+  response: {
+    status: 201,
+    schema: webhookDeliveryResourceSchema,
+    description: "The scheduled delivery of the new `ping` event",
+  },
+  errors: ["conflict"],
 });
