@@ -7,6 +7,7 @@ import { inTransaction } from "@/db/transaction";
 import type { BatchRow } from "@/lib/batches/machine";
 import { recordEvent } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
+import { methodIdSchema } from "@/lib/methods/types";
 import { amountSchema, currencySchema, MAX_AMOUNT } from "@/lib/money";
 import {
   descriptionSchema,
@@ -38,7 +39,7 @@ export const createBatchBodySchema = z
     currency: currencySchema,
     message: z.string().trim().min(1).max(2_000).optional(),
     allowed_methods: z
-      .array(z.string().regex(/^[a-z0-9_]{1,50}$/, "a payout method id such as paypal"))
+      .array(methodIdSchema)
       .min(1)
       .max(50)
       .optional(),

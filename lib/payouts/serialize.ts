@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { type batches, type PayoutStatus, payoutStatusEnum, type payouts } from "@/db/schema";
 import { listSchema } from "@/lib/api/pagination";
-import { wireAmountSchema } from "@/lib/money";
+import { type MethodId, methodIdSchema } from "@/lib/methods/types";
+import { type Currency, currencySchema, wireAmountSchema } from "@/lib/money";
 
 export const payoutStatuses = payoutStatusEnum.enumValues;
 export const payoutStatusSchema = z.enum(payoutStatuses);
@@ -15,12 +16,12 @@ export const payoutResourceSchema = z
     livemode: z.boolean(),
     status: payoutStatusSchema,
     amount: wireAmountSchema,
-    currency: z.string(),
+    currency: currencySchema,
     recipient_id: z.string(),
     batch_id: z.string().nullable(),
     description: z.string().nullable(),
     metadata: z.record(z.string(), z.string()),
-    method: z.string().nullable(),
+    method: methodIdSchema.nullable(),
     failure_reason: z.string().nullable(),
     expires_at: timestamp,
     claimed_at: timestamp.nullable(),
@@ -43,9 +44,9 @@ export const batchResourceSchema = z
     livemode: z.boolean(),
     name: z.string(),
     status: z.enum(["awaiting_approval", "processing", "completed", "canceled"]),
-    currency: z.string(),
+    currency: currencySchema,
     message: z.string().nullable(),
-    allowed_methods: z.array(z.string()).nullable(),
+    allowed_methods: z.array(methodIdSchema).nullable(),
     expires_in_days: z.int(),
     item_count: z.int(),
     total_amount: wireAmountSchema,
@@ -72,12 +73,13 @@ export function serializePayout(row: PayoutRow): PayoutResource {
     livemode: row.mode === "live",
     status: row.status,
     amount: Number(row.amount),
-    currency: row.currency,
+    // Columns written only through the request schemas; the response check holds them to it.
+    currency: row.currency as Currency,
     recipient_id: row.recipientId,
     batch_id: row.batchId,
     description: row.description,
     metadata: row.metadata,
-    method: row.method,
+    method: row.method as MethodId | null,
     failure_reason: row.failureReason,
     expires_at: iso(row.expiresAt),
     claimed_at: isoOrNull(row.claimedAt),
@@ -94,9 +96,9 @@ export function serializeBatch(row: BatchRow, progress?: BatchProgress): BatchRe
     livemode: row.mode === "live",
     name: row.name,
     status: row.status,
-    currency: row.currency,
+    currency: row.currency as Currency,
     message: row.message,
-    allowed_methods: row.allowedMethods,
+    allowed_methods: row.allowedMethods as MethodId[] | null,
     expires_in_days: row.linkExpiryDays,
     item_count: row.itemCount,
     total_amount: Number(row.totalAmount),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { eventResourceSchema, eventTypeSchema } from "@/lib/events/types";
 import { webhookDeliveryResourceSchema } from "@/lib/webhooks/delivery-resource";
+import { exampleDelivery, exampleEvent, exampleList, exampleScheduledDelivery } from "../examples";
 import { defineOperation } from "../operation";
 import {
   createdQuerySchemas,
@@ -39,6 +40,7 @@ export const listEventsOperation = defineOperation({
     status: 200,
     schema: listSchema(eventResourceSchema, "EventList"),
     description: "A page of events",
+    example: exampleList(exampleEvent("payout.paid")),
   },
 });
 
@@ -49,7 +51,12 @@ export const getEventOperation = defineOperation({
   tag,
   summary: "Retrieve an event",
   params: idParamsSchema,
-  response: { status: 200, schema: eventResourceSchema, description: "The event" },
+  response: {
+    status: 200,
+    schema: eventResourceSchema,
+    description: "The event",
+    example: exampleEvent("payout.paid"),
+  },
 });
 
 export const listEventDeliveriesOperation = defineOperation({
@@ -62,7 +69,12 @@ export const listEventDeliveriesOperation = defineOperation({
     "Every delivery of this event to your endpoints (first deliveries and replays), newest first, each with its attempts.",
   params: idParamsSchema,
   query: listDeliveriesQuerySchema,
-  response: { status: 200, schema: deliveryListSchema, description: "A page of deliveries" },
+  response: {
+    status: 200,
+    schema: deliveryListSchema,
+    description: "A page of deliveries",
+    example: exampleList(exampleDelivery),
+  },
 });
 
 export const replayEventBodySchema = z
@@ -83,10 +95,9 @@ export const replayEventOperation = defineOperation({
   body: replayEventBodySchema,
   response: {
     status: 201,
-    schema: listSchema(webhookDeliveryResourceSchema, "ReplayedDeliveries").meta({
-      description: "The new deliveries, one per endpoint",
-    }),
-    description: "The scheduled deliveries",
+    schema: listSchema(webhookDeliveryResourceSchema, "ReplayedDeliveries"),
+    description: "The new deliveries, one per endpoint, scheduled",
+    example: exampleList({ ...exampleScheduledDelivery, replay: true }),
   },
   errors: ["conflict"],
   example: { endpoint_id: "we_01hx5d3k2m9v8q7w6e5r4t3y2u" },

@@ -7,6 +7,14 @@ import {
   webhookEndpointResourceSchema,
   webhookEndpointWithSecretSchema,
 } from "@/lib/webhooks/endpoint-schemas";
+import {
+  exampleDelivery,
+  exampleIds,
+  exampleList,
+  exampleScheduledDelivery,
+  exampleWebhookEndpoint,
+  exampleWebhookEndpointWithSecret,
+} from "../examples";
 import { defineOperation } from "../operation";
 import { listSchema, paginationQuerySchema } from "../pagination";
 import { deletedSchema, idParamsSchema } from "./common";
@@ -26,6 +34,7 @@ export const createWebhookEndpointOperation = defineOperation({
     status: 201,
     schema: webhookEndpointWithSecretSchema,
     description: "The endpoint with its signing secret",
+    example: exampleWebhookEndpointWithSecret,
   },
   responseHoldsSecret: true,
   errors: ["conflict"],
@@ -46,6 +55,7 @@ export const listWebhookEndpointsOperation = defineOperation({
     status: 200,
     schema: listSchema(webhookEndpointResourceSchema, "WebhookEndpointList"),
     description: "A page of endpoints",
+    example: exampleList(exampleWebhookEndpoint),
   },
 });
 
@@ -56,7 +66,12 @@ export const getWebhookEndpointOperation = defineOperation({
   tag,
   summary: "Retrieve a webhook endpoint",
   params: idParamsSchema,
-  response: { status: 200, schema: webhookEndpointResourceSchema, description: "The endpoint" },
+  response: {
+    status: 200,
+    schema: webhookEndpointResourceSchema,
+    description: "The endpoint",
+    example: exampleWebhookEndpoint,
+  },
 });
 
 export const updateWebhookEndpointOperation = defineOperation({
@@ -72,6 +87,7 @@ export const updateWebhookEndpointOperation = defineOperation({
     status: 200,
     schema: webhookEndpointResourceSchema,
     description: "The updated endpoint",
+    example: { ...exampleWebhookEndpoint, event_types: [] },
   },
   example: { event_types: [], disabled: false },
 });
@@ -87,6 +103,7 @@ export const deleteWebhookEndpointOperation = defineOperation({
     status: 200,
     schema: deletedSchema("webhook_endpoint", "DeletedWebhookEndpoint"),
     description: "Confirmation",
+    example: { id: exampleIds.webhookEndpoint, object: "webhook_endpoint", deleted: true },
   },
 });
 
@@ -102,6 +119,7 @@ export const rotateWebhookEndpointSecretOperation = defineOperation({
     status: 200,
     schema: webhookEndpointWithSecretSchema,
     description: "The endpoint with its new signing secret",
+    example: exampleWebhookEndpointWithSecret,
   },
   responseHoldsSecret: true,
 });
@@ -129,7 +147,12 @@ export const listWebhookEndpointDeliveriesOperation = defineOperation({
   params: idParamsSchema,
   query: listDeliveriesQuerySchema,
   exampleQuery: { status: "failed" },
-  response: { status: 200, schema: deliveryListSchema, description: "A page of deliveries" },
+  response: {
+    status: 200,
+    schema: deliveryListSchema,
+    description: "A page of deliveries",
+    example: exampleList(exampleDelivery),
+  },
 });
 
 export const sendWebhookEndpointTestOperation = defineOperation({
@@ -145,6 +168,7 @@ export const sendWebhookEndpointTestOperation = defineOperation({
     status: 201,
     schema: webhookDeliveryResourceSchema,
     description: "The scheduled delivery of the new `ping` event",
+    example: { ...exampleScheduledDelivery, event_type: "ping" },
   },
   errors: ["conflict"],
 });
