@@ -220,7 +220,7 @@ function toOpenApiOperation(operation: AnyOperation, serverUrl: string): ZodOpen
   };
 }
 
-const description = `The Disburse API pays people: create recipients, send payouts one at a time or in batches of up to 10,000, and follow them through events and webhooks.
+const description = (appUrl: string) => `The Disburse API pays people: create recipients, send payouts one at a time or in batches of up to 10,000, and follow them through events and webhooks.
 
 **Authentication.** Send \`Authorization: Bearer sk_test_…\` (or \`sk_live_…\`). A key belongs to one organisation and one mode; test keys never see live data and vice versa.
 
@@ -234,7 +234,9 @@ Unknown query parameters are refused (422) on every route, as unknown body field
 
 **Rate limits.** Per API key, shared by all servers, reported in \`RateLimit-*\` headers; over the limit you get 429 with \`Retry-After\`.
 
-**Webhooks.** Events are POSTed to your endpoints signed per Standard Webhooks; each type's payload is under Webhooks below.`;
+**Webhooks.** Events are POSTed to your endpoints signed per Standard Webhooks; each type's payload is under Webhooks below.
+
+**TypeScript SDK.** \`@disburse/sdk\` (the repository's \`sdk/\` folder) is typed from this document and handles authentication, retries with idempotency keys, pagination, typed errors and webhook verification: [its README](${appUrl}/docs/sdk).`;
 
 /** When each event type is sent, for the `webhooks` section. */
 const eventDescriptions: Record<EventType, string> = {
@@ -335,7 +337,7 @@ export function buildOpenApiDocument(appUrl: string, operations: AnyOperation[] 
       info: {
         title: "Disburse API",
         version: "1.0.0",
-        description,
+        description: description(appUrl),
         license: { name: "MIT", identifier: "MIT" },
       },
       servers: [{ url: serverUrl }],
