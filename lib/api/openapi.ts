@@ -18,32 +18,50 @@ import {
   toProblem,
 } from "./problem";
 
-const requestIdHeader = z
-  .string()
-  .meta({ description: "Unique id of this request (`req_…`); quote it to support" });
+/** A response header, defined once under `components.headers` and referenced. */
+const header = (id: string, schema: z.ZodType, description: string) =>
+  schema.meta({ description, header: { id } });
+
+const requestIdHeader = header(
+  "Request-Id",
+  z.string(),
+  "Unique id of this request (`req_…`); quote it to support",
+);
 
 const rateLimitHeaders = {
-  "RateLimit-Limit": z
-    .string()
-    .meta({ description: "Requests this key may make per window (see `RateLimit-Policy`)" }),
-  "RateLimit-Remaining": z.string().meta({ description: "Requests left in the current window" }),
-  "RateLimit-Reset": z
-    .string()
-    .meta({ description: "Seconds until the full quota is available again" }),
-  "RateLimit-Policy": z.string().meta({ description: "The quota policy, e.g. `100;w=1`" }),
+  "RateLimit-Limit": header(
+    "RateLimit-Limit",
+    z.string(),
+    "Requests this key may make per window (see `RateLimit-Policy`)",
+  ),
+  "RateLimit-Remaining": header(
+    "RateLimit-Remaining",
+    z.string(),
+    "Requests left in the current window",
+  ),
+  "RateLimit-Reset": header(
+    "RateLimit-Reset",
+    z.string(),
+    "Seconds until the full quota is available again",
+  ),
+  "RateLimit-Policy": header("RateLimit-Policy", z.string(), "The quota policy, e.g. `100;w=1`"),
 };
 
 /** On a POST's answer, success or refusal: a replay says so, and names the first request. */
 const replayHeaders = {
-  "Idempotent-Replayed": z.literal("true").optional().meta({
-    description:
-      "Present when this is the stored response to an earlier request with the same `Idempotency-Key`: the same status and body, byte for byte",
-  }),
-  [ORIGINAL_REQUEST_ID]: z.string().optional().meta({
-    description:
-      "On a replay: the id of the request whose response this is. `Request-Id` names this request; a replayed problem's `request_id` is this one",
-  }),
+  "Idempotent-Replayed": header(
+    "Idempotent-Replayed",
+    z.literal("true").optional(),
+    "Present when this is the stored response to an earlier request with the same `Idempotency-Key`: the same status and body, byte for byte",
+  ),
+  [ORIGINAL_REQUEST_ID]: header(
+    ORIGINAL_REQUEST_ID,
+    z.string().optional(),
+    "On a replay: the id of the request whose response this is. `Request-Id` names this request; a replayed problem's `request_id` is this one",
+  ),
 };
+
+const retryAfterHeader = header("Retry-After", z.string(), "Seconds to wait before retrying");
 
 function responseHeaders(operation: AnyOperation, extra: Record<string, z.ZodType> = {}) {
   return z.object({
@@ -130,18 +148,13 @@ function problemResponses(operation: AnyOperation) {
           description: codes.map((c) => `\`${c}\`: ${problemTitle(c)}`).join("; "),
           headers: responseHeaders(
             operation,
-            status === 429
-              ? { "Retry-After": z.string().meta({ description: "Seconds to wait" }) }
-              : {},
+            status === 429 ? { "Retry-After": retryAfterHeader } : {},
           ),
           content: {
             [PROBLEM_CONTENT_TYPE]: {
               schema: problemSchema,
               examples: Object.fromEntries(
-                codes.map((code) => [
-                  code,
-                  { summary: problemTitle(code), value: problemExample(code) },
-                ]),
+                codes.map((code) => [code, { $ref: `#/components/examples/${code}` }]),
               ),
             },
           },
@@ -220,7 +233,9 @@ function toOpenApiOperation(operation: AnyOperation, serverUrl: string): ZodOpen
   };
 }
 
-const description = (appUrl: string) => `The Disburse API pays people: create recipients, send payouts one at a time or in batches of up to 10,000, and follow them through events and webhooks.
+const description = (
+  appUrl: string,
+) => `The Disburse API pays people: create recipients, send payouts one at a time or in batches of up to 10,000, and follow them through events and webhooks.
 
 **Authentication.** Send \`Authorization: Bearer sk_test_…\` (or \`sk_live_…\`). A key belongs to one organisation and one mode; test keys never see live data and vice versa.
 
@@ -347,6 +362,13 @@ export function buildOpenApiDocument(appUrl: string, operations: AnyOperation[] 
         description: apiTags[name],
       })),
       components: {
+        // One example per problem code some operation answers with, referenced from each.
+        examples: Object.fromEntries(
+          [...new Set(operations.flatMap(problemCodes))].map((code) => [
+            code,
+            { summary: problemTitle(code), value: problemExample(code) },
+          ]),
+        ),
         // Rendered as what is sent (`unusedIO` output): amounts as JSON integers.
         schemas: Object.fromEntries(
           eventTypes.map((t) => [eventSchemaName(t), eventPayloadSchema(t)]),

@@ -52,7 +52,8 @@ describe("the OpenAPI document", () => {
         const examples = response.content["application/problem+json"].examples;
         const where = `${op.method} ${op.path} ${status}`;
         expect(Object.keys(examples).length, where).toBeGreaterThan(0);
-        for (const [code, example] of Object.entries<Json>(examples)) {
+        for (const [code, reference] of Object.entries<Json>(examples)) {
+          const example = resolve(reference);
           expect(errorCodes[code as ErrorCode], where).toBe(Number(status));
           expect(problemSchema.safeParse(example.value).success, where).toBe(true);
           expect(example.value).toEqual(problemExample(code as ErrorCode));
