@@ -11,7 +11,6 @@ import type { FieldError } from "@/lib/errors";
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const LINE_BREAK = /[\r\n\u2028\u2029\u0085]/;
 
 /** Why `text` cannot be accepted anywhere, or null. */
 export function unsafeTextReason(text: string): string | null {
@@ -62,10 +61,14 @@ function printable(key: string): string {
   return JSON.stringify(key).slice(1, -1);
 }
 
+/** No line break of any kind: CR, LF, NEL or the Unicode line and paragraph separators. */
+export const SINGLE_LINE = /^[^\r\n\u0085\u2028\u2029]*$/;
+
 /**
  * A field that is one line: a name, an id, a URL. A line break in one would start a new
- * header in a mail or a new line in any text it is written into, so it is refused.
+ * header in a mail or a new line in any text it is written into, so it is refused (and
+ * the refusal is documented, as the schema's `pattern`).
  */
-export function singleLine<S extends z.ZodType<string>>(schema: S): S {
-  return schema.refine((value) => !LINE_BREAK.test(value), "a single line (no line breaks)");
+export function singleLine<S extends z.ZodString>(schema: S): S {
+  return schema.regex(SINGLE_LINE, { error: "a single line (no line breaks)", abort: true });
 }

@@ -38,11 +38,7 @@ export const createBatchBodySchema = z
     name: singleLine(z.string().trim().min(1).max(200)),
     currency: currencySchema,
     message: z.string().trim().min(1).max(2_000).optional(),
-    allowed_methods: z
-      .array(methodIdSchema)
-      .min(1)
-      .max(50)
-      .optional(),
+    allowed_methods: z.array(methodIdSchema).min(1).max(50).optional(),
     expires_in_days: expiresInDaysSchema.optional(),
     items: z
       .array(batchItemSchema)

@@ -5,10 +5,12 @@ import { singleLine } from "@/lib/text";
 
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 
-// The URL parser drops line breaks silently; refused instead, the URL stored is the one sent.
-const url = singleLine(
-  z.url({ protocol: /^https?$/, error: "an absolute http(s) URL" }).max(2_048),
-).meta({ example: "https://example.com/webhooks/disburse" });
+// The URL parser would drop line breaks silently: they are refused before it runs, so
+// the URL stored is the one sent.
+const url = singleLine(z.string())
+  .url({ protocol: /^https?$/, error: "an absolute http(s) URL" })
+  .max(2_048)
+  .meta({ example: "https://example.com/webhooks/disburse" });
 const description = singleLine(z.string().trim().min(1).max(500));
 const eventTypes = z
   .array(subscribableEventTypeSchema)
