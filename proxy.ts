@@ -1,4 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { malformedPathResponse } from "@/lib/api/problem";
 import { appUrl } from "@/lib/config";
 import { isDecodablePath } from "@/lib/http/paths";
 import { newNonce, pagePolicyFor, securityHeaders } from "@/lib/http/security-headers";
@@ -37,17 +38,15 @@ export function proxy(request: NextRequest) {
 }
 
 /**
- * API paths reach the proxy only when they hold a percent sign. Next would answer a bare
- * 500 to one that is not valid percent-encoding (`/api/v1/payouts/%C0%AE`), before any
- * route runs; escaped, the path reaches its route, which answers as for any id that names
- * nothing (404 problem+json, after authentication like every request).
+ * API paths reach the proxy only when they hold a percent sign. Next answers a bare 500
+ * to one that is not valid percent-encoding (`/api/v1/payouts/%C0%AE`) before any route
+ * runs, and decodes a rewritten path twice, so the proxy answers it: a path that names
+ * nothing, as the API answers one (404 problem+json with a request id).
  */
 function apiProxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   if (isDecodablePath(pathname)) return NextResponse.next();
-  const url = request.nextUrl.clone();
-  url.pathname = pathname.replaceAll("%", "%25");
-  return NextResponse.rewrite(url);
+  return malformedPathResponse(pathname);
 }
 
 export const config = {

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { GET as docsRoute } from "@/app/docs/api/route";
 import { GET as sdkReadme } from "@/app/docs/sdk/route";
@@ -145,6 +146,13 @@ describe("the OpenAPI document", () => {
         "webhook-signature",
       ]);
     }
+  });
+
+  it("is the document the SDK's committed types were generated from (npm run sdk:generate)", async () => {
+    const committed = JSON.parse(await readFile("sdk/openapi.json", "utf8"));
+    expect(committed).toEqual(
+      JSON.parse(JSON.stringify(buildOpenApiDocument("http://localhost:3000"))),
+    );
   });
 
   it("links the TypeScript SDK from the reference page", async () => {

@@ -306,6 +306,18 @@ describe("POST /v1/webhook_endpoints/{id}/test", () => {
       endpoint_id: target.id,
       status: "scheduled",
     });
+    const retried = await call(sendTest, "POST", `/webhook_endpoints/${target.id}/test`, {
+      key: org.testKey,
+      params: { id: target.id },
+      idempotencyKey: "ping-1",
+    });
+    expect(retried.headers.get("idempotent-replayed")).toBe("true");
+    expect(retried.body).toEqual(res.body);
+    const pings = await db
+      .select({ id: events.id })
+      .from(events)
+      .where(and(eq(events.organisationId, org.organisation.id), eq(events.type, "ping")));
+    expect(pings).toHaveLength(1);
     // The relay sees the ping in the outbox like any event, and fans it out to no one.
     await relayPendingEvents(db, async () => {});
     expect(await deliveryRows(res.body.event_id)).toHaveLength(1);
