@@ -94,7 +94,8 @@ test("API paths that are not valid percent-encoding get 404 problem+json, never 
     "/api/v1/payouts/%ZZ/cancel",
     "/api/v1/pay%ZZ",
   ]) {
-    for (const headers of [{}, { authorization: "Bearer sk_test_nope" }]) {
+    const headerSets: Record<string, string>[] = [{}, { authorization: "Bearer sk_test_nope" }];
+    for (const headers of headerSets) {
       const response = await request.get(path, { headers });
       expect(response.status(), path).toBe(404);
       expect(response.headers()["content-type"], path).toBe("application/problem+json");
