@@ -7,6 +7,7 @@ import { inTransaction } from "@/db/transaction";
 import type { BatchRow } from "@/lib/batches/machine";
 import { recordEvent } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
+import { methodIdSchema } from "@/lib/methods/types";
 import { amountSchema, currencySchema, MAX_AMOUNT } from "@/lib/money";
 import {
   descriptionSchema,
@@ -20,6 +21,7 @@ import {
 import { DEFAULT_EXPIRY_DAYS, enterPayouts } from "@/lib/payouts/machine";
 import { serializeBatch } from "@/lib/payouts/serialize";
 import { upsertRecipients } from "@/lib/recipients/upsert";
+import { singleLine } from "@/lib/text";
 import { describeConflicts, recipientConflicts } from "./recipient-conflicts";
 
 export const MAX_BATCH_ITEMS = 10_000;
@@ -37,14 +39,10 @@ const batchItemSchema = z
 
 export const createBatchBodySchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
+    name: singleLine(z.string().trim().min(1).max(200)),
     currency: currencySchema,
     message: z.string().trim().min(1).max(2_000).optional(),
-    allowed_methods: z
-      .array(z.string().regex(/^[a-z0-9_]{1,50}$/, "a payout method id such as paypal"))
-      .min(1)
-      .max(50)
-      .optional(),
+    allowed_methods: z.array(methodIdSchema).min(1).max(50).optional(),
     expires_in_days: expiresInDaysSchema.optional(),
     items: z
       .array(batchItemSchema)
@@ -56,14 +54,20 @@ export const createBatchBodySchema = z
     }),
   })
   .superRefine((body, ctx) => {
-    const total = body.items.reduce((sum, item) => sum + item.amount, 0n);
+    // zod runs this even when some items failed their own schema: those are skipped
+    // here (they already have their errors), never summed or read as valid.
+    const total = body.items.reduce(
+      (sum, item) => sum + (typeof item?.amount === "bigint" ? item.amount : 0n),
+      0n,
+    );
     if (total > MAX_AMOUNT) {
       ctx.addIssue({ code: "custom", path: ["items"], message: "a total of at most 10^15" });
     }
     const sameRecipient = recipientConflicts();
     const conflicting = new Set<number>();
-    body.items.forEach(({ recipient }, i) => {
-      if (!recipient.external_id) return;
+    body.items.forEach((item, i) => {
+      const recipient = item?.recipient;
+      if (typeof recipient?.external_id !== "string") return;
       for (const conflict of sameRecipient(i, recipient.external_id, recipient)) {
         conflicting.add(i);
         ctx.addIssue({
@@ -96,16 +100,18 @@ function repeatedItems(items: Item[], allowDuplicates = false) {
   const references = new Map<string, number>();
   const payments = new Map<string, number>();
   items.forEach((item, index) => {
-    if (item.reference !== undefined) {
+    // Items that failed their own schema (this runs anyway) have their errors already.
+    if (typeof item?.amount !== "bigint" || typeof item.recipient !== "object") return;
+    if (typeof item.reference === "string") {
       const first = references.get(item.reference);
       if (first === undefined) references.set(item.reference, index);
       else issues.push({ index, field: "reference", message: `Repeats item ${first}'s reference` });
       return;
     }
     if (allowDuplicates) return;
-    const who = item.recipient.external_id
-      ? `external_id:${item.recipient.external_id}`
-      : `email:${item.recipient.email.toLowerCase()}`;
+    const { external_id: externalId, email } = item.recipient;
+    if (typeof externalId !== "string" && typeof email !== "string") return;
+    const who = externalId ? `external_id:${externalId}` : `email:${String(email).toLowerCase()}`;
     const key = `${who}:${item.amount}`;
     const first = payments.get(key);
     if (first === undefined) payments.set(key, index);

@@ -19,7 +19,12 @@ import {
 const wireAmount = z
   .union([z.bigint(), z.int()])
   .transform((v) => Number(v))
-  .refine((v) => Number.isSafeInteger(v), "an amount that fits a JSON integer exactly");
+  .pipe(
+    z
+      .int("an amount that fits a JSON integer exactly")
+      .nonnegative()
+      .meta({ description: "Minor units of the currency" }),
+  );
 
 const payoutEvent = z.object({
   object: payoutResourceSchema,
@@ -78,11 +83,28 @@ export const eventSchemas = {
     reason: z.string(),
     details: z.record(z.string(), z.unknown()).default({}),
   }),
+  /**
+   * A test event: sent only by `POST /webhook_endpoints/{id}/test` (or the dashboard's
+   * "Send test event"), to that endpoint alone. No endpoint subscribes to it.
+   */
+  ping: z.object({
+    endpoint_id: z.string(),
+    message: z.string(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
 export const eventTypes = Object.keys(eventSchemas) as [EventType, ...EventType[]];
 export const eventTypeSchema = z.enum(eventTypes);
+
+/** Types an endpoint may subscribe to: every type but `ping`, which goes only where it is sent. */
+export const subscribableEventTypes = eventTypes.filter((type) => type !== "ping") as [
+  EventType,
+  ...EventType[],
+];
+export const subscribableEventTypeSchema = z.enum(subscribableEventTypes, {
+  error: `an event type (${subscribableEventTypes.join(", ")})`,
+});
 
 /** What a producer passes (bigints allowed). */
 export type EventInput<T extends EventType> = z.input<(typeof eventSchemas)[T]>;

@@ -1,5 +1,6 @@
 import countries from "i18n-iso-countries";
 import { z } from "zod";
+import { singleLine } from "@/lib/text";
 
 export const countrySchema = z
   .string()
@@ -13,7 +14,7 @@ export const countrySchema = z
 /** Stripe-style metadata: small, flat, string-valued, never for secrets. */
 export const metadataSchema = z
   .record(
-    z.string().min(1).max(40, "keys of at most 40 characters"),
+    singleLine(z.string().min(1).max(40, "keys of at most 40 characters")),
     z.string().max(500, "values of at most 500 characters"),
   )
   .refine((m) => Object.keys(m).length <= 50, "at most 50 keys");
@@ -51,9 +52,9 @@ export const expiresInDaysSchema = z
 export const inlineRecipientSchema = z
   .strictObject({
     email: z.email("an email address").max(254),
-    name: z.string().trim().min(1).max(200).optional(),
+    name: singleLine(z.string().trim().min(1).max(200)).optional(),
     country: countrySchema,
-    external_id: z.string().trim().min(1).max(200).optional(),
+    external_id: singleLine(z.string().trim().min(1).max(200)).optional(),
   })
   .meta({ id: "InlineRecipient" });
 

@@ -8,7 +8,8 @@ import {
   type payouts,
 } from "@/db/schema";
 import { listSchema } from "@/lib/api/pagination";
-import { wireAmountSchema } from "@/lib/money";
+import { type MethodId, methodIdSchema } from "@/lib/methods/types";
+import { type Currency, currencySchema, wireAmountSchema } from "@/lib/money";
 import { expectedBy, statusReason } from "./status-reason";
 
 export const payoutStatuses = payoutStatusEnum.enumValues;
@@ -47,7 +48,7 @@ export const payoutResourceSchema = z
     livemode: z.boolean(),
     status: payoutStatusSchema,
     amount: wireAmountSchema,
-    currency: z.string(),
+    currency: currencySchema,
     recipient_id: z.string(),
     batch_id: z.string().nullable(),
     description: z.string().nullable(),
@@ -65,7 +66,7 @@ export const payoutResourceSchema = z
       description:
         "The recipient's claim link while one is live (null before the payout is claimable, and after it expired or was canceled). Only in the answers to creating, retrieving, resending and reissuing a payout; never in lists, events or webhooks.",
     }),
-    method: z.string().nullable(),
+    method: methodIdSchema.nullable(),
     failure_reason: z.string().nullable(),
     expires_at: timestamp,
     claimed_at: timestamp.nullable(),
@@ -97,9 +98,9 @@ export const batchResourceSchema = z
     livemode: z.boolean(),
     name: z.string(),
     status: z.enum(["awaiting_approval", "processing", "completed", "canceled"]),
-    currency: z.string(),
+    currency: currencySchema,
     message: z.string().nullable(),
-    allowed_methods: z.array(z.string()).nullable(),
+    allowed_methods: z.array(methodIdSchema).nullable(),
     expires_in_days: z.int(),
     item_count: z.int(),
     total_amount: wireAmountSchema,
@@ -135,7 +136,8 @@ export function serializePayout(row: PayoutRow, context: PayoutContext = {}): Pa
     livemode: row.mode === "live",
     status: row.status,
     amount: Number(row.amount),
-    currency: row.currency,
+    // Columns written only through the request schemas; the response check holds them to it.
+    currency: row.currency as Currency,
     recipient_id: row.recipientId,
     batch_id: row.batchId,
     description: row.description,
@@ -145,7 +147,7 @@ export function serializePayout(row: PayoutRow, context: PayoutContext = {}): Pa
     status_reason: statusReason(row, context.batchStatus),
     expected_by: window ? { earliest: iso(window.earliest), latest: iso(window.latest) } : null,
     ...(context.claimUrl !== undefined ? { claim_url: context.claimUrl } : {}),
-    method: row.method,
+    method: row.method as MethodId | null,
     failure_reason: row.failureReason,
     expires_at: iso(row.expiresAt),
     claimed_at: isoOrNull(row.claimedAt),
@@ -162,9 +164,9 @@ export function serializeBatch(row: BatchRow, progress?: BatchProgress): BatchRe
     livemode: row.mode === "live",
     name: row.name,
     status: row.status,
-    currency: row.currency,
+    currency: row.currency as Currency,
     message: row.message,
-    allowed_methods: row.allowedMethods,
+    allowed_methods: row.allowedMethods as MethodId[] | null,
     expires_in_days: row.linkExpiryDays,
     item_count: row.itemCount,
     total_amount: Number(row.totalAmount),

@@ -3,6 +3,7 @@ import { createPayoutBodySchema } from "@/lib/payouts/create-payout";
 import { expiresInDaysSchema } from "@/lib/payouts/input-schemas";
 import { listPayoutsQuerySchema } from "@/lib/payouts/list-params";
 import { payoutListSchema, payoutResourceSchema } from "@/lib/payouts/serialize";
+import { exampleList, examplePayout } from "../examples";
 import { defineOperation } from "../operation";
 import { idParamsSchema } from "./common";
 
@@ -18,7 +19,12 @@ export const createPayoutOperation = defineOperation({
     'Creates a payout to an existing recipient (`recipient_id`) or to one described inline (`recipient`), and reserves its amount from the available balance in the same transaction. Requires an `Idempotency-Key`. The payout is screened and its claim link issued in the background, so it is created `pending` with `claim_url: null`; once it is `claimable` (the `payout.claimable` event), `GET /payouts/{id}` has its `claim_url`. With `notify: "none"` we send no invitation or reminder: show `claim_url` in your own app. A `reference` already used by another payout is a 409 naming that payout.',
   idempotency: "required",
   body: createPayoutBodySchema,
-  response: { status: 201, schema: payoutResourceSchema, description: "The new payout" },
+  response: {
+    status: 201,
+    schema: payoutResourceSchema,
+    description: "The new payout",
+    example: { ...examplePayout, status: "pending" },
+  },
   errors: ["insufficient_funds", "conflict"],
   example: {
     recipient: { email: "ada@example.com", name: "Ada Lovelace", country: "KE" },
@@ -38,7 +44,12 @@ export const listPayoutsOperation = defineOperation({
   summary: "List payouts",
   description: "Newest first. Filter by status, recipient, batch and creation time.",
   query: listPayoutsQuerySchema,
-  response: { status: 200, schema: payoutListSchema, description: "A page of payouts" },
+  response: {
+    status: 200,
+    schema: payoutListSchema,
+    description: "A page of payouts",
+    example: exampleList(examplePayout),
+  },
 });
 
 export const getPayoutOperation = defineOperation({
@@ -50,7 +61,12 @@ export const getPayoutOperation = defineOperation({
   description:
     "Includes `claim_url`, the recipient's link while one is live (recomputed, never a new link), `status_reason` and `expected_by`.",
   params: idParamsSchema,
-  response: { status: 200, schema: payoutResourceSchema, description: "The payout" },
+  response: {
+    status: 200,
+    schema: payoutResourceSchema,
+    description: "The payout",
+    example: examplePayout,
+  },
 });
 
 export const cancelPayoutOperation = defineOperation({
@@ -62,7 +78,12 @@ export const cancelPayoutOperation = defineOperation({
   description:
     "Cancels a payout whose funds are still only reserved and releases them to the available balance. A payout already with a provider cannot be canceled.",
   params: idParamsSchema,
-  response: { status: 200, schema: payoutResourceSchema, description: "The canceled payout" },
+  response: {
+    status: 200,
+    schema: payoutResourceSchema,
+    description: "The canceled payout",
+    example: { ...examplePayout, status: "canceled" },
+  },
   errors: ["invalid_state_transition"],
 });
 

@@ -17,6 +17,7 @@ import {
   replayEventAction,
   revealSecretAction,
   rotateSecretAction,
+  sendTestEventAction,
   toggleEndpointAction,
   updateEndpointAction,
 } from "../../actions";
@@ -152,6 +153,24 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
                 <EventTypeCheckboxes selected={endpoint.eventTypes} />
                 <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
               </ActionForm>
+            </Card>
+            <Card title="Test event">
+              {endpoint.disabledAt ? (
+                <p className="text-sm text-slate-700">
+                  Enable the endpoint to send it a test event.
+                </p>
+              ) : (
+                <ActionForm action={sendTestEventAction} organisationId={orgId}>
+                  <input type="hidden" name="endpointId" value={endpoint.id} />
+                  <p className="mb-3 text-sm text-slate-700">
+                    Sends a signed <code>ping</code> event to this endpoint only, so you can check
+                    that your receiver verifies it.
+                  </p>
+                  <SubmitButton variant="secondary" pendingLabel="Sending…">
+                    Send test event
+                  </SubmitButton>
+                </ActionForm>
+              )}
             </Card>
             <Card title="Signing secret">
               <div className="space-y-3">
