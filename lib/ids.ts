@@ -23,6 +23,8 @@ const prefixes = {
   invitation: "inv",
   auditEntry: "aud",
   emailChange: "ecr",
+  taxForm: "txf",
+  report: "rpt",
 } as const;
 
 export type IdKind = keyof typeof prefixes;

@@ -12,5 +12,7 @@ export * from "./ledger";
 export * from "./mail";
 export * from "./organisations";
 export * from "./payouts";
+export * from "./reports";
+export * from "./tax";
 export * from "./webhook-deliveries";
 export * from "./webhooks";

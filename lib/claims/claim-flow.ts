@@ -1,12 +1,19 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { claimLinks, organisations, type PayoutStatus, payouts } from "@/db/schema";
+import { inTransaction } from "@/db/transaction";
 import type { Locale } from "@/i18n/locales";
 import type { FieldError } from "@/lib/errors";
 import { type Eligibility, eligibleMethods } from "@/lib/methods/eligibility";
 import { detailsSchemaFor } from "@/lib/methods/method-details";
 import type { Currency } from "@/lib/money";
-import { applyPayoutEvent, choosableStatuses, trackedStatuses } from "@/lib/payouts/machine";
+import {
+  applyPayoutEvent,
+  choosableStatuses,
+  taxHeldStatuses,
+  trackedStatuses,
+} from "@/lib/payouts/machine";
+import { holdForTaxIfNeeded } from "./claim-tax";
 import { type ClaimContext, hashClaimToken, resolveClaimToken } from "./links";
 import { type ClaimSession, createClaimSession, readClaimSession } from "./session";
 import {
@@ -25,6 +32,8 @@ export type ClaimStage =
   | "locked"
   /** Verified; choose a method and enter its details. */
   | "choose"
+  /** Verified; the payout waits for the payee's tax details (W-9 / W-8BEN). */
+  | "tax"
   /** Verified; the claim is on its way or paid. */
   | "status"
   /** Someone verified and claimed already; this visitor has no session. */
@@ -54,7 +63,8 @@ export async function openClaim(
   if (!claim) return canceledOrInvalid(db, input.token);
   const status = claim.payout.status;
   if (status === "canceled") return { kind: "canceled", branding: claim.branding };
-  if (!choosableStatuses.includes(status) && !trackedStatuses.includes(status))
+  const taxHeld = taxHeldStatuses.includes(status);
+  if (!choosableStatuses.includes(status) && !trackedStatuses.includes(status) && !taxHeld)
     return { kind: "invalid" };
 
   const session = await readClaimSession(db, {
@@ -67,7 +77,7 @@ export async function openClaim(
       kind: "open",
       claim,
       session,
-      stage: choosableStatuses.includes(status) ? "choose" : "status",
+      stage: taxHeld ? "tax" : choosableStatuses.includes(status) ? "choose" : "status",
     };
   }
   if (await isClaimLinkLocked(db, claim.link.id))
@@ -76,7 +86,7 @@ export async function openClaim(
     kind: "open",
     claim,
     session,
-    stage: choosableStatuses.includes(status) ? "verify" : "claimed_elsewhere",
+    stage: choosableStatuses.includes(status) || taxHeld ? "verify" : "claimed_elsewhere",
   };
 }
 
@@ -130,7 +140,8 @@ export async function sendClaimCode(
     !claim ||
     !(
       choosableStatuses.includes(claim.payout.status) ||
-      trackedStatuses.includes(claim.payout.status)
+      trackedStatuses.includes(claim.payout.status) ||
+      taxHeldStatuses.includes(claim.payout.status)
     )
   ) {
     return { status: "invalid" };
@@ -153,7 +164,12 @@ export async function sendClaimCode(
 
 export type VerifyOutcome =
   | Exclude<CodeCheckOutcome, { status: "verified" }>
-  | { status: "verified"; sessionToken: string; session: ClaimSession; next: "choose" | "status" }
+  | {
+      status: "verified";
+      sessionToken: string;
+      session: ClaimSession;
+      next: "choose" | "status" | "tax";
+    }
   | { status: "invalid_link" };
 
 /** Checks a code and, when right, opens a claim session bound to this link and payout. */
@@ -178,7 +194,12 @@ export async function verifyClaimCode(
     payoutId: claim.payout.id,
     now: input.now,
   });
-  const next = choosableStatuses.includes(claim.payout.status) ? "choose" : "status";
+  // Tax details come before the method, when this payout would reach a threshold.
+  const held =
+    taxHeldStatuses.includes(claim.payout.status) ||
+    (choosableStatuses.includes(claim.payout.status) &&
+      (await holdForTaxIfNeeded(db, claim, { now: input.now })) !== null);
+  const next = held ? "tax" : choosableStatuses.includes(claim.payout.status) ? "choose" : "status";
   return { status: "verified", sessionToken: token, session, next };
 }
 
@@ -202,6 +223,7 @@ export type ConfirmOutcome =
   | { status: "invalid_details"; fieldErrors: FieldError[] }
   | { status: "method_unavailable" }
   | { status: "not_claimable" }
+  | { status: "tax_info_required" }
   | { status: "session_ended" };
 
 /**
@@ -236,18 +258,35 @@ export async function confirmClaim(
       })),
     };
   }
+  // The last word on tax details: decided under a lock on the payee, with the chosen
+  // method (a TPSO's payment does not count), in the claim's own transaction.
+  return inTransaction(db, async (tx) => {
+    if (await holdForTaxIfNeeded(tx, claim, { method: method.id, now: input.now })) {
+      return { status: "tax_info_required" } as const;
+    }
+    return claimWith(tx, session, claim.payout.id, method.id, parsed.data);
+  });
+}
+
+async function claimWith(
+  db: DbOrTx,
+  session: ClaimSession,
+  payoutId: string,
+  methodId: string,
+  details: Record<string, unknown>,
+): Promise<ConfirmOutcome> {
   const { moved } = await applyPayoutEvent(
     db,
     { organisationId: session.organisationId, mode: session.mode },
-    claim.payout.id,
+    payoutId,
     "claim",
     {
       actor: "recipient",
       reason: (from) =>
         from === "claimable" ? undefined : `recipient chose another method after ${from}`,
       changes: {
-        method: method.id,
-        methodDetails: parsed.data,
+        method: methodId,
+        methodDetails: details,
         failureReason: null,
         providerReference: null,
       },

@@ -39,6 +39,7 @@ export const eventSchemas = {
   "payout.returned": payoutEvent,
   "payout.expired": payoutEvent,
   "payout.canceled": payoutEvent,
+  "payout.awaiting_tax_info": payoutEvent,
   "batch.created": batchEvent,
   "batch.completed": batchEvent,
   "balance.low": z.object({

@@ -1,11 +1,11 @@
-import { and, asc, eq, lte } from "drizzle-orm";
+import { and, asc, lte, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { payouts } from "@/db/schema";
 import type { Scope } from "@/db/scope";
-import { applyPayoutEvent } from "./machine";
+import { applyPayoutEvent, statusesFor } from "./machine";
 
 /**
- * Expires claimable payouts whose link window has passed, across organisations,
+ * Expires claimable payouts (and those held for tax details) whose link window has passed, across organisations,
  * releasing their funds. Run it on a schedule; each scope's group is its own
  * transaction, and a payout claimed in the meantime is simply skipped.
  */
@@ -16,7 +16,12 @@ export async function expireDuePayouts(
   const due = await db
     .select({ id: payouts.id, organisationId: payouts.organisationId, mode: payouts.mode })
     .from(payouts)
-    .where(and(eq(payouts.status, "claimable"), lte(payouts.expiresAt, options.now ?? new Date())))
+    .where(
+      and(
+        sql`${payouts.status} = any(${sql.param(statusesFor("expire"))}::payout_status[])`,
+        lte(payouts.expiresAt, options.now ?? new Date()),
+      ),
+    )
     .orderBy(asc(payouts.expiresAt))
     .limit(options.limit ?? 1_000);
 

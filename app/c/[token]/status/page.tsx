@@ -22,6 +22,7 @@ export default async function ClaimStatusPage({ params }: Props) {
   if (view.kind !== "open" || !view.session) redirect(`/c/${token}`);
   const { claim } = view;
   if (claim.payout.status === "claimable") redirect(`/c/${token}/methods`);
+  if (view.stage === "tax") redirect(`/c/${token}/tax`);
   const [t, tMethods, locale] = await Promise.all([
     getTranslations("claim.status"),
     getTranslations("claim.methods.options"),
