@@ -126,9 +126,21 @@ const country = z
 
 const certification = z.literal(true, { error: taxFormErrors.certifyRequired });
 
-const sameName = (a: string, b: string) =>
+/** The typed signature is the name on the form, give or take case and spacing. */
+const sameName = (a: unknown, b: unknown) =>
+  typeof a !== "string" ||
+  typeof b !== "string" ||
   a.normalize("NFKC").replace(/\s+/g, " ").trim().toLowerCase() ===
-  b.normalize("NFKC").replace(/\s+/g, " ").trim().toLowerCase();
+    b.normalize("NFKC").replace(/\s+/g, " ").trim().toLowerCase();
+
+/**
+ * The cross-field checks run even when a field failed, so the recipient sees every
+ * problem at once; they look only at fields that parsed.
+ */
+const everyProblemAtOnce = {
+  when: (payload: { value: unknown }) =>
+    typeof payload.value === "object" && payload.value !== null,
+};
 
 /** Form W-9: a U.S. person's name, classification, TIN, address and certification. */
 export const w9Schema = z
@@ -154,7 +166,11 @@ export const w9Schema = z
     signatureName: text(100),
   })
   .superRefine((form, ctx) => {
-    const valid = form.tinType === "ssn" ? isValidSsnOrItin(form.tin) : isValidEin(form.tin);
+    const valid =
+      typeof form.tin !== "string" ||
+      (form.tinType === "ssn" && isValidSsnOrItin(form.tin)) ||
+      (form.tinType === "ein" && isValidEin(form.tin)) ||
+      (form.tinType !== "ssn" && form.tinType !== "ein");
     if (!valid) {
       ctx.addIssue({
         code: "custom",
@@ -169,7 +185,7 @@ export const w9Schema = z
         message: taxFormErrors.signatureMismatch,
       });
     }
-  })
+  }, everyProblemAtOnce)
   .transform((form) => ({ ...form, tin: digitsOf(form.tin) }));
 
 export type W9Input = z.input<typeof w9Schema>;
@@ -222,7 +238,7 @@ export const w8benSchema = z
       });
     }
     if (
-      form.foreignTin !== undefined &&
+      typeof form.foreignTin === "string" &&
       !/^[A-Za-z0-9][A-Za-z0-9 ./-]{2,28}[A-Za-z0-9]$/.test(form.foreignTin)
     ) {
       ctx.addIssue({
@@ -231,14 +247,14 @@ export const w8benSchema = z
         message: taxFormErrors.foreignTinInvalid,
       });
     }
-    if (form.foreignTin === undefined && form.noTinReason === undefined) {
+    if (!form.foreignTin && !form.noTinReason) {
       ctx.addIssue({
         code: "custom",
         path: ["noTinReason"],
         message: taxFormErrors.noTinReasonRequired,
       });
     }
-    if (!isPlausibleBirthDate(form.dateOfBirth)) {
+    if (typeof form.dateOfBirth !== "string" || !isPlausibleBirthDate(form.dateOfBirth)) {
       ctx.addIssue({
         code: "custom",
         path: ["dateOfBirth"],
@@ -256,7 +272,11 @@ export const w8benSchema = z
           ctx.addIssue({ code: "custom", path: [field], message: taxFormErrors.treatyIncomplete });
         }
       }
-      if (form.treatyCountry && !isCountryCode(form.treatyCountry.toUpperCase())) {
+      if (
+        typeof form.treatyCountry === "string" &&
+        form.treatyCountry &&
+        !isCountryCode(form.treatyCountry.toUpperCase())
+      ) {
         ctx.addIssue({
           code: "custom",
           path: ["treatyCountry"],
@@ -271,7 +291,7 @@ export const w8benSchema = z
         message: taxFormErrors.signatureMismatch,
       });
     }
-  })
+  }, everyProblemAtOnce)
   .transform((form) => ({
     ...form,
     foreignTin: form.foreignTin?.replace(/\s+/g, ""),
