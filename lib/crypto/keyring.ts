@@ -59,3 +59,18 @@ export function openWithKeyring(keyring: Keyring, sealed: string, context: strin
   if (!key) throw new KeyringError(`The key "${id}" this value was sealed with is not configured`);
   return decryptBytes(key, Buffer.from(payload, "base64url"), context);
 }
+
+/** `sealWithKeyring` for bulk bytes (report files): the key id, then IV, tag and ciphertext. */
+export function sealBytesWithKeyring(keyring: Keyring, plaintext: Buffer, context: string): Buffer {
+  const key = keyring.keys.get(keyring.current) as Buffer;
+  const id = Buffer.from(keyring.current, "utf8");
+  return Buffer.concat([Buffer.of(id.length), id, encryptBytes(key, plaintext, context)]);
+}
+
+export function openBytesWithKeyring(keyring: Keyring, sealed: Buffer, context: string): Buffer {
+  const idLength = sealed[0] ?? 0;
+  const id = sealed.subarray(1, 1 + idLength).toString("utf8");
+  const key = keyring.keys.get(id);
+  if (!key) throw new KeyringError(`The key "${id}" this value was sealed with is not configured`);
+  return decryptBytes(key, sealed.subarray(1 + idLength), context);
+}
