@@ -37,6 +37,7 @@ CREATE TABLE "organisation_tax_settings" (
 	"phone" text,
 	"collect_percent" integer DEFAULT 100 NOT NULL,
 	"thresholds" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"api_tax_reports" boolean DEFAULT false NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "organisation_tax_settings_collect_percent" CHECK ("organisation_tax_settings"."collect_percent" between 1 and 100)
 );

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  boolean,
   check,
   index,
   integer,
@@ -79,6 +80,11 @@ export const organisationTaxSettings = pgTable(
       .$type<Record<string, { amount?: string; count?: number }>>()
       .notNull()
       .default({}),
+    /**
+     * Whether API keys may request the reports that hold tax ids (1099-NEC, DAC7). Off by
+     * default: keys are not members, and only finance and owner members see tax ids.
+     */
+    apiTaxReports: boolean().notNull().default(false),
     updatedAt: updatedAt(),
   },
   (t) => [

@@ -2,6 +2,7 @@ import { batchFanOut } from "./batch-fan-out";
 import { checkProjectedDemand } from "./check-projected-demand";
 import { deliverWebhooks } from "./deliver-webhooks";
 import { expirePayouts } from "./expire-payouts";
+import { generateReportFunction } from "./generate-report";
 import { inviteReviewedPayout } from "./invite-reviewed-payout";
 import { monitorBalance } from "./monitor-balance";
 import { notifyPayoutFailed } from "./notify-payout-failed";
@@ -40,4 +41,6 @@ export const functions = [
   sweepBalances,
   // Housekeeping
   purgeIdempotencyKeys,
+  // Reports
+  generateReportFunction,
 ];

@@ -1,16 +1,66 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { type Page, splitPage } from "@/db/paging";
-import { type ReportFileInfo, reports } from "@/db/schema";
+import { type ReportFileInfo, recipients, reports } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
 import { AppError } from "@/lib/errors";
 import { recordEvent } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
-import type { CreateReportBody } from "./parameters";
+import { ruleForReport, taxSettingsOf } from "@/lib/tax/rules";
+import { type CreateReportBody, holdsTaxIds } from "./parameters";
 import { serializeReport } from "./serialize";
 
 export type ReportRow = typeof reports.$inferSelect;
+
+/** Who asks: a member in the dashboard (finance or owner), or an API key. */
+export type ReportRequester = { actor?: string; via: "member" | "api_key" };
+
+/**
+ * What the request itself must get right, refused before anything is written: a tax
+ * report needs a rule for its year; a statement, a recipient of this scope; and an API
+ * key gets the reports holding tax ids only where the organisation allowed it.
+ */
+async function refuseUnanswerable(
+  db: DbOrTx,
+  scope: Scope,
+  body: CreateReportBody,
+  via: ReportRequester["via"],
+): Promise<void> {
+  if (via === "api_key" && holdsTaxIds[body.type]) {
+    const settings = await taxSettingsOf(db, scope.organisationId);
+    if (!settings.apiTaxReports) {
+      throw new AppError(
+        "forbidden",
+        `A ${body.type} report holds taxpayer ids; an owner or finance member can allow API keys to request it on the dashboard's Tax page.`,
+      );
+    }
+  }
+  const parameters = body.parameters as { tax_year?: number; recipient_id?: string };
+  const form = { tax_1099_nec: "1099-NEC", dac7: "DAC7" }[body.type as string];
+  if (form && parameters.tax_year && !(await ruleForReport(db, form, parameters.tax_year))) {
+    throw new AppError(
+      "validation_failed",
+      `No ${form} rule is known for ${parameters.tax_year}.`,
+      {
+        fieldErrors: [{ path: "parameters.tax_year", message: "a year with a known rule" }],
+      },
+    );
+  }
+  if (body.type === "recipient_statement") {
+    const [recipient] = await db
+      .select({ id: recipients.id })
+      .from(recipients)
+      .where(and(tenantWhere(recipients, scope), eq(recipients.id, parameters.recipient_id ?? "")));
+    if (!recipient) {
+      throw new AppError("validation_failed", "The report's parameters are not valid.", {
+        fieldErrors: [
+          { path: "parameters.recipient_id", message: "names no recipient of this account" },
+        ],
+      });
+    }
+  }
+}
 
 /**
  * Asks for a report: the row in `pending` and its `report.created` event in one
@@ -20,8 +70,10 @@ export async function requestReport(
   db: DbOrTx,
   scope: Scope,
   body: CreateReportBody,
-  options: { actor?: string } = {},
+  requester: ReportRequester = { via: "member" },
 ): Promise<ReportRow> {
+  await refuseUnanswerable(db, scope, body, requester.via);
+  const options = requester;
   return inTransaction(db, async (tx) => {
     const [row] = await tx
       .insert(reports)
@@ -160,16 +212,4 @@ export async function failReport(
     });
     return row;
   });
-}
-
-/** Reports asked for but not finished whose generation may have been lost (the resume sweep). */
-export async function unfinishedReports(
-  db: DbOrTx,
-  olderThan: Date,
-): Promise<{ id: string; organisationId: string; mode: ReportRow["mode"] }[]> {
-  return db
-    .select({ id: reports.id, organisationId: reports.organisationId, mode: reports.mode })
-    .from(reports)
-    .where(and(eq(reports.status, "pending"), lt(reports.createdAt, olderThan)))
-    .limit(100);
 }

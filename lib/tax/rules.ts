@@ -51,6 +51,7 @@ const defaults = (organisationId: string): TaxSettings => ({
   phone: null,
   collectPercent: 100,
   thresholds: {},
+  apiTaxReports: false,
 });
 
 export async function taxSettingsOf(db: DbOrTx, organisationId: string): Promise<TaxSettings> {

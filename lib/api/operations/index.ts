@@ -5,6 +5,7 @@ import * as ledger from "./ledger";
 import * as methods from "./methods";
 import * as payouts from "./payouts";
 import * as recipients from "./recipients";
+import * as reports from "./reports";
 import * as webhookEndpoints from "./webhook-endpoints";
 
 function operationsIn(module: Record<string, unknown>): AnyOperation[] {
@@ -23,4 +24,5 @@ export const allOperations: AnyOperation[] = [
   events,
   webhookEndpoints,
   methods,
+  reports,
 ].flatMap(operationsIn);
