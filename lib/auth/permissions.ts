@@ -11,7 +11,8 @@ export const roles = [
 export const roleDescriptions: Record<Role, string> = {
   owner: "Everything, including the team's owners",
   admin: "Everything except managing owners, approving email changes, reports and tax forms",
-  finance: "Funding, campaigns and payouts; approves campaigns and email changes; reports and tax forms",
+  finance:
+    "Funding, campaigns and payouts; approves campaigns and email changes; reports and tax forms",
   support: "Finds payouts, resends links and asks for email corrections",
   developer: "API keys, webhooks and events",
 };

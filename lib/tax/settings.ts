@@ -27,7 +27,12 @@ export const taxSettingsInputSchema = z.object({
   country: optional(
     z.string().trim().toUpperCase().refine(isCountryCode, "a two-letter country code"),
   ),
-  phone: optional(z.string().trim().regex(/^[+\d][\d\s().-]{6,20}$/, "a phone number")),
+  phone: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^[+\d][\d\s().-]{6,20}$/, "a phone number"),
+  ),
   collectPercent: z.coerce.number().int().min(1, "1 to 100").max(100, "1 to 100"),
   nec1099Amount: optional(z.string()),
   dac7Amount: optional(z.string()),
