@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { emails, events, payouts, payoutTransitions, taxForms } from "@/db/schema";
 import type { Scope } from "@/db/scope";
+import { expireDuePayouts } from "@/lib/payouts/expire-payouts";
 import { claimablePayout, pastPayout, setTestTaxKeys } from "@/tests/fixtures/tax";
-import { insertOrganisation } from "@/tests/payouts/fixtures";
+import { balanceOf, insertOrganisation } from "@/tests/payouts/fixtures";
 import { emailClaimCode } from "./claim-emails";
 import { confirmClaim, openClaim, sendClaimCode, verifyClaimCode } from "./claim-flow";
 import { submitClaimTaxForm } from "./claim-tax";
@@ -318,6 +319,30 @@ describe("the claim's tax step", () => {
       citizenship: "DE",
       dateOfBirth: "1988-02-29",
     });
+  });
+
+  it("lets a payout held for tax details expire with its claim window, its funds released", async () => {
+    const claim = await claimFor("US", 250_000n);
+    const sessionToken = await claim.session();
+    await confirmClaim(db, {
+      token: claim.token,
+      sessionToken,
+      method: "us_ach",
+      details: {
+        accountHolderName: "Maya Chen",
+        routingNumber: "011000015",
+        accountNumber: "123456",
+        accountType: "checking",
+      },
+    });
+    expect(await statusOf(claim.payout.id)).toBe("awaiting_tax_info");
+    const { expired } = await expireDuePayouts(db, {
+      now: new Date(claim.payout.expiresAt.getTime() + 1000),
+    });
+    expect(expired).toContain(claim.payout.id);
+    expect(await statusOf(claim.payout.id)).toBe("expired");
+    const balance = await balanceOf(db, claim.scope);
+    expect(balance.reserved).toBe(0n);
   });
 
   it("decides under a lock: of two payouts claimed at once that only together reach the threshold, one is held", async () => {

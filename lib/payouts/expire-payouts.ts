@@ -1,4 +1,4 @@
-import { and, asc, lte, sql } from "drizzle-orm";
+import { and, asc, eq, lte } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { payouts } from "@/db/schema";
 import type { Scope } from "@/db/scope";
@@ -13,17 +13,29 @@ export async function expireDuePayouts(
   db: DbOrTx,
   options: { now?: Date; limit?: number } = {},
 ): Promise<{ expired: string[] }> {
-  const due = await db
-    .select({ id: payouts.id, organisationId: payouts.organisationId, mode: payouts.mode })
-    .from(payouts)
-    .where(
-      and(
-        sql`${payouts.status} = any(${sql.param(statusesFor("expire"))}::payout_status[])`,
-        lte(payouts.expiresAt, options.now ?? new Date()),
-      ),
-    )
-    .orderBy(asc(payouts.expiresAt))
-    .limit(options.limit ?? 1_000);
+  // One query per status the event applies in, so claimable payouts keep their partial
+  // index (`status = any(…)` would not use it); held ones are few.
+  const now = options.now ?? new Date();
+  const limit = options.limit ?? 1_000;
+  const found = await Promise.all(
+    statusesFor("expire").map((status) =>
+      db
+        .select({
+          id: payouts.id,
+          organisationId: payouts.organisationId,
+          mode: payouts.mode,
+          expiresAt: payouts.expiresAt,
+        })
+        .from(payouts)
+        .where(and(eq(payouts.status, status), lte(payouts.expiresAt, now)))
+        .orderBy(asc(payouts.expiresAt))
+        .limit(limit),
+    ),
+  );
+  const due = found
+    .flat()
+    .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())
+    .slice(0, limit);
 
   const byScope = new Map<string, { scope: Scope; ids: string[] }>();
   for (const row of due) {

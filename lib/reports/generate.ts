@@ -56,14 +56,28 @@ export const generators: { [T in ReportType]: Generator<T> } = {
   recipient_statement: recipientStatementReport,
 };
 
-/** A gauge that writes the report's progress when it moved by 2 points or more. */
+/**
+ * A gauge that writes the report's progress when it moved by 2 points or more, at most
+ * every quarter second and one write at a time, without making the generator wait: each
+ * write is a commit, and a report of a million rows must not pay fifty of them in line.
+ */
 function progressGauge(db: DbOrTx, scope: Scope, id: string) {
   let written = 0;
+  let writtenAt = 0;
+  let writing = false;
   return async (fraction: number) => {
     const percent = Math.floor(Math.max(0, Math.min(1, fraction)) * 100);
-    if (percent - written < 2) return;
+    if (writing || percent - written < 2 || Date.now() - writtenAt < 250) return;
     written = percent;
-    await setReportProgress(db, scope, id, percent);
+    writtenAt = Date.now();
+    writing = true;
+    void setReportProgress(db, scope, id, percent)
+      .catch(() => {
+        // A missed progress write is overtaken by the next one, or by completion.
+      })
+      .finally(() => {
+        writing = false;
+      });
   };
 }
 

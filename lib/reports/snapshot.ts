@@ -1,6 +1,6 @@
 import type postgres from "postgres";
 import { type Currency, currencyExponents } from "@/lib/money";
-import { countCsvRecords } from "./csv";
+import { newCsvScan, scanCsv } from "./csv";
 import type { FileSink } from "./storage";
 
 /**
@@ -15,16 +15,31 @@ export async function inSnapshot<T>(
   body: (tx: postgres.TransactionSql) => Promise<T>,
 ): Promise<T> {
   return client.begin("isolation level repeatable read read only", async (tx) => {
-    for (const [name, value] of Object.entries(settings)) {
-      if (!/^[a-z_]+$/.test(name)) throw new Error(`bad report setting name ${name}`);
-      await tx`select set_config(${`report.${name}`}, ${value}, true)`;
-    }
+    // Sent together: postgres.js pipelines them on the transaction's connection.
+    await Promise.all(
+      Object.entries(settings).map(([name, value]) => {
+        if (!/^[a-z_]+$/.test(name)) throw new Error(`bad report setting name ${name}`);
+        return tx`select set_config(${`report.${name}`}, ${value}, true)`;
+      }),
+    );
     return body(tx);
   }) as Promise<T>;
 }
 
-/** `current_setting('report.<name>')`, for the SQL text. */
-export const setting = (name: string) => `current_setting('report.${name}')`;
+/**
+ * A setting as a value of `type`, for the SQL text. It is a sub-select, so PostgreSQL
+ * reads it once per query (an InitPlan) rather than once per row it filters: in a scan of
+ * a million payouts, six `current_setting` calls a row were most of the time.
+ */
+export const setting = (name: string, type = "text") =>
+  `(select current_setting('report.${name}')::${type})`;
+
+/**
+ * A comma-separated setting as an array of `type`, read once per query likewise (the
+ * outer cast, a no-op, keeps `= any(…)` from reading the sub-select as a set).
+ */
+export const settingList = (name: string, type = "text") =>
+  `(select string_to_array(current_setting('report.${name}'), ',')::${type}[])::${type}[]`;
 
 /**
  * An amount in minor units as a decimal in major units, in SQL and exactly (numeric,
@@ -66,29 +81,85 @@ export function safeTextSql(expr: string): string {
 
 /**
  * Streams `select` as CSV with a header row, produced by PostgreSQL itself (COPY … TO
- * STDOUT), into `sink`; returns the number of data rows. `onRows` sees the running count.
+ * STDOUT), into `sink`; returns the number of data rows. `lead.onFields` sees the first
+ * `lead.fields` values of each row (which must never need quoting), for totals and
+ * progress; `lead.onChunk` runs after each chunk is written.
  */
 export async function copyCsv(
   tx: postgres.TransactionSql,
   select: string,
   sink: FileSink,
-  onRows?: (rows: number) => Promise<void>,
+  lead: {
+    fields: number;
+    onFields: (values: string[]) => void;
+    onChunk?: () => Promise<void>;
+  } = { fields: 0, onFields: () => {} },
 ): Promise<number> {
   const stream = await tx
     .unsafe(`copy (${select}) to stdout with (format csv, header true)`)
     .readable();
-  const state = { inQuotes: false };
-  let records = 0;
+  const scan = newCsvScan();
   for await (const chunk of stream) {
     const buffer = chunk as Buffer;
-    records += countCsvRecords(buffer, state);
+    scanCsv(buffer, scan, lead.fields, lead.onFields);
     await sink.write(buffer);
-    if (onRows) await onRows(Math.max(0, records - 1));
+    await lead.onChunk?.();
   }
   // postgres.js pauses its socket when the stream's buffer is full and resumes it only
   // when the stream is read again; if COPY's last data and its end arrive together while
   // paused, the connection stays paused and the next statement waits forever
   // (porsager/postgres#499, fix proposed in #1016). Reading once more resumes it.
   (stream as unknown as { _read(size: number): void })._read(0);
-  return Math.max(0, records - 1);
+  return Math.max(0, scan.records - 1);
+}
+
+const TEXT_ESCAPES: Record<string, string> = {
+  "\\": "\\",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
+};
+
+/** A value of COPY's text format: `\N` is null; backslash sequences are unescaped. */
+function textValue(raw: string): string | null {
+  if (raw === "\\N") return null;
+  if (!raw.includes("\\")) return raw;
+  return raw.replace(/\\(.)/g, (_, c: string) => TEXT_ESCAPES[c] ?? c);
+}
+
+/**
+ * Streams `select` out of PostgreSQL by COPY in its text format and hands its rows to
+ * `onRows` a chunk at a time, each row an array of column values (null for NULL). Where a
+ * cursor would forbid a parallel plan and build an object per row, COPY lets PostgreSQL
+ * use its workers and sends plain text that splits on tabs and newlines.
+ */
+export async function copyRows(
+  tx: postgres.TransactionSql,
+  select: string,
+  onRows: (rows: (string | null)[][]) => Promise<void>,
+): Promise<void> {
+  const stream = await tx.unsafe(`copy (${select}) to stdout`).readable();
+  const decoder = new TextDecoder();
+  let carry = "";
+  for await (const chunk of stream) {
+    const text = carry + decoder.decode(chunk as Buffer, { stream: true });
+    const end = text.lastIndexOf("\n");
+    if (end === -1) {
+      carry = text;
+      continue;
+    }
+    carry = text.slice(end + 1);
+    const rows = text
+      .slice(0, end)
+      .split("\n")
+      .map((line) => line.split("\t").map(textValue));
+    await onRows(rows);
+  }
+  // As in copyCsv: the connection must not stay paused.
+  (stream as unknown as { _read(size: number): void })._read(0);
+  const rest = carry + decoder.decode();
+  if (rest) await onRows([rest.split("\t").map(textValue)]);
 }

@@ -271,6 +271,7 @@ describe("reports", () => {
     const irisText = await fileText(db, report, "iris_1099_nec.csv");
     const [headerLine] = irisText.split("\n");
     expect(headerLine?.split(",")).toEqual(irisHeader.map((h) => (h.includes(",") ? `"${h}"` : h)));
+    expect(irisText.trim().split("\n")[1]?.split(",")).toHaveLength(irisHeader.length);
     const iris = await fileRows(db, report, "iris_1099_nec.csv");
     expect(iris).toHaveLength(1);
     expect(iris[0]).toMatchObject({

@@ -4,7 +4,7 @@ import { reaches, reportingThresholds, ruleForReport, taxSettingsOf } from "@/li
 import { openTin } from "@/lib/tax/tin-vault";
 import { type Cell, csvLine } from "../csv";
 import type { GeneratedReport, ReportContext } from "../generate";
-import { decimal, inSnapshot, setting } from "../snapshot";
+import { decimal, inSnapshot, setting, settingList } from "../snapshot";
 
 const quarters = [1, 2, 3, 4] as const;
 const header = [
@@ -90,7 +90,7 @@ export async function dac7Report(context: ReportContext<"dac7">): Promise<Genera
     async (tx) => {
       const [population] = await tx.unsafe<{ n: string }[]>(
         `select count(*)::text as n from recipients
-         where organisation_id = ${setting("org")} and mode = ${setting("mode")}::mode`,
+         where organisation_id = ${setting("org")} and mode = ${setting("mode", "mode")}`,
       );
       const total = Math.max(1, Number(population?.n ?? 1));
       const cursor = tx
@@ -99,14 +99,14 @@ export async function dac7Report(context: ReportContext<"dac7">): Promise<Genera
              select p.id, p.recipient_id, p.currency, p.amount,
                     extract(quarter from p.paid_at at time zone 'UTC')::int as q
              from payouts p join recipients r on r.id = p.recipient_id
-             where p.organisation_id = ${setting("org")} and p.mode = ${setting("mode")}::mode
+             where p.organisation_id = ${setting("org")} and p.mode = ${setting("mode", "mode")}
                and p.status = 'paid'
-               and p.paid_at >= ${setting("from")}::timestamptz and p.paid_at < ${setting("to")}::timestamptz
-               and r.country = any(string_to_array(${setting("countries")}, ','))),
+               and p.paid_at >= ${setting("from", "timestamptz")} and p.paid_at < ${setting("to", "timestamptz")}
+               and r.country = any(${settingList("countries")})),
            fees as (
              select t.payout_id, sum(t.amount) as fee
              from ledger_transfers t join ledger_accounts c on c.id = t.credit_account_id
-             where t.organisation_id = ${setting("org")} and t.mode = ${setting("mode")}::mode
+             where t.organisation_id = ${setting("org")} and t.mode = ${setting("mode", "mode")}
                and c.kind = 'fees' and t.phase in ('single', 'post')
                and t.payout_id in (select id from paid)
              group by 1),

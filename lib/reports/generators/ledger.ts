@@ -21,11 +21,11 @@ export async function ledgerReport(context: ReportContext<"ledger">): Promise<Ge
     to: p.to,
   };
   const scoped = (alias: string) =>
-    `${alias}.organisation_id = ${setting("org")} and ${alias}.mode = ${setting("mode")}::mode${
+    `${alias}.organisation_id = ${setting("org")} and ${alias}.mode = ${setting("mode", "mode")}${
       p.currency ? ` and ${alias}.currency = ${setting("currency")}` : ""
     }`;
   if (p.currency) settings.currency = p.currency;
-  const inPeriod = `t.created_at >= ${setting("from")}::timestamptz and t.created_at < ${setting("to")}::timestamptz`;
+  const inPeriod = `t.created_at >= ${setting("from", "timestamptz")} and t.created_at < ${setting("to", "timestamptz")}`;
 
   return inSnapshot(context.client, settings, async (tx) => {
     const [count] = await tx.unsafe<{ n: string }[]>(
@@ -33,6 +33,7 @@ export async function ledgerReport(context: ReportContext<"ledger">): Promise<Ge
     );
     const total = Number(count?.n ?? 0);
     const transfers = context.file("ledger_transfers.csv");
+    let done = 0;
     const rows = await copyCsv(
       tx,
       `select t.id as "transfer_id", t.transaction_id as "transaction_id", ${timestamp("t.created_at")} as "posted_at",
@@ -46,7 +47,13 @@ export async function ledgerReport(context: ReportContext<"ledger">): Promise<Ge
        where ${scoped("t")} and ${inPeriod}
        order by t.seq`,
       transfers,
-      (done) => context.progress(total === 0 ? 0.9 : (done / total) * 0.9),
+      {
+        fields: 1,
+        onFields: () => {
+          done++;
+        },
+        onChunk: () => context.progress(total === 0 ? 0.9 : (done / total) * 0.9),
+      },
     );
     const transfersFile = await transfers.close();
 
@@ -68,10 +75,10 @@ export async function ledgerReport(context: ReportContext<"ledger">): Promise<Ge
          from ledger_transfers t where ${scoped("t")} and t.phase in ('single', 'post')
        )
        select a.kind::text as kind, a.currency,
-         coalesce(sum(m.delta) filter (where m.created_at < ${setting("from")}::timestamptz), 0)::text as opening,
-         coalesce(sum(-m.delta) filter (where m.delta < 0 and m.created_at >= ${setting("from")}::timestamptz and m.created_at < ${setting("to")}::timestamptz), 0)::text as debits,
-         coalesce(sum(m.delta) filter (where m.delta > 0 and m.created_at >= ${setting("from")}::timestamptz and m.created_at < ${setting("to")}::timestamptz), 0)::text as credits,
-         coalesce(sum(m.delta) filter (where m.created_at < ${setting("to")}::timestamptz), 0)::text as closing
+         coalesce(sum(m.delta) filter (where m.created_at < ${setting("from", "timestamptz")}), 0)::text as opening,
+         coalesce(sum(-m.delta) filter (where m.delta < 0 and m.created_at >= ${setting("from", "timestamptz")} and m.created_at < ${setting("to", "timestamptz")}), 0)::text as debits,
+         coalesce(sum(m.delta) filter (where m.delta > 0 and m.created_at >= ${setting("from", "timestamptz")} and m.created_at < ${setting("to", "timestamptz")}), 0)::text as credits,
+         coalesce(sum(m.delta) filter (where m.created_at < ${setting("to", "timestamptz")}), 0)::text as closing
        from ledger_accounts a left join moves m on m.account_id = a.id
        where ${scoped("a")}
        group by a.kind, a.currency order by a.currency, a.kind`,

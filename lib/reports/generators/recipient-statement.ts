@@ -54,10 +54,10 @@ export async function writeRecipientStatement(
                   status::text as status, description, amount::text as amount, currency, method,
                   to_char(paid_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as paid_at
            from payouts
-           where organisation_id = ${setting("org")} and mode = ${setting("mode")}::mode
+           where organisation_id = ${setting("org")} and mode = ${setting("mode", "mode")}
              and recipient_id = ${setting("recipient")}
-             and coalesce(paid_at, created_at) >= ${setting("from")}::timestamptz
-             and coalesce(paid_at, created_at) < ${setting("to")}::timestamptz
+             and coalesce(paid_at, created_at) >= ${setting("from", "timestamptz")}
+             and coalesce(paid_at, created_at) < ${setting("to", "timestamptz")}
            order by coalesce(paid_at, created_at), id`,
         )
         .cursor(500);

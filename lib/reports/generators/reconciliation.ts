@@ -87,7 +87,7 @@ export async function reconciliationReport(
     // Where the payouts' money should be, by status, against the ledger's net per account.
     const byStatus = await tx.unsafe<{ currency: string; status: string; amount: string }[]>(
       `select currency, status::text as status, sum(amount)::text as amount from payouts
-       where organisation_id = ${setting("org")} and mode = ${setting("mode")}::mode group by 1, 2`,
+       where organisation_id = ${setting("org")} and mode = ${setting("mode", "mode")} group by 1, 2`,
     );
     const ledgerNet = await tx.unsafe<{ currency: string; kind: string; net: string }[]>(
       `with moves as (
@@ -95,7 +95,7 @@ export async function reconciliationReport(
          from ledger_transfers t
          join ledger_accounts d on d.id = t.debit_account_id
          join ledger_accounts c on c.id = t.credit_account_id
-         where t.organisation_id = ${setting("org")} and t.mode = ${setting("mode")}::mode
+         where t.organisation_id = ${setting("org")} and t.mode = ${setting("mode", "mode")}
            and t.payout_id is not null and t.phase in ('single', 'post'))
        select currency, kind::text as kind, sum(net)::text as net from (
          select currency, credit_kind as kind, amount as net from moves
@@ -154,13 +154,13 @@ export async function reconciliationReport(
         `with nets as (
            select t.payout_id, c.kind as account, sum(t.amount) as credit, 0::numeric as debit
            from ledger_transfers t join ledger_accounts c on c.id = t.credit_account_id
-           where t.organisation_id = ${setting("org")} and t.mode = ${setting("mode")}::mode
+           where t.organisation_id = ${setting("org")} and t.mode = ${setting("mode", "mode")}
              and t.payout_id is not null and t.phase in ('single', 'post')
            group by 1, 2
            union all
            select t.payout_id, d.kind, 0, sum(t.amount)
            from ledger_transfers t join ledger_accounts d on d.id = t.debit_account_id
-           where t.organisation_id = ${setting("org")} and t.mode = ${setting("mode")}::mode
+           where t.organisation_id = ${setting("org")} and t.mode = ${setting("mode", "mode")}
              and t.payout_id is not null and t.phase in ('single', 'post')
            group by 1, 2),
          positions as (
@@ -172,7 +172,7 @@ export async function reconciliationReport(
            select p.id, p.currency, p.status::text as status, p.amount,
                   (case p.status::text ${holdingCase} end) as account
            from payouts p
-           where p.organisation_id = ${setting("org")} and p.mode = ${setting("mode")}::mode)
+           where p.organisation_id = ${setting("org")} and p.mode = ${setting("mode", "mode")})
          select e.id, e.currency, e.status, e.amount::text as amount, e.account as expected,
                 coalesce(a.actual, '') as actual
          from expecteds e left join actuals a on a.payout_id = e.id

@@ -2,9 +2,9 @@ import type { TaxAddress } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { reportingThresholds, ruleForReport, taxSettingsOf } from "@/lib/tax/rules";
 import { openTin } from "@/lib/tax/tin-vault";
-import { type Cell, csvLine } from "../csv";
+import { csvLine } from "../csv";
 import type { GeneratedReport, ReportContext } from "../generate";
-import { decimal, inSnapshot, setting } from "../snapshot";
+import { copyRows, decimal, inSnapshot, setting, settingList } from "../snapshot";
 
 const mainHeader = [
   "tax_year",
@@ -88,24 +88,51 @@ export const irisHeader = [
   ]),
 ];
 
-type PayeeRow = {
-  recipient_id: string;
-  external_id: string | null;
-  email: string;
-  recipient_name: string | null;
-  country: string;
-  counted: string;
-  counted_n: number;
-  excluded: string;
-  form_id: string | null;
-  form_kind: string | null;
-  form_name: string | null;
-  business_name: string | null;
-  entity_type: string | null;
-  tin_type: string | null;
-  tin_sealed: string | null;
-  address: TaxAddress | null;
-  signed_at: string | null;
+/**
+ * Every payee paid in the year with what counts toward 1099-NEC, what a TPSO's method
+ * carried, and their current form; then those at or over the threshold (`rows`, shared
+ * with the benchmark as "the same rows"), followed by one totals row over every payee so
+ * the summary accounts for every cent paid without a second pass over the payouts.
+ */
+const payees1099 = `with paid as (
+    select p.recipient_id,
+      coalesce(sum(p.amount) filter (where not p.method = any(${settingList("excluded")})), 0) as counted,
+      count(*) filter (where not p.method = any(${settingList("excluded")})) as counted_n,
+      coalesce(sum(p.amount) filter (where p.method = any(${settingList("excluded")})), 0) as excluded
+    from payouts p
+    where p.organisation_id = ${setting("org")} and p.mode = ${setting("mode", "mode")}
+      and p.status = 'paid' and p.currency = ${setting("currency")}
+      and p.paid_at >= ${setting("from", "timestamptz")} and p.paid_at < ${setting("to", "timestamptz")}
+    group by p.recipient_id),
+  payees as (
+    select r.id as recipient_id, r.external_id, r.email, r.name as recipient_name, r.country,
+           paid.counted, paid.counted_n, paid.excluded,
+           f.id as form_id, f.kind::text as form_kind, f.name as form_name, f.business_name,
+           f.entity_type, f.tin_type, f.tin_sealed, f.address::text as address,
+           to_char(f.signed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as signed_at
+    from paid
+    join recipients r on r.id = paid.recipient_id
+    left join tax_forms f on f.recipient_id = r.id and f.superseded_at is null
+    where r.country = any(${settingList("countries")}) or f.kind = 'w9')`;
+
+const payeeColumns = `recipient_id, external_id, email, recipient_name, country, counted::text,
+  counted_n::text, excluded::text, form_id, form_kind, form_name, business_name, entity_type,
+  tin_type, tin_sealed, address, signed_at`;
+
+export const payees1099Query = {
+  /** The payees listed: at or over the threshold (the `threshold` setting), by recipient. */
+  rows: `${payees1099} select ${payeeColumns} from payees
+    where counted >= ${setting("threshold", "bigint")} order by recipient_id`,
+  /** The same, with a last row of totals over every payee (its first column null). */
+  rowsAndTotals: `${payees1099}
+    select * from (
+      select ${payeeColumns} from payees where counted >= ${setting("threshold", "bigint")}
+      union all
+      select null, null, null, null, null, sum(counted)::text, null, sum(excluded)::text, null,
+             null, null, null, null, null, null,
+             coalesce(sum(counted) filter (where counted < ${setting("threshold", "bigint")}), 0)::text, null
+      from payees) x
+    order by recipient_id nulls last`,
 };
 
 /** "Maya J. Chen" → first "Maya J.", last "Chen", as IRIS splits an individual's name. */
@@ -137,6 +164,32 @@ export async function tax1099NecReport(
     : "";
   const payerName = settings.legalName ?? "";
   const payerAddress = settings.address;
+  // What every IRIS row repeats (form, year, the payer block; the unused boxes and state
+  // columns at the end), escaped once rather than per row.
+  const irisLead = csvLine([
+    "1099-NEC",
+    year,
+    payerTin.length === 9 ? "EIN" : "",
+    payerTin,
+    "Business",
+    payerName,
+    "",
+    "",
+    "",
+    "",
+    "",
+    payerAddress?.country ?? "US",
+    payerAddress?.line1,
+    payerAddress?.line2,
+    payerAddress?.city,
+    payerAddress?.region,
+    payerAddress?.postalCode,
+    settings.phone ? "Daytime" : "",
+    settings.phone,
+    "",
+  ]).slice(0, -1);
+  const irisTail = ",,,".concat(",".repeat(12));
+  const mainPayer = `${csvLine([payerName, payerTin]).slice(0, -1)}`;
 
   const main = context.file("tax_1099_nec.csv");
   const iris = context.file("iris_1099_nec.csv");
@@ -145,7 +198,6 @@ export async function tax1099NecReport(
   const totals = { listed: 0n, reportable: 0n, counted: 0n, underThreshold: 0n, excluded: 0n };
   const counts = { payees: 0, reportable: 0, missing: 0, exempt: 0 };
   let irisRows = 0;
-  let seen = 0;
 
   await inSnapshot(
     context.client,
@@ -157,54 +209,50 @@ export async function tax1099NecReport(
       currency: rule.currency,
       excluded: rule.excludedMethods.join(","),
       countries: rule.countries.join(","),
+      threshold: thresholds.amount.toString(),
     },
     async (tx) => {
       const [population] = await tx.unsafe<{ n: string }[]>(
         `select count(*)::text as n from recipients
-         where organisation_id = ${setting("org")} and mode = ${setting("mode")}::mode`,
+         where organisation_id = ${setting("org")} and mode = ${setting("mode", "mode")}`,
       );
       const payees = Math.max(1, Number(population?.n ?? 1));
-      // Every payee paid in the year, with what counts; the threshold is applied below so
-      // the summary can account for every cent paid.
-      const cursor = tx
-        .unsafe<PayeeRow[]>(
-          `with paid as (
-             select p.recipient_id,
-               coalesce(sum(p.amount) filter (where not p.method = any(string_to_array(${setting("excluded")}, ','))), 0) as counted,
-               count(*) filter (where not p.method = any(string_to_array(${setting("excluded")}, ','))) as counted_n,
-               coalesce(sum(p.amount) filter (where p.method = any(string_to_array(${setting("excluded")}, ','))), 0) as excluded
-             from payouts p
-             where p.organisation_id = ${setting("org")} and p.mode = ${setting("mode")}::mode
-               and p.status = 'paid' and p.currency = ${setting("currency")}
-               and p.paid_at >= ${setting("from")}::timestamptz and p.paid_at < ${setting("to")}::timestamptz
-             group by p.recipient_id)
-           select r.id as recipient_id, r.external_id, r.email, r.name as recipient_name, r.country,
-                  paid.counted::text as counted, paid.counted_n::int as counted_n, paid.excluded::text as excluded,
-                  f.id as form_id, f.kind::text as form_kind, f.name as form_name, f.business_name,
-                  f.entity_type, f.tin_type, f.tin_sealed, f.address,
-                  to_char(f.signed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as signed_at
-           from paid
-           join recipients r on r.id = paid.recipient_id
-           left join tax_forms f on f.recipient_id = r.id and f.superseded_at is null
-           where r.country = any(string_to_array(${setting("countries")}, ',')) or f.kind = 'w9'
-           order by r.id`,
-        )
-        .cursor(1000);
-      for await (const batch of cursor) {
-        for (const row of batch) {
-          seen++;
-          const counted = BigInt(row.counted);
-          const excluded = BigInt(row.excluded);
-          totals.counted += counted;
-          totals.excluded += excluded;
-          if (counted < thresholds.amount) {
-            totals.underThreshold += counted;
+      await copyRows(tx, payees1099Query.rowsAndTotals, async (rows) => {
+        let mainLines = "";
+        let irisLines = "";
+        for (const row of rows) {
+          const [
+            recipientId,
+            externalId,
+            email,
+            recipientName,
+            country,
+            countedText,
+            countedN,
+            excludedText,
+            formId,
+            formKind,
+            formName,
+            businessName,
+            entityType,
+            tinType,
+            tinSealed,
+            addressText,
+            signedAt,
+          ] = row;
+          if (recipientId === null) {
+            // The totals row: every payee's counted and excluded amounts, and those under.
+            totals.counted = BigInt(countedText ?? "0");
+            totals.excluded = BigInt(excludedText ?? "0");
+            totals.underThreshold = BigInt(addressText ?? "0");
             continue;
           }
+          const counted = BigInt(countedText as string);
+          const excluded = BigInt(excludedText as string);
           counts.payees++;
           totals.listed += counted;
-          const hasW9 = row.form_kind === "w9" && row.tin_sealed !== null;
-          const exempt = hasW9 && rule.exemptEntityTypes.includes(row.entity_type ?? "");
+          const hasW9 = formKind === "w9" && tinSealed !== null;
+          const exempt = hasW9 && rule.exemptEntityTypes.includes(entityType ?? "");
           const status = !hasW9 ? "missing_tax_form" : exempt ? "exempt_entity" : "reportable";
           if (status === "missing_tax_form") counts.missing++;
           else if (status === "exempt_entity") counts.exempt++;
@@ -213,93 +261,65 @@ export async function tax1099NecReport(
             totals.reportable += counted;
           }
           const tin = hasW9
-            ? openTin(row.tin_sealed as string, { table: "tax_forms", id: row.form_id as string })
+            ? openTin(tinSealed as string, { table: "tax_forms", id: formId as string })
             : "";
-          const address = hasW9 ? row.address : null;
+          const address = hasW9 && addressText ? (JSON.parse(addressText) as TaxAddress) : null;
           const box1 = decimal(counted, rule.currency);
-          const cells: Cell[] = [
+          mainLines += csvLine([
             year,
             status,
-            row.recipient_id,
-            row.external_id,
-            row.email,
-            hasW9 ? row.form_name : row.recipient_name,
-            row.business_name,
-            row.entity_type,
-            row.tin_type,
+            recipientId,
+            externalId,
+            email,
+            hasW9 ? formName : recipientName,
+            businessName,
+            entityType,
+            tinType,
             tin,
             address?.line1,
             address?.line2,
             address?.city,
             address?.region,
             address?.postalCode,
-            address?.country ?? row.country,
+            address?.country ?? country,
             box1,
             rule.currency,
-            row.counted_n,
+            countedN,
             decimal(excluded, rule.currency),
             excluded > 0n ? rule.exclusionNote : null,
-            payerName,
-            payerTin,
-            row.form_id,
-            row.signed_at,
-          ];
-          await main.write(csvLine(cells));
+          ]).slice(0, -1);
+          mainLines += `,${mainPayer},${csvLine([formId, signedAt])}`;
           if (status === "reportable") {
             irisRows++;
-            const individual = row.entity_type === "individual";
-            const name = splitName(row.form_name ?? "");
-            await iris.write(
-              csvLine([
-                "1099-NEC",
-                year,
-                payerTin.length === 9 ? "EIN" : "",
-                payerTin,
-                "Business",
-                payerName,
-                "",
-                "",
-                "",
-                "",
-                "",
-                payerAddress?.country ?? "US",
-                payerAddress?.line1,
-                payerAddress?.line2,
-                payerAddress?.city,
-                payerAddress?.region,
-                payerAddress?.postalCode,
-                settings.phone ? "Daytime" : "",
-                settings.phone,
-                "",
-                row.tin_type === "ein" ? "EIN" : tin.startsWith("9") ? "ITIN" : "SSN",
-                tin,
-                individual ? "Individual" : "Business",
-                individual ? "" : row.form_name,
-                individual ? "" : row.business_name,
-                individual ? name.first : "",
-                "",
-                individual ? name.last : "",
-                "",
-                "US",
-                address?.line1,
-                address?.line2,
-                address?.city,
-                address?.region,
-                address?.postalCode,
-                "",
-                "",
-                "",
-                box1,
-                "",
-                "",
-                "",
-                ...Array.from({ length: 12 }, () => ""),
-              ]),
-            );
+            const individual = entityType === "individual";
+            const name = splitName(formName ?? "");
+            irisLines += `${irisLead},${csvLine([
+              tinType === "ein" ? "EIN" : tin.startsWith("9") ? "ITIN" : "SSN",
+              tin,
+              individual ? "Individual" : "Business",
+              individual ? "" : formName,
+              individual ? "" : businessName,
+              individual ? name.first : "",
+              "",
+              individual ? name.last : "",
+              "",
+              "US",
+              address?.line1,
+              address?.line2,
+              address?.city,
+              address?.region,
+              address?.postalCode,
+              "",
+              "",
+              "",
+              box1,
+            ]).slice(0, -1)}${irisTail}\n`;
           }
         }
-        await context.progress(Math.min(0.99, seen / payees));
-      }
+        await main.write(mainLines);
+        await iris.write(irisLines);
+        await context.progress(Math.min(0.99, counts.payees / payees));
+      });
     },
   );
   const mainFile = await main.close();
