@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import {
   CLAIM_TEST_TIMEOUT,
@@ -12,6 +13,17 @@ import {
 
 test.use(phone);
 test.describe.configure({ timeout: CLAIM_TEST_TIMEOUT });
+
+/** WCAG 2.2 A/AA, as e2e/claim/claim-a11y.spec.ts checks every other step. */
+async function expectAccessible(page: Page, step: string) {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+    .analyze();
+  const blocking = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(blocking, `${step} has serious or critical violations`).toEqual([]);
+}
 
 /** Chooses PayPal and confirms, as a recipient does once the tax step is behind them. */
 async function choosePaypal(
@@ -44,6 +56,7 @@ test("a US payee reaching the 1099-NEC threshold fills a W-9 before choosing, on
   const held = await api.get<{ status: string }>(`/payouts/${first.id}`);
   expect(held.status).toBe("awaiting_tax_info");
 
+  await expectAccessible(page, "the W-9 step");
   await expect(page.getByLabel("Full legal name", { exact: true })).toHaveValue("Maya Chen");
   await page.getByLabel("Social Security number (or ITIN)").check();
   await page.getByLabel("Taxpayer identification number", { exact: true }).fill("666-12-3456");
@@ -59,6 +72,7 @@ test("a US payee reaching the 1099-NEC threshold fills a W-9 before choosing, on
     "aria-invalid",
     "true",
   );
+  await expectAccessible(page, "the W-9 step with an error");
 
   await page.getByLabel("Taxpayer identification number", { exact: true }).fill("123-45-6789");
   await page.getByRole("button", { name: "Sign and continue" }).click();
@@ -107,6 +121,7 @@ test("an EU seller certifies a W-8BEN in German", async ({ browser, api, sql }) 
   await expect(page.getByText("Formular W-8BEN (Rev. October 2021)")).toBeVisible();
   await expect(page.getByText(/keine US-Person sind/)).toBeVisible();
   await expect(page.getByLabel("Land der Staatsangehörigkeit")).toHaveValue("DE");
+  await expectAccessible(page, "the W-8BEN step");
   const taxStep = (await page.locator("body").allInnerTexts()).join("\n");
   expect(taxStep).not.toMatch(
     /Your tax details|About you|Full legal name|Date of birth|Under penalties of perjury|Sign and continue|electronic signature/,

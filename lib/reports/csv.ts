@@ -10,17 +10,20 @@ export type Cell = string | number | bigint | boolean | null | undefined;
 const NEEDS_QUOTES = /[",\r\n]/;
 const FORMULA = /^[=+\-@\t\r]/;
 const NUMBER = /^-?\d+(\.\d+)?$/;
+/** Either of the two, in one test: most cells have neither and are written as they are. */
+const SPECIAL = /[",\r\n]|^[=+\-@\t\r]/;
 
 export function csvCell(value: Cell): string {
   if (value === null || value === undefined) return "";
-  let text = typeof value === "string" ? value : String(value);
-  if (typeof value === "string" && FORMULA.test(text) && !NUMBER.test(text)) text = `'${text}`;
+  if (typeof value !== "string") return String(value);
+  if (!SPECIAL.test(value)) return value;
+  const text = FORMULA.test(value) && !NUMBER.test(value) ? `'${value}` : value;
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function csvLine(cells: readonly Cell[]): string {
-  let line = "";
-  for (let i = 0; i < cells.length; i++) line += (i === 0 ? "" : ",") + csvCell(cells[i]);
+  let line = csvCell(cells[0]);
+  for (let i = 1; i < cells.length; i++) line += `,${csvCell(cells[i])}`;
   return `${line}\n`;
 }
 

@@ -73,7 +73,6 @@ export async function requestReport(
   requester: ReportRequester = { via: "member" },
 ): Promise<ReportRow> {
   await refuseUnanswerable(db, scope, body, requester.via);
-  const options = requester;
   return inTransaction(db, async (tx) => {
     const [row] = await tx
       .insert(reports)
@@ -83,7 +82,7 @@ export async function requestReport(
         mode: scope.mode,
         type: body.type,
         parameters: body.parameters,
-        requestedBy: options.actor ?? null,
+        requestedBy: requester.actor ?? null,
       })
       .returning();
     const report = row as ReportRow;
