@@ -8,7 +8,8 @@ import { generateReport, giveUpOnReport } from "@/lib/reports/generate";
  * A requested report, generated in one step (files stream from one database snapshot, so
  * the step is the unit of retry: a retry starts the files afresh). One run per report at
  * a time and two reports at once overall, so a year-end rush does not starve the
- * payouts' own functions; after the last retry the report is `failed`.
+ * payouts' own functions. When the step has failed its last retry, the error reaches the
+ * function, which marks the report `failed` (and sends `report.failed`) in a step of its own.
  */
 export const generateReportFunction = inngest.createFunction(
   {
@@ -17,16 +18,22 @@ export const generateReportFunction = inngest.createFunction(
     triggers: [{ event: domainEvents["report.created"] }],
     concurrency: [{ key: "event.data.object.id", limit: 1 }, { limit: 2 }],
     retries: 2,
-    onFailure: async ({ event, error }) => {
-      const original = event.data.event.data;
-      await giveUpOnReport(db, scopeOf(original), original.object.id, error);
-      await relayEvents();
-    },
   },
-  async ({ event, step }) =>
-    step.run("generate", async () => {
-      const report = await generateReport(db, scopeOf(event.data), event.data.object.id);
-      await relayEvents();
-      return { status: report?.status ?? "already finished", rows: report?.rowCount ?? null };
-    }),
+  async ({ event, step }) => {
+    const scope = scopeOf(event.data);
+    const reportId = event.data.object.id;
+    try {
+      return await step.run("generate", async () => {
+        const report = await generateReport(db, scope, reportId);
+        await relayEvents();
+        return { status: report?.status ?? "already finished", rows: report?.rowCount ?? null };
+      });
+    } catch (error) {
+      await step.run("mark-failed", async () => {
+        await giveUpOnReport(db, scope, reportId, error);
+        await relayEvents();
+      });
+      return { status: "failed", rows: null };
+    }
+  },
 );
