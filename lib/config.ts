@@ -15,6 +15,19 @@ export const configSchema = z.object({
   WORKER_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   APP_URL: z.url({ error: "an absolute http(s) URL such as http://localhost:3000" }).optional(),
   AUTH_SECRET: z.string().min(32, "at least 32 characters of random data").optional(),
+  /**
+   * Keys that seal tax ids (TINs) at rest: `id:base64key,…`, 32 bytes each, the current
+   * key first; older ones only open what they sealed (lib/tax/tin-vault.ts).
+   */
+  TAX_ID_KEYS: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/=_-]{40,}(,[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/=_-]{40,})*$/,
+      {
+        error: "id:base64key pairs separated by commas, the current key first",
+      },
+    )
+    .optional(),
   DEV_MAILBOX: flag.default(false),
   SMTP_URL: z.url({ error: "an smtp:// or smtps:// URL" }).optional(),
   MAIL_FROM: z.string().min(3).default("Disburse <no-reply@disburse.local>"),

@@ -29,6 +29,8 @@ const prefixes = {
   sanctionsListVersion: "slv",
   sanctionsEntry: "sen",
   complianceReview: "rev",
+  taxForm: "txf",
+  report: "rpt",
 } as const;
 
 export type IdKind = keyof typeof prefixes;

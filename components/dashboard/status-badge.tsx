@@ -13,6 +13,9 @@ const tones: Record<string, string> = {
   returned: "bg-red-100 text-red-900",
   expired: "bg-slate-200 text-slate-800",
   canceled: "bg-slate-200 text-slate-800",
+  awaiting_tax_info: "bg-amber-100 text-amber-900",
+  running: "bg-violet-100 text-violet-900",
+  ready: "bg-emerald-100 text-emerald-900",
 };
 
 export function StatusBadge({ status }: { status: string }) {

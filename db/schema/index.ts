@@ -14,6 +14,8 @@ export * from "./mail";
 export * from "./organisations";
 export * from "./payouts";
 export * from "./providers";
+export * from "./reports";
+export * from "./tax";
 export * from "./test-clocks";
 export * from "./webhook-deliveries";
 export * from "./webhooks";

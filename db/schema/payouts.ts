@@ -82,6 +82,7 @@ export const payoutStatusEnum = pgEnum("payout_status", [
   "returned",
   "expired",
   "canceled",
+  "awaiting_tax_info",
 ]);
 export type PayoutStatus = (typeof payoutStatusEnum.enumValues)[number];
 

@@ -4,6 +4,7 @@ import { checkProjectedDemand } from "./check-projected-demand";
 import { deliverWebhooks } from "./deliver-webhooks";
 import { expirePayouts } from "./expire-payouts";
 import { fetchSanctionsList } from "./fetch-sanctions-list";
+import { generateReportFunction } from "./generate-report";
 import { inviteReviewedPayout } from "./invite-reviewed-payout";
 import { monitorBalance } from "./monitor-balance";
 import { notifyPayoutFailed } from "./notify-payout-failed";
@@ -55,4 +56,6 @@ export const functions = [
   fetchSanctionsList,
   rescreenOpenPayouts,
   notifyPayoutStopped,
+  // Reports
+  generateReportFunction,
 ];

@@ -3,6 +3,7 @@ import { eligibleMethods, serializeEligibility } from "@/lib/methods";
 import type { BatchResource, PayoutResource } from "@/lib/payouts/serialize";
 import { payoutStatuses } from "@/lib/payouts/serialize";
 import type { RecipientResource } from "@/lib/recipients/schemas";
+import type { ReportResource } from "@/lib/reports/serialize";
 import type { WebhookDeliveryResource } from "@/lib/webhooks/delivery-resource";
 import type { WebhookEndpointResource } from "@/lib/webhooks/endpoint-schemas";
 import { TEST_EVENT_MESSAGE } from "@/lib/webhooks/test-event";
@@ -65,6 +66,26 @@ export const examplePayout: PayoutResource = {
   paid_at: null,
   created_at: at("09:12:00"),
   updated_at: at("09:12:02"),
+};
+
+/** Webhook events carry no download link: it is signed when the report is read. */
+export const exampleReport: ReportResource = {
+  id: "rpt_01jd5x9a8b7c6d5e4f3g2h1j0k",
+  object: "report",
+  livemode: false,
+  type: "payouts",
+  parameters: { from: "2026-03-01", to: "2026-03-31" },
+  status: "pending",
+  progress: 0,
+  row_count: null,
+  summary: null,
+  failure_reason: null,
+  files: [],
+  url: null,
+  url_expires_at: null,
+  created_at: at("09:30:00"),
+  started_at: null,
+  completed_at: null,
 };
 
 export const exampleBatch: BatchResource = {
@@ -265,6 +286,41 @@ export const exampleEventData: { [T in EventType]: Record<string, unknown> } = {
     details: {},
   },
   ping: { endpoint_id: exampleIds.webhookEndpoint, message: TEST_EVENT_MESSAGE },
+  "payout.awaiting_tax_info": {
+    object: { ...examplePayout, status: "awaiting_tax_info" },
+    previous_status: "claimable",
+    reason: "tax_info_required",
+  },
+  "report.created": { object: exampleReport },
+  "report.ready": {
+    object: {
+      ...exampleReport,
+      status: "ready",
+      progress: 100,
+      row_count: 1240,
+      summary: { payouts: 1240, amount: { USD: 6200000 } },
+      files: [
+        {
+          name: "payouts.csv",
+          rows: 1240,
+          bytes: 187_344,
+          url: null,
+          url_expires_at: null,
+        },
+      ],
+      started_at: at("09:30:01"),
+      completed_at: at("09:30:04"),
+    },
+  },
+  "report.failed": {
+    object: {
+      ...exampleReport,
+      status: "failed",
+      failure_reason: "The report could not be generated; request it again.",
+      started_at: at("09:30:01"),
+      completed_at: at("09:30:09"),
+    },
+  },
   "reconciliation.exception": {
     id: "rex_01jd5x7m8n9p0q1r2s3t4v5w6x",
     provider: "paypal",

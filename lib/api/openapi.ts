@@ -303,6 +303,12 @@ const eventDescriptions: Record<EventType, string> = {
     "`available` fell below your threshold for the currency, or work about to be submitted needs more than `available` (`projected_shortfall`).",
   "balance.funded": "Money was added to the balance.",
   "recipient.review_required": "Screening or a limit needs a person before the payout can go on.",
+  "payout.awaiting_tax_info":
+    "The recipient's yearly total with you reached a tax-reporting threshold: the claim waits for their W-9 or W-8BEN.",
+  "report.created": "A report was requested; it is generated in the background.",
+  "report.ready":
+    "A report finished; read it with `GET /reports/{id}` for its signed download links.",
+  "report.failed": "A report could not be generated; `failure_reason` says why.",
   "reconciliation.exception":
     "The daily reconciliation found a difference between a provider's settled records and the ledger (`kind` says which).",
   ping: 'A test event, sent only by `POST /webhook_endpoints/{id}/test` (or the dashboard\'s "Send test event") to that endpoint alone. No endpoint subscribes to it.',

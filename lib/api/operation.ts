@@ -16,6 +16,8 @@ export const apiTags: Record<string, string> = {
   Methods: "Which payout methods can pay a recipient, with fees and limits.",
   "Test helpers":
     "Test mode only: move a payout through its life (claim, pay, fail, return, expire) and advance your test clock, so every event can be scripted without a browser.",
+  Reports:
+    "CSV reports generated in the background (payouts, ledger, reconciliation, 1099-NEC, DAC7, recipient statements), downloaded from signed links that expire.",
   Screenings:
     "Check a recipient against the sanctions lists and country blocks before paying them; answers an outcome and reason codes, never the list entry.",
 };

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { claimLinks, organisations, type PayoutStatus, payouts } from "@/db/schema";
 import type { Scope } from "@/db/scope";
+import { inTransaction } from "@/db/transaction";
 import type { Locale } from "@/i18n/locales";
 import { screenDestination } from "@/lib/compliance/destinations";
 import type { FieldError } from "@/lib/errors";
@@ -13,8 +14,10 @@ import {
   applyPayoutEvent,
   choosableStatuses,
   type MovedPayout,
+  taxHeldStatuses,
   trackedStatuses,
 } from "@/lib/payouts/machine";
+import { holdForTaxIfNeeded } from "./claim-tax";
 import { type ClaimContext, hashClaimToken, resolveClaimToken } from "./links";
 import { type ClaimSession, createClaimSession, readClaimSession } from "./session";
 import {
@@ -33,6 +36,8 @@ export type ClaimStage =
   | "locked"
   /** Verified; choose a method and enter its details. */
   | "choose"
+  /** Verified; the payout waits for the payee's tax details (W-9 / W-8BEN). */
+  | "tax"
   /** Verified; the claim is on its way or paid. */
   | "status"
   /** Someone verified and claimed already; this visitor has no session. */
@@ -62,7 +67,8 @@ export async function openClaim(
   if (!claim) return canceledOrInvalid(db, input.token);
   const status = claim.payout.status;
   if (status === "canceled") return { kind: "canceled", branding: claim.branding };
-  if (!choosableStatuses.includes(status) && !trackedStatuses.includes(status))
+  const taxHeld = taxHeldStatuses.includes(status);
+  if (!choosableStatuses.includes(status) && !trackedStatuses.includes(status) && !taxHeld)
     return { kind: "invalid" };
 
   const session = await readClaimSession(db, {
@@ -75,7 +81,7 @@ export async function openClaim(
       kind: "open",
       claim,
       session,
-      stage: choosableStatuses.includes(status) ? "choose" : "status",
+      stage: taxHeld ? "tax" : choosableStatuses.includes(status) ? "choose" : "status",
     };
   }
   if (await isClaimLinkLocked(db, claim.link.id))
@@ -84,7 +90,7 @@ export async function openClaim(
     kind: "open",
     claim,
     session,
-    stage: choosableStatuses.includes(status) ? "verify" : "claimed_elsewhere",
+    stage: choosableStatuses.includes(status) || taxHeld ? "verify" : "claimed_elsewhere",
   };
 }
 
@@ -142,7 +148,8 @@ export async function sendClaimCode(
     !claim ||
     !(
       choosableStatuses.includes(claim.payout.status) ||
-      trackedStatuses.includes(claim.payout.status)
+      trackedStatuses.includes(claim.payout.status) ||
+      taxHeldStatuses.includes(claim.payout.status)
     )
   ) {
     return { status: "invalid" };
@@ -164,7 +171,12 @@ export async function sendClaimCode(
 
 export type VerifyOutcome =
   | Exclude<CodeCheckOutcome, { status: "verified" }>
-  | { status: "verified"; sessionToken: string; session: ClaimSession; next: "choose" | "status" }
+  | {
+      status: "verified";
+      sessionToken: string;
+      session: ClaimSession;
+      next: "choose" | "status" | "tax";
+    }
   | { status: "invalid_link" };
 
 /** Checks a code and, when right, opens a claim session bound to this link and payout. */
@@ -189,7 +201,12 @@ export async function verifyClaimCode(
     payoutId: claim.payout.id,
     now: input.now,
   });
-  const next = choosableStatuses.includes(claim.payout.status) ? "choose" : "status";
+  // Tax details come before the method, when this payout would reach a threshold.
+  const held =
+    taxHeldStatuses.includes(claim.payout.status) ||
+    (choosableStatuses.includes(claim.payout.status) &&
+      (await holdForTaxIfNeeded(db, claim, { now: input.now })) !== null);
+  const next = held ? "tax" : choosableStatuses.includes(claim.payout.status) ? "choose" : "status";
   return { status: "verified", sessionToken: token, session, next };
 }
 
@@ -284,7 +301,9 @@ export type ConfirmOutcome =
   | { status: "not_claimable" }
   | { status: "session_ended" }
   /** The destination is shared with other recipients: held for the organisation's review. */
-  | { status: "held_for_review" };
+  | { status: "held_for_review" }
+  /** The payee's yearly total crossed a threshold: the tax step comes first. */
+  | { status: "tax_info_required" };
 
 /**
  * The recipient's choice: checks the session, that the method is offered for this
@@ -307,25 +326,24 @@ export async function confirmClaim(
   if (!choosableStatuses.includes(claim.payout.status)) return { status: "not_claimable" };
   const choice = checkClaimChoice(claim, input.method, input.details);
   if (choice.status !== "ok") return choice;
-  const destination = await screenDestination(
-    db,
-    { organisationId: session.organisationId, mode: session.mode },
-    {
-      payoutId: claim.payout.id,
-      recipientId: claim.payout.recipientId,
-      method: choice.method.id,
-      details: choice.details,
-    },
-  );
+  const scope = { organisationId: session.organisationId, mode: session.mode };
+  const destination = await screenDestination(db, scope, {
+    payoutId: claim.payout.id,
+    recipientId: claim.payout.recipientId,
+    method: choice.method.id,
+    details: choice.details,
+  });
   if (destination.held) return { status: "held_for_review" };
-  const moved = await applyClaimChoice(
-    db,
-    { organisationId: session.organisationId, mode: session.mode },
-    claim.payout.id,
-    choice,
-  );
-  // Nothing moved: someone else (another tab, a cancel) moved the payout first.
-  return moved ? { status: "claimed" } : { status: "not_claimable" };
+  // The last word on tax details: decided under a lock on the payee, with the chosen
+  // method (a TPSO's payment does not count), in the claim's own transaction.
+  return inTransaction(db, async (tx) => {
+    if (await holdForTaxIfNeeded(tx, claim, { method: choice.method.id, now: input.now })) {
+      return { status: "tax_info_required" } as const;
+    }
+    const moved = await applyClaimChoice(tx, scope, claim.payout.id, choice);
+    // Nothing moved: someone else (another tab, a cancel) moved the payout first.
+    return moved ? ({ status: "claimed" } as const) : ({ status: "not_claimable" } as const);
+  });
 }
 
 export type ClaimProgress = {

@@ -5,6 +5,7 @@ import {
   payoutResourceSchema,
   payoutStatusSchema,
 } from "@/lib/payouts/serialize";
+import { reportResourceSchema } from "@/lib/reports/serialize";
 
 /**
  * The payload of every event type, in one place: the outbox validates what it stores
@@ -34,6 +35,9 @@ const payoutEvent = z.object({
 
 const batchEvent = z.object({ object: batchResourceSchema });
 
+/** A report as it was then; events carry no download link (GET /v1/reports/{id} signs one). */
+const reportEvent = z.object({ object: reportResourceSchema });
+
 export const eventSchemas = {
   "payout.created": payoutEvent,
   "payout.claimable": payoutEvent,
@@ -44,6 +48,10 @@ export const eventSchemas = {
   "payout.returned": payoutEvent,
   "payout.expired": payoutEvent,
   "payout.canceled": payoutEvent,
+  "payout.awaiting_tax_info": payoutEvent,
+  "report.created": reportEvent,
+  "report.ready": reportEvent,
+  "report.failed": reportEvent,
   "batch.created": batchEvent,
   "batch.completed": batchEvent,
   "balance.low": z.object({

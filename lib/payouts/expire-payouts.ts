@@ -3,10 +3,10 @@ import type { DbOrTx } from "@/db/client";
 import { payouts } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { advancedClocks, onRealTime } from "@/lib/test-mode/clock";
-import { applyPayoutEvent } from "./machine";
+import { applyPayoutEvent, statusesFor } from "./machine";
 
 /**
- * Expires claimable payouts whose link window has passed, across organisations,
+ * Expires claimable payouts (and those held for tax details) whose link window has passed, across organisations,
  * releasing their funds. Run it on a schedule; each scope's group is its own
  * transaction, and a payout claimed in the meantime is simply skipped. An organisation
  * whose test clock runs ahead is swept at its clock's time.
@@ -40,12 +40,27 @@ export async function expireScopePayouts(
 }
 
 async function expire(db: DbOrTx, where: SQL[], now: Date, limit: number): Promise<string[]> {
-  const due = await db
-    .select({ id: payouts.id, organisationId: payouts.organisationId, mode: payouts.mode })
-    .from(payouts)
-    .where(and(...where, eq(payouts.status, "claimable"), lte(payouts.expiresAt, now)))
-    .orderBy(asc(payouts.expiresAt))
-    .limit(limit);
+  // One query per status the event applies in, so claimable payouts keep their partial
+  // index (`status = any(…)` would not use it); held ones are few.
+  const found = await Promise.all(
+    statusesFor("expire").map((status) =>
+      db
+        .select({
+          id: payouts.id,
+          organisationId: payouts.organisationId,
+          mode: payouts.mode,
+          expiresAt: payouts.expiresAt,
+        })
+        .from(payouts)
+        .where(and(...where, eq(payouts.status, status), lte(payouts.expiresAt, now)))
+        .orderBy(asc(payouts.expiresAt))
+        .limit(limit),
+    ),
+  );
+  const due = found
+    .flat()
+    .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())
+    .slice(0, limit);
 
   const byScope = new Map<string, { scope: Scope; ids: string[] }>();
   for (const row of due) {

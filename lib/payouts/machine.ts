@@ -119,11 +119,24 @@ export const payoutEvents = {
     movement: null,
     done: "claimed",
   },
-  expire: { from: ["claimable"], to: "expired", movement: release, done: "expired" },
+  expire: {
+    from: ["claimable", "awaiting_tax_info"],
+    to: "expired",
+    movement: release,
+    done: "expired",
+  },
   /** An expired payout gets a new link and a new window, its funds reserved again. */
   reissue: { from: ["expired"], to: "claimable", movement: reserveAgain, done: "reissued" },
   cancel: {
-    from: ["pending", "awaiting_review", "claimable", "claimed", "failed", "returned"],
+    from: [
+      "pending",
+      "awaiting_review",
+      "claimable",
+      "claimed",
+      "failed",
+      "returned",
+      "awaiting_tax_info",
+    ],
     to: "canceled",
     movement: release,
     done: "canceled",
@@ -132,6 +145,23 @@ export const payoutEvents = {
   settle: { from: ["processing"], to: "paid", movement: settle, done: "settled" },
   fail: { from: ["processing"], to: "failed", movement: fail, done: "failed" },
   return: { from: ["paid"], to: "returned", movement: giveBack, done: "returned" },
+  /**
+   * The payee's tax details are needed before this payout can be claimed: it would take
+   * their yearly total with this payer to a reporting threshold (lib/tax/requirement.ts).
+   */
+  hold_for_tax_info: {
+    from: ["claimable", "failed", "returned"],
+    to: "awaiting_tax_info",
+    movement: null,
+    done: "held for tax details",
+  },
+  /** The payee's tax form is on file: the claim opens again. */
+  release_tax_hold: {
+    from: ["awaiting_tax_info"],
+    to: "claimable",
+    movement: null,
+    done: "released from the tax hold",
+  },
 } as const satisfies Record<string, Rule>;
 
 export type PayoutEvent = keyof typeof payoutEvents;
@@ -169,6 +199,8 @@ export const trackedStatuses: readonly PayoutStatus[] = [
   payoutEvents.submit.to,
   payoutEvents.settle.to,
 ];
+/** Where the recipient must give tax details before choosing a method. */
+export const taxHeldStatuses: readonly PayoutStatus[] = [payoutEvents.hold_for_tax_info.to];
 /** No event leads out of these. */
 export const finalStatuses: readonly PayoutStatus[] = payoutStatusEnum.enumValues.filter(
   (s) => nextStatuses(s).length === 0,

@@ -47,6 +47,10 @@ export function statusReason(
       message:
         "Screening asked for a person to look: a member of your organisation clears or rejects it in the dashboard.",
     }),
+    awaiting_tax_info: () => ({
+      code: "awaiting_tax_info",
+      message: `The recipient's payments from you this year reach a tax-reporting threshold: they fill in their tax form once on the claim page, by ${day(row.expiresAt)}.`,
+    }),
     claimable: () => ({
       code: "awaiting_claim",
       message:

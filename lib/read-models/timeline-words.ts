@@ -83,6 +83,10 @@ function transitionWords(entry: Extract<TimelineEntry, { kind: "transition" }>):
       return withReason("The payment failed", entry.reason);
     case "return":
       return withReason("The payment came back", entry.reason);
+    case "hold_for_tax_info":
+      return "Waiting for the recipient's tax form: their payments this year reach a reporting threshold";
+    case "release_tax_hold":
+      return `Tax form on file${by}; the payout can be claimed`;
     case "reissue":
       return `Reissued after it expired${by}: the funds were reserved again and a new link issued`;
   }

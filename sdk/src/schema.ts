@@ -634,6 +634,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List reports
+         * @description Newest first.
+         */
+        get: operations["listReports"];
+        put?: never;
+        /**
+         * Request a report
+         * @description Starts generating a CSV report in the background: `payouts` (from, to, status, batch_id, currency), `ledger` (from, to, currency), `reconciliation`, `tax_1099_nec` and `dac7` (tax_year), `recipient_statement` (recipient_id, tax_year). The report moves `pending` → `running` → `ready` (or `failed`) and sends `report.ready` / `report.failed`; retrieve it for its progress and, once ready, its files' signed download links. Reports holding tax ids need the organisation's permission for API keys.
+         */
+        post: operations["createReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a report
+         * @description Its status and progress; once `ready`, each file with a download link signed for this request, valid for 15 minutes (retrieve the report again for a fresh one).
+         */
+        get: operations["getReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "payout.created": {
@@ -810,6 +854,86 @@ export interface webhooks {
          * @description The payout was canceled (by you, a campaign cancel, or a screening block); its funds were released.
          */
         post: operations["webhookPayoutCanceledEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payout.awaiting_tax_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payout.awaiting_tax_info
+         * @description The recipient's yearly total with you reached a tax-reporting threshold: the claim waits for their W-9 or W-8BEN.
+         */
+        post: operations["webhookPayoutAwaitingTaxInfoEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "report.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * report.created
+         * @description A report was requested; it is generated in the background.
+         */
+        post: operations["webhookReportCreatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "report.ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * report.ready
+         * @description A report finished; read it with `GET /reports/{id}` for its signed download links.
+         */
+        post: operations["webhookReportReadyEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "report.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * report.failed
+         * @description A report could not be generated; `failure_reason` says why.
+         */
+        post: operations["webhookReportFailedEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1061,7 +1185,7 @@ export interface components {
             url: string;
             description?: string;
             /** @description Event types to deliver; empty or absent means every type */
-            event_types?: ("payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required")[];
+            event_types?: ("payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required")[];
         };
         UpdateWebhookEndpoint: {
             /**
@@ -1071,7 +1195,7 @@ export interface components {
             url?: string;
             description?: string | null;
             /** @description Event types to deliver; empty or absent means every type */
-            event_types?: ("payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required")[];
+            event_types?: ("payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required")[];
             /** @description Stop (true) or resume (false) deliveries to this endpoint */
             disabled?: boolean;
         };
@@ -1103,13 +1227,82 @@ export interface components {
             country: string;
             region?: string;
         };
+        CreateReport: {
+            /** @constant */
+            type: "payouts";
+            parameters: components["schemas"]["PayoutsReportParameters"];
+        } | {
+            /** @constant */
+            type: "ledger";
+            parameters: components["schemas"]["LedgerReportParameters"];
+        } | {
+            /** @constant */
+            type: "reconciliation";
+            parameters: components["schemas"]["ReconciliationReportParameters"];
+        } | {
+            /** @constant */
+            type: "tax_1099_nec";
+            parameters: components["schemas"]["Tax1099NecReportParameters"];
+        } | {
+            /** @constant */
+            type: "dac7";
+            parameters: components["schemas"]["Dac7ReportParameters"];
+        } | {
+            /** @constant */
+            type: "recipient_statement";
+            parameters: components["schemas"]["RecipientStatementParameters"];
+        };
+        /** @description Payouts created in the period */
+        PayoutsReportParameters: {
+            /** @description Start of the period, inclusive */
+            from: string;
+            /** @description End of the period, exclusive */
+            to: string;
+            status?: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled" | "awaiting_tax_info")[];
+            /** @description Only this batch (campaign) */
+            batch_id?: string;
+            /** @enum {string} */
+            currency?: "USD" | "EUR" | "GBP" | "CAD" | "AUD" | "BRL" | "INR" | "KES" | "PHP" | "MXN" | "JPY" | "CHF" | "SEK" | "NOK" | "DKK" | "PLN" | "NZD" | "SGD" | "ZAR" | "NGN";
+        };
+        /** @description Every transfer posted in the period, with opening and closing balances */
+        LedgerReportParameters: {
+            /** @description Start of the period, inclusive */
+            from: string;
+            /** @description End of the period, exclusive */
+            to: string;
+            /** @enum {string} */
+            currency?: "USD" | "EUR" | "GBP" | "CAD" | "AUD" | "BRL" | "INR" | "KES" | "PHP" | "MXN" | "JPY" | "CHF" | "SEK" | "NOK" | "DKK" | "PLN" | "NZD" | "SGD" | "ZAR" | "NGN";
+        };
+        /** @description The ledger's invariants and the payouts' money against it */
+        ReconciliationReportParameters: {
+            /** @description Start of the period, inclusive */
+            from?: string;
+            /** @description End of the period, exclusive */
+            to?: string;
+        };
+        /** @description Form 1099-NEC data for a year */
+        Tax1099NecReportParameters: {
+            /** @description Calendar year of the payments */
+            tax_year: number;
+        };
+        /** @description DAC7 seller data for a year */
+        Dac7ReportParameters: {
+            /** @description Calendar year of the payments */
+            tax_year: number;
+        };
+        /** @description One recipient's payouts in a year */
+        RecipientStatementParameters: {
+            recipient_id: string;
+            /** @description Calendar year of the payments */
+            tax_year: number;
+        };
         Payout: {
             id: string;
             /** @constant */
             object: "payout";
             livemode: boolean;
             /** @enum {string} */
-            status: "pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled";
+            status: "pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled" | "awaiting_tax_info";
             /**
              * @description Minor units of the currency
              * @example 5000
@@ -1170,6 +1363,42 @@ export interface components {
             /** Format: date-time */
             latest: string;
         } | null;
+        Report: {
+            id: string;
+            /** @constant */
+            object: "report";
+            livemode: boolean;
+            /** @enum {string} */
+            type: "payouts" | "ledger" | "reconciliation" | "tax_1099_nec" | "dac7" | "recipient_statement";
+            parameters: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "pending" | "running" | "ready" | "failed";
+            /** @description Percent done */
+            progress: number;
+            row_count: number | null;
+            /** @description Totals and counts, to reconcile the file without opening it */
+            summary: {
+                [key: string]: unknown;
+            } | null;
+            failure_reason: string | null;
+            files: components["schemas"]["ReportFile"][];
+            url: string | null;
+            url_expires_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            started_at: string | null;
+            completed_at: string | null;
+        };
+        ReportFile: {
+            name: string;
+            rows: number;
+            bytes: number;
+            /** @description A signed link to download the file; it expires (see url_expires_at) */
+            url: string | null;
+            url_expires_at: string | null;
+        };
         Batch: {
             id: string;
             /** @constant */
@@ -1206,6 +1435,7 @@ export interface components {
             returned: number;
             expired: number;
             canceled: number;
+            awaiting_tax_info: number;
         };
         Recipient: {
             /** @example rcp_01hx5d3k2m9v8q7w6e5r4t3y2u */
@@ -1386,7 +1616,7 @@ export interface components {
             /** @constant */
             object: "event";
             /** @enum {string} */
-            type: "payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required" | "ping";
+            type: "payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required" | "ping";
             livemode: boolean;
             /** Format: date-time */
             created_at: string;
@@ -1410,7 +1640,7 @@ export interface components {
             livemode: boolean;
             event_id: string;
             /** @enum {string} */
-            event_type: "payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required" | "ping";
+            event_type: "payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required" | "ping";
             endpoint_id: string;
             /**
              * @description `scheduled`: waiting for its next attempt; `succeeded`: answered 2xx; `failed`: every attempt failed or the endpoint answered 410; `canceled`: the endpoint was paused or disabled first
@@ -1471,7 +1701,7 @@ export interface components {
             livemode: boolean;
             url: string;
             description: string | null;
-            event_types: ("payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required")[];
+            event_types: ("payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required")[];
             /** @enum {string} */
             status: "enabled" | "disabled";
             disabled_reason: string | null;
@@ -1498,7 +1728,7 @@ export interface components {
             livemode: boolean;
             url: string;
             description: string | null;
-            event_types: ("payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required")[];
+            event_types: ("payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required")[];
             /** @enum {string} */
             status: "enabled" | "disabled";
             disabled_reason: string | null;
@@ -1581,6 +1811,13 @@ export interface components {
             outcome: "pass" | "review" | "block";
             reason_codes: string[];
         };
+        ReportList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["Report"][];
+            /** @description Whether another page follows this one */
+            has_more: boolean;
+        };
         /** @description A payout was created and its funds reserved. */
         PayoutCreatedEvent: {
             id: string;
@@ -1593,7 +1830,7 @@ export interface components {
             created_at: string;
             data: {
                 object: components["schemas"]["Payout"];
-                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled") | null;
+                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled" | "awaiting_tax_info") | null;
                 reason: string | null;
             };
         };
@@ -1609,7 +1846,7 @@ export interface components {
             created_at: string;
             data: {
                 object: components["schemas"]["Payout"];
-                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled") | null;
+                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled" | "awaiting_tax_info") | null;
                 reason: string | null;
             };
         };
@@ -1625,7 +1862,7 @@ export interface components {
             created_at: string;
             data: {
                 object: components["schemas"]["Payout"];
-                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled") | null;
+                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled" | "awaiting_tax_info") | null;
                 reason: string | null;
             };
         };
@@ -1641,7 +1878,7 @@ export interface components {
             created_at: string;
             data: {
                 object: components["schemas"]["Payout"];
-                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled") | null;
+                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled" | "awaiting_tax_info") | null;
                 reason: string | null;
             };
         };
@@ -1657,7 +1894,7 @@ export interface components {
             created_at: string;
             data: {
                 object: components["schemas"]["Payout"];
-                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled") | null;
+                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled" | "awaiting_tax_info") | null;
                 reason: string | null;
             };
         };
@@ -1673,7 +1910,7 @@ export interface components {
             created_at: string;
             data: {
                 object: components["schemas"]["Payout"];
-                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled") | null;
+                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled" | "awaiting_tax_info") | null;
                 reason: string | null;
             };
         };
@@ -1689,7 +1926,7 @@ export interface components {
             created_at: string;
             data: {
                 object: components["schemas"]["Payout"];
-                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled") | null;
+                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled" | "awaiting_tax_info") | null;
                 reason: string | null;
             };
         };
@@ -1705,7 +1942,7 @@ export interface components {
             created_at: string;
             data: {
                 object: components["schemas"]["Payout"];
-                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled") | null;
+                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled" | "awaiting_tax_info") | null;
                 reason: string | null;
             };
         };
@@ -1721,8 +1958,66 @@ export interface components {
             created_at: string;
             data: {
                 object: components["schemas"]["Payout"];
-                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled") | null;
+                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled" | "awaiting_tax_info") | null;
                 reason: string | null;
+            };
+        };
+        /** @description The recipient's yearly total with you reached a tax-reporting threshold: the claim waits for their W-9 or W-8BEN. */
+        PayoutAwaitingTaxInfoEvent: {
+            id: string;
+            /** @constant */
+            object: "event";
+            /** @constant */
+            type: "payout.awaiting_tax_info";
+            livemode: boolean;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                object: components["schemas"]["Payout"];
+                previous_status: ("pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled" | "awaiting_tax_info") | null;
+                reason: string | null;
+            };
+        };
+        /** @description A report was requested; it is generated in the background. */
+        ReportCreatedEvent: {
+            id: string;
+            /** @constant */
+            object: "event";
+            /** @constant */
+            type: "report.created";
+            livemode: boolean;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                object: components["schemas"]["Report"];
+            };
+        };
+        /** @description A report finished; read it with `GET /reports/{id}` for its signed download links. */
+        ReportReadyEvent: {
+            id: string;
+            /** @constant */
+            object: "event";
+            /** @constant */
+            type: "report.ready";
+            livemode: boolean;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                object: components["schemas"]["Report"];
+            };
+        };
+        /** @description A report could not be generated; `failure_reason` says why. */
+        ReportFailedEvent: {
+            id: string;
+            /** @constant */
+            object: "event";
+            /** @constant */
+            type: "report.failed";
+            livemode: boolean;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                object: components["schemas"]["Report"];
             };
         };
         /** @description A campaign was created. */
@@ -1894,9 +2189,18 @@ export type SchemaTestHelperClaim = components['schemas']['TestHelperClaim'];
 export type SchemaTestHelperFail = components['schemas']['TestHelperFail'];
 export type SchemaTestHelperReturn = components['schemas']['TestHelperReturn'];
 export type SchemaCreateScreening = components['schemas']['CreateScreening'];
+export type SchemaCreateReport = components['schemas']['CreateReport'];
+export type SchemaPayoutsReportParameters = components['schemas']['PayoutsReportParameters'];
+export type SchemaLedgerReportParameters = components['schemas']['LedgerReportParameters'];
+export type SchemaReconciliationReportParameters = components['schemas']['ReconciliationReportParameters'];
+export type SchemaTax1099NecReportParameters = components['schemas']['Tax1099NecReportParameters'];
+export type SchemaDac7ReportParameters = components['schemas']['Dac7ReportParameters'];
+export type SchemaRecipientStatementParameters = components['schemas']['RecipientStatementParameters'];
 export type SchemaPayout = components['schemas']['Payout'];
 export type SchemaPayoutStatusReason = components['schemas']['PayoutStatusReason'];
 export type SchemaPayoutExpectedBy = components['schemas']['PayoutExpectedBy'];
+export type SchemaReport = components['schemas']['Report'];
+export type SchemaReportFile = components['schemas']['ReportFile'];
 export type SchemaBatch = components['schemas']['Batch'];
 export type SchemaBatchProgress = components['schemas']['BatchProgress'];
 export type SchemaRecipient = components['schemas']['Recipient'];
@@ -1925,6 +2229,7 @@ export type SchemaPayoutMethodList = components['schemas']['PayoutMethodList'];
 export type SchemaPayoutMethod = components['schemas']['PayoutMethod'];
 export type SchemaTestClock = components['schemas']['TestClock'];
 export type SchemaScreening = components['schemas']['Screening'];
+export type SchemaReportList = components['schemas']['ReportList'];
 export type SchemaPayoutCreatedEvent = components['schemas']['PayoutCreatedEvent'];
 export type SchemaPayoutClaimableEvent = components['schemas']['PayoutClaimableEvent'];
 export type SchemaPayoutClaimedEvent = components['schemas']['PayoutClaimedEvent'];
@@ -1934,6 +2239,10 @@ export type SchemaPayoutFailedEvent = components['schemas']['PayoutFailedEvent']
 export type SchemaPayoutReturnedEvent = components['schemas']['PayoutReturnedEvent'];
 export type SchemaPayoutExpiredEvent = components['schemas']['PayoutExpiredEvent'];
 export type SchemaPayoutCanceledEvent = components['schemas']['PayoutCanceledEvent'];
+export type SchemaPayoutAwaitingTaxInfoEvent = components['schemas']['PayoutAwaitingTaxInfoEvent'];
+export type SchemaReportCreatedEvent = components['schemas']['ReportCreatedEvent'];
+export type SchemaReportReadyEvent = components['schemas']['ReportReadyEvent'];
+export type SchemaReportFailedEvent = components['schemas']['ReportFailedEvent'];
 export type SchemaBatchCreatedEvent = components['schemas']['BatchCreatedEvent'];
 export type SchemaBatchCompletedEvent = components['schemas']['BatchCompletedEvent'];
 export type SchemaBalanceLowEvent = components['schemas']['BalanceLowEvent'];
@@ -2695,7 +3004,7 @@ export interface operations {
                 created_after?: string;
                 /** @description Only those created before this instant (as `created[lt]`) */
                 created_before?: string;
-                status?: "pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled";
+                status?: "pending" | "awaiting_review" | "claimable" | "claimed" | "processing" | "paid" | "failed" | "returned" | "expired" | "canceled" | "awaiting_tax_info";
                 recipient_id?: string;
                 batch_id?: string;
             };
@@ -4000,7 +4309,8 @@ export interface operations {
                      *         "failed": 0,
                      *         "returned": 0,
                      *         "expired": 0,
-                     *         "canceled": 0
+                     *         "canceled": 0,
+                     *         "awaiting_tax_info": 0
                      *       }
                      *     }
                      */
@@ -7733,6 +8043,364 @@ export interface operations {
             };
         };
     };
+    listReports: {
+        parameters: {
+            query?: {
+                limit?: number;
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reports */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportList"];
+                };
+            };
+            /** @description `unauthenticated`: Unauthenticated */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: Validation failed */
+            422: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "payouts",
+                 *       "parameters": {
+                 *         "from": "2026-01-01",
+                 *         "to": "2026-02-01",
+                 *         "status": [
+                 *           "paid"
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateReport"];
+            };
+        };
+        responses: {
+            /** @description The report, pending */
+            201: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Original-Request-Id": components["headers"]["Original-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description `invalid_request`: Invalid request */
+            400: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Original-Request-Id": components["headers"]["Original-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: Unauthenticated */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Original-Request-Id": components["headers"]["Original-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: Forbidden */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Original-Request-Id": components["headers"]["Original-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_in_use`: Idempotency key in use */
+            409: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Original-Request-Id": components["headers"]["Original-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: Payload too large */
+            413: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Original-Request-Id": components["headers"]["Original-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: Validation failed; `idempotency_key_reused`: Idempotency key reused */
+            422: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Original-Request-Id": components["headers"]["Original-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Original-Request-Id": components["headers"]["Original-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Original-Request-Id": components["headers"]["Original-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description `unauthenticated`: Unauthenticated */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: Not found */
+            404: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: Validation failed */
+            422: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     webhookPayoutCreatedEvent: {
         parameters: {
             query?: never;
@@ -8426,6 +9094,300 @@ export interface operations {
             };
         };
     };
+    webhookPayoutAwaitingTaxInfoEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and replay; deduplicate on it */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds */
+                "webhook-timestamp": string;
+                /** @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your endpoint's secret (Standard Webhooks) */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_01jd5x4m5n6p7q8r9s0t1v2w3x",
+                 *       "object": "event",
+                 *       "type": "payout.awaiting_tax_info",
+                 *       "livemode": false,
+                 *       "created_at": "2026-03-14T10:00:09.000Z",
+                 *       "data": {
+                 *         "object": {
+                 *           "id": "po_01jd5x3a8b9c0d1e2f3g4h5j6k",
+                 *           "object": "payout",
+                 *           "livemode": false,
+                 *           "status": "awaiting_tax_info",
+                 *           "amount": 5000,
+                 *           "currency": "USD",
+                 *           "recipient_id": "rcp_01jd5x2v7k8m9n0p1q2r3s4t5v",
+                 *           "batch_id": null,
+                 *           "description": "March bounty",
+                 *           "metadata": {
+                 *             "order_id": "6735"
+                 *           },
+                 *           "reference": "bounty-6735",
+                 *           "notify": "email",
+                 *           "status_reason": {
+                 *             "code": "awaiting_claim",
+                 *             "message": "Waiting for the recipient to claim it with the link we emailed them, by 13 Apr 2026."
+                 *           },
+                 *           "expected_by": null,
+                 *           "method": null,
+                 *           "failure_reason": null,
+                 *           "expires_at": "2026-04-13T09:12:00.000Z",
+                 *           "claimed_at": null,
+                 *           "paid_at": null,
+                 *           "created_at": "2026-03-14T09:12:00.000Z",
+                 *           "updated_at": "2026-03-14T09:12:02.000Z"
+                 *         },
+                 *         "previous_status": "claimable",
+                 *         "reason": "tax_info_required"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PayoutAwaitingTaxInfoEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: the delivery fails at once, the endpoint is disabled and its pending deliveries canceled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: any 2xx within 15 seconds ends the delivery */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookReportCreatedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and replay; deduplicate on it */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds */
+                "webhook-timestamp": string;
+                /** @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your endpoint's secret (Standard Webhooks) */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_01jd5x4m5n6p7q8r9s0t1v2w3x",
+                 *       "object": "event",
+                 *       "type": "report.created",
+                 *       "livemode": false,
+                 *       "created_at": "2026-03-14T10:00:09.000Z",
+                 *       "data": {
+                 *         "object": {
+                 *           "id": "rpt_01jd5x9a8b7c6d5e4f3g2h1j0k",
+                 *           "object": "report",
+                 *           "livemode": false,
+                 *           "type": "payouts",
+                 *           "parameters": {
+                 *             "from": "2026-03-01",
+                 *             "to": "2026-03-31"
+                 *           },
+                 *           "status": "pending",
+                 *           "progress": 0,
+                 *           "row_count": null,
+                 *           "summary": null,
+                 *           "failure_reason": null,
+                 *           "files": [],
+                 *           "url": null,
+                 *           "url_expires_at": null,
+                 *           "created_at": "2026-03-14T09:30:00.000Z",
+                 *           "started_at": null,
+                 *           "completed_at": null
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReportCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: the delivery fails at once, the endpoint is disabled and its pending deliveries canceled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: any 2xx within 15 seconds ends the delivery */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookReportReadyEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and replay; deduplicate on it */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds */
+                "webhook-timestamp": string;
+                /** @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your endpoint's secret (Standard Webhooks) */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_01jd5x4m5n6p7q8r9s0t1v2w3x",
+                 *       "object": "event",
+                 *       "type": "report.ready",
+                 *       "livemode": false,
+                 *       "created_at": "2026-03-14T10:00:09.000Z",
+                 *       "data": {
+                 *         "object": {
+                 *           "id": "rpt_01jd5x9a8b7c6d5e4f3g2h1j0k",
+                 *           "object": "report",
+                 *           "livemode": false,
+                 *           "type": "payouts",
+                 *           "parameters": {
+                 *             "from": "2026-03-01",
+                 *             "to": "2026-03-31"
+                 *           },
+                 *           "status": "ready",
+                 *           "progress": 100,
+                 *           "row_count": 1240,
+                 *           "summary": {
+                 *             "payouts": 1240,
+                 *             "amount": {
+                 *               "USD": 6200000
+                 *             }
+                 *           },
+                 *           "failure_reason": null,
+                 *           "files": [
+                 *             {
+                 *               "name": "payouts.csv",
+                 *               "rows": 1240,
+                 *               "bytes": 187344,
+                 *               "url": null,
+                 *               "url_expires_at": null
+                 *             }
+                 *           ],
+                 *           "url": null,
+                 *           "url_expires_at": null,
+                 *           "created_at": "2026-03-14T09:30:00.000Z",
+                 *           "started_at": "2026-03-14T09:30:01.000Z",
+                 *           "completed_at": "2026-03-14T09:30:04.000Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReportReadyEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: the delivery fails at once, the endpoint is disabled and its pending deliveries canceled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: any 2xx within 15 seconds ends the delivery */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookReportFailedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and replay; deduplicate on it */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds */
+                "webhook-timestamp": string;
+                /** @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your endpoint's secret (Standard Webhooks) */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_01jd5x4m5n6p7q8r9s0t1v2w3x",
+                 *       "object": "event",
+                 *       "type": "report.failed",
+                 *       "livemode": false,
+                 *       "created_at": "2026-03-14T10:00:09.000Z",
+                 *       "data": {
+                 *         "object": {
+                 *           "id": "rpt_01jd5x9a8b7c6d5e4f3g2h1j0k",
+                 *           "object": "report",
+                 *           "livemode": false,
+                 *           "type": "payouts",
+                 *           "parameters": {
+                 *             "from": "2026-03-01",
+                 *             "to": "2026-03-31"
+                 *           },
+                 *           "status": "failed",
+                 *           "progress": 0,
+                 *           "row_count": null,
+                 *           "summary": null,
+                 *           "failure_reason": "The report could not be generated; request it again.",
+                 *           "files": [],
+                 *           "url": null,
+                 *           "url_expires_at": null,
+                 *           "created_at": "2026-03-14T09:30:00.000Z",
+                 *           "started_at": "2026-03-14T09:30:01.000Z",
+                 *           "completed_at": "2026-03-14T09:30:09.000Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReportFailedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: the delivery fails at once, the endpoint is disabled and its pending deliveries canceled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: any 2xx within 15 seconds ends the delivery */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     webhookBatchCreatedEvent: {
         parameters: {
             query?: never;
@@ -8536,7 +9498,8 @@ export interface operations {
                  *             "failed": 0,
                  *             "returned": 0,
                  *             "expired": 0,
-                 *             "canceled": 0
+                 *             "canceled": 0,
+                 *             "awaiting_tax_info": 0
                  *           }
                  *         }
                  *       }

@@ -93,6 +93,7 @@ describe("payout state machine", () => {
       paid: "paid_out",
       canceled: "available",
       expired: "available",
+      awaiting_tax_info: "reserved",
     });
   });
 

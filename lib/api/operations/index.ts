@@ -6,6 +6,7 @@ import * as ledger from "./ledger";
 import * as methods from "./methods";
 import * as payouts from "./payouts";
 import * as recipients from "./recipients";
+import * as reports from "./reports";
 import * as screenings from "./screenings";
 import * as testHelpers from "./test-helpers";
 import * as webhookEndpoints from "./webhook-endpoints";
@@ -29,4 +30,5 @@ export const allOperations: AnyOperation[] = [
   methods,
   testHelpers,
   screenings,
+  reports,
 ].flatMap(operationsIn);

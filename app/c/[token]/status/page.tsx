@@ -3,6 +3,7 @@ import { notFound, redirect } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { ClaimFrame } from "@/components/claim/claim-frame";
 import { ClaimStatus, type StatusCopy } from "@/components/claim/claim-status";
+import { textLink } from "@/components/claim/styles";
 import { maskEmail } from "@/lib/claims/mask-email";
 import { formatMoney } from "@/lib/money";
 import { isProviderFailureCode } from "@/lib/providers/reasons";
@@ -23,6 +24,7 @@ export default async function ClaimStatusPage({ params }: Props) {
   if (view.kind !== "open" || !view.session) redirect(`/c/${token}`);
   const { claim } = view;
   if (claim.payout.status === "claimable") redirect(`/c/${token}/methods`);
+  if (view.stage === "tax") redirect(`/c/${token}/tax`);
   const [t, tMethods, tReasons, locale] = await Promise.all([
     getTranslations("claim.status"),
     getTranslations("claim.methods.options"),
@@ -51,6 +53,7 @@ export default async function ClaimStatusPage({ params }: Props) {
     checking: t("checking"),
   };
   const frame = frameFor(token, claim, "/status");
+  const statementYear = (claim.payout.paidAt ?? new Date()).getUTCFullYear();
   return (
     <ClaimFrame {...frame}>
       <ClaimStatus
@@ -59,6 +62,14 @@ export default async function ClaimStatusPage({ params }: Props) {
         methodsHref={`/c/${token}/methods`}
         copy={copy}
       />
+      <section aria-labelledby="statement-heading" className="flex flex-col gap-1">
+        <h2 id="statement-heading" className="font-semibold text-slate-900">
+          {t("statementHeading")}
+        </h2>
+        <a href={`/c/${token}/statement?year=${statementYear}`} className={textLink} download>
+          {t("statementLink", { organisation: claim.branding.name, year: statementYear })}
+        </a>
+      </section>
     </ClaimFrame>
   );
 }
