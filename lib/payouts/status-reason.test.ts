@@ -19,6 +19,7 @@ describe("status_reason", () => {
     expect(codes).toEqual({
       pending: "screening",
       awaiting_review: "awaiting_review",
+      awaiting_tax_info: "awaiting_tax_info",
       claimable: "awaiting_claim",
       claimed: "claimed_submitting",
       processing: "provider_processing",

@@ -3479,6 +3479,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "po_01jd5x3a8b9c0d1e2f3g4h5j6k",
+                     *       "object": "payout",
+                     *       "livemode": false,
+                     *       "status": "claimable",
+                     *       "amount": 5000,
+                     *       "currency": "USD",
+                     *       "recipient_id": "rcp_01jd5x2v7k8m9n0p1q2r3s4t5v",
+                     *       "batch_id": null,
+                     *       "description": "March bounty",
+                     *       "metadata": {
+                     *         "order_id": "6735"
+                     *       },
+                     *       "reference": "bounty-6735",
+                     *       "notify": "email",
+                     *       "status_reason": {
+                     *         "code": "awaiting_claim",
+                     *         "message": "Waiting for the recipient to claim it with the link we emailed them, by 13 Apr 2026."
+                     *       },
+                     *       "expected_by": null,
+                     *       "method": null,
+                     *       "failure_reason": null,
+                     *       "expires_at": "2026-04-13T09:12:00.000Z",
+                     *       "claimed_at": null,
+                     *       "paid_at": null,
+                     *       "created_at": "2026-03-14T09:12:00.000Z",
+                     *       "updated_at": "2026-03-14T09:12:02.000Z",
+                     *       "claim_url": "https://pay.example.com/c/Zq8Xw2Ve5Rt7Yu1Io4Pa6Sd9Fg3Hj0Kl2Zx5Cv8Bn1Mq"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Payout"];
                 };
             };
@@ -3640,6 +3671,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "po_01jd5x3a8b9c0d1e2f3g4h5j6k",
+                     *       "object": "payout",
+                     *       "livemode": false,
+                     *       "status": "claimable",
+                     *       "amount": 5000,
+                     *       "currency": "USD",
+                     *       "recipient_id": "rcp_01jd5x2v7k8m9n0p1q2r3s4t5v",
+                     *       "batch_id": null,
+                     *       "description": "March bounty",
+                     *       "metadata": {
+                     *         "order_id": "6735"
+                     *       },
+                     *       "reference": "bounty-6735",
+                     *       "notify": "email",
+                     *       "status_reason": {
+                     *         "code": "awaiting_claim",
+                     *         "message": "Waiting for the recipient to claim it with the link we emailed them, by 13 Apr 2026."
+                     *       },
+                     *       "expected_by": null,
+                     *       "method": null,
+                     *       "failure_reason": null,
+                     *       "expires_at": "2026-04-13T09:12:00.000Z",
+                     *       "claimed_at": null,
+                     *       "paid_at": null,
+                     *       "created_at": "2026-03-14T09:12:00.000Z",
+                     *       "updated_at": "2026-03-14T09:12:02.000Z",
+                     *       "claim_url": "https://pay.example.com/c/k3Jm9wQ2xV7pL0aZ4rT8yB1nC6dF5gH2sE9uI0oP3qR"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Payout"];
                 };
             };
@@ -3801,6 +3863,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "bat_01jd5x1q2w3e4r5t6y7u8i9o0p",
+                     *       "object": "batch",
+                     *       "livemode": false,
+                     *       "name": "March bounties",
+                     *       "status": "processing",
+                     *       "currency": "USD",
+                     *       "message": "Thanks for your help this month!",
+                     *       "allowed_methods": null,
+                     *       "expires_in_days": 30,
+                     *       "item_count": 2,
+                     *       "total_amount": 12500,
+                     *       "created_at": "2026-03-14T09:05:00.000Z",
+                     *       "completed_at": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["Batch"];
                 };
             };
@@ -4808,6 +4887,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "object": "funding_instruction",
+                     *           "livemode": true,
+                     *           "currency": "USD",
+                     *           "provider": "stripe",
+                     *           "method": "Bank transfer to your Stripe balance",
+                     *           "fields": [
+                     *             {
+                     *               "label": "Bank",
+                     *               "value": "Wells Fargo"
+                     *             },
+                     *             {
+                     *               "label": "Account number",
+                     *               "value": "••••6789"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "has_more": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FundingInstructionList"];
                 };
             };
@@ -6921,6 +7025,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "test_clock",
+                     *       "livemode": false,
+                     *       "offset_seconds": 2592000,
+                     *       "now": "2026-04-13T09:12:00.000Z",
+                     *       "swept": {
+                     *         "expired_payouts": 3,
+                     *         "reminders_sent": 0,
+                     *         "provider_polls": 1
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["TestClock"];
                 };
             };
@@ -7095,6 +7212,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "po_01jd5x3a8b9c0d1e2f3g4h5j6k",
+                     *       "object": "payout",
+                     *       "livemode": false,
+                     *       "status": "claimed",
+                     *       "amount": 5000,
+                     *       "currency": "USD",
+                     *       "recipient_id": "rcp_01jd5x2v7k8m9n0p1q2r3s4t5v",
+                     *       "batch_id": null,
+                     *       "description": "March bounty",
+                     *       "metadata": {
+                     *         "order_id": "6735"
+                     *       },
+                     *       "reference": "bounty-6735",
+                     *       "notify": "email",
+                     *       "status_reason": {
+                     *         "code": "awaiting_claim",
+                     *         "message": "Waiting for the recipient to claim it with the link we emailed them, by 13 Apr 2026."
+                     *       },
+                     *       "expected_by": null,
+                     *       "method": "paypal",
+                     *       "failure_reason": null,
+                     *       "expires_at": "2026-04-13T09:12:00.000Z",
+                     *       "claimed_at": "2026-03-14T10:00:00.000Z",
+                     *       "paid_at": null,
+                     *       "created_at": "2026-03-14T09:12:00.000Z",
+                     *       "updated_at": "2026-03-14T09:12:02.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Payout"];
                 };
             };
@@ -7256,6 +7403,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "po_01jd5x3a8b9c0d1e2f3g4h5j6k",
+                     *       "object": "payout",
+                     *       "livemode": false,
+                     *       "status": "expired",
+                     *       "amount": 5000,
+                     *       "currency": "USD",
+                     *       "recipient_id": "rcp_01jd5x2v7k8m9n0p1q2r3s4t5v",
+                     *       "batch_id": null,
+                     *       "description": "March bounty",
+                     *       "metadata": {
+                     *         "order_id": "6735"
+                     *       },
+                     *       "reference": "bounty-6735",
+                     *       "notify": "email",
+                     *       "status_reason": {
+                     *         "code": "awaiting_claim",
+                     *         "message": "Waiting for the recipient to claim it with the link we emailed them, by 13 Apr 2026."
+                     *       },
+                     *       "expected_by": null,
+                     *       "method": null,
+                     *       "failure_reason": null,
+                     *       "expires_at": "2026-04-13T09:12:00.000Z",
+                     *       "claimed_at": null,
+                     *       "paid_at": null,
+                     *       "created_at": "2026-03-14T09:12:00.000Z",
+                     *       "updated_at": "2026-03-14T09:12:02.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Payout"];
                 };
             };
@@ -7426,6 +7603,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "po_01jd5x3a8b9c0d1e2f3g4h5j6k",
+                     *       "object": "payout",
+                     *       "livemode": false,
+                     *       "status": "failed",
+                     *       "amount": 5000,
+                     *       "currency": "USD",
+                     *       "recipient_id": "rcp_01jd5x2v7k8m9n0p1q2r3s4t5v",
+                     *       "batch_id": null,
+                     *       "description": "March bounty",
+                     *       "metadata": {
+                     *         "order_id": "6735"
+                     *       },
+                     *       "reference": "bounty-6735",
+                     *       "notify": "email",
+                     *       "status_reason": {
+                     *         "code": "awaiting_claim",
+                     *         "message": "Waiting for the recipient to claim it with the link we emailed them, by 13 Apr 2026."
+                     *       },
+                     *       "expected_by": null,
+                     *       "method": "paypal",
+                     *       "failure_reason": "test helper failure",
+                     *       "expires_at": "2026-04-13T09:12:00.000Z",
+                     *       "claimed_at": null,
+                     *       "paid_at": null,
+                     *       "created_at": "2026-03-14T09:12:00.000Z",
+                     *       "updated_at": "2026-03-14T09:12:02.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Payout"];
                 };
             };
@@ -7587,6 +7794,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "po_01jd5x3a8b9c0d1e2f3g4h5j6k",
+                     *       "object": "payout",
+                     *       "livemode": false,
+                     *       "status": "paid",
+                     *       "amount": 5000,
+                     *       "currency": "USD",
+                     *       "recipient_id": "rcp_01jd5x2v7k8m9n0p1q2r3s4t5v",
+                     *       "batch_id": null,
+                     *       "description": "March bounty",
+                     *       "metadata": {
+                     *         "order_id": "6735"
+                     *       },
+                     *       "reference": "bounty-6735",
+                     *       "notify": "email",
+                     *       "status_reason": {
+                     *         "code": "awaiting_claim",
+                     *         "message": "Waiting for the recipient to claim it with the link we emailed them, by 13 Apr 2026."
+                     *       },
+                     *       "expected_by": null,
+                     *       "method": "paypal",
+                     *       "failure_reason": null,
+                     *       "expires_at": "2026-04-13T09:12:00.000Z",
+                     *       "claimed_at": null,
+                     *       "paid_at": "2026-03-14T10:00:05.000Z",
+                     *       "created_at": "2026-03-14T09:12:00.000Z",
+                     *       "updated_at": "2026-03-14T09:12:02.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Payout"];
                 };
             };
@@ -7757,6 +7994,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "po_01jd5x3a8b9c0d1e2f3g4h5j6k",
+                     *       "object": "payout",
+                     *       "livemode": false,
+                     *       "status": "returned",
+                     *       "amount": 5000,
+                     *       "currency": "USD",
+                     *       "recipient_id": "rcp_01jd5x2v7k8m9n0p1q2r3s4t5v",
+                     *       "batch_id": null,
+                     *       "description": "March bounty",
+                     *       "metadata": {
+                     *         "order_id": "6735"
+                     *       },
+                     *       "reference": "bounty-6735",
+                     *       "notify": "email",
+                     *       "status_reason": {
+                     *         "code": "awaiting_claim",
+                     *         "message": "Waiting for the recipient to claim it with the link we emailed them, by 13 Apr 2026."
+                     *       },
+                     *       "expected_by": null,
+                     *       "method": "paypal",
+                     *       "failure_reason": "test helper return",
+                     *       "expires_at": "2026-04-13T09:12:00.000Z",
+                     *       "claimed_at": null,
+                     *       "paid_at": null,
+                     *       "created_at": "2026-03-14T09:12:00.000Z",
+                     *       "updated_at": "2026-03-14T09:12:02.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Payout"];
                 };
             };
@@ -7925,6 +8192,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "screening",
+                     *       "livemode": false,
+                     *       "outcome": "review",
+                     *       "reason_codes": [
+                     *         "sanctions_list_match"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Screening"];
                 };
             };
@@ -8066,6 +8343,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "rpt_01jd5x9a8b7c6d5e4f3g2h1j0k",
+                     *           "object": "report",
+                     *           "livemode": false,
+                     *           "type": "payouts",
+                     *           "parameters": {
+                     *             "from": "2026-03-01",
+                     *             "to": "2026-03-31"
+                     *           },
+                     *           "status": "pending",
+                     *           "progress": 0,
+                     *           "row_count": null,
+                     *           "summary": null,
+                     *           "failure_reason": null,
+                     *           "files": [],
+                     *           "url": null,
+                     *           "url_expires_at": null,
+                     *           "created_at": "2026-03-14T09:30:00.000Z",
+                     *           "started_at": null,
+                     *           "completed_at": null
+                     *         }
+                     *       ],
+                     *       "has_more": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReportList"];
                 };
             };
@@ -8168,6 +8474,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "rpt_01jd5x9a8b7c6d5e4f3g2h1j0k",
+                     *       "object": "report",
+                     *       "livemode": false,
+                     *       "type": "payouts",
+                     *       "parameters": {
+                     *         "from": "2026-03-01",
+                     *         "to": "2026-03-31"
+                     *       },
+                     *       "status": "pending",
+                     *       "progress": 0,
+                     *       "row_count": null,
+                     *       "summary": null,
+                     *       "failure_reason": null,
+                     *       "files": [],
+                     *       "url": null,
+                     *       "url_expires_at": null,
+                     *       "created_at": "2026-03-14T09:30:00.000Z",
+                     *       "started_at": null,
+                     *       "completed_at": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["Report"];
                 };
             };
@@ -8325,6 +8654,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "rpt_01jd5x9a8b7c6d5e4f3g2h1j0k",
+                     *       "object": "report",
+                     *       "livemode": false,
+                     *       "type": "payouts",
+                     *       "parameters": {
+                     *         "from": "2026-03-01",
+                     *         "to": "2026-03-31"
+                     *       },
+                     *       "status": "pending",
+                     *       "progress": 0,
+                     *       "row_count": null,
+                     *       "summary": null,
+                     *       "failure_reason": null,
+                     *       "files": [],
+                     *       "url": null,
+                     *       "url_expires_at": null,
+                     *       "created_at": "2026-03-14T09:30:00.000Z",
+                     *       "started_at": null,
+                     *       "completed_at": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["Report"];
                 };
             };

@@ -83,6 +83,11 @@ export const approveBatchOperation = defineOperation({
   description:
     "Approves a campaign waiting in `awaiting_approval` (its total is over your approval threshold), and its fan-out starts. Maker–checker: the API key that created the batch cannot approve it (403); another key, or a member in the dashboard, can.",
   params: idParamsSchema,
-  response: { status: 200, schema: batchResourceSchema, description: "The approved batch" },
+  response: {
+    status: 200,
+    schema: batchResourceSchema,
+    description: "The approved batch",
+    example: { ...exampleBatch, progress: undefined },
+  },
   errors: ["forbidden", "invalid_state_transition"],
 });

@@ -36,5 +36,22 @@ export const listFundingInstructionsOperation = defineOperation({
     status: 200,
     schema: listSchema(fundingInstructionSchema, "FundingInstructionList"),
     description: "Instructions by currency",
+    example: {
+      object: "list",
+      data: [
+        {
+          object: "funding_instruction",
+          livemode: true,
+          currency: "USD",
+          provider: "stripe",
+          method: "Bank transfer to your Stripe balance",
+          fields: [
+            { label: "Bank", value: "Wells Fargo" },
+            { label: "Account number", value: "••••6789" },
+          ],
+        },
+      ],
+      has_more: false,
+    },
   },
 });

@@ -100,6 +100,10 @@ export const resendPayoutOperation = defineOperation({
     status: 200,
     schema: payoutResourceSchema,
     description: "The payout, with its claim_url",
+    example: {
+      ...examplePayout,
+      claim_url: "https://pay.example.com/c/k3Jm9wQ2xV7pL0aZ4rT8yB1nC6dF5gH2sE9uI0oP3qR",
+    },
   },
   errors: ["invalid_state_transition", "conflict"],
 });
@@ -124,6 +128,10 @@ export const reissuePayoutOperation = defineOperation({
     status: 200,
     schema: payoutResourceSchema,
     description: "The payout, claimable, with its new claim_url",
+    example: {
+      ...examplePayout,
+      claim_url: "https://pay.example.com/c/Zq8Xw2Ve5Rt7Yu1Io4Pa6Sd9Fg3Hj0Kl2Zx5Cv8Bn1Mq",
+    },
   },
   responseHoldsSecret: true,
   errors: ["invalid_state_transition", "insufficient_funds"],

@@ -1,3 +1,4 @@
+import { exampleList, exampleReport } from "@/lib/api/examples";
 import { createReportBodySchema } from "@/lib/reports/parameters";
 import { reportListSchema, reportResourceSchema } from "@/lib/reports/serialize";
 import { defineOperation } from "../operation";
@@ -15,7 +16,12 @@ export const createReportOperation = defineOperation({
   description:
     "Starts generating a CSV report in the background: `payouts` (from, to, status, batch_id, currency), `ledger` (from, to, currency), `reconciliation`, `tax_1099_nec` and `dac7` (tax_year), `recipient_statement` (recipient_id, tax_year). The report moves `pending` → `running` → `ready` (or `failed`) and sends `report.ready` / `report.failed`; retrieve it for its progress and, once ready, its files' signed download links. Reports holding tax ids need the organisation's permission for API keys.",
   body: createReportBodySchema,
-  response: { status: 201, schema: reportResourceSchema, description: "The report, pending" },
+  response: {
+    status: 201,
+    schema: reportResourceSchema,
+    description: "The report, pending",
+    example: exampleReport,
+  },
   errors: ["forbidden"],
   example: {
     type: "payouts",
@@ -31,7 +37,12 @@ export const listReportsOperation = defineOperation({
   summary: "List reports",
   description: "Newest first.",
   query: paginationQuerySchema("report").strict(),
-  response: { status: 200, schema: reportListSchema, description: "A page of reports" },
+  response: {
+    status: 200,
+    schema: reportListSchema,
+    description: "A page of reports",
+    example: exampleList(exampleReport),
+  },
 });
 
 export const getReportOperation = defineOperation({
@@ -43,5 +54,10 @@ export const getReportOperation = defineOperation({
   description:
     "Its status and progress; once `ready`, each file with a download link signed for this request, valid for 15 minutes (retrieve the report again for a fresh one).",
   params: idParamsSchema,
-  response: { status: 200, schema: reportResourceSchema, description: "The report" },
+  response: {
+    status: 200,
+    schema: reportResourceSchema,
+    description: "The report",
+    example: exampleReport,
+  },
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { examplePayout } from "@/lib/api/examples";
 import { methodIdSchema } from "@/lib/methods/types";
 import { lineOfTextSchema } from "@/lib/payouts/input-schemas";
 import { payoutResourceSchema } from "@/lib/payouts/serialize";
@@ -37,7 +38,17 @@ export const claimPayoutHelperOperation = defineOperation({
         .meta({ description: "The method's details, as its claim form collects them" }),
     })
     .meta({ id: "TestHelperClaim" }),
-  response: { status: 200, schema: payoutResourceSchema, description: "The claimed payout" },
+  response: {
+    status: 200,
+    schema: payoutResourceSchema,
+    description: "The claimed payout",
+    example: {
+      ...examplePayout,
+      status: "claimed",
+      method: "paypal",
+      claimed_at: "2026-03-14T10:00:00.000Z",
+    },
+  },
   errors: ["invalid_state_transition"],
   example: { method: "paypal", details: { account: "ada@example.com", accountType: "email" } },
 });
@@ -51,7 +62,17 @@ export const payPayoutHelperOperation = defineOperation({
   description: `Answers a claimed (or processing) payout's submission as its provider would: paid. The background submission runs as usual, and the first answer recorded wins, so a payout the sandbox already decided is refused with 409 naming its status; claim an amount ending in 77 to keep the sandbox's own answer at \`processing\`. ${testOnly}`,
   testModeOnly: true,
   params: idParamsSchema,
-  response: { status: 200, schema: payoutResourceSchema, description: "The paid payout" },
+  response: {
+    status: 200,
+    schema: payoutResourceSchema,
+    description: "The paid payout",
+    example: {
+      ...examplePayout,
+      status: "paid",
+      method: "paypal",
+      paid_at: "2026-03-14T10:00:05.000Z",
+    },
+  },
   errors: ["invalid_state_transition"],
 });
 
@@ -65,7 +86,17 @@ export const failPayoutHelperOperation = defineOperation({
   testModeOnly: true,
   params: idParamsSchema,
   body: reasonBody("TestHelperFail", "The provider's reason, stored as `failure_reason`"),
-  response: { status: 200, schema: payoutResourceSchema, description: "The failed payout" },
+  response: {
+    status: 200,
+    schema: payoutResourceSchema,
+    description: "The failed payout",
+    example: {
+      ...examplePayout,
+      status: "failed",
+      method: "paypal",
+      failure_reason: "test helper failure",
+    },
+  },
   errors: ["invalid_state_transition"],
   example: { reason: "account_closed" },
 });
@@ -80,7 +111,17 @@ export const returnPayoutHelperOperation = defineOperation({
   testModeOnly: true,
   params: idParamsSchema,
   body: reasonBody("TestHelperReturn", "The provider's reason, stored as `failure_reason`"),
-  response: { status: 200, schema: payoutResourceSchema, description: "The returned payout" },
+  response: {
+    status: 200,
+    schema: payoutResourceSchema,
+    description: "The returned payout",
+    example: {
+      ...examplePayout,
+      status: "returned",
+      method: "paypal",
+      failure_reason: "test helper return",
+    },
+  },
   errors: ["invalid_state_transition"],
   example: { reason: "account_closed" },
 });
@@ -94,7 +135,12 @@ export const expirePayoutHelperOperation = defineOperation({
   description: `The claim window passes now: \`expired\`, its link dead and its funds released. Reissue it to try again. ${testOnly}`,
   testModeOnly: true,
   params: idParamsSchema,
-  response: { status: 200, schema: payoutResourceSchema, description: "The expired payout" },
+  response: {
+    status: 200,
+    schema: payoutResourceSchema,
+    description: "The expired payout",
+    example: { ...examplePayout, status: "expired" },
+  },
   errors: ["invalid_state_transition"],
 });
 
@@ -131,7 +177,18 @@ export const advanceClockOperation = defineOperation({
         .meta({ description: "How far to move the clock forward" }),
     })
     .meta({ id: "AdvanceTestClock" }),
-  response: { status: 200, schema: testClockResourceSchema, description: "The clock" },
+  response: {
+    status: 200,
+    schema: testClockResourceSchema,
+    description: "The clock",
+    example: {
+      object: "test_clock",
+      livemode: false,
+      offset_seconds: 2_592_000,
+      now: "2026-04-13T09:12:00.000Z",
+      swept: { expired_payouts: 3, reminders_sent: 0, provider_polls: 1 },
+    },
+  },
   errors: ["not_found"],
   example: { seconds: 30 * 86_400 },
 });
