@@ -95,6 +95,8 @@ export async function emailClaimCode(
     code: string;
     locale: Locale;
     idempotencyKey: string;
+    /** The asking browser's dev-mailbox grant: a test-mode code is readable there. */
+    mailboxGrant?: string;
   },
   db?: DbOrTx,
 ): Promise<void> {
@@ -115,6 +117,7 @@ export async function emailClaimCode(
       organisationId: claim.payout.organisationId,
       mode: claim.payout.mode,
       subjectRef: claim.payout.id,
+      mailboxGrant: claim.payout.mode === "test" ? input.mailboxGrant : undefined,
     },
     { db },
   );

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { after } from "next/server";
 import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
+import { mailboxGrant } from "@/app/dev/mailbox/grant";
 import type { ConfirmState, FormNotice } from "@/components/claim/form-state";
 import { db } from "@/db/client";
 import { isLocale, type Locale } from "@/i18n/locales";
@@ -42,7 +43,9 @@ export async function resendCode(token: string, _previous: FormNotice): Promise<
     token: parsed.data,
     ip: await clientIp(),
     locale: await requestLocale(),
-    deliver: emailClaimCode,
+    // In test mode the dev mailbox shows this browser the code it asked for.
+    deliver: async (mail, tx) =>
+      emailClaimCode({ ...mail, mailboxGrant: await mailboxGrant() }, tx),
   });
   const t = await getTranslations("claim.verify");
   const at = Date.now();
