@@ -1,4 +1,5 @@
 import type { EventType } from "@/lib/events/types";
+import type { BalanceResource } from "@/lib/ledger/serialize";
 import { eligibleMethods, serializeEligibility } from "@/lib/methods";
 import type { BatchResource, PayoutResource } from "@/lib/payouts/serialize";
 import { payoutStatuses } from "@/lib/payouts/serialize";
@@ -7,7 +8,6 @@ import type { ReportResource } from "@/lib/reports/serialize";
 import type { WebhookDeliveryResource } from "@/lib/webhooks/delivery-resource";
 import type { WebhookEndpointResource } from "@/lib/webhooks/endpoint-schemas";
 import { TEST_EVENT_MESSAGE } from "@/lib/webhooks/test-event";
-import type { BalanceResource } from "./operations/ledger";
 
 /**
  * The examples the reference shows for each response and webhook. They are data, not

@@ -39,8 +39,7 @@ export async function pendingEmailChange(
     .from(emailChangeRequests)
     .where(
       and(
-        eq(emailChangeRequests.organisationId, scope.organisationId),
-        eq(emailChangeRequests.mode, scope.mode),
+        tenantWhere(emailChangeRequests, scope),
         eq(emailChangeRequests.recipientId, recipientId),
         eq(emailChangeRequests.status, "pending"),
       ),
@@ -116,8 +115,7 @@ async function lockPendingRequest(db: DbOrTx, scope: Scope, requestId: string) {
     .from(emailChangeRequests)
     .where(
       and(
-        eq(emailChangeRequests.organisationId, scope.organisationId),
-        eq(emailChangeRequests.mode, scope.mode),
+        tenantWhere(emailChangeRequests, scope),
         eq(emailChangeRequests.id, requestId),
       ),
     )
