@@ -113,12 +113,7 @@ async function lockPendingRequest(db: DbOrTx, scope: Scope, requestId: string) {
   const [request] = await db
     .select()
     .from(emailChangeRequests)
-    .where(
-      and(
-        tenantWhere(emailChangeRequests, scope),
-        eq(emailChangeRequests.id, requestId),
-      ),
-    )
+    .where(and(tenantWhere(emailChangeRequests, scope), eq(emailChangeRequests.id, requestId)))
     .for("update");
   if (!request) throw new AppError("not_found", `No such email change request: ${requestId}`);
   if (request.status !== "pending") {
