@@ -314,9 +314,11 @@ export async function startPaypalDouble(options: {
   }
 
   function transmissionSignature(id: string, time: string, webhookId: string, body: string) {
+    // Hex, not base64: PayPal's document requires the signature to start with a word
+    // character, which one base64 signature in 32 does not (a flaky non-conformance).
     return createHmac("sha256", signingSecret)
       .update(`${id}|${time}|${webhookId}|${body}`)
-      .digest("base64");
+      .digest("hex");
   }
 
   /** A webhook as PayPal delivers it: the event and the transmission headers. */
