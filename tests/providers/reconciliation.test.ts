@@ -95,6 +95,37 @@ const searchedPages = () =>
     .filter((r) => r.path === "/v1/reporting/transactions")
     .map((r) => r.query.get("page"));
 
+type Exception = Awaited<ReturnType<typeof listReconciliationExceptions>>["data"][number];
+
+/**
+ * One exception of each kind, and the three planted the same way in every provider's
+ * records: a payment lost (1,100), an amount changed (1,200 → 1,300), a status changed.
+ */
+function expectEachKindOnce(
+  exceptions: Exception[],
+  planted: { missing: { id: string }; changed: { id: string }; disputed: { id: string } },
+) {
+  const byKind = Object.fromEntries(exceptions.map((e) => [e.kind, e]));
+  expect(Object.keys(byKind).sort()).toEqual([
+    "amount_mismatch",
+    "duplicate_at_provider",
+    "missing_at_provider",
+    "missing_in_ledger",
+    "status_mismatch",
+  ]);
+  expect(byKind.missing_at_provider).toMatchObject({
+    payoutId: planted.missing.id,
+    ledgerAmount: 1_100n,
+  });
+  expect(byKind.amount_mismatch).toMatchObject({
+    payoutId: planted.changed.id,
+    ledgerAmount: 1_200n,
+    providerAmount: 1_300n,
+  });
+  expect(byKind.status_mismatch).toMatchObject({ payoutId: planted.disputed.id });
+  return byKind;
+}
+
 describe("daily reconciliation against the provider's records", () => {
   it("finds nothing on a clean month, including a retried submission the provider deduplicated", async () => {
     const { scope } = await liveOrganisation(db);
@@ -157,24 +188,7 @@ describe("daily reconciliation against the provider's records", () => {
     const result = await reconcile(scope);
     expect(result).toEqual({ exceptions: 5, new: 5 });
     const page = await listReconciliationExceptions(db, scope, { limit: 10 });
-    const byKind = Object.fromEntries(page.data.map((e) => [e.kind, e]));
-    expect(Object.keys(byKind).sort()).toEqual([
-      "amount_mismatch",
-      "duplicate_at_provider",
-      "missing_at_provider",
-      "missing_in_ledger",
-      "status_mismatch",
-    ]);
-    expect(byKind.missing_at_provider).toMatchObject({
-      payoutId: missing.id,
-      ledgerAmount: 1_100n,
-    });
-    expect(byKind.amount_mismatch).toMatchObject({
-      payoutId: changed.id,
-      ledgerAmount: 1_200n,
-      providerAmount: 1_300n,
-    });
-    expect(byKind.status_mismatch).toMatchObject({ payoutId: disputed.id });
+    const byKind = expectEachKindOnce(page.data, { missing, changed, disputed });
     expect(byKind.duplicate_at_provider).toMatchObject({ payoutId: doubled.id });
     expect(byKind.missing_in_ledger).toMatchObject({ payoutId: null, providerAmount: 999n });
     expect(page.data.some((e) => e.payoutId === clean.id)).toBe(false);
@@ -255,24 +269,7 @@ describe("PayPal reconciliation through Transaction Search", () => {
     expect(await reconcile(scope, today(), "paypal")).toEqual({ exceptions: 5, new: 5 });
     expect(searchedPages().slice(before)).toEqual(["1", "2", "3"]);
     const page = await listReconciliationExceptions(db, scope, { provider: "paypal", limit: 10 });
-    const byKind = Object.fromEntries(page.data.map((e) => [e.kind, e]));
-    expect(Object.keys(byKind).sort()).toEqual([
-      "amount_mismatch",
-      "duplicate_at_provider",
-      "missing_at_provider",
-      "missing_in_ledger",
-      "status_mismatch",
-    ]);
-    expect(byKind.missing_at_provider).toMatchObject({
-      payoutId: missing.id,
-      ledgerAmount: 1_100n,
-    });
-    expect(byKind.amount_mismatch).toMatchObject({
-      payoutId: changed.id,
-      ledgerAmount: 1_200n,
-      providerAmount: 1_300n,
-    });
-    expect(byKind.status_mismatch).toMatchObject({ payoutId: disputed.id });
+    const byKind = expectEachKindOnce(page.data, { missing, changed, disputed });
     expect(byKind.duplicate_at_provider).toMatchObject({
       payoutId: doubled.id,
       providerReference: "7DUPLICATE00000001",
