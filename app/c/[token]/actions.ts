@@ -7,7 +7,6 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
 import type { ConfirmState, FormNotice } from "@/components/claim/form-state";
 import { db } from "@/db/client";
-import { isLocale, type Locale } from "@/i18n/locales";
 import { relayEvents } from "@/inngest/relay";
 import { emailClaimCode } from "@/lib/claims/claim-emails";
 import { confirmClaim, sendClaimCode, verifyClaimCode } from "@/lib/claims/claim-flow";
@@ -24,9 +23,19 @@ const codeSchema = z
   .trim()
   .regex(/^\d{6}$/);
 
-async function requestLocale(): Promise<Locale> {
-  const locale = await getLocale();
-  return isLocale(locale) ? locale : "en";
+/** The page's full locale (`es-US`), set for claim pages by i18n/request.ts. */
+const requestLocale = getLocale;
+
+/** A rate limit in words: how long, and the time (UTC) the recipient may try again. */
+function limitedText(
+  t: Awaited<ReturnType<typeof getTranslations<"claim.verify">>>,
+  key: "sendLimited" | "checkLimited",
+  outcome: { retryAfterSeconds: number },
+  locale: string,
+): string {
+  const until = new Date(Date.now() + outcome.retryAfterSeconds * 1000);
+  const time = `${new Intl.DateTimeFormat(locale, { timeStyle: "short", timeZone: "UTC" }).format(until)} UTC`;
+  return t(key, { minutes: Math.ceil(outcome.retryAfterSeconds / 60), time });
 }
 
 /**
@@ -44,7 +53,7 @@ export async function resendCode(token: string, _previous: FormNotice): Promise<
     locale: await requestLocale(),
     deliver: emailClaimCode,
   });
-  const t = await getTranslations("claim.verify");
+  const [t, locale] = await Promise.all([getTranslations("claim.verify"), getLocale()]);
   const at = Date.now();
   switch (outcome.status) {
     case "sent":
@@ -52,11 +61,7 @@ export async function resendCode(token: string, _previous: FormNotice): Promise<
     case "cooldown":
       return { tone: "error", message: t("cooldown", { seconds: outcome.retryAfterSeconds }), at };
     case "rate_limited":
-      return {
-        tone: "error",
-        message: t("rateLimited", { minutes: Math.ceil(outcome.retryAfterSeconds / 60) }),
-        at,
-      };
+      return { tone: "error", message: limitedText(t, "sendLimited", outcome, locale), at };
     default:
       redirect(`/c/${parsed.data}`);
   }
@@ -70,7 +75,7 @@ export async function submitCode(
 ): Promise<FormNotice> {
   const parsedToken = tokenSchema.safeParse(token);
   if (!parsedToken.success) redirect("/");
-  const t = await getTranslations("claim.verify");
+  const [t, locale] = await Promise.all([getTranslations("claim.verify"), getLocale()]);
   const at = Date.now();
   const code = codeSchema.safeParse(String(form.get("code") ?? "").replace(/\s/g, ""));
   // A mistyped format costs no attempt: it cannot be a guess.
@@ -85,11 +90,7 @@ export async function submitCode(
     case "invalid":
       return { tone: "error", message: t("wrongCode", { attemptsLeft: outcome.attemptsLeft }), at };
     case "rate_limited":
-      return {
-        tone: "error",
-        message: t("rateLimited", { minutes: Math.ceil(outcome.retryAfterSeconds / 60) }),
-        at,
-      };
+      return { tone: "error", message: limitedText(t, "checkLimited", outcome, locale), at };
     case "verified":
       (await cookies()).set(CLAIM_SESSION_COOKIE, outcome.sessionToken, {
         httpOnly: true,

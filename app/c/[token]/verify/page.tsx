@@ -18,7 +18,7 @@ export default async function VerifyPage({ params, searchParams }: Props) {
   const { token } = await params;
   const view = await claimView(token);
   if (view.kind === "invalid") notFound();
-  if (view.kind === "canceled" || view.stage === "locked") redirect(`/c/${token}`);
+  if (view.kind !== "open" || view.stage === "locked") redirect(`/c/${token}`);
   if (view.stage === "choose") redirect(`/c/${token}/methods`);
   if (view.stage === "status") redirect(`/c/${token}/status`);
   if (view.stage === "tax") redirect(`/c/${token}/tax`);
