@@ -1,5 +1,5 @@
 import { distance } from "fastest-levenshtein";
-import jaroWinkler from "talisman/metrics/jaro-winkler";
+import jaroWinkler from "talisman/metrics/jaro-winkler.js";
 import type { NameToken, NameVariant, NormalisedName, TokenKind } from "./normalise";
 
 /**

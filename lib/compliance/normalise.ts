@@ -1,4 +1,4 @@
-import doubleMetaphone from "talisman/phonetics/double-metaphone";
+import doubleMetaphone from "talisman/phonetics/double-metaphone.js";
 import { transliterate } from "transliteration";
 import { boundedCache } from "@/lib/bounded-cache";
 
