@@ -3,12 +3,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { claimActivity, claimLinks, emails, events, payouts } from "@/db/schema";
 import { openEmail } from "@/lib/mail";
+import { getPayoutDetail } from "@/lib/read-models/payout-detail";
+import { timelineWords } from "@/lib/read-models/timeline-words";
 import { insertClaimablePayout } from "@/tests/fixtures/claims";
 import { listClaimActivity } from "./claim-activity";
 import { openClaim, verifyClaimCode } from "./claim-flow";
 import { sendPayoutExpiredNotice } from "./expiry-notice";
 import { askOrganisation, helpRequestLimit, sendHelpRequestNotice } from "./help-requests";
-import { revokeClaimLinks } from "./links";
+import { issueClaimLink, revokeClaimLinks } from "./links";
 
 beforeAll(() => {
   process.env.AUTH_SECRET ??= "test-secret-for-claim-codes-000000000000";
@@ -111,6 +113,23 @@ describe("asking for a new link from a dead one", () => {
         ),
       );
     expect(event?.data).toMatchObject({ reason: "link_locked" });
+    // The payout's dashboard page says the link is locked, with each attempt on the timeline.
+    const detail = await getPayoutDetail(db, scope, claim.payoutId);
+    expect(detail?.liveLink).toMatchObject({ locked: true, wrongCodes: 5 });
+    const sentences = (detail?.timeline ?? []).map((e) => timelineWords(e, "USD").text);
+    expect(
+      sentences.filter((s) => s === "A wrong code was entered on the claim page."),
+    ).toHaveLength(5);
+    expect(sentences).toContain(
+      "The claim link locked after too many wrong codes; reissue the link to send the recipient a new one.",
+    );
+    expect(sentences).toContain("The recipient asked for a new claim link from their claim page.");
+    // A new link starts afresh.
+    const fresh = await issueClaimLink(db, {
+      payoutId: claim.payoutId,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    expect(await openClaim(db, { token: fresh.token })).toMatchObject({ stage: "verify" });
     // Another organisation's scope sees none of it.
     expect(
       await listClaimActivity(db, { organisationId: "org_other", mode: "test" }, claim.payoutId),
