@@ -37,6 +37,7 @@ export const exampleRecipient: RecipientResource = {
   email: "ada@example.com",
   name: "Ada Lovelace",
   country: "KE",
+  locale: "en-KE",
   created_at: at("09:00:00"),
   updated_at: at("09:00:00"),
 };
