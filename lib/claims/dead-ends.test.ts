@@ -7,9 +7,14 @@ import { getPayoutDetail } from "@/lib/read-models/payout-detail";
 import { timelineWords } from "@/lib/read-models/timeline-words";
 import { insertClaimablePayout } from "@/tests/fixtures/claims";
 import { listClaimActivity } from "./claim-activity";
-import { openClaim, verifyClaimCode } from "./claim-flow";
+import { openClaim, sendClaimCode, verifyClaimCode } from "./claim-flow";
 import { sendPayoutExpiredNotice } from "./expiry-notice";
-import { askOrganisation, helpRequestLimit, sendHelpRequestNotice } from "./help-requests";
+import {
+  askOrganisation,
+  helpRequestLimit,
+  otherMethods,
+  sendHelpRequestNotice,
+} from "./help-requests";
 import { issueClaimLink, revokeClaimLinks } from "./links";
 
 beforeAll(() => {
@@ -186,5 +191,56 @@ describe("a payout that expired unclaimed", () => {
       kind: "expired",
       why: "expired",
     });
+  });
+});
+
+describe("the only method a country offers failed", () => {
+  it("lets the verified recipient ask the payer for another way, once", async () => {
+    const claim = await insertClaimablePayout(db, { country: "KE", currency: "KES" });
+    let code = "";
+    await sendClaimCode(db, {
+      token: claim.token,
+      ip,
+      locale: "en",
+      deliver: async (mail) => {
+        code = mail.code;
+      },
+    });
+    const verified = await verifyClaimCode(db, { token: claim.token, code, ip, locale: "en" });
+    if (verified.status !== "verified") throw new Error(verified.status);
+    // What a failed M-Pesa payment leaves behind (the fixture has no ledger to move).
+    await db
+      .update(payouts)
+      .set({ status: "failed", method: "mpesa", failureReason: "account_closed" })
+      .where(eq(payouts.id, claim.payoutId));
+    const view = await openClaim(db, { token: claim.token, sessionToken: verified.sessionToken });
+    if (view.kind !== "open") throw new Error(view.kind);
+    expect(otherMethods(view.claim)).toBe(0);
+
+    // Not without the recipient's session.
+    expect(await askOrganisation(db, { token: claim.token, request: "other_way", ip })).toEqual({
+      status: "not_available",
+    });
+    const ask = () =>
+      askOrganisation(db, {
+        token: claim.token,
+        request: "other_way",
+        ip,
+        sessionToken: verified.sessionToken,
+      });
+    expect(await ask()).toEqual({ status: "asked" });
+    expect(await ask()).toEqual({ status: "already_asked" });
+    const filed = await db
+      .select()
+      .from(events)
+      .where(
+        and(
+          eq(events.organisationId, claim.organisationId),
+          eq(events.type, "recipient.help_requested"),
+        ),
+      );
+    expect(filed.map((e) => e.data)).toMatchObject([
+      { request: "other_way", reason: "method_failed" },
+    ]);
   });
 });

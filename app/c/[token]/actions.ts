@@ -11,6 +11,7 @@ import { relayEvents } from "@/inngest/relay";
 import { emailClaimCode } from "@/lib/claims/claim-emails";
 import { confirmClaim, sendClaimCode, verifyClaimCode } from "@/lib/claims/claim-flow";
 import { submitClaimTaxForm } from "@/lib/claims/claim-tax";
+import { askOrganisation } from "@/lib/claims/help-requests";
 import { startHostedOnboarding } from "@/lib/claims/hosted-onboarding";
 import { maskEmail } from "@/lib/claims/mask-email";
 import { CLAIM_SESSION_COOKIE } from "@/lib/claims/session";
@@ -150,6 +151,23 @@ export async function confirmChoice(
     default:
       return { at, message: t("review.notAvailable") };
   }
+}
+
+/**
+ * "Ask to be paid another way", when the only method the recipient's country offers
+ * failed: the organisation hears it (event + email, once per link); the page says so.
+ */
+export async function askOtherWay(token: string): Promise<void> {
+  const parsedToken = tokenSchema.safeParse(token);
+  if (!parsedToken.success) redirect("/");
+  await askOrganisation(db, {
+    token: parsedToken.data,
+    request: "other_way",
+    ip: await clientIp(),
+    sessionToken: (await cookies()).get(CLAIM_SESSION_COOKIE)?.value,
+  });
+  after(relayEvents);
+  redirect(`/c/${parsedToken.data}/methods`);
 }
 
 /** Live bank methods: off to the provider's hosted onboarding, where the bank details are typed. */

@@ -1,4 +1,5 @@
 import { cookies, headers } from "next/headers";
+import { after } from "next/server";
 import { createTranslator } from "use-intl/core";
 import {
   claimedElsewhereContent,
@@ -13,6 +14,7 @@ import { claimDocument, type DocumentText } from "@/components/claim/landing-doc
 import { db } from "@/db/client";
 import { isLocale, LOCALE_COOKIE, type Locale, resolveLocale } from "@/i18n/locales";
 import { messagesByLocale } from "@/i18n/messages";
+import { relayEvents } from "@/inngest/relay";
 import { emailClaimCode } from "@/lib/claims/claim-emails";
 import { openClaim, sendClaimCode, verifyClaimCode } from "@/lib/claims/claim-flow";
 import { askOrganisation } from "@/lib/claims/help-requests";
@@ -306,6 +308,8 @@ export async function POST(request: Request, { params }: Context) {
     if (outcome.status === "rate_limited") {
       return back({ n: "ask_limited", u: until(outcome.retryAfterSeconds) });
     }
+    // Forward the request to the organisation now rather than at the next sweep.
+    if (outcome.status === "asked") after(relayEvents);
     return seeOther(self);
   }
   return seeOther(self);
