@@ -75,9 +75,7 @@ export type DocumentText = {
 };
 
 export function claimDocument(input: {
-  /** The page's language (`lang`), a full locale such as `es-US`. */
-  locale: string;
-  /** Which language the switcher shows as chosen. */
+  /** The page's language: its `lang`, and the switcher's choice. */
   language: Locale;
   nonce: string;
   text: DocumentText;
@@ -118,6 +116,6 @@ export function claimDocument(input: {
       )}</select></label><button class="btn2" type="submit">${text.changeLanguage}</button></form>`
     : "";
   const footer = branding ? html`<footer class="wrap">${support}${switcher}</footer>` : "";
-  return html`<!doctype html><html lang="${input.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex, nofollow"><title>${text.title}</title><link rel="icon" href="data:,"><style nonce="${input.nonce}">${new SafeHtml(css.replace(/\n/g, "") + vars)}</style></head><body><a class="skip" href="#main">${text.skip}</a>${header}<main id="main" class="wrap" tabindex="-1">${input.content}</main>${footer}<script nonce="${input.nonce}">${new SafeHtml(sendInPlace)}</script></body></html>`
+  return html`<!doctype html><html lang="${input.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex, nofollow"><title>${text.title}</title><link rel="icon" href="data:,"><style nonce="${input.nonce}">${new SafeHtml(css.replace(/\n/g, "") + vars)}</style></head><body><a class="skip" href="#main">${text.skip}</a>${header}<main id="main" class="wrap" tabindex="-1">${input.content}</main>${footer}<script nonce="${input.nonce}">${new SafeHtml(sendInPlace)}</script></body></html>`
     .value;
 }

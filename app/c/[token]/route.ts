@@ -147,7 +147,6 @@ export async function GET(request: Request, { params }: Context) {
     content: Parameters<typeof claimDocument>[0]["content"];
   }) =>
     claimDocument({
-      locale: locale.tag,
       language: locale.language,
       nonce,
       text: text(input.title, input.branding),
