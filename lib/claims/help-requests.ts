@@ -183,6 +183,7 @@ export async function sendHelpRequestNotice(
         to: address,
         kind: "help_requested",
         organisationId: organisation.id,
+        mode: payout.mode,
         subjectRef: payout.id,
         ...rendered,
       },
