@@ -55,14 +55,18 @@ select,.btn2{min-height:2.75rem;border:1px solid #94a3b8;border-radius:.375rem;b
 #code-notice:empty{display:none}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
 
+/** Asks the landing page for its `<main>` content alone (see `sendInPlace`). */
+export const MAIN_ONLY_HEADER = "x-claim-main-only";
+
 /*
  * The one script: "Email me a code" sends without leaving the page. It posts the same
- * form the page would, takes the page the server answers with (the same page, now with
- * the code field) and swaps its content in, focusing the field; the address stays, and
- * reloading it shows the same step. Without JavaScript the form posts and the page
- * reloads to the same result.
+ * form the page would, follows the answer back to this page asking for its content
+ * alone (the same page, now with the code field), swaps it in and focuses the field;
+ * the address stays, and reloading it shows the same step. Only markup is swapped in,
+ * never a stylesheet or script, so the page's CSP nonce still covers everything. Without
+ * JavaScript the form posts and the page reloads to the same result.
  */
-const sendInPlace = `document.addEventListener("submit",async(e)=>{const f=e.target;if(!(f instanceof HTMLFormElement)||!f.hasAttribute("data-send-code"))return;e.preventDefault();const b=f.querySelector("button");if(b)b.disabled=true;try{const r=await fetch(f.action,{method:"POST",body:new FormData(f),credentials:"same-origin"});const m=new DOMParser().parseFromString(await r.text(),"text/html").getElementById("main");const here=document.getElementById("main");if(!r.ok||!m||!here)throw new Error("reload");here.innerHTML=m.innerHTML;(document.getElementById("code")||here).focus()}catch{f.submit()}});`;
+const sendInPlace = `document.addEventListener("submit",async(e)=>{const f=e.target;if(!(f instanceof HTMLFormElement)||!f.hasAttribute("data-send-code"))return;e.preventDefault();const b=f.querySelector("button");if(b)b.disabled=true;try{const r=await fetch(f.action,{method:"POST",body:new FormData(f),credentials:"same-origin",headers:{"${MAIN_ONLY_HEADER}":"1"}});const here=document.getElementById("main");if(!r.ok||!here||r.headers.get("${MAIN_ONLY_HEADER}")!=="1")throw new Error("reload");here.innerHTML=await r.text();(document.getElementById("code")||here).focus()}catch{f.submit()}});`;
 
 export type DocumentText = {
   title: string;

@@ -55,7 +55,7 @@ const cases = [
     currency: "USD",
     lang: "es",
     heading: "Acme Creators te ha enviado $1,234.56",
-    inviteSubject: "Acme Creators te ha enviado $1,234.56",
+    inviteSubject: "Acme Creators te envió $1,234.56",
     sendCode: "Enviarme un código",
     codeLabel: "Código de 6 dígitos",
     verify: "Verificar",
@@ -121,6 +121,8 @@ for (const c of cases) {
       mailbox,
     }) => {
       const email = recipientEmail(c.recipient.country.toLowerCase());
+      // The demo balance holds USD and EUR; test funds for the other currencies.
+      await api.post("/funding/test_deposits", { amount: c.amount, currency: c.currency });
       const payout = await api.createPayout({
         recipient: { ...c.recipient, email },
         amount: c.amount,
@@ -139,18 +141,27 @@ for (const c of cases) {
       await expect(page.locator("html")).toHaveAttribute("lang", c.lang);
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(c.heading);
       await expectNoViolations(page, "landing");
+      await page.screenshot({
+        path: `test-results/claim-ux/${c.lang}-1-landing.png`,
+        fullPage: true,
+      });
 
       // The code is sent and typed on the landing page itself.
       const asked = new Date(Date.now() - 1000);
       await page.getByRole("button", { name: c.sendCode }).click();
       await expect(page.getByLabel(c.codeLabel)).toBeFocused();
       await expectNoViolations(page, "code step");
+      await page.screenshot({ path: `test-results/claim-ux/${c.lang}-2-code.png`, fullPage: true });
       await page.getByLabel(c.codeLabel).fill(await codeFor(mailbox, email, asked));
       await page.getByRole("button", { name: c.verify, exact: true }).click();
 
       await expect(page.getByRole("heading", { name: c.methodsHeading })).toBeVisible();
       await expect(page.locator("html")).toHaveAttribute("lang", c.lang);
       await expectNoViolations(page, "methods");
+      await page.screenshot({
+        path: `test-results/claim-ux/${c.lang}-3-methods.png`,
+        fullPage: true,
+      });
       await page.getByRole("link", { name: new RegExp(`^${c.method}`) }).click();
       await c.fill(page);
       await page.getByRole("button", { name: c.continue }).click();
@@ -158,6 +169,10 @@ for (const c of cases) {
       await expect(page.getByRole("heading", { name: c.review })).toBeFocused();
       await expect(page.locator("html")).toHaveAttribute("lang", c.lang);
       await expectNoViolations(page, "details and review");
+      await page.screenshot({
+        path: `test-results/claim-ux/${c.lang}-4-review.png`,
+        fullPage: true,
+      });
       await page.getByRole("button", { name: c.confirm }).click();
 
       await expect(page.getByRole("main").getByRole("status")).toContainText(c.paid, {
@@ -165,6 +180,10 @@ for (const c of cases) {
       });
       await expect(page.locator("html")).toHaveAttribute("lang", c.lang);
       await expectNoViolations(page, "status");
+      await page.screenshot({
+        path: `test-results/claim-ux/${c.lang}-5-status.png`,
+        fullPage: true,
+      });
 
       expect(screens, `screens: ${screens.join(" → ")}`).toEqual([
         claimPath,
@@ -372,6 +391,7 @@ test("when the only method a country offers fails, the recipient can retry it or
   mailbox,
 }) => {
   const email = recipientEmail("onlyway");
+  await api.post("/funding/test_deposits", { amount: 150013, currency: "KES" });
   // Amounts ending in 13 make the sandbox report the account as closed (docs/payout-methods.md).
   const payout = await api.createPayout({
     recipient: { email, name: "Wanjiru Kamau", country: "KE" },
@@ -384,7 +404,8 @@ test("when the only method a country offers fails, the recipient can retry it or
   await page.getByLabel("6-digit code").fill(await codeFor(mailbox, email, asked));
   await page.getByRole("button", { name: "Verify", exact: true }).click();
   await page.getByRole("link", { name: /^M-Pesa/ }).click();
-  await page.getByLabel("M-Pesa mobile number").fill("0712 345 678");
+  // A number no other test's recipient used: a shared destination is held for review.
+  await page.getByLabel("M-Pesa mobile number").fill(`07${String(Date.now()).slice(-8)}`);
   await page.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("button", { name: "Confirm and get paid" }).click();
   await expect(page.getByRole("main").getByRole("alert")).toContainText(
@@ -394,7 +415,7 @@ test("when the only method a country offers fails, the recipient can retry it or
   await page.getByRole("link", { name: "Choose another way to get paid" }).click();
 
   await expect(page.getByRole("heading", { name: "What you can do now" })).toBeVisible();
-  await expect(page.getByRole("alert")).toContainText(
+  await expect(page.getByRole("main").getByRole("alert")).toContainText(
     "We couldn't pay you by M-Pesa, and it is the only way to receive this payment in Kenya.",
   );
   await expect(
@@ -402,7 +423,7 @@ test("when the only method a country offers fails, the recipient can retry it or
   ).toBeVisible();
   await expectNoViolations(page, "only method failed");
   await page.getByRole("button", { name: "Ask Acme Creators to pay you another way" }).click();
-  await expect(page.getByRole("status")).toContainText(
+  await expect(page.getByRole("main").getByRole("status")).toContainText(
     "Done: we told Acme Creators you'd like to be paid another way.",
   );
   await page.screenshot({ path: "test-results/claim-ux/only-method.png", fullPage: true });

@@ -10,7 +10,11 @@ import {
   type Translate,
   verifyContent,
 } from "@/components/claim/landing-content";
-import { claimDocument, type DocumentText } from "@/components/claim/landing-document";
+import {
+  claimDocument,
+  type DocumentText,
+  MAIN_ONLY_HEADER,
+} from "@/components/claim/landing-document";
 import { db } from "@/db/client";
 import { isLocale, LOCALE_COOKIE, type Locale, resolveLocale } from "@/i18n/locales";
 import { messagesByLocale } from "@/i18n/messages";
@@ -64,10 +68,14 @@ function translator(locale: { language: Locale; tag: string }) {
   return { t: translate, markup };
 }
 
-function page(body: string, status = 200): Response {
+function page(body: string, status = 200, mainOnly = false): Response {
   return new Response(body, {
     status,
-    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store, max-age=0" },
+    headers: {
+      "Content-Type": "text/html; charset=utf-8",
+      "Cache-Control": "no-store, max-age=0",
+      ...(mainOnly ? { [MAIN_ONLY_HEADER]: "1" } : {}),
+    },
   });
 }
 
@@ -115,6 +123,8 @@ export async function GET(request: Request, { params }: Context) {
   const nonce = (await headers()).get("x-nonce") ?? "";
   const self = `/c/${token}`;
   const notice = noticeFrom(new URL(request.url).searchParams);
+  // The in-place code send (landing-document.ts) takes the page's content alone.
+  const mainOnly = request.headers.get(MAIN_ONLY_HEADER) === "1";
 
   const text = (
     title: string,
@@ -146,15 +156,17 @@ export async function GET(request: Request, { params }: Context) {
     testMode: boolean;
     content: Parameters<typeof claimDocument>[0]["content"];
   }) =>
-    claimDocument({
-      language: locale.language,
-      nonce,
-      text: text(input.title, input.branding),
-      branding: input.branding,
-      testMode: input.testMode,
-      switcher: input.branding ? { action: self, back: self } : null,
-      content: input.content,
-    });
+    mainOnly
+      ? input.content.value
+      : claimDocument({
+          language: locale.language,
+          nonce,
+          text: text(input.title, input.branding),
+          branding: input.branding,
+          testMode: input.testMode,
+          switcher: input.branding ? { action: self, back: self } : null,
+          content: input.content,
+        });
 
   if (view.kind === "invalid") {
     return page(
@@ -165,6 +177,7 @@ export async function GET(request: Request, { params }: Context) {
         content: deadEndContent(t("invalid.heading"), [t("invalid.body"), t("invalid.next")]),
       }),
       404,
+      mainOnly,
     );
   }
   if (view.kind === "canceled") {
@@ -177,6 +190,8 @@ export async function GET(request: Request, { params }: Context) {
         testMode: false,
         content: deadEndContent(heading, [t(body, { organisation: view.branding.name })]),
       }),
+      200,
+      mainOnly,
     );
   }
   if (view.kind === "expired") {
@@ -188,6 +203,7 @@ export async function GET(request: Request, { params }: Context) {
         content: expiredContent(t, view, locale.tag, { action: self, notice }),
       }),
       410,
+      mainOnly,
     );
   }
   if (view.stage === "choose") return seeOther(`${self}/methods`);
@@ -208,6 +224,8 @@ export async function GET(request: Request, { params }: Context) {
       testMode: claim.payout.mode === "test",
       content,
     }),
+    200,
+    mainOnly,
   );
 }
 
