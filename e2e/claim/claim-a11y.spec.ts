@@ -60,7 +60,7 @@ test("every claim step passes axe, including errors, review and status", async (
   await expect(page.getByText("2 fields need your attention.")).toBeVisible();
   await expectAccessible(page, "details with errors");
   await page.getByLabel("Account holder's name").fill("Axe Tester");
-  // An account no other spec pays: a second recipient paid to the same account is held for review.
+  // Not claim-paid's IBAN: a destination shared by two recipients is held for review.
   await page.getByLabel("IBAN").fill("DE02 1203 0000 0000 2020 51");
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByRole("heading", { name: "Check and confirm" })).toBeVisible();

@@ -37,6 +37,7 @@ export const exampleRecipient: RecipientResource = {
   email: "ada@example.com",
   name: "Ada Lovelace",
   country: "KE",
+  locale: "en-KE",
   created_at: at("09:00:00"),
   updated_at: at("09:00:00"),
 };
@@ -332,6 +333,13 @@ export const exampleEventData: { [T in EventType]: Record<string, unknown> } = {
     ledger_amount: 5000,
     provider_amount: 4900,
     details: "The provider paid 4900 where the ledger moved 5000.",
+  },
+  "recipient.help_requested": {
+    recipient_id: exampleIds.recipient,
+    payout_id: exampleIds.payout,
+    request: "new_link",
+    reason: "link_expired",
+    request_id: "cla_01jd5x7m8n9p0q1r2s3t4v5w6x",
   },
 };
 
