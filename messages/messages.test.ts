@@ -24,9 +24,15 @@ function flatten(messages: Messages, prefix = ""): Map<string, string> {
   return flat;
 }
 
-/** ICU argument names: `{amount}` and the `{count, plural, …}` kind; `#` and literals don't count. */
+/**
+ * ICU argument names: `{amount}` and the `{count, plural, …}` kind; `#` and literals don't
+ * count, nor a plural branch's text (`, =1 {tomorrow}` and `} other {…}` open branches,
+ * not arguments).
+ */
 function placeholders(message: string): string[] {
-  return [...message.matchAll(/\{\s*([A-Za-z_][\w]*)\s*[,}]/g)].map((m) => m[1] ?? "").sort();
+  const argument =
+    /(?<![,}]\s*(?:=\d+|zero|one|two|few|many|other)\s*)\{\s*([A-Za-z_][\w]*)\s*[,}]/g;
+  return [...message.matchAll(argument)].map((m) => m[1] ?? "").sort();
 }
 
 /**
