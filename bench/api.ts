@@ -262,9 +262,10 @@ async function main() {
 
     say(`… ${DURATION_S} s each at ${CONNECTIONS} connections`);
     const baseline = await measure("baseline GET /api/health", baselineRequest);
-    const cpuBefore = cpuSnapshot();
+    const cpuRoots = { appPid: app.server.pid, dataDir: app.dataDir };
+    const cpuBefore = cpuSnapshot(cpuRoots);
     const create = await measure("POST /v1/payouts (new key each)", createRequest);
-    const cpuAfter = cpuSnapshot();
+    const cpuAfter = cpuSnapshot(cpuRoots);
     const replay = await measure("POST /v1/payouts (replay)", replayRequest);
     const spreadRow = await measure(
       `POST /v1/payouts over ${SPREAD_ORGANISATIONS} organisations (informational)`,
