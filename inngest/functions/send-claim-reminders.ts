@@ -1,6 +1,6 @@
 import { db } from "@/db/client";
 import { inngest, sweepBacklog } from "@/inngest/client";
-import { sendDueReminders } from "@/lib/claims/reminders";
+import { type ReminderCursor, sendDueReminders } from "@/lib/claims/reminders";
 
 const PER_ROUND = 500;
 const MAX_ROUNDS = 40;
@@ -23,10 +23,14 @@ export const sendClaimReminders = inngest.createFunction(
   },
   async ({ step, runId }) => {
     let total = 0;
+    // Each round goes on after the payouts the one before looked at (ids, per window).
+    const cursor: { after: ReminderCursor } = { after: {} };
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const { reminded } = await step.run(`remind-round-${round}`, () =>
-        sendDueReminders(db, { limit: PER_ROUND }),
+      const from = cursor.after;
+      const { reminded, after } = await step.run(`remind-round-${round}`, () =>
+        sendDueReminders(db, { limit: PER_ROUND, after: from }),
       );
+      cursor.after = after;
       total += reminded;
       if (reminded < PER_ROUND) return { reminded: total };
     }

@@ -19,23 +19,32 @@ export function reminderKey(payoutId: string, linkId: string, days: number): str
   return `reminder:${payoutId}:${linkId}:${days}d`;
 }
 
+/** Per reminder window, the last payout a sweep looked at: where its next call goes on. */
+export type ReminderCursor = Partial<Record<`${(typeof REMINDER_DAYS)[number]}d`, string>>;
+
 /**
  * Sends the reminders that are due at `now`, across organisations, up to `limit`, and
  * returns how many. Each reminder is keyed by payout, link and window, so the hourly
- * sweep can run as often as it likes and a recipient gets each reminder once.
+ * sweep can run as often as it likes and a recipient gets each reminder once. `after`
+ * (the `after` of the previous call) skips, per window, the payouts already looked at:
+ * when a campaign's 100,000 links open their window together, each call reads the next
+ * ones instead of every reminded payout again.
  */
 export async function sendDueReminders(
   db: DbOrTx,
-  options: { now?: Date; limit?: number } = {},
-): Promise<{ reminded: number }> {
+  options: { now?: Date; limit?: number; after?: ReminderCursor } = {},
+): Promise<{ reminded: number; after: ReminderCursor }> {
   const now = options.now ?? new Date();
   const limit = options.limit ?? 500;
   let reminded = 0;
+  const after: ReminderCursor = { ...options.after };
   // Nearest window first: a payout due for its 1-day reminder never also gets the 7-day one.
   const windows = [...REMINDER_DAYS].sort((a, b) => a - b);
   for (const [i, days] of windows.entries()) {
     const opensAt = sql`${claimLinks.expiresAt} - make_interval(days => ${days})`;
     const nearer = windows.slice(0, i);
+    const window = `${days}d` as const;
+    const from = after[window];
     const rows = await db
       .selectDistinctOn([payouts.id], {
         payout: {
@@ -69,6 +78,7 @@ export async function sendDueReminders(
           gt(claimLinks.expiresAt, now),
           sql`${opensAt} <= ${now.toISOString()}::timestamptz`,
           sql`${claimLinks.createdAt} < ${opensAt}`,
+          ...(from ? [gt(payouts.id, from)] : []),
           ...[days, ...nearer].map(
             (d) =>
               sql`not exists (select 1 from ${emails} where ${emails.idempotencyKey} = 'reminder:' || ${payouts.id} || ':' || ${claimLinks.id} || ':' || ${`${d}d`})`,
@@ -77,6 +87,8 @@ export async function sendDueReminders(
       )
       .orderBy(asc(payouts.id), desc(claimLinks.createdAt))
       .limit(limit - reminded);
+    const last = rows.at(-1)?.payout.id;
+    if (last) after[window] = last;
     const mails = rows.flatMap((row): SendEmailInput[] => {
       const token = claimTokenFor(row.link.id);
       if (hashClaimToken(token) !== row.link.tokenHash) return [];
@@ -110,5 +122,5 @@ export async function sendDueReminders(
     }
     if (reminded >= limit) break;
   }
-  return { reminded };
+  return { reminded, after };
 }
