@@ -1,10 +1,7 @@
-import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { findChromium } from "./scripts/chromium";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
-const systemChromium = [process.env.CHROMIUM_PATH, "/usr/bin/chromium"].find(
-  (candidate): candidate is string => Boolean(candidate && existsSync(candidate)),
-);
 
 export const e2eDataDir = ".data/e2e";
 
@@ -22,7 +19,7 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
-      executablePath: systemChromium,
+      executablePath: findChromium()?.executablePath ?? undefined,
       args: [
         "--no-sandbox",
         "--disable-gpu",

@@ -1,4 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { malformedPathResponse } from "@/lib/api/problem";
 import { appUrl } from "@/lib/config";
 import { isDecodablePath } from "@/lib/http/paths";
 import { newNonce, pagePolicyFor, securityHeaders } from "@/lib/http/security-headers";
@@ -13,6 +14,7 @@ const NOT_FOUND_PATH = "/_malformed-path";
  */
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
+  if (pathname.startsWith("/api/")) return apiProxy(request);
   const nonce = newNonce();
   const headers = securityHeaders({
     policy: pagePolicyFor(pathname),
@@ -35,7 +37,20 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+/**
+ * API paths reach the proxy only when they hold a percent sign. Next answers a bare 500
+ * to one that is not valid percent-encoding (`/api/v1/payouts/%C0%AE`) before any route
+ * runs, and decodes a rewritten path twice, so the proxy answers it: a path that names
+ * nothing, as the API answers one (404 problem+json with a request id).
+ */
+function apiProxy(request: NextRequest) {
+  const { pathname } = request.nextUrl;
+  if (isDecodablePath(pathname)) return NextResponse.next();
+  return malformedPathResponse(pathname);
+}
+
 export const config = {
-  // Pages only: the API answers JSON to bearer keys, and built assets are immutable files.
-  matcher: ["/((?!api/|_next/static/|_next/image|favicon\\.ico).*)"],
+  // Pages, and API paths with a percent sign (see `apiProxy`): the API answers JSON to
+  // bearer keys itself, and built assets are immutable files.
+  matcher: ["/((?!api/|_next/static/|_next/image|favicon\\.ico).*)", "/api/:path(.*%.*)"],
 };

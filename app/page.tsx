@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { config } from "@/lib/config";
 
 const steps = [
   {
@@ -16,6 +17,9 @@ const steps = [
 ];
 
 export default function LandingPage() {
+  // The demo recipient's address is not a real mailbox: the code can only be read where
+  // test-mode mail is kept.
+  const devMailbox = config().DEV_MAILBOX && !config().SMTP_URL;
   return (
     <main className="mx-auto flex max-w-4xl flex-col gap-12 px-6 py-16">
       <header className="flex flex-col gap-4">
@@ -48,6 +52,21 @@ export default function LandingPage() {
             Try a demo claim link
           </Link>
         </nav>
+        {devMailbox ? (
+          <p className="max-w-2xl text-sm text-slate-700" data-testid="demo-claim-hint">
+            The demo claim asks for a 6-digit code sent by email. This is test mode, so no email
+            leaves the app: the code shows up in the{" "}
+            <a
+              href="/dev/mailbox"
+              target="_blank"
+              rel="noopener"
+              className="font-medium text-indigo-700 underline"
+            >
+              dev mailbox (opens in a new tab)
+            </a>{" "}
+            of this browser once you ask for it.
+          </p>
+        ) : null}
       </header>
       <section aria-labelledby="how" className="flex flex-col gap-4">
         <h2 id="how" className="text-xl font-semibold">

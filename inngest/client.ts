@@ -83,6 +83,39 @@ export const balanceDemandProjected = eventType("disburse/balance.demand-project
   }),
 });
 
+/** A provider webhook was recorded (lib/providers/webhooks.ts): apply it. */
+export const providerEventReceived = eventType("disburse/provider.event-received", {
+  schema: z.object({
+    organisation_id: z.string(),
+    mode: z.enum(modeEnum.enumValues),
+    event_id: z.string(),
+  }),
+});
+
+/**
+ * The app (re)started: work a crash left half-done is resumed now rather than at the
+ * next sweep (the launcher sends it once the functions are synced).
+ */
+export const appStarted = eventType("disburse/app.started", {
+  schema: z.object({ at: z.string().optional() }),
+});
+
+/** The daily reconciliation of one organisation's provider records against the ledger. */
+export const reconciliationRequested = eventType("disburse/reconciliation.requested", {
+  schema: z.object({
+    organisation_id: z.string(),
+    mode: z.enum(modeEnum.enumValues),
+    provider: z.enum(["stripe", "paypal", "tremendous"]),
+    /** The UTC day reconciled, YYYY-MM-DD. */
+    period: z.string(),
+  }),
+});
+
+/** A sanctions list version was loaded: open payouts are rescreened against it. */
+export const sanctionsListLoaded = eventType("disburse/sanctions-list.loaded", {
+  schema: z.object({ version_id: z.string() }),
+});
+
 /**
  * A sweep that reached its bound per run with work still due (the reminders or expiries
  * of a 100,000-payout campaign) hands the rest to a successor run of itself at once,

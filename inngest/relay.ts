@@ -34,3 +34,15 @@ export function relayEvents(): Promise<void> {
   if (inngest.mode !== "dev" && !inngest.eventKey) return Promise.resolve();
   return relayAfterCommit.run();
 }
+
+/**
+ * Starts the delivery loop now for deliveries written outside the outbox's fan-out (a
+ * replay, a test event), once they have committed; the minute sweep would otherwise find
+ * them. Never throws: the sweep is the safety net.
+ */
+export async function wakeDeliveryLoop(reason: string): Promise<void> {
+  if (inngest.mode !== "dev" && !inngest.eventKey) return;
+  await inngest.send(webhookDeliveriesDue.create({ reason })).catch((error: unknown) => {
+    logError("webhooks: delivery loop left to the sweep", error);
+  });
+}

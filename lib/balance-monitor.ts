@@ -3,9 +3,10 @@ import type { DbOrTx } from "@/db/client";
 import { type BalanceAlertKind, balanceAlerts, balanceThresholds } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
+import { isAppError } from "@/lib/errors";
 import { recordEvent } from "@/lib/events/outbox";
 import { getAccountBalance } from "@/lib/ledger";
-import { currencySchema } from "@/lib/money";
+import { type Currency, currencySchema } from "@/lib/money";
 
 export type BalanceCheck = {
   available: bigint;
@@ -128,4 +129,17 @@ export function summariseCheck(check: BalanceCheck) {
     raised: check.raised,
     cleared: check.cleared,
   };
+}
+
+/**
+ * The demand behind a refusal for insufficient funds (what was required of `available`),
+ * or null for any other error: a campaign refused for lack of funds is work the balance
+ * is about to be asked for again.
+ */
+export function refusedDemand(error: unknown): { currency: Currency; amount: bigint } | null {
+  if (!isAppError(error, "insufficient_funds") || error.meta.account !== "available") return null;
+  const currency = currencySchema.safeParse(error.meta.currency);
+  const required = error.meta.required;
+  if (!currency.success || typeof required !== "string" || !/^\d+$/.test(required)) return null;
+  return { currency: currency.data, amount: BigInt(required) };
 }

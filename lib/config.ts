@@ -15,6 +15,19 @@ export const configSchema = z.object({
   WORKER_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   APP_URL: z.url({ error: "an absolute http(s) URL such as http://localhost:3000" }).optional(),
   AUTH_SECRET: z.string().min(32, "at least 32 characters of random data").optional(),
+  /**
+   * Keys that seal tax ids (TINs) at rest: `id:base64key,…`, 32 bytes each, the current
+   * key first; older ones only open what they sealed (lib/tax/tin-vault.ts).
+   */
+  TAX_ID_KEYS: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/=_-]{40,}(,[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/=_-]{40,})*$/,
+      {
+        error: "id:base64key pairs separated by commas, the current key first",
+      },
+    )
+    .optional(),
   DEV_MAILBOX: flag.default(false),
   SMTP_URL: z.url({ error: "an smtp:// or smtps:// URL" }).optional(),
   MAIL_FROM: z.string().min(3).default("Disburse <no-reply@disburse.local>"),
@@ -54,6 +67,39 @@ export const configSchema = z.object({
       ),
     )
     .default([]),
+  /**
+   * Where the live providers' APIs are, for a deployment that reaches them through a
+   * gateway (or a recorded double); each provider's own origin when unset. Deployment
+   * settings, never an organisation's: an admin cannot send keys elsewhere.
+   */
+  STRIPE_API_BASE: z.url().optional(),
+  PAYPAL_API_BASE: z.url().optional(),
+  TREMENDOUS_API_BASE: z.url().optional(),
+  /**
+   * Where the daily sanctions list fetch downloads from: a generic-layout CSV, or a
+   * directory URL holding OFAC's sdn.csv, alt.csv and add.csv. Unset: no daily fetch;
+   * lists are loaded with `npm run compliance:load` or the operators' upload.
+   */
+  SANCTIONS_LIST_URL: z.url({ error: "an http(s) URL of a list file or folder" }).optional(),
+  /** Platform operators (comma-separated emails): they load lists and decide KYB. */
+  OPERATOR_EMAILS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .default([]),
+  /**
+   * Key of the payout destinations' fingerprints (HMAC-SHA-256), at least 32 characters;
+   * unset, one is derived from AUTH_SECRET. Changing it makes earlier fingerprints
+   * unmatchable, so shared destinations are only found among later claims.
+   */
+  DESTINATION_FINGERPRINT_KEY: z
+    .string()
+    .min(32, "at least 32 characters of random data")
+    .optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { unsafeTextIn } from "@/lib/text";
 
 /**
  * The one error type of the domain. Each code maps to one HTTP status in one place
@@ -62,6 +63,11 @@ export function parseInput<T extends z.ZodType>(
   input: unknown,
   what: string,
 ): z.output<T> {
+  // Text no column can hold is refused whichever field it is in (lib/text.ts).
+  const unsafe = unsafeTextIn(input);
+  if (unsafe.length > 0) {
+    throw new AppError("validation_failed", `The ${what} is not valid.`, { fieldErrors: unsafe });
+  }
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     throw new AppError("validation_failed", `The ${what} is not valid.`, {

@@ -20,4 +20,17 @@ describe("ids", () => {
     const [second] = newIds("payout", 1);
     expect(first < (second as string)).toBe(true);
   });
+
+  it("sorts ids made in the same millisecond in the order they were made", () => {
+    const made = [
+      ...Array.from({ length: 5_000 }, () => newId("email")),
+      ...newIds("email", 5_000),
+      newId("email"),
+    ];
+    const sorted = [...made].sort();
+    expect(sorted).toEqual(made);
+    // Still unguessable: neighbours differ by more than a counter would.
+    const tails = new Set(made.map((id) => id.slice(-4)));
+    expect(tails.size).toBeGreaterThan(5_000);
+  });
 });

@@ -23,6 +23,14 @@ const prefixes = {
   invitation: "inv",
   auditEntry: "aud",
   emailChange: "ecr",
+  providerAttempt: "pat",
+  providerEvent: "pev",
+  reconciliationException: "rex",
+  sanctionsListVersion: "slv",
+  sanctionsEntry: "sen",
+  complianceReview: "rev",
+  taxForm: "txf",
+  report: "rpt",
 } as const;
 
 export type IdKind = keyof typeof prefixes;
@@ -47,20 +55,51 @@ function randomChunk(size: number): Buffer {
   return pool.subarray(poolOffset - size, poolOffset);
 }
 
-function timeHead(kind: IdKind): string {
-  let time = Date.now();
-  let head = "";
-  for (let i = 0; i < 10; i++) {
-    head = ALPHABET[time % 32] + head;
-    time = Math.floor(time / 32);
-  }
-  return `${prefixes[kind]}_${head}`;
+const FORTY_BITS = 2 ** 40;
+
+/** Five bytes of the pool as a number below 2^40. */
+function fortyBits(bytes: Buffer, offset: number): number {
+  let n = 0;
+  for (let i = offset; i < offset + 5; i++) n = n * 256 + (bytes[i] ?? 0);
+  return n;
 }
 
-function randomTail(bytes: Buffer, offset: number): string {
-  let tail = "";
-  for (let i = offset; i < offset + 16; i++) tail += ALPHABET[(bytes[i] ?? 0) % 32];
-  return tail;
+function base32(n: number, digits: number): string {
+  let out = "";
+  let rest = n;
+  for (let i = 0; i < digits; i++) {
+    out = ALPHABET[rest % 32] + out;
+    rest = Math.floor(rest / 32);
+  }
+  return out;
+}
+
+/**
+ * The last id's time and its 80 random bits (as two 40-bit halves). Ids made in the same
+ * millisecond step the random part up by a random amount instead of drawing it afresh, so
+ * they sort in the order they were made (cursors and newest-first lists compare ids) and
+ * stay unguessable. The high half starts below 2^39, so a millisecond never runs out.
+ */
+let lastTime = -1;
+let high = 0;
+let low = 0;
+
+function nextId(prefix: string): string {
+  const now = Date.now();
+  if (now > lastTime) {
+    const bytes = randomChunk(10);
+    lastTime = now;
+    high = fortyBits(bytes, 0) % (FORTY_BITS / 2);
+    low = fortyBits(bytes, 5);
+  } else {
+    const bytes = randomChunk(4);
+    low += bytes.readUInt32BE(0) + 1;
+    if (low >= FORTY_BITS) {
+      low -= FORTY_BITS;
+      high += 1;
+    }
+  }
+  return `${prefix}_${base32(lastTime, 10)}${base32(high, 8)}${base32(low, 8)}`;
 }
 
 /**
@@ -68,14 +107,13 @@ function randomTail(bytes: Buffer, offset: number): string {
  * bits in Crockford base32, so ids sort by creation and cursors can compare them.
  */
 export function newId(kind: IdKind): string {
-  return timeHead(kind) + randomTail(randomChunk(16), 0);
+  return nextId(prefixes[kind]);
 }
 
-/** `count` ids of one kind sharing one millisecond, for bulk writes that need thousands at once. */
+/** `count` ids of one kind in the order they are made, for bulk writes that need thousands at once. */
 export function newIds(kind: IdKind, count: number): string[] {
-  const head = timeHead(kind);
-  const bytes = randomChunk(16 * count);
-  return Array.from({ length: count }, (_, n) => head + randomTail(bytes, n * 16));
+  const prefix = prefixes[kind];
+  return Array.from({ length: count }, () => nextId(prefix));
 }
 
 export function hasPrefix(id: string, kind: IdKind): boolean {

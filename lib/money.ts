@@ -36,15 +36,34 @@ export type Money = { amount: bigint; currency: Currency };
 
 export const MAX_AMOUNT = 10n ** 15n;
 
-/** A positive amount in minor units, as JSON sends it (an integer) or as a string of digits. */
+/** The digits of a whole number from 1 to 10^15 (leading zeros allowed). */
+const AMOUNT_DIGITS = /^0*(?:[1-9][0-9]{0,14}|1000000000000000)$/;
+
+/**
+ * A positive amount in minor units, at most 10^15, as JSON sends it (an integer) or as a
+ * string of digits. Each branch states its bounds, so the schema documents exactly what
+ * it accepts. A refused value is not transformed: object-level refinements, which zod
+ * runs even then, must not assume a bigint.
+ */
 export const amountSchema = z
-  .union([z.int(), z.string().regex(/^\d+$/, "a whole number of minor units")], {
+  .union(
+    [
+      z
+        .number()
+        .min(1, "a positive whole number of minor units")
+        .max(Number(MAX_AMOUNT), "at most 10^15 minor units")
+        .refine(Number.isInteger, {
+          error: "a whole number of minor units, such as 1050 for 10.50 USD",
+          // A number out of range already has its message; it need not hear it is no integer.
+          when: (payload) => payload.issues.length === 0,
+        })
+        .meta({ override: { type: "integer" } }),
+      z.string().regex(AMOUNT_DIGITS, "a whole number of minor units from 1 to 10^15"),
+    ],
     // Usually a decimal amount (10.5): say what was expected, not zod's "Invalid input".
-    error: "a whole number of minor units, such as 1050 for 10.50 USD",
-  })
-  .transform((v) => BigInt(v))
-  .refine((v) => v > 0n, "a positive whole number of minor units")
-  .refine((v) => v <= MAX_AMOUNT, "at most 10^15 minor units");
+    { error: "a whole number of minor units, such as 1050 for 10.50 USD" },
+  )
+  .transform((v) => BigInt(v));
 
 /**
  * An amount as the API answers with it: a JSON integer of minor units. A CHECK keeps

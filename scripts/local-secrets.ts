@@ -19,3 +19,6 @@ export function localSecret(dataDir: string, name: string, make: () => string): 
 export const makeAuthSecret = () => randomBytes(32).toString("base64url");
 export const makeSigningKey = () => `signkey-prod-${randomBytes(32).toString("hex")}`;
 export const makeEventKey = () => randomBytes(24).toString("hex");
+/** One tax-id key named by its creation date, in the `TAX_ID_KEYS` format. */
+export const makeTaxIdKeys = () =>
+  `k${new Date().toISOString().slice(0, 10).replace(/-/g, "")}:${randomBytes(32).toString("base64")}`;

@@ -6,7 +6,13 @@ import { runMigrations } from "@/db/migrate";
 import type { LocalEngine } from "@/inngest/engine";
 import { ConfigError, parseConfig } from "@/lib/config";
 import { openDatabase } from "./database";
-import { localSecret, makeAuthSecret, makeEventKey, makeSigningKey } from "./local-secrets";
+import {
+  localSecret,
+  makeAuthSecret,
+  makeEventKey,
+  makeSigningKey,
+  makeTaxIdKeys,
+} from "./local-secrets";
 import { spawnTiedChild } from "./tied-child";
 import { type WorkerProcess, workerProcess } from "./worker-process";
 
@@ -65,6 +71,9 @@ export async function run(command: Command): Promise<void> {
     const authSecret =
       config.AUTH_SECRET ?? localSecret(config.DATA_DIR, "auth-secret", makeAuthSecret);
     process.env.AUTH_SECRET = authSecret;
+    const taxIdKeys =
+      config.TAX_ID_KEYS ?? localSecret(config.DATA_DIR, "tax-id-keys", makeTaxIdKeys);
+    process.env.TAX_ID_KEYS = taxIdKeys;
     const appUrl = config.APP_URL ?? `http://localhost:${config.PORT}`;
     process.env.APP_URL = appUrl;
 
@@ -85,6 +94,7 @@ export async function run(command: Command): Promise<void> {
       ...background.env,
       DATABASE_URL: database.url,
       AUTH_SECRET: authSecret,
+      TAX_ID_KEYS: taxIdKeys,
       APP_URL: appUrl,
       PORT: String(config.PORT),
       DEV_MAILBOX: config.DEV_MAILBOX ? "1" : "0",
@@ -201,6 +211,14 @@ async function startBackgroundEngine(
     async sync() {
       await running.sync();
       debug("engine")(`functions run in the worker process (pid ${worker.pid()}) at ${worker.url}`);
+      // Submissions a crash interrupted resume now, not at the next minute's sweep.
+      await fetch(`${running.url}/e/${eventKey}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify([
+          { name: "disburse/app.started", data: { at: new Date().toISOString() } },
+        ]),
+      }).catch((error) => debug("engine")(`app.started not sent: ${(error as Error).message}`));
     },
     label: `local engine at ${engine.url} (no Inngest server configured); functions run in the worker process at ${worker.url}`,
   };

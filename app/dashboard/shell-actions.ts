@@ -5,7 +5,9 @@ import { redirect } from "next/navigation";
 import { signOut } from "@/app/auth";
 import { db } from "@/db/client";
 import { authorizeMember } from "@/lib/auth/member-context";
-import { currentMode, MODE_COOKIE, ORG_COOKIE, signedInUserId } from "./_lib/member";
+import { requireLiveAccess } from "@/lib/compliance/kyb";
+import { isAppError } from "@/lib/errors";
+import { currentMode, MODE_COOKIE, ORG_COOKIE, requireMember, signedInUserId } from "./_lib/member";
 
 const cookieOptions = { httpOnly: true, sameSite: "lax", path: "/", maxAge: 365 * 86_400 } as const;
 
@@ -29,6 +31,17 @@ export async function switchOrganisation(form: FormData): Promise<void> {
 export async function switchMode(form: FormData): Promise<void> {
   await signedInUserId();
   const mode = form.get("mode") === "live" ? "live" : "test";
+  if (mode === "live") {
+    const member = await requireMember("dashboard.view");
+    try {
+      await requireLiveAccess(db, member.organisation.id, "Switching to live mode");
+    } catch (error) {
+      // The verification page says why and how to get there.
+      if (isAppError(error, "live_mode_unavailable"))
+        redirect("/dashboard/verification?live=refused");
+      throw error;
+    }
+  }
   (await cookies()).set(MODE_COOKIE, mode, { ...cookieOptions, secure: isSecure() });
   const returnTo = String(form.get("returnTo") ?? "");
   const section = /^\/dashboard\/([a-z-]+)/.exec(returnTo)?.[1];

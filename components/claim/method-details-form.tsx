@@ -46,6 +46,8 @@ export function MethodDetailsForm(props: {
   methodName: string;
   country: string;
   amount: string;
+  /** A fee the recipient bears and what they receive, shown before they confirm. */
+  feeLines?: { label: string; value: string }[];
   fields: DetailsField[];
   copy: DetailsCopy;
   backHref: string;
@@ -110,6 +112,12 @@ export function MethodDetailsForm(props: {
             <dt className="text-sm text-slate-700">{copy.amountLabel}</dt>
             <dd className="text-lg font-semibold">{props.amount}</dd>
           </div>
+          {props.feeLines?.map((line) => (
+            <div key={line.label}>
+              <dt className="text-sm text-slate-700">{line.label}</dt>
+              <dd className="font-medium">{line.value}</dd>
+            </div>
+          ))}
           <div>
             <dt className="text-sm text-slate-700">{copy.methodLabel}</dt>
             <dd className="font-medium">{props.methodName}</dd>

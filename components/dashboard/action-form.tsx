@@ -1,6 +1,6 @@
 "use client";
 
-import { createContext, useActionState, useContext, useEffect, useRef } from "react";
+import { createContext, useActionState, useContext, useEffect, useRef, useState } from "react";
 import type { ActionState } from "./action-state";
 import { useMemberFrame } from "./member-frame";
 
@@ -10,6 +10,29 @@ const FormState = createContext<{ state: ActionState; pending: boolean }>({
   state: { ok: false },
   pending: false,
 });
+
+/** The last result of the forms inside an `ActionOutcome`, and how they report one. */
+const Outcome = createContext<{ state: ActionState; report: (state: ActionState) => void } | null>(
+  null,
+);
+
+/**
+ * Keeps the last result of any form inside it, for an `ActionOutcomeMessage` to show. An
+ * action often removes its own form when the page re-renders (a canceled payout has no
+ * Cancel button any more), and a message inside that form would vanish with it. Wrap the
+ * page and put the message where people look after acting; forms inside report there
+ * instead of under themselves.
+ */
+export function ActionOutcome({ children }: { children: React.ReactNode }) {
+  const [state, report] = useState<ActionState>({ ok: false });
+  return <Outcome.Provider value={{ state, report }}>{children}</Outcome.Provider>;
+}
+
+/** The live region showing an `ActionOutcome`'s last result. */
+export function ActionOutcomeMessage() {
+  const outcome = useContext(Outcome);
+  return <StateMessage state={outcome?.state ?? { ok: false }} boxed />;
+}
 
 /**
  * A form bound to a dashboard server action. It always sends the organisation and mode
@@ -24,6 +47,7 @@ export function ActionForm({
   resetOnSuccess = false,
   confirmMessage,
   showMessage = true,
+  secretLabel,
 }: {
   action: ServerAction;
   /** Defaults to the page's organisation. */
@@ -33,8 +57,23 @@ export function ActionForm({
   resetOnSuccess?: boolean;
   confirmMessage?: string;
   showMessage?: boolean;
+  /**
+   * The action may return a one-time secret (a new API key, a signing secret): shown
+   * under this label after the message, which says what it is and what to do with it.
+   */
+  secretLabel?: string;
 }) {
-  const [state, formAction, pending] = useActionState(action, { ok: false });
+  const outcome = useContext(Outcome);
+  // Reported when the action answers, not from an effect: by the time an effect would
+  // run, the re-rendered page may no longer contain this form.
+  const [state, formAction, pending] = useActionState(
+    async (previous: ActionState, form: FormData) => {
+      const result = await action(previous, form);
+      outcome?.report(result);
+      return result;
+    },
+    { ok: false },
+  );
   const frame = useMemberFrame();
   const ref = useRef<HTMLFormElement>(null);
   useEffect(() => {
@@ -58,7 +97,8 @@ export function ActionForm({
         />
         {frame ? <input type="hidden" name="mode" value={frame.mode} /> : null}
         {children}
-        {showMessage ? <FormMessage /> : null}
+        {showMessage && !outcome ? <FormMessage /> : null}
+        {secretLabel ? <RevealedSecret label={secretLabel} /> : null}
       </form>
     </FormState.Provider>
   );
@@ -66,11 +106,18 @@ export function ActionForm({
 
 export function FormMessage() {
   const { state } = useContext(FormState);
+  return <StateMessage state={state} />;
+}
+
+function StateMessage({ state, boxed = false }: { state: ActionState; boxed?: boolean }) {
   if (!state.message) return <p role="status" className="sr-only" />;
+  const tone = state.ok
+    ? `text-emerald-800${boxed ? " border-emerald-200 bg-emerald-50" : ""}`
+    : `text-red-700${boxed ? " border-red-200 bg-red-50" : ""}`;
   return (
     <p
       role={state.ok ? "status" : "alert"}
-      className={`mt-3 text-sm ${state.ok ? "text-emerald-800" : "text-red-700"}`}
+      className={`text-sm ${boxed ? "mb-4 rounded-md border px-3 py-2 font-medium" : "mt-3"} ${tone}`}
     >
       {state.message}
     </p>
@@ -157,7 +204,7 @@ export function Field({
 }
 
 /** The one-time secret an action returned (a new API key), with a copy button. */
-export function RevealedSecret({ label }: { label: string }) {
+function RevealedSecret({ label }: { label: string }) {
   const { state } = useContext(FormState);
   if (!state.ok || !state.secret) return null;
   return (

@@ -6,8 +6,10 @@ import { useEffect, useState } from "react";
 type Progress = { status: string; total: number; fannedOut: number; percent: number };
 
 /**
- * The fan-out progress bar: polls while the campaign is processing, stops when every
- * payout has left `pending`, and refreshes the page once so counts and books update.
+ * The fan-out progress bar: polls while the campaign is processing, and refreshes the
+ * page once the batch has left `processing`, so its status, counts and books update. The
+ * last payout leaves `pending` a moment before the batch is completed; stopping at 100%
+ * would leave the page saying "sending" under a full bar.
  */
 export function FanOutProgress({
   batchId,
@@ -22,9 +24,10 @@ export function FanOutProgress({
   const [progress, setProgress] = useState(initial);
   const done = progress.percent >= 100 || progress.status === "canceled";
   const waiting = progress.status === "awaiting_approval";
+  const polling = progress.status === "processing";
 
   useEffect(() => {
-    if (done || waiting) return;
+    if (!polling) return;
     let stopped = false;
     const tick = async () => {
       try {
@@ -35,7 +38,7 @@ export function FanOutProgress({
         if (response.ok && !stopped) {
           const next = (await response.json()) as Progress;
           setProgress(next);
-          if (next.percent >= 100) router.refresh();
+          if (next.status !== "processing") router.refresh();
         }
       } catch {
         // A missed poll is retried on the next tick.
@@ -46,7 +49,7 @@ export function FanOutProgress({
       stopped = true;
       clearInterval(timer);
     };
-  }, [batchId, organisationId, done, waiting, router]);
+  }, [batchId, organisationId, polling, router]);
 
   return (
     <div>

@@ -4,91 +4,155 @@ import {
   Bar,
   BarChart,
   CartesianGrid,
+  LabelList,
   Legend,
-  Line,
-  LineChart,
   ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from "recharts";
+import type { BarDatum } from "@/lib/read-models/overview";
 
 const axis = { fontSize: 12, fill: "#475569" };
+const ROW = 44;
 
-export function CountBarChart({
+/**
+ * Horizontal bars, each with its name and value written above it, so the chart reads
+ * without hovering and long names never fight a narrow axis on a phone. Bars are at least
+ * a few pixels long, so a small value beside a large one is still seen (its label says
+ * how small). The caption repeats every value for screen readers.
+ */
+export function LabelledBars({
   data,
   label,
   color = "#4f46e5",
-  layout = "vertical",
 }: {
-  data: { name: string; value: number }[];
+  data: BarDatum[];
   label: string;
   color?: string;
-  layout?: "vertical" | "horizontal";
 }) {
-  const height = layout === "vertical" ? Math.max(160, data.length * 32 + 40) : 240;
+  const byName = new Map(data.map((d) => [d.name, d]));
   return (
     <figure aria-label={label}>
-      <ResponsiveContainer width="100%" height={height}>
-        {layout === "vertical" ? (
-          <BarChart data={data} layout="vertical" margin={{ left: 8, right: 16 }}>
-            <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-            <XAxis type="number" allowDecimals={false} tick={axis} />
-            <YAxis type="category" dataKey="name" width={120} tick={axis} />
-            <Tooltip />
-            <Bar dataKey="value" name={label} fill={color} radius={[0, 4, 4, 0]} />
-          </BarChart>
-        ) : (
-          <BarChart data={data} margin={{ left: 0, right: 16 }}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="name" tick={axis} />
-            <YAxis allowDecimals={false} tick={axis} />
-            <Tooltip />
-            <Bar dataKey="value" name={label} fill={color} radius={[4, 4, 0, 0]} />
-          </BarChart>
-        )}
+      <ResponsiveContainer width="100%" height={data.length * ROW + 8}>
+        <BarChart data={data} layout="vertical" margin={{ top: 18, right: 8, bottom: 0, left: 0 }}>
+          <XAxis type="number" hide domain={[0, "dataMax"]} />
+          <YAxis type="category" dataKey="name" hide />
+          <Tooltip
+            cursor={{ fill: "#f1f5f9" }}
+            formatter={(_value, _name, item) => [(item.payload as BarDatum).display, label]}
+          />
+          <Bar
+            dataKey="value"
+            fill={color}
+            barSize={14}
+            radius={[0, 4, 4, 0]}
+            minPointSize={4}
+            // Recharts draws labels only once a bar's animation ends: without it they are
+            // there from the first paint, and after every resize.
+            isAnimationActive={false}
+          >
+            <LabelList
+              dataKey="name"
+              content={(props) => {
+                const datum = byName.get(String(props.value));
+                const x = Number(props.x ?? 0);
+                const y = Number(props.y ?? 0);
+                return datum ? (
+                  <text x={x} y={y - 5} fontSize={12} fill="#1e293b">
+                    <tspan>{datum.name}</tspan>
+                    <tspan fontWeight={600} dx={6}>
+                      {datum.display}
+                    </tspan>
+                  </text>
+                ) : null;
+              }}
+            />
+          </Bar>
+        </BarChart>
       </ResponsiveContainer>
+      <figcaption className="sr-only">
+        {data.map((d) => `${d.name}: ${d.display}`).join("; ")}
+      </figcaption>
     </figure>
   );
 }
 
+const unitShort = { seconds: "s", minutes: "min", hours: "h", days: "days" } as const;
+
+/** A bar's value and unit on one line above it (recharts' own label wraps to the bar's width). */
+function aboveBar(unit: string) {
+  return (props: { x?: unknown; y?: unknown; width?: unknown; value?: unknown }) => (
+    <text
+      x={Number(props.x ?? 0) + Number(props.width ?? 0) / 2}
+      y={Number(props.y ?? 0) - 6}
+      textAnchor="middle"
+      fontSize={12}
+      fill="#334155"
+    >
+      {`${props.value} ${unit}`}
+    </text>
+  );
+}
+
+/** Past this many days the bars' own labels would crowd; the axis and tooltip remain. */
+const LABELLED_DAYS = 10;
+
+/**
+ * Per day of payment, the median and 90th-percentile wait as a pair of bars, in the unit
+ * the read model chose for the data (lib/read-models/overview.ts), each bar labelled.
+ * Bars rather than a line: a fresh organisation has one or two days, which a line draws
+ * as a dot.
+ */
 export function TimeToRewardChart({
+  unit,
   data,
 }: {
-  data: { day: string; medianHours: number; p90Hours: number }[];
+  unit: keyof typeof unitShort;
+  data: { day: string; median: number; p90: number }[];
 }) {
-  const rounded = data.map((d) => ({
-    day: d.day.slice(5),
-    median: Math.round(d.medianHours * 10) / 10,
-    p90: Math.round(d.p90Hours * 10) / 10,
-  }));
+  const short = unitShort[unit];
+  const points = data.map((d) => ({ ...d, day: d.day.slice(5) }));
+  const withUnit = (v: unknown) => `${v} ${short}`;
+  const labelled = points.length <= LABELLED_DAYS;
   return (
-    <figure aria-label="Hours from payout created to paid, median and 90th percentile, by day">
+    <figure
+      aria-label={`Time from payout created to paid, in ${unit}: median and 90th percentile by day`}
+    >
       <ResponsiveContainer width="100%" height={240}>
-        <LineChart data={rounded} margin={{ left: 0, right: 16 }}>
-          <CartesianGrid strokeDasharray="3 3" />
+        <BarChart data={points} margin={{ top: 20, left: 0, right: 8 }} barGap={2}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="day" tick={axis} />
-          <YAxis tick={axis} unit="h" />
-          <Tooltip formatter={(v) => `${v} h`} />
-          <Legend />
-          <Line
-            type="monotone"
+          <YAxis
+            tick={axis}
+            width={60}
+            domain={[0, "auto"]}
+            allowDecimals={false}
+            tickFormatter={withUnit}
+          />
+          <Tooltip formatter={withUnit} cursor={{ fill: "#f1f5f9" }} />
+          <Legend itemSorter={null} />
+          <Bar
             dataKey="median"
             name="Median"
-            stroke="#4f46e5"
-            strokeWidth={2}
-            dot={false}
-          />
-          <Line
-            type="monotone"
+            fill="#4f46e5"
+            maxBarSize={40}
+            radius={[4, 4, 0, 0]}
+            isAnimationActive={false}
+          >
+            {labelled ? <LabelList dataKey="median" content={aboveBar(short)} /> : null}
+          </Bar>
+          <Bar
             dataKey="p90"
-            name="p90"
-            stroke="#b45309"
-            strokeWidth={2}
-            strokeDasharray="5 3"
-            dot={false}
-          />
-        </LineChart>
+            name="90th percentile"
+            fill="#b45309"
+            maxBarSize={40}
+            radius={[4, 4, 0, 0]}
+            isAnimationActive={false}
+          >
+            {labelled ? <LabelList dataKey="p90" content={aboveBar(short)} /> : null}
+          </Bar>
+        </BarChart>
       </ResponsiveContainer>
     </figure>
   );

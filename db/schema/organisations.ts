@@ -2,6 +2,10 @@ import { bigint, jsonb, pgEnum, pgTable, primaryKey, text } from "drizzle-orm/pg
 import { users } from "./auth";
 import { createdAt, modeEnum, updatedAt } from "./columns";
 
+/** Who pays a payout's method fee: the platform (from `available`) or the recipient (withheld). */
+export const feeBearerEnum = pgEnum("fee_bearer", ["platform", "recipient"]);
+export type FeeBearer = (typeof feeBearerEnum.enumValues)[number];
+
 export const organisations = pgTable("organisations", {
   id: text().primaryKey(),
   name: text().notNull(),
@@ -13,6 +17,7 @@ export const organisations = pgTable("organisations", {
   supportEmail: text(),
   /** Campaigns above this amount (minor units, per currency) need a second member's approval. */
   approvalThresholds: jsonb().$type<Record<string, string>>().notNull().default({}),
+  feeBearer: feeBearerEnum().notNull().default("platform"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

@@ -11,7 +11,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import { createdAt, modeEnum, updatedAt } from "./columns";
-import { organisations } from "./organisations";
+import { feeBearerEnum, organisations } from "./organisations";
 
 export const recipients = pgTable(
   "recipients",
@@ -82,8 +82,13 @@ export const payoutStatusEnum = pgEnum("payout_status", [
   "returned",
   "expired",
   "canceled",
+  "awaiting_tax_info",
 ]);
 export type PayoutStatus = (typeof payoutStatusEnum.enumValues)[number];
+
+/** Who tells the recipient about their link: we email it, or the platform shows `claim_url` itself. */
+export const payoutNotifyEnum = pgEnum("payout_notify", ["email", "none"]);
+export type PayoutNotify = (typeof payoutNotifyEnum.enumValues)[number];
 
 export const payouts = pgTable(
   "payouts",
@@ -102,13 +107,29 @@ export const payouts = pgTable(
     status: payoutStatusEnum().notNull(),
     description: text(),
     metadata: jsonb().$type<Record<string, string>>().notNull().default({}),
+    /** The platform's own id for this payout, unique per organisation and mode when given. */
+    reference: text(),
+    notify: payoutNotifyEnum().notNull().default("email"),
+    /** How long a claim window lasts; an expired payout reissued without a new length gets it again. */
+    claimWindowDays: integer().notNull().default(30),
+    /**
+     * How often an expired payout was reissued: part of the keys of the movements that can
+     * recur after a reissue (reserve, release), as `attempt` is for submissions.
+     */
+    reissues: integer().notNull().default(0),
     method: text(),
     /** Method details chosen by the recipient; never bank numbers for live payouts. */
     methodDetails: jsonb().$type<Record<string, unknown>>(),
     providerReference: text(),
     failureReason: text(),
+    /** The stable code of a provider's refusal or return (lib/providers/reasons.ts). */
+    failureCode: text(),
     /** Submissions to a provider so far; part of each submission's ledger and provider keys. */
     attempt: integer().notNull().default(0),
+    /** The method fee of the current submission (live mode), posted to `fees` with it. */
+    feeAmount: bigint({ mode: "bigint" }).notNull().default(sql`0`),
+    /** Who bears `fee_amount` for the current submission; null when there is none. */
+    feeBearer: feeBearerEnum(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     claimedAt: timestamp({ withTimezone: true }),
     paidAt: timestamp({ withTimezone: true }),
@@ -123,6 +144,9 @@ export const payouts = pgTable(
     index().on(t.batchId, t.status),
     index().on(t.recipientId),
     index("payouts_claimable_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'claimable'`),
+    uniqueIndex("payouts_reference_idx")
+      .on(t.organisationId, t.mode, t.reference)
+      .where(sql`${t.reference} is not null`),
   ],
 );
 

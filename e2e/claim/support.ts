@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import {
   type APIRequestContext,
   type BrowserContext,
@@ -11,24 +9,13 @@ import {
 import type postgres from "postgres";
 import { connectPostgres } from "@/db/connect";
 import { Mailbox, type MailboxMail, signIn } from "../dashboard/support";
-import { demoCredentials } from "../demo";
+import { demoCredentials, e2eDatabaseUrl } from "../demo";
 
 /** A claim test waits for an invite (up to a relay sweep), then for a payout to settle. */
 export const CLAIM_TEST_TIMEOUT = 240_000;
 
 /** Every claim test runs on a phone-sized screen. */
 export const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-
-/**
- * The e2e server's own database (the embedded cluster under DATA_DIR), for what an API
- * cannot do on demand, such as letting a link's time run out. Mail is not read here: the
- * table keeps it sealed, and the dev mailbox is where it is read.
- */
-function e2eDatabaseUrl(): string {
-  // postmaster.pid's fourth line is the port the cluster listens on.
-  const pid = readFileSync(path.join(".data/e2e", "pg", "postmaster.pid"), "utf8").split("\n");
-  return `postgres://disburse:disburse-local@127.0.0.1:${pid[3]?.trim()}/disburse`;
-}
 
 export type ClaimKit = {
   sql: postgres.Sql;
@@ -42,6 +29,8 @@ type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
 let adminState: StorageState | undefined;
 
 export const test = base.extend<ClaimKit>({
+  // The dev mailbox's rows, and the one thing an API cannot do on demand, letting a link's
+  // time run out.
   // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring
   sql: async ({}, use) => {
     const sql = connectPostgres(e2eDatabaseUrl(), { max: 2 });

@@ -10,7 +10,14 @@ import {
 
 export { expect };
 
-type MailKind = "sign_in" | "invitation" | "invite" | "claim_code" | "receipt" | "email_changed";
+type MailKind =
+  | "sign_in"
+  | "invitation"
+  | "invite"
+  | "claim_code"
+  | "receipt"
+  | "email_changed"
+  | "payout_stopped";
 type MailQuery = { to: string; kind: MailKind };
 
 /** A mail as the dev mailbox shows it. */

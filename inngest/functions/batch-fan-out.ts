@@ -13,9 +13,9 @@ import { batchProgress } from "@/lib/payouts/queries";
  * the next uninvited links), so a retry or a second request resumes where the last
  * stopped; one run per campaign at a time.
  *
- * Each prepare step also invites, at the same time, the links the step before it issued
- * (decision 0013): the database and this process both have work at once, and a chunk
- * costs one call instead of two. The invites only stop once a chunk that started after
+ * Each prepare step also invites, at the same time, the links the step before it issued:
+ * the database and this process both have work at once, and a chunk costs one call
+ * instead of two. The invites only stop once a chunk that started after
  * the last links were issued finds fewer than a full chunk left.
  */
 export const batchFanOut = inngest.createFunction(

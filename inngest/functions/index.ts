@@ -1,15 +1,21 @@
+import { applyProviderEventFunction, applyProviderEventsSweep } from "./apply-provider-events";
 import { batchFanOut } from "./batch-fan-out";
 import { checkProjectedDemand } from "./check-projected-demand";
 import { deliverWebhooks } from "./deliver-webhooks";
 import { expirePayouts } from "./expire-payouts";
+import { fetchSanctionsList } from "./fetch-sanctions-list";
+import { generateReportFunction } from "./generate-report";
 import { inviteReviewedPayout } from "./invite-reviewed-payout";
 import { monitorBalance } from "./monitor-balance";
 import { notifyPayoutFailed } from "./notify-payout-failed";
+import { notifyPayoutStopped } from "./notify-payout-stopped";
 import { pollProviderPayoutsSweep } from "./poll-provider-payouts";
 import { preparePayout } from "./prepare-payout";
 import { purgeIdempotencyKeys } from "./purge-idempotency-keys";
 import { purgeMailContentSweep } from "./purge-mail-content";
+import { reconcileProvider, requestDailyReconciliation } from "./reconcile-providers";
 import { relayOutboxSweep } from "./relay-outbox";
+import { rescreenOpenPayouts } from "./rescreen-open-payouts";
 import { resumeBatchFanOuts } from "./resume-batch-fan-outs";
 import { sendClaimReminders } from "./send-claim-reminders";
 import { sendReceipt } from "./send-receipt";
@@ -31,6 +37,10 @@ export const functions = [
   inviteReviewedPayout,
   submitPayout,
   pollProviderPayoutsSweep,
+  applyProviderEventFunction,
+  applyProviderEventsSweep,
+  requestDailyReconciliation,
+  reconcileProvider,
   sendReceipt,
   notifyPayoutFailed,
   sendClaimReminders,
@@ -42,4 +52,10 @@ export const functions = [
   // Housekeeping
   purgeIdempotencyKeys,
   purgeMailContentSweep,
+  // Compliance
+  fetchSanctionsList,
+  rescreenOpenPayouts,
+  notifyPayoutStopped,
+  // Reports
+  generateReportFunction,
 ];

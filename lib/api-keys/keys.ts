@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import { sql as client, type DbOrTx } from "@/db/client";
 import { apiKeys, type Mode } from "@/db/schema";
+import { requireLiveAccess } from "@/lib/compliance/kyb";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { type KeyCache, keyCache } from "./key-cache";
@@ -33,6 +34,9 @@ export async function createApiKey(
   db: DbOrTx,
   params: { organisationId: string; mode: Mode; name: string; createdBy?: string },
 ): Promise<{ apiKey: ApiKeyRow; secret: string }> {
+  if (params.mode === "live") {
+    await requireLiveAccess(db, params.organisationId, "Creating a live API key");
+  }
   const secret = `sk_${params.mode}_${randomBase62(SECRET_LENGTH)}`;
   const [apiKey] = await db
     .insert(apiKeys)

@@ -19,7 +19,7 @@
  *
  * The handler receives the parsed `body`, `query` and `params` (zod outputs of the
  * operation's schemas), the caller's `scope` ({ organisationId, mode }), `actor`
- * (`api_key:key_…`), `requestId` and `db`. ALWAYS use the `db` given: for an idempotent
+ * (`api_key:key_…`), `requestId`, `db` and `onCommit`. ALWAYS use the `db` given: for an idempotent
  * POST it is the transaction that also stores the response, which is what makes a retry
  * after a crash safe. The handler returns the response body; the status comes from the
  * operation, and the body is checked against the operation's response schema.
@@ -32,7 +32,7 @@
  * query and body parsing (404 / 400 / 413 / 422) → idempotency (POST; 400 / 409 / 422 or
  * a replay) → handler → response check → JSON with `Request-Id` and `RateLimit-*` headers.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { type DbOrTx, db, type Tx } from "@/db/client";
 import type { Scope } from "@/db/scope";
 import { authenticateApiKey } from "@/lib/api-keys/keys";
@@ -58,6 +58,15 @@ import { parseOrThrow } from "./validation";
 
 export type { Scope };
 
+/**
+ * A stored response keeps the id of the request that produced it, and a replay answers
+ * with it under this header. Responses stored before it was kept replay without it.
+ */
+export const ORIGINAL_REQUEST_ID = "Original-Request-Id";
+
+/** The query of an operation that takes no parameters: any parameter is unknown. */
+const noQuery = z.strictObject({});
+
 /** A 10,000-item batch is about 2 MB of JSON; anything far beyond that is a mistake. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -76,6 +85,13 @@ export type ApiContext<Body, Query, Params> = {
   query: Query;
   params: Params;
   idempotencyKey: string | null;
+  /**
+   * Runs `task` once the request's writes have committed (never for a refusal or a
+   * replay), without the response waiting, with the pool's handle: for side effects
+   * that must not happen before the commit (an email, a request to the background
+   * engine about a row this request wrote).
+   */
+  afterCommit: (task: (db: DbOrTx) => Promise<unknown>) => void;
 };
 
 type Claim = { scope: Scope; key: string; token: string; fingerprint: string };
@@ -96,11 +112,15 @@ export function problemResponse(
   headers: Record<string, string>,
 ): { response: Response; stored: StoredResponse } {
   const body = JSON.stringify(toProblem(error, requestId));
-  const stored = { status: error.status, body, headers: { "Content-Type": PROBLEM_CONTENT_TYPE } };
+  const stored = {
+    status: error.status,
+    body,
+    headers: { "Content-Type": PROBLEM_CONTENT_TYPE, [ORIGINAL_REQUEST_ID]: requestId },
+  };
   return {
     response: new Response(body, {
       status: error.status,
-      headers: { ...headers, ...stored.headers, "Cache-Control": "no-store" },
+      headers: { ...headers, "Content-Type": PROBLEM_CONTENT_TYPE, "Cache-Control": "no-store" },
     }),
     stored,
   };
@@ -132,7 +152,7 @@ const bodyTooLarge = () =>
  * Content-Length (chunked) is cut off at the limit, so a client cannot make the server
  * buffer more than 8 MiB by not saying how much it sends.
  */
-async function readBodyText(request: Request): Promise<string> {
+export async function readBodyText(request: Request): Promise<string> {
   if (Number(request.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) throw bodyTooLarge();
   if (!request.body) return "";
   const reader = request.body.getReader();
@@ -259,10 +279,10 @@ export function createApiRoute(hooks: ApiHooks) {
     };
     const render = async (context: Context, handle: DbOrTx) =>
       check(await handler({ ...context, db: handle }));
-    const succeeded = (body: string): StoredResponse => ({
+    const succeeded = (body: string, requestId: string): StoredResponse => ({
       status: operation.response.status,
       body,
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", [ORIGINAL_REQUEST_ID]: requestId },
     });
     // A response holding a secret is kept sealed, bound to its key, and opened to replay.
     const sealContext = (scope: Scope, key: string) =>
@@ -279,10 +299,10 @@ export function createApiRoute(hooks: ApiHooks) {
       completeIdempotencyKeys(
         tx,
         scope,
-        pending.map(({ key, token }, i) => ({
+        pending.map(({ key, token, context }, i) => ({
           key,
           token,
-          response: toStored(scope, key, succeeded(rendered[i] as string)),
+          response: toStored(scope, key, succeeded(rendered[i] as string, context.requestId)),
         })),
       );
     const writeAlone = (pending: Pending) =>
@@ -315,10 +335,23 @@ export function createApiRoute(hooks: ApiHooks) {
       const requestId = newId("request");
       const headers: Record<string, string> = { "Request-Id": requestId };
       let claim: Claim | null = null;
+      const committedTasks: ((db: DbOrTx) => Promise<unknown>)[] = [];
+      const committed = () => {
+        void hooks.afterCommit();
+        for (const task of committedTasks) {
+          void task(db).catch((error) => logError(`api ${requestId}: after-commit task`, error));
+        }
+      };
 
       try {
         const apiKey = await authenticateApiKey(db, bearerToken(request));
         const scope: Scope = { organisationId: apiKey.organisationId, mode: apiKey.mode };
+        if (operation.testModeOnly && scope.mode !== "test") {
+          throw new AppError(
+            "not_found",
+            `There is no endpoint ${request.method} ${new URL(request.url).pathname} for live keys: test helpers exist in test mode only.`,
+          );
+        }
 
         const decision: RateLimitDecision = await consumeRateLimit(db, `api_key:${apiKey.id}`, {
           limit: config().API_RATE_LIMIT,
@@ -340,9 +373,8 @@ export function createApiRoute(hooks: ApiHooks) {
         const params = (
           operation.params ? parseOrThrow(operation.params, rawParams, "path") : undefined
         ) as Out<Params>;
-        const query = (
-          operation.query ? parseOrThrow(operation.query, queryObject(url), "query") : undefined
-        ) as Out<Query>;
+        // A route without query parameters refuses unknown ones like every other route.
+        const query = parseOrThrow(operation.query ?? noQuery, queryObject(url), "query");
         const rawBody = operation.body || usesIdempotency ? await readJsonBody(request) : undefined;
         const body = (
           operation.body ? parseOrThrow(operation.body, rawBody, "body") : undefined
@@ -356,24 +388,35 @@ export function createApiRoute(hooks: ApiHooks) {
           apiKeyId: apiKey.id,
           db,
           body,
-          query,
+          query: (operation.query ? query : undefined) as Out<Query>,
           params,
           idempotencyKey,
+          afterCommit: (task) => {
+            committedTasks.push(task);
+          },
         };
 
         if (!idempotencyKey) {
           const json = await render(context, db);
-          if (operation.method !== "GET") void hooks.afterCommit();
+          if (operation.method !== "GET") committed();
           return jsonResponse(operation.response.status, json, headers);
         }
 
         const fingerprint = requestFingerprint(request.method, url.pathname, rawBody);
         const outcome = await claimIdempotencyKey(db, scope, idempotencyKey, fingerprint);
         if (outcome.kind === "replay") {
+          // The first response again, byte for byte. `Request-Id` names this request;
+          // `Original-Request-Id`, the one whose response this is (a problem body's
+          // `request_id`).
           const replay = fromStored(scope, idempotencyKey, outcome.response);
           return new Response(replay.body, {
             status: replay.status,
-            headers: { ...replay.headers, ...headers, "Idempotent-Replayed": "true" },
+            headers: {
+              ...replay.headers,
+              ...headers,
+              "Cache-Control": "no-store",
+              "Idempotent-Replayed": "true",
+            },
           });
         }
         claim = { scope, key: idempotencyKey, token: outcome.token, fingerprint };
@@ -386,11 +429,11 @@ export function createApiRoute(hooks: ApiHooks) {
           scope,
           idempotencyKey,
           fingerprint,
-          toStored(scope, idempotencyKey, succeeded(json)),
+          toStored(scope, idempotencyKey, succeeded(json, requestId)),
         );
         // The events this request wrote are committed: hand them to Inngest now rather
         // than at the next sweep. It never throws, and the response does not wait for it.
-        void hooks.afterCommit();
+        committed();
         return jsonResponse(operation.response.status, json, headers);
       } catch (thrown) {
         const error = asAppError(thrown);

@@ -10,7 +10,20 @@ export const limitSchema = z
   .regex(/^\d+$/, "a whole number from 1 to 100")
   .transform(Number)
   .pipe(z.int().min(1, "at least 1").max(MAX_PAGE_SIZE, `at most ${MAX_PAGE_SIZE}`))
-  .meta({ description: `Page size, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})` });
+  .meta({
+    description: `Page size, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`,
+    // Documented as the integer it is; the query string carries its digits.
+    override: ({ jsonSchema }: { jsonSchema: Record<string, unknown> }) => {
+      for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
+      Object.assign(jsonSchema, {
+        type: "integer",
+        minimum: 1,
+        maximum: MAX_PAGE_SIZE,
+        default: DEFAULT_PAGE_SIZE,
+        description: `Page size, 1 to ${MAX_PAGE_SIZE}`,
+      });
+    },
+  });
 
 /** A query parameter naming one object of `kind`: anything but such an id is a mistake. */
 export function idQuerySchema(kind: IdKind, description: string) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError, type ErrorCode, errorCodes, type FieldError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 export const PROBLEM_TYPE_BASE = "https://disburse.dev/problems/";
@@ -77,3 +78,27 @@ export function asAppError(error: unknown): AppError {
 }
 
 export type { FieldError };
+
+/**
+ * The answer to an API path that is not valid percent-encoding: it names nothing, so
+ * 404 like any unknown id. Built here, light enough for proxy.ts, which answers it
+ * before Next's router would fail to decode the path.
+ */
+export function malformedPathResponse(pathname: string): Response {
+  const requestId = newId("request");
+  const problem = toProblem(
+    new AppError(
+      "not_found",
+      `No such resource: ${pathname} is not valid percent-encoding (UTF-8 escaped as %XX).`,
+    ),
+    requestId,
+  );
+  return new Response(JSON.stringify(problem), {
+    status: 404,
+    headers: {
+      "Content-Type": PROBLEM_CONTENT_TYPE,
+      "Cache-Control": "no-store",
+      "Request-Id": requestId,
+    },
+  });
+}

@@ -1,6 +1,7 @@
 import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { AppError, type FieldError } from "@/lib/errors";
+import { unsafeTextIn } from "@/lib/text";
 
 /**
  * Our schemas phrase custom messages as the expectation ("a positive whole number of
@@ -86,11 +87,14 @@ export function parseOrThrow<S extends z.ZodType>(
   input: unknown,
   where: "body" | "query" | "path",
 ): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
+  // Text no column can hold (NUL, lone surrogates, control characters) is refused before
+  // any schema sees it, whichever field it is in.
+  const unsafe = unsafeTextIn(input);
+  const result = unsafe.length === 0 ? schema.safeParse(input) : null;
+  if (result?.success) return result.data;
   // A malformed path parameter names nothing that exists; saying so beats a 422.
   if (where === "path") throw new AppError("not_found", "No such resource.");
-  const errors = fieldErrorsOf(result.error, input, schema);
+  const errors = result ? fieldErrorsOf(result.error, input, schema) : unsafe;
   const [only] = errors;
   const summary =
     errors.length !== 1 || !only

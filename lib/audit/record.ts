@@ -1,7 +1,8 @@
+import { bulkInsert } from "@/db/bulk";
 import type { DbOrTx } from "@/db/client";
 import { auditLog, type Mode } from "@/db/schema";
 import type { Scope } from "@/db/scope";
-import { newId } from "@/lib/ids";
+import { newId, newIds } from "@/lib/ids";
 
 export type AuditActor = { id: string; label?: string | null };
 
@@ -49,6 +50,31 @@ export async function recordAudit(db: DbOrTx, entry: AuditEntryInput): Promise<A
     })
     .returning();
   return row as AuditEntry;
+}
+
+/**
+ * Appends many entries with one statement (screening a chunk writes one per payout it
+ * held or blocked); the same rules as `recordAudit`, in the caller's transaction.
+ */
+export async function recordAudits(db: DbOrTx, entries: AuditEntryInput[]): Promise<void> {
+  if (entries.length === 0) return;
+  const ids = newIds("auditEntry", entries.length);
+  await bulkInsert(
+    db,
+    auditLog,
+    entries.map((entry, i) => ({
+      id: ids[i] as string,
+      organisationId: entry.organisationId,
+      mode: entry.mode,
+      actorId: entry.actor.id,
+      actorLabel: entry.actor.label ?? null,
+      action: entry.action,
+      targetType: entry.target.type,
+      targetId: entry.target.id ?? null,
+      before: toJson(entry.before),
+      after: toJson(entry.after),
+    })),
+  );
 }
 
 /**

@@ -10,8 +10,9 @@ export const roles = [
 
 export const roleDescriptions: Record<Role, string> = {
   owner: "Everything, including the team's owners",
-  admin: "Everything except managing owners and approving email changes",
-  finance: "Funding, campaigns and payouts; approves campaigns and email changes",
+  admin: "Everything except managing owners, approving email changes, reports and tax forms",
+  finance:
+    "Funding, campaigns and payouts; approves campaigns and email changes; reports and tax forms",
   support: "Finds payouts, resends links and asks for email corrections",
   developer: "API keys, webhooks and events",
 };
@@ -41,11 +42,21 @@ const permissions = {
   "api_keys.manage": ["owner", "admin", "developer"],
   "webhooks.manage": ["owner", "admin", "developer"],
   "events.view": ["owner", "admin", "developer", "support"],
+  // Live provider credentials move real money: owners and admins connect them.
+  "providers.view": ["owner", "admin", "finance", "developer"],
+  "providers.manage": ["owner", "admin"],
   "branding.manage": ["owner", "admin"],
   "settings.manage": ["owner", "admin"],
   "members.view": ["owner", "admin", "finance", "support", "developer"],
   "members.manage": ["owner", "admin"],
   "audit.view": ["owner", "admin"],
+  // The organisation's own business verification (KYB), which live mode needs.
+  "kyb.submit": ["owner", "admin"],
+  // Reports and tax forms hold every payee's money and, in the exports, their tax ids.
+  "reports.view": ["owner", "finance"],
+  "reports.create": ["owner", "finance"],
+  "tax.view": ["owner", "finance"],
+  "tax.manage": ["owner", "finance"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof permissions;

@@ -1,12 +1,14 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { organisations } from "@/db/schema";
+import type { Scope } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
 import { type ActingMember, memberRef, recordMemberAudit } from "@/lib/audit/record";
 import { approveBatch, cancelBatch } from "@/lib/batches/lifecycle";
 import type { BatchRow } from "@/lib/batches/machine";
 import { AppError } from "@/lib/errors";
 import { type Currency, currencySchema, MAX_AMOUNT } from "@/lib/money";
+import { apiKeyActor } from "@/lib/payouts/link-actions";
 
 /**
  * Maker–checker: the second member approves. `approveBatch` refuses the creator inside
@@ -23,6 +25,29 @@ export async function approveBatchAsMember(
       approverId: memberRef(member),
     });
     await recordMemberAudit(tx, member, {
+      action: "campaign.approve",
+      target: { type: "batch", id: batch.id },
+      before: { status: "awaiting_approval" },
+      after: { status: batch.status, approvedBy: batch.approvedBy },
+    });
+    return batch;
+  });
+}
+
+/**
+ * The API's approval: a key acts for the platform and is one actor, so the key that
+ * created a campaign cannot approve it (`approveBatch` compares the batch's creator,
+ * `api_key:<id>`, inside its UPDATE). Audited like a member's approval.
+ */
+export async function approveBatchAsApiKey(
+  db: DbOrTx,
+  scope: Scope,
+  params: { batchId: string; apiKeyId: string },
+): Promise<BatchRow> {
+  const actor = apiKeyActor(scope, params.apiKeyId);
+  return inTransaction(db, async (tx) => {
+    const batch = await approveBatch(tx, scope, { batchId: params.batchId, approverId: actor.ref });
+    await recordMemberAudit(tx, actor, {
       action: "campaign.approve",
       target: { type: "batch", id: batch.id },
       before: { status: "awaiting_approval" },

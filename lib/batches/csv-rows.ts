@@ -3,6 +3,7 @@ import type { CreateBatchBody } from "@/lib/batches/create-batch";
 import { parseMajorAmount } from "@/lib/decimal-amount";
 import type { Currency } from "@/lib/money";
 import { countrySchema, descriptionSchema } from "@/lib/payouts/input-schemas";
+import { singleLine } from "@/lib/text";
 
 export const csvColumns = [
   "email",
@@ -57,7 +58,7 @@ export function columnFor(header: string): CsvColumn | null {
 }
 
 const emailSchema = z.email("not a valid email address").max(254, "at most 254 characters");
-const nameSchema = z.string().max(200, "at most 200 characters");
+const nameSchema = singleLine(z.string().max(200, "at most 200 characters"));
 const externalIdSchema = z.string().max(200, "at most 200 characters");
 
 function firstMessage(result: { success: boolean; error?: z.ZodError }): string {

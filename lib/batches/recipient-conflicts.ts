@@ -28,8 +28,9 @@ export function recipientConflicts() {
     const conflicts: DetailConflict[] = [];
     const fresh: Partial<Record<DetailField, Seen>> = {};
     for (const field of ["email", "name", "country"] as const) {
-      const value = details[field];
-      if (!value) continue;
+      const value: unknown = details[field];
+      // An item that failed its own schema may carry anything here; it has its error.
+      if (typeof value !== "string" || !value) continue;
       const first = reference[field];
       if (!first) fresh[field] = { value, at };
       else if (comparable[field](first.value) !== comparable[field](value)) {

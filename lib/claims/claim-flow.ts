@@ -1,12 +1,23 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { claimLinks, organisations, type PayoutStatus, payouts } from "@/db/schema";
+import type { Scope } from "@/db/scope";
+import { inTransaction } from "@/db/transaction";
 import type { Locale } from "@/i18n/locales";
+import { screenDestination } from "@/lib/compliance/destinations";
 import type { FieldError } from "@/lib/errors";
 import { type Eligibility, eligibleMethods } from "@/lib/methods/eligibility";
 import { detailsSchemaFor } from "@/lib/methods/method-details";
+import type { MethodDefinition } from "@/lib/methods/types";
 import type { Currency } from "@/lib/money";
-import { applyPayoutEvent, choosableStatuses, trackedStatuses } from "@/lib/payouts/machine";
+import {
+  applyPayoutEvent,
+  choosableStatuses,
+  type MovedPayout,
+  taxHeldStatuses,
+  trackedStatuses,
+} from "@/lib/payouts/machine";
+import { holdForTaxIfNeeded } from "./claim-tax";
 import { type ClaimContext, hashClaimToken, resolveClaimToken } from "./links";
 import { type ClaimSession, createClaimSession, readClaimSession } from "./session";
 import {
@@ -25,6 +36,8 @@ export type ClaimStage =
   | "locked"
   /** Verified; choose a method and enter its details. */
   | "choose"
+  /** Verified; the payout waits for the payee's tax details (W-9 / W-8BEN). */
+  | "tax"
   /** Verified; the claim is on its way or paid. */
   | "status"
   /** Someone verified and claimed already; this visitor has no session. */
@@ -54,7 +67,8 @@ export async function openClaim(
   if (!claim) return canceledOrInvalid(db, input.token);
   const status = claim.payout.status;
   if (status === "canceled") return { kind: "canceled", branding: claim.branding };
-  if (!choosableStatuses.includes(status) && !trackedStatuses.includes(status))
+  const taxHeld = taxHeldStatuses.includes(status);
+  if (!choosableStatuses.includes(status) && !trackedStatuses.includes(status) && !taxHeld)
     return { kind: "invalid" };
 
   const session = await readClaimSession(db, {
@@ -67,7 +81,7 @@ export async function openClaim(
       kind: "open",
       claim,
       session,
-      stage: choosableStatuses.includes(status) ? "choose" : "status",
+      stage: taxHeld ? "tax" : choosableStatuses.includes(status) ? "choose" : "status",
     };
   }
   if (await isClaimLinkLocked(db, claim.link.id))
@@ -76,7 +90,7 @@ export async function openClaim(
     kind: "open",
     claim,
     session,
-    stage: choosableStatuses.includes(status) ? "verify" : "claimed_elsewhere",
+    stage: choosableStatuses.includes(status) || taxHeld ? "verify" : "claimed_elsewhere",
   };
 }
 
@@ -134,7 +148,8 @@ export async function sendClaimCode(
     !claim ||
     !(
       choosableStatuses.includes(claim.payout.status) ||
-      trackedStatuses.includes(claim.payout.status)
+      trackedStatuses.includes(claim.payout.status) ||
+      taxHeldStatuses.includes(claim.payout.status)
     )
   ) {
     return { status: "invalid" };
@@ -156,7 +171,12 @@ export async function sendClaimCode(
 
 export type VerifyOutcome =
   | Exclude<CodeCheckOutcome, { status: "verified" }>
-  | { status: "verified"; sessionToken: string; session: ClaimSession; next: "choose" | "status" }
+  | {
+      status: "verified";
+      sessionToken: string;
+      session: ClaimSession;
+      next: "choose" | "status" | "tax";
+    }
   | { status: "invalid_link" };
 
 /** Checks a code and, when right, opens a claim session bound to this link and payout. */
@@ -181,7 +201,12 @@ export async function verifyClaimCode(
     payoutId: claim.payout.id,
     now: input.now,
   });
-  const next = choosableStatuses.includes(claim.payout.status) ? "choose" : "status";
+  // Tax details come before the method, when this payout would reach a threshold.
+  const held =
+    taxHeldStatuses.includes(claim.payout.status) ||
+    (choosableStatuses.includes(claim.payout.status) &&
+      (await holdForTaxIfNeeded(db, claim, { now: input.now })) !== null);
+  const next = held ? "tax" : choosableStatuses.includes(claim.payout.status) ? "choose" : "status";
   return { status: "verified", sessionToken: token, session, next };
 }
 
@@ -190,7 +215,7 @@ export async function verifyClaimCode(
  * eligibility (country ∩ currency ∩ limits ∩ campaign ∩ compliance), the same answer
  * `GET /v1/methods` gives.
  */
-export function claimMethods(claim: ClaimContext): Eligibility {
+export function claimMethods(claim: ChoiceContext): Eligibility {
   return eligibleMethods({
     country: claim.recipient.country,
     currency: claim.payout.currency as Currency,
@@ -200,12 +225,85 @@ export function claimMethods(claim: ClaimContext): Eligibility {
   });
 }
 
+/** What a recipient's choice is checked against: who they are, what is paid, the campaign's rules. */
+export type ChoiceContext = {
+  recipient: Pick<ClaimContext["recipient"], "country">;
+  payout: Pick<ClaimContext["payout"], "currency" | "amount" | "mode">;
+  batch: Pick<NonNullable<ClaimContext["batch"]>, "allowedMethods"> | null;
+};
+
+export type ChoiceCheck =
+  | { status: "ok"; method: MethodDefinition; details: Record<string, unknown> }
+  | { status: "invalid_details"; fieldErrors: FieldError[] }
+  | { status: "method_unavailable" };
+
+/**
+ * A method and its details as the claim page takes them: the method must be offered for
+ * this payout (`claimMethods`) and the details must parse with the method's own schema.
+ * The test helper that claims by API checks with this too, so it accepts exactly what a
+ * recipient could send.
+ */
+export function checkClaimChoice(
+  claim: ChoiceContext,
+  methodId: string,
+  details: unknown,
+): ChoiceCheck {
+  const method = claimMethods(claim).eligible.find((m) => m.id === methodId);
+  if (!method) return { status: "method_unavailable" };
+  // Live bank details are typed on Stripe's hosted onboarding only (lib/claims/hosted-onboarding.ts).
+  if (claim.payout.mode === "live" && method.provider === "stripe") {
+    return { status: "method_unavailable" };
+  }
+  const parsed = detailsSchemaFor(method, claim.recipient.country).safeParse(details);
+  if (!parsed.success) {
+    return {
+      status: "invalid_details",
+      fieldErrors: parsed.error.issues.map((issue) => ({
+        path: issue.path.join("."),
+        message: issue.message,
+      })),
+    };
+  }
+  return { status: "ok", method, details: parsed.data };
+}
+
+/**
+ * The claim itself: the machine's `claim` event with the chosen method and details, from
+ * `claimable` or again after a failure or return. Returns whether it moved (a concurrent
+ * change, another tab or a cancel, may have moved the payout first).
+ */
+export async function applyClaimChoice(
+  db: DbOrTx,
+  scope: Scope,
+  payoutId: string,
+  choice: { method: MethodDefinition; details: Record<string, unknown> },
+  actor = "recipient",
+): Promise<MovedPayout | null> {
+  const { moved } = await applyPayoutEvent(db, scope, payoutId, "claim", {
+    actor,
+    reason: (from) =>
+      from === "claimable" ? undefined : `recipient chose another method after ${from}`,
+    changes: {
+      method: choice.method.id,
+      methodDetails: choice.details,
+      failureReason: null,
+      failureCode: null,
+      providerReference: null,
+    },
+  });
+  return moved[0] ?? null;
+}
+
 export type ConfirmOutcome =
   | { status: "claimed" }
   | { status: "invalid_details"; fieldErrors: FieldError[] }
   | { status: "method_unavailable" }
   | { status: "not_claimable" }
-  | { status: "session_ended" };
+  | { status: "session_ended" }
+  /** The destination is shared with other recipients: held for the organisation's review. */
+  | { status: "held_for_review" }
+  /** The payee's yearly total crossed a threshold: the tax step comes first. */
+  | { status: "tax_info_required" };
 
 /**
  * The recipient's choice: checks the session, that the method is offered for this
@@ -226,38 +324,26 @@ export async function confirmClaim(
   });
   if (!session || session.payoutId !== claim.payout.id) return { status: "session_ended" };
   if (!choosableStatuses.includes(claim.payout.status)) return { status: "not_claimable" };
-  const method = claimMethods(claim).eligible.find((m) => m.id === input.method);
-  if (!method) return { status: "method_unavailable" };
-
-  const parsed = detailsSchemaFor(method, claim.recipient.country).safeParse(input.details);
-  if (!parsed.success) {
-    return {
-      status: "invalid_details",
-      fieldErrors: parsed.error.issues.map((issue) => ({
-        path: issue.path.join("."),
-        message: issue.message,
-      })),
-    };
-  }
-  const { moved } = await applyPayoutEvent(
-    db,
-    { organisationId: session.organisationId, mode: session.mode },
-    claim.payout.id,
-    "claim",
-    {
-      actor: "recipient",
-      reason: (from) =>
-        from === "claimable" ? undefined : `recipient chose another method after ${from}`,
-      changes: {
-        method: method.id,
-        methodDetails: parsed.data,
-        failureReason: null,
-        providerReference: null,
-      },
-    },
-  );
-  // Nothing moved: someone else (another tab, a cancel) moved the payout first.
-  return moved.length > 0 ? { status: "claimed" } : { status: "not_claimable" };
+  const choice = checkClaimChoice(claim, input.method, input.details);
+  if (choice.status !== "ok") return choice;
+  const scope = { organisationId: session.organisationId, mode: session.mode };
+  const destination = await screenDestination(db, scope, {
+    payoutId: claim.payout.id,
+    recipientId: claim.payout.recipientId,
+    method: choice.method.id,
+    details: choice.details,
+  });
+  if (destination.held) return { status: "held_for_review" };
+  // The last word on tax details: decided under a lock on the payee, with the chosen
+  // method (a TPSO's payment does not count), in the claim's own transaction.
+  return inTransaction(db, async (tx) => {
+    if (await holdForTaxIfNeeded(tx, claim, { method: choice.method.id, now: input.now })) {
+      return { status: "tax_info_required" } as const;
+    }
+    const moved = await applyClaimChoice(tx, scope, claim.payout.id, choice);
+    // Nothing moved: someone else (another tab, a cancel) moved the payout first.
+    return moved ? ({ status: "claimed" } as const) : ({ status: "not_claimable" } as const);
+  });
 }
 
 export type ClaimProgress = {

@@ -9,7 +9,8 @@ import { loadPayoutContext } from "@/lib/payouts/queries";
 /**
  * Tells the recipient their chosen method did not work (a failure, or a return after
  * payment) and sends them back to their link to pick another. One email per attempt and
- * outcome; nothing when the payout has moved on or its link is no longer live.
+ * outcome; nothing when the payout has moved on or its link is no longer live, or when
+ * the platform delivers its link itself (`notify: "none"`: it hears `payout.failed`).
  */
 export async function sendPayoutFailedNotice(
   db: DbOrTx,
@@ -17,7 +18,11 @@ export async function sendPayoutFailedNotice(
   payoutId: string,
 ): Promise<SendEmailResult["outcome"] | "not_needed"> {
   const row = await loadPayoutContext(db, scope, payoutId);
-  if (!row || (row.payout.status !== "failed" && row.payout.status !== "returned")) {
+  if (
+    !row ||
+    row.payout.notify === "none" ||
+    (row.payout.status !== "failed" && row.payout.status !== "returned")
+  ) {
     return "not_needed";
   }
   const link = await liveClaimLink(db, scope, payoutId);

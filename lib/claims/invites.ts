@@ -12,7 +12,11 @@ export function inviteKey(payoutId: string, linkId: string): string {
   return `invite:${payoutId}:${linkId}`;
 }
 
-/** The claimable payouts matching `where`, each with its newest live link and what the email needs. */
+/**
+ * The claimable payouts matching `where`, each with its newest live link and what the
+ * email needs. A payout created with `notify: "none"` is never invited: the platform
+ * shows its link itself.
+ */
 function invitable(db: DbOrTx, scope: Scope, where: SQL[], now: Date) {
   return db
     .selectDistinctOn([payouts.id], {
@@ -45,6 +49,7 @@ function invitable(db: DbOrTx, scope: Scope, where: SQL[], now: Date) {
       and(
         tenantWhere(payouts, scope),
         eq(payouts.status, "claimable"),
+        eq(payouts.notify, "email"),
         isNull(claimLinks.revokedAt),
         gt(claimLinks.expiresAt, now),
         ...where,

@@ -110,7 +110,7 @@ describe("claim reminders", () => {
     for (let call = 0; call < 3; call++) {
       const sweep = await sendDueReminders(db, { now, limit: 1, after });
       expect(sweep.reminded).toBe(1);
-      seen.push(sweep.after["1d"]);
+      seen.push(sweep.after["real/1d"]);
       after = sweep.after;
     }
     expect(seen).toEqual(ids);

@@ -6,13 +6,34 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /**
- * A key derived from AUTH_SECRET for this purpose only, so the session secret itself
- * never encrypts anything. Changing AUTH_SECRET makes sealed values unreadable.
+ * A key derived from AUTH_SECRET for `purpose` only, so the session secret itself never
+ * encrypts anything. Changing AUTH_SECRET makes sealed values unreadable.
  */
-function key(): Buffer {
+export function derivedKey(purpose = "secret-box/v1"): Buffer {
   const secret = config().AUTH_SECRET;
   if (!secret) throw new Error("AUTH_SECRET is not set; secrets cannot be sealed or opened");
-  return Buffer.from(hkdfSync("sha256", secret, "disburse", "secret-box/v1", 32));
+  return Buffer.from(hkdfSync("sha256", secret, "disburse", purpose, 32));
+}
+
+/**
+ * AES-256-GCM with a fresh IV; `context` is authenticated data, so a sealed value copied
+ * onto another row (or another chunk of a file) does not open there. Returns the IV,
+ * the tag and the ciphertext in one buffer.
+ */
+export function encryptBytes(key: Buffer, plaintext: Buffer, context: string): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  cipher.setAAD(Buffer.from(context));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
+}
+
+/** The inverse of `encryptBytes`; throws when the key, the context or a byte is wrong. */
+export function decryptBytes(key: Buffer, sealed: Buffer, context: string): Buffer {
+  const decipher = createDecipheriv("aes-256-gcm", key, sealed.subarray(0, IV_BYTES));
+  decipher.setAAD(Buffer.from(context));
+  decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
 }
 
 /**
@@ -21,22 +42,12 @@ function key(): Buffer {
  * onto another row does not open there.
  */
 export function seal(plaintext: string, context: string): string {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", key(), iv);
-  cipher.setAAD(Buffer.from(context));
-  const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return `${VERSION}.${Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString("base64url")}`;
+  const sealed = encryptBytes(derivedKey(), Buffer.from(plaintext, "utf8"), context);
+  return `${VERSION}.${sealed.toString("base64url")}`;
 }
 
 export function open(sealed: string, context: string): string {
   const [version, payload] = sealed.split(".");
   if (version !== VERSION || !payload) throw new Error("Not a sealed value");
-  const bytes = Buffer.from(payload, "base64url");
-  const decipher = createDecipheriv("aes-256-gcm", key(), bytes.subarray(0, IV_BYTES));
-  decipher.setAAD(Buffer.from(context));
-  decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-  return Buffer.concat([
-    decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)),
-    decipher.final(),
-  ]).toString("utf8");
+  return decryptBytes(derivedKey(), Buffer.from(payload, "base64url"), context).toString("utf8");
 }

@@ -2,6 +2,9 @@ import { eq } from "drizzle-orm";
 import { type DbOrTx, db as defaultDb } from "@/db/client";
 import { memberships, organisations, users } from "@/db/schema";
 import { createApiKey } from "@/lib/api-keys/keys";
+import { loadFixtureList } from "@/lib/compliance/fixture-list";
+import { markTestOnly } from "@/lib/compliance/kyb";
+import { currentListVersions } from "@/lib/compliance/lists/load";
 import { newId } from "@/lib/ids";
 import { deposit } from "@/lib/ledger";
 import { createPayout, createPayoutBodySchema } from "@/lib/payouts/create-payout";
@@ -34,6 +37,8 @@ export async function seedDemoOrganisation(db: DbOrTx = defaultDb): Promise<Seed
     await tx
       .insert(memberships)
       .values({ organisationId, userId: (admin as { id: string }).id, role: "owner" });
+    // The demo stays in test mode: live mode is refused to it whatever its KYB says.
+    await markTestOnly(tx, organisationId);
     const scope = { organisationId, mode: "test" as const };
     const { secret } = await createApiKey(tx, { ...scope, name: "Demo test key" });
     for (const funding of demoDeposits) {
@@ -53,6 +58,9 @@ export async function seedDemoOrganisation(db: DbOrTx = defaultDb): Promise<Seed
     return { scope, secret, payoutIds };
   });
 
+  // A fresh install screens against the fictional fixture list until a real one is
+  // loaded (it is labelled a fixture wherever lists are shown).
+  if ((await currentListVersions(db)).length === 0) await loadFixtureList(db, "seed");
   // Claim links are issued by the same step the background fan-out uses, so the demo
   // payouts are claimable (and their links printable) before the engine has run.
   const prepared = await preparePayouts(db, scope, payoutIds, { actor: "seed" });

@@ -5,6 +5,7 @@ import {
   payoutResourceSchema,
   payoutStatusSchema,
 } from "@/lib/payouts/serialize";
+import { reportResourceSchema } from "@/lib/reports/serialize";
 
 /**
  * The payload of every event type, in one place: the outbox validates what it stores
@@ -19,7 +20,12 @@ import {
 const wireAmount = z
   .union([z.bigint(), z.int()])
   .transform((v) => Number(v))
-  .refine((v) => Number.isSafeInteger(v), "an amount that fits a JSON integer exactly");
+  .pipe(
+    z
+      .int("an amount that fits a JSON integer exactly")
+      .nonnegative()
+      .meta({ description: "Minor units of the currency" }),
+  );
 
 const payoutEvent = z.object({
   object: payoutResourceSchema,
@@ -28,6 +34,9 @@ const payoutEvent = z.object({
 });
 
 const batchEvent = z.object({ object: batchResourceSchema });
+
+/** A report as it was then; events carry no download link (GET /v1/reports/{id} signs one). */
+const reportEvent = z.object({ object: reportResourceSchema });
 
 export const eventSchemas = {
   "payout.created": payoutEvent,
@@ -39,6 +48,10 @@ export const eventSchemas = {
   "payout.returned": payoutEvent,
   "payout.expired": payoutEvent,
   "payout.canceled": payoutEvent,
+  "payout.awaiting_tax_info": payoutEvent,
+  "report.created": reportEvent,
+  "report.ready": reportEvent,
+  "report.failed": reportEvent,
   "batch.created": batchEvent,
   "batch.completed": batchEvent,
   "balance.low": z.object({
@@ -54,17 +67,52 @@ export const eventSchemas = {
     available: wireAmount,
     transaction_id: z.string(),
   }),
+  "reconciliation.exception": z.object({
+    id: z.string(),
+    provider: z.enum(["stripe", "paypal", "tremendous"]),
+    kind: z.enum([
+      "missing_at_provider",
+      "missing_in_ledger",
+      "amount_mismatch",
+      "status_mismatch",
+      "duplicate_at_provider",
+    ]),
+    period: z.string(),
+    payout_id: z.string().nullable(),
+    provider_reference: z.string().nullable(),
+    currency: z.string().nullable(),
+    ledger_amount: wireAmount.nullable(),
+    provider_amount: wireAmount.nullable(),
+    details: z.string(),
+  }),
   "recipient.review_required": z.object({
     recipient_id: z.string(),
     payout_id: z.string().nullable(),
     reason: z.string(),
     details: z.record(z.string(), z.unknown()).default({}),
   }),
+  /**
+   * A test event: sent only by `POST /webhook_endpoints/{id}/test` (or the dashboard's
+   * "Send test event"), to that endpoint alone. No endpoint subscribes to it.
+   */
+  ping: z.object({
+    endpoint_id: z.string(),
+    message: z.string(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
 export const eventTypes = Object.keys(eventSchemas) as [EventType, ...EventType[]];
 export const eventTypeSchema = z.enum(eventTypes);
+
+/** Types an endpoint may subscribe to: every type but `ping`, which goes only where it is sent. */
+export const subscribableEventTypes = eventTypes.filter((type) => type !== "ping") as [
+  EventType,
+  ...EventType[],
+];
+export const subscribableEventTypeSchema = z.enum(subscribableEventTypes, {
+  error: `an event type (${subscribableEventTypes.join(", ")})`,
+});
 
 /** What a producer passes (bigints allowed). */
 export type EventInput<T extends EventType> = z.input<(typeof eventSchemas)[T]>;

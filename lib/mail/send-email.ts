@@ -19,6 +19,7 @@ export const emailKinds = [
   "sign_in",
   "invitation",
   "email_changed",
+  "payout_stopped",
 ] as const;
 
 export const sendEmailInputSchema = z.object({

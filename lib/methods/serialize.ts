@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Currency } from "@/lib/money";
+import { type Currency, currencySchema } from "@/lib/money";
 import { type Eligibility, ineligibilityCodes } from "./eligibility";
 import { methodFee } from "./fees";
 import { giftCardBrandsFor } from "./gift-card-brands";
@@ -14,7 +14,7 @@ export const payoutMethodResourceSchema = z
     name: z.string(),
     description: z.string(),
     speed: z.enum(speeds),
-    currency: z.string(),
+    currency: currencySchema,
     fee: z
       .int()
       .meta({ description: "What this method charges for the queried amount, in minor units" }),
@@ -28,7 +28,7 @@ export const methodsResponseSchema = z
   .object({
     object: z.literal("list"),
     country: z.string(),
-    currency: z.string(),
+    currency: currencySchema,
     amount: z.int(),
     sanctioned: z.boolean(),
     data: z.array(payoutMethodResourceSchema),

@@ -12,6 +12,8 @@ import {
   expiresInDaysSchema,
   inlineRecipientSchema,
   metadataSchema,
+  notifySchema,
+  referenceSchema,
   toInlineRecipient,
 } from "./input-schemas";
 import { enterPayouts, type PayoutRow } from "./machine";
@@ -25,6 +27,8 @@ export const createPayoutBodySchema = z
     description: descriptionSchema.optional(),
     metadata: metadataSchema.optional(),
     expires_in_days: expiresInDaysSchema.optional(),
+    reference: referenceSchema.optional(),
+    notify: notifySchema.optional(),
   })
   .refine((body) => (body.recipient_id === undefined) !== (body.recipient === undefined), {
     path: ["recipient_id"],
@@ -39,7 +43,8 @@ export type CreatePayoutBody = z.output<typeof createPayoutBodySchema>;
 /**
  * Creates a payout in `pending` and reserves its amount, all in one transaction: when
  * the balance cannot cover it, `insufficient_funds` is thrown and nothing (recipient,
- * payout, ledger rows, events) is left behind.
+ * payout, ledger rows, events) is left behind; a `reference` already used is a
+ * `conflict` naming the payout that has it.
  */
 export async function createPayout(
   db: DbOrTx,
@@ -75,6 +80,8 @@ export async function createPayouts(
         description: body.description ?? null,
         metadata: body.metadata ?? {},
         expiresInDays: body.expires_in_days,
+        reference: body.reference ?? null,
+        notify: body.notify ?? "email",
       })),
       { actor: options.actor },
     );

@@ -1,18 +1,19 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { emailChangeRequests, organisations, recipients } from "@/db/schema";
-import type { Scope } from "@/db/scope";
+import { emailChangeRequests, organisations, payouts, recipients } from "@/db/schema";
+import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
 import { type ActingMember, recordMemberAudit } from "@/lib/audit/record";
 import { sendInvites } from "@/lib/claims/invites";
-import { issueClaimLink } from "@/lib/claims/links";
+import { issueClaimLink, issueClaimLinks } from "@/lib/claims/links";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { sendEmail } from "@/lib/mail";
 import { emailChangedEmail } from "@/lib/mail/templates/email-changed";
 import { formatMoney } from "@/lib/money";
-import { lockPayout } from "./member-actions";
+import { lockPayout, type PayoutActor } from "./link-actions";
+import type { PayoutRow } from "./machine";
 
 /**
  * A recipient's email is where their claim link, and so their money, goes. Changing it
@@ -135,6 +136,51 @@ async function lockPendingRequest(db: DbOrTx, scope: Scope, requestId: string) {
 }
 
 /**
+ * Tells the old address that a payout's link now goes to another one. Sent inside the
+ * change's transaction, keyed by the change: the change does not commit unless the old
+ * address was told (handed to SMTP, or kept in the dev mailbox), and is told once.
+ */
+async function tellOldAddress(
+  tx: DbOrTx,
+  scope: Scope,
+  params: {
+    payout: Pick<PayoutRow, "id" | "amount" | "currency">;
+    recipientName: string | null;
+    fromEmail: string;
+    toEmail: string;
+    idempotencyKey: string;
+  },
+) {
+  const [org] = await tx
+    .select()
+    .from(organisations)
+    .where(eq(organisations.id, scope.organisationId));
+  const notice = emailChangedEmail({
+    brand: {
+      name: org?.name ?? "",
+      primaryColor: org?.primaryColor,
+      logoUrl: org?.logoUrl,
+      supportEmail: org?.supportEmail,
+    },
+    recipientName: params.recipientName,
+    amount: formatMoney(params.payout),
+    newEmail: params.toEmail,
+  });
+  await sendEmail(
+    {
+      idempotencyKey: params.idempotencyKey,
+      to: params.fromEmail,
+      kind: "email_changed",
+      organisationId: scope.organisationId,
+      mode: scope.mode,
+      subjectRef: params.payout.id,
+      ...notice,
+    },
+    { db: tx },
+  );
+}
+
+/**
  * The second member applies the change: the recipient's email, a new link for a claimable
  * payout (the old one dies), the audit entry, and the notice to the old address. The
  * notice is sent inside the transaction, keyed by the request: the change does not commit
@@ -192,33 +238,13 @@ export async function approveEmailChange(
         requestedBy: request.requestedByLabel ?? request.requestedBy,
       },
     });
-    const [org] = await tx
-      .select()
-      .from(organisations)
-      .where(eq(organisations.id, member.scope.organisationId));
-    const notice = emailChangedEmail({
-      brand: {
-        name: org?.name ?? "",
-        primaryColor: org?.primaryColor,
-        logoUrl: org?.logoUrl,
-        supportEmail: org?.supportEmail,
-      },
+    await tellOldAddress(tx, member.scope, {
+      payout,
       recipientName: recipient.name,
-      amount: formatMoney(payout),
-      newEmail: request.toEmail,
+      fromEmail: request.fromEmail,
+      toEmail: request.toEmail,
+      idempotencyKey: emailChangedKey(request.id),
     });
-    await sendEmail(
-      {
-        idempotencyKey: emailChangedKey(request.id),
-        to: request.fromEmail,
-        kind: "email_changed",
-        organisationId: member.scope.organisationId,
-        mode: member.scope.mode,
-        subjectRef: payout.id,
-        ...notice,
-      },
-      { db: tx },
-    );
     return { payoutId: payout.id, linkReissued: link !== null };
   });
   if (result.linkReissued) await sendInvites(db, member.scope, [result.payoutId]);
@@ -260,4 +286,57 @@ export async function closeEmailChange(
     });
     return closed as EmailChangeRequest;
   });
+}
+
+/**
+ * The platform changes a recipient's email through the API (`PATCH /recipients/{id}`).
+ * An API key acts for the platform as one actor, so there is no second approval; what
+ * the dashboard's approval does happens here in the same transaction as the change:
+ * each claimable payout of the recipient gets a new link (the old one dies) that goes to
+ * the new address (unless the platform delivers links itself), the old address is told
+ * once per payout, and the change is audited with the email before and after. A change
+ * only of letter case moves nothing.
+ */
+export async function changeRecipientEmail(
+  tx: DbOrTx,
+  actor: PayoutActor,
+  params: {
+    recipient: { id: string; name: string | null };
+    fromEmail: string;
+    toEmail: string;
+  },
+): Promise<{ reissued: string[] }> {
+  const { recipient, fromEmail, toEmail } = params;
+  if (fromEmail.toLowerCase() === toEmail.toLowerCase()) return { reissued: [] };
+  const claimable = await tx
+    .select()
+    .from(payouts)
+    .where(
+      and(
+        tenantWhere(payouts, actor.scope),
+        eq(payouts.recipientId, recipient.id),
+        eq(payouts.status, "claimable"),
+      ),
+    )
+    .for("update");
+  await issueClaimLinks(
+    tx,
+    claimable.map((p) => ({ payoutId: p.id, expiresAt: p.expiresAt })),
+  );
+  const entry = await recordMemberAudit(tx, actor, {
+    action: "recipient.change_email",
+    target: { type: "recipient", id: recipient.id },
+    before: { email: fromEmail },
+    after: { email: toEmail, linksReissued: claimable.map((p) => p.id) },
+  });
+  for (const payout of claimable) {
+    await tellOldAddress(tx, actor.scope, {
+      payout,
+      recipientName: recipient.name,
+      fromEmail,
+      toEmail,
+      idempotencyKey: `email-changed:${entry.id}:${payout.id}`,
+    });
+  }
+  return { reissued: claimable.map((p) => p.id) };
 }

@@ -1,5 +1,6 @@
 import countries from "i18n-iso-countries";
 import { z } from "zod";
+import { singleLine } from "@/lib/text";
 
 export const countrySchema = z
   .string()
@@ -13,12 +14,35 @@ export const countrySchema = z
 /** Stripe-style metadata: small, flat, string-valued, never for secrets. */
 export const metadataSchema = z
   .record(
-    z.string().min(1).max(40, "keys of at most 40 characters"),
+    singleLine(z.string().min(1).max(40, "keys of at most 40 characters")),
     z.string().max(500, "values of at most 500 characters"),
   )
   .refine((m) => Object.keys(m).length <= 50, "at most 50 keys");
 
 export const descriptionSchema = z.string().trim().min(1).max(500);
+
+const CONTROL = /\p{Cc}/u;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * One line of text as PostgreSQL stores it and no mail header or log line can be split
+ * by: no NUL or other control characters, no lone UTF-16 surrogate.
+ */
+export const lineOfTextSchema = z
+  .string()
+  .refine((s) => !CONTROL.test(s), "text without control characters")
+  .refine((s) => !LONE_SURROGATE.test(s), "text without unpaired UTF-16 surrogates");
+
+/** The platform's own id for a payout (PayPal's `sender_item_id`): unique per organisation and mode. */
+export const referenceSchema = lineOfTextSchema.trim().min(1).max(200).meta({
+  description: "Your own id for this payout; unique per organisation and mode",
+  example: "bounty-2026-03-42",
+});
+
+export const notifySchema = z.enum(["email", "none"], { error: "email or none" }).meta({
+  description:
+    "`email` (default): we email the recipient their claim link. `none`: no invitation or reminder emails; show the payout's `claim_url` in your own app.",
+});
 
 export const expiresInDaysSchema = z
   .int("a whole number of days")
@@ -28,9 +52,9 @@ export const expiresInDaysSchema = z
 export const inlineRecipientSchema = z
   .strictObject({
     email: z.email("an email address").max(254),
-    name: z.string().trim().min(1).max(200).optional(),
+    name: singleLine(z.string().trim().min(1).max(200)).optional(),
     country: countrySchema,
-    external_id: z.string().trim().min(1).max(200).optional(),
+    external_id: singleLine(z.string().trim().min(1).max(200)).optional(),
   })
   .meta({ id: "InlineRecipient" });
 

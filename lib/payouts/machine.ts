@@ -6,11 +6,13 @@ import { type PayoutStatus, payoutStatusEnum, payouts, payoutTransitions } from 
 import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
 import { revokeClaimLinks } from "@/lib/claims/links";
+import { requireLiveAccess } from "@/lib/compliance/kyb";
 import { AppError } from "@/lib/errors";
 import { type PendingEvent, recordEvents } from "@/lib/events/outbox";
 import { newIds } from "@/lib/ids";
 import { postTransaction } from "@/lib/ledger";
-import { serializePayout } from "./serialize";
+import { clockNowSql } from "@/lib/test-mode/clock";
+import { type PayoutContext, serializePayout } from "./serialize";
 
 /**
  * The payout state machine: the one door through which a payout is created or changes
@@ -24,23 +26,57 @@ export type PayoutRow = typeof payouts.$inferSelect;
 
 type Account = "available" | "reserved" | "in_transit" | "paid_out";
 
-/** A ledger movement of the payout's full amount; `name` goes into the idempotency key. */
+/**
+ * A ledger movement of the payout's amount; `name` goes into the idempotency key. A
+ * movement of a submission (`perAttempt`) moves the amount less the fee the recipient
+ * bears, since that is what the provider pays out; `fee` says whether it also charges
+ * the submission's fee to `fees` or gives it back.
+ */
 export type Movement = {
   name: "reserve" | "release" | "submit" | "settle" | "fail" | "return";
   from: Account;
   to: Account;
   /** Whether the key carries the attempt, because the movement can recur on a later attempt. */
   perAttempt: boolean;
+  /** Whether the key carries the reissue count, because a reissue makes it recur. */
+  perReissue?: true;
+  fee?: "charge" | "refund";
 };
 
 const reserve: Movement = { name: "reserve", from: "available", to: "reserved", perAttempt: false };
-const release: Movement = { name: "release", from: "reserved", to: "available", perAttempt: false };
-const submit: Movement = { name: "submit", from: "reserved", to: "in_transit", perAttempt: true };
+const release: Movement = {
+  name: "release",
+  from: "reserved",
+  to: "available",
+  perAttempt: false,
+  perReissue: true,
+};
+// An expired payout reissued is funded again, once per reissue.
+const reserveAgain: Movement = { ...reserve, perReissue: true };
+const submit: Movement = {
+  name: "submit",
+  from: "reserved",
+  to: "in_transit",
+  perAttempt: true,
+  fee: "charge",
+};
 const settle: Movement = { name: "settle", from: "in_transit", to: "paid_out", perAttempt: true };
-const fail: Movement = { name: "fail", from: "in_transit", to: "reserved", perAttempt: true };
+const fail: Movement = {
+  name: "fail",
+  from: "in_transit",
+  to: "reserved",
+  perAttempt: true,
+  fee: "refund",
+};
 // A returned payout's money already sits in paid_out; it comes back to reserved so the
-// recipient can pick another method, exactly like a failure.
-const giveBack: Movement = { name: "return", from: "paid_out", to: "reserved", perAttempt: true };
+// recipient can pick another method, exactly like a failure (and its fee with it).
+const giveBack: Movement = {
+  name: "return",
+  from: "paid_out",
+  to: "reserved",
+  perAttempt: true,
+  fee: "refund",
+};
 
 type Rule = {
   from: readonly PayoutStatus[];
@@ -57,16 +93,19 @@ type Rule = {
  * are still only reserved.
  */
 export const payoutEvents = {
-  /** Screening or a limit wants a human before the link goes out. */
+  /**
+   * Screening or a limit wants a human: before the link goes out, or later when a new
+   * list version matches (rescreening) or the recipient's destination is shared.
+   */
   hold_for_review: {
-    from: ["pending"],
+    from: ["pending", "claimable", "claimed"],
     to: "awaiting_review",
     movement: null,
     done: "held for review",
   },
   /** Screening passed: the claim opens and a link is issued. */
   open: { from: ["pending"], to: "claimable", movement: null, done: "opened for claiming" },
-  /** A reviewer cleared a held payout. */
+  /** A reviewer cleared a held payout; the caller issues a fresh link. */
   release_review: {
     from: ["awaiting_review"],
     to: "claimable",
@@ -80,9 +119,24 @@ export const payoutEvents = {
     movement: null,
     done: "claimed",
   },
-  expire: { from: ["claimable"], to: "expired", movement: release, done: "expired" },
+  expire: {
+    from: ["claimable", "awaiting_tax_info"],
+    to: "expired",
+    movement: release,
+    done: "expired",
+  },
+  /** An expired payout gets a new link and a new window, its funds reserved again. */
+  reissue: { from: ["expired"], to: "claimable", movement: reserveAgain, done: "reissued" },
   cancel: {
-    from: ["pending", "awaiting_review", "claimable", "claimed", "failed", "returned"],
+    from: [
+      "pending",
+      "awaiting_review",
+      "claimable",
+      "claimed",
+      "failed",
+      "returned",
+      "awaiting_tax_info",
+    ],
     to: "canceled",
     movement: release,
     done: "canceled",
@@ -91,6 +145,23 @@ export const payoutEvents = {
   settle: { from: ["processing"], to: "paid", movement: settle, done: "settled" },
   fail: { from: ["processing"], to: "failed", movement: fail, done: "failed" },
   return: { from: ["paid"], to: "returned", movement: giveBack, done: "returned" },
+  /**
+   * The payee's tax details are needed before this payout can be claimed: it would take
+   * their yearly total with this payer to a reporting threshold (lib/tax/requirement.ts).
+   */
+  hold_for_tax_info: {
+    from: ["claimable", "failed", "returned"],
+    to: "awaiting_tax_info",
+    movement: null,
+    done: "held for tax details",
+  },
+  /** The payee's tax form is on file: the claim opens again. */
+  release_tax_hold: {
+    from: ["awaiting_tax_info"],
+    to: "claimable",
+    movement: null,
+    done: "released from the tax hold",
+  },
 } as const satisfies Record<string, Rule>;
 
 export type PayoutEvent = keyof typeof payoutEvents;
@@ -128,6 +199,8 @@ export const trackedStatuses: readonly PayoutStatus[] = [
   payoutEvents.submit.to,
   payoutEvents.settle.to,
 ];
+/** Where the recipient must give tax details before choosing a method. */
+export const taxHeldStatuses: readonly PayoutStatus[] = [payoutEvents.hold_for_tax_info.to];
 /** No event leads out of these. */
 export const finalStatuses: readonly PayoutStatus[] = payoutStatusEnum.enumValues.filter(
   (s) => nextStatuses(s).length === 0,
@@ -157,7 +230,17 @@ export const accountHolding: Readonly<Record<PayoutStatus, Account>> = (() => {
 
 /** Columns a caller may set along with an event (e.g. the chosen method on claim). */
 export type PayoutChanges = Partial<
-  Pick<PayoutRow, "method" | "methodDetails" | "providerReference" | "failureReason">
+  Pick<
+    PayoutRow,
+    | "method"
+    | "methodDetails"
+    | "providerReference"
+    | "failureReason"
+    | "failureCode"
+    | "feeAmount"
+    | "feeBearer"
+    | "claimWindowDays"
+  >
 >;
 
 export type EventDetails = {
@@ -184,33 +267,74 @@ export type RefusedPayout = {
 
 export type EventResult = { moved: MovedPayout[]; refused: RefusedPayout[] };
 
-/** Deterministic, so a retried step posts each movement once. */
-function movementKey(movement: Movement, rows: Pick<PayoutRow, "id" | "attempt">[]): string {
-  const part = (r: Pick<PayoutRow, "id" | "attempt">) =>
-    movement.perAttempt ? `${r.id}:${movement.name}:${r.attempt}` : `${r.id}:${movement.name}`;
+type Keyed = Pick<PayoutRow, "id" | "attempt" | "reissues">;
+
+/**
+ * Deterministic, so a retried step posts each movement once. A movement that can recur
+ * carries what tells its occurrences apart: the attempt, or (from the first reissue on)
+ * the reissue count, so the keys of a payout that was never reissued stay as they were.
+ */
+function movementKey(movement: Movement, rows: Keyed[]): string {
+  const part = (r: Keyed) =>
+    [
+      r.id,
+      movement.name,
+      ...(movement.perAttempt ? [r.attempt] : []),
+      ...(movement.perReissue && r.reissues > 0 ? [`reissue${r.reissues}`] : []),
+    ].join(":");
   if (rows.length === 1) return `payout:${part(rows[0] as PayoutRow)}`;
   const digest = createHash("sha256").update(rows.map(part).sort().join("\n")).digest("base64url");
   return `payouts:${movement.name}:${digest}`;
+}
+
+type MovedRow = Pick<PayoutRow, "id" | "attempt" | "amount" | "currency"> &
+  Partial<Pick<PayoutRow, "feeAmount" | "feeBearer">>;
+
+/** The fee of the row's submission that the recipient bears (withheld from what is paid). */
+export function withheldFee(row: Partial<Pick<PayoutRow, "feeAmount" | "feeBearer">>): bigint {
+  return row.feeBearer === "recipient" ? (row.feeAmount ?? 0n) : 0n;
+}
+
+/**
+ * The transfers of one payout's movement: its amount (less the withheld fee for a
+ * submission's movements) and, for a submission's charge or refund, its fee between
+ * `fees` and where the bearer's money sits (`reserved` for the recipient, `available`
+ * for the platform). Per payout the money stays whole: amount = what the provider holds
+ * or paid + the withheld fee in `fees`.
+ */
+function transfersOf(movement: Movement, r: MovedRow) {
+  const fee = r.feeAmount ?? 0n;
+  const net = movement.perAttempt ? r.amount - withheldFee(r) : r.amount;
+  const transfers: {
+    from: Account | "fees";
+    to: Account | "fees";
+    amount: bigint;
+    currency: string;
+    payoutId: string;
+  }[] = [
+    { from: movement.from, to: movement.to, amount: net, currency: r.currency, payoutId: r.id },
+  ];
+  if (movement.fee && fee > 0n && r.feeBearer) {
+    const payer: Account = r.feeBearer === "recipient" ? "reserved" : "available";
+    const [from, to]: [Account | "fees", Account | "fees"] =
+      movement.fee === "charge" ? [payer, "fees"] : ["fees", payer];
+    transfers.push({ from, to, amount: fee, currency: r.currency, payoutId: r.id });
+  }
+  return transfers.filter((t) => t.amount > 0n);
 }
 
 async function postMovement(
   tx: Tx,
   scope: Scope,
   movement: Movement,
-  rows: Pick<PayoutRow, "id" | "attempt" | "amount" | "currency">[],
+  rows: (Keyed & MovedRow)[],
   idempotencyKey = movementKey(movement, rows),
 ): Promise<void> {
   if (rows.length === 0) return;
   await postTransaction(tx, scope, {
     idempotencyKey,
     description: `payout ${movement.name}`,
-    transfers: rows.map((r) => ({
-      from: movement.from,
-      to: movement.to,
-      amount: r.amount,
-      currency: r.currency,
-      payoutId: r.id,
-    })),
+    transfers: rows.flatMap((r) => transfersOf(movement, r)),
   });
 }
 
@@ -220,6 +344,7 @@ async function recordTransitions(
   scope: Scope,
   changes: { row: PayoutRow; from: PayoutStatus | null; reason: string | null }[],
   actor: string | undefined,
+  context: PayoutContext = {},
 ): Promise<void> {
   const ids = newIds("transition", changes.length);
   await bulkInsert(
@@ -237,11 +362,16 @@ async function recordTransitions(
   await recordEvents(
     tx,
     scope,
-    changes.map((c) => eventFor(c.row, c.from, c.reason)),
+    changes.map((c) => eventFor(c.row, c.from, c.reason, context)),
   );
 }
 
-function eventFor(row: PayoutRow, from: PayoutStatus | null, reason: string | null): PendingEvent {
+function eventFor(
+  row: PayoutRow,
+  from: PayoutStatus | null,
+  reason: string | null,
+  context: PayoutContext,
+): PendingEvent {
   if (row.status === "awaiting_review") {
     return {
       type: "recipient.review_required",
@@ -251,12 +381,13 @@ function eventFor(row: PayoutRow, from: PayoutStatus | null, reason: string | nu
   const type = from === null ? "payout.created" : `payout.${row.status}`;
   return {
     type: type as Exclude<PendingEvent["type"], "recipient.review_required">,
-    data: { object: serializePayout(row), previous_status: from, reason },
+    data: { object: serializePayout(row, context), previous_status: from, reason },
   } as PendingEvent;
 }
 
 /** What an event writes besides the status: its timestamps and counters. */
-function effectsOf(event: PayoutEvent, reason: string | undefined, now: Date) {
+function effectsOf(event: PayoutEvent, details: EventDetails, now: Date) {
+  const reason = typeof details.reason === "string" ? details.reason : undefined;
   switch (event) {
     case "submit":
       return { attempt: sql`${payouts.attempt} + 1` };
@@ -270,8 +401,18 @@ function effectsOf(event: PayoutEvent, reason: string | undefined, now: Date) {
     case "open":
     case "release_review":
       // The claim window starts when the link is issued, not when the payout was
-      // created, so a campaign waiting for approval does not eat into it.
-      return { expiresAt: sql`now() + (${payouts.expiresAt} - ${payouts.createdAt})` };
+      // created, so a campaign waiting for approval does not eat into it; in the
+      // organisation's time, which a test clock may have moved ahead.
+      return {
+        expiresAt: sql`${clockNowSql(payouts)} + (${payouts.expiresAt} - ${payouts.createdAt})`,
+      };
+    case "reissue": {
+      const days = details.changes?.claimWindowDays ?? payouts.claimWindowDays;
+      return {
+        expiresAt: sql`${clockNowSql(payouts)} + make_interval(days => ${days})`,
+        reissues: sql`${payouts.reissues} + 1`,
+      };
+    }
     default:
       return {};
   }
@@ -315,7 +456,7 @@ export async function applyPayoutEvent(
       .update(payouts)
       .set({
         ...details.changes,
-        ...effectsOf(event, fixedReason, now),
+        ...effectsOf(event, details, now),
         status: rule.to,
         updatedAt: now,
       })
@@ -408,6 +549,8 @@ export type NewPayout = {
   description: string | null;
   metadata: PayoutRow["metadata"];
   expiresInDays: number | undefined;
+  reference?: string | null;
+  notify?: PayoutRow["notify"];
 };
 
 /**
@@ -415,14 +558,26 @@ export type NewPayout = {
  * many (one for a single create, 10,000 for a campaign), their `payout.created` events
  * and transition rows written, and their amounts reserved in one ledger posting. When
  * the balance cannot cover them, `insufficient_funds` is thrown and the caller's
- * transaction leaves nothing behind. Rows come back as written, in input order.
+ * transaction leaves nothing behind. Rows come back as written, in input order. Live
+ * payouts need the organisation's KYB approved (`requireLiveAccess`), wherever they
+ * come from: the API, a campaign, a script.
  */
 export async function enterPayouts(
   tx: Tx,
   scope: Scope,
   newPayouts: NewPayout[],
-  options: { actor?: string; reserveKey?: string; now?: Date } = {},
+  options: {
+    actor?: string;
+    reserveKey?: string;
+    now?: Date;
+    /** What the `payout.created` events should say about the payouts' situation. */
+    context?: PayoutContext;
+    /** Where each payout's `reference` came from, for the error naming a taken one. */
+    referenceAt?: (index: number) => string;
+  } = {},
 ): Promise<PayoutRow[]> {
+  if (scope.mode === "live")
+    await requireLiveAccess(tx, scope.organisationId, "Creating live payouts");
   const now = options.now ?? new Date();
   const ids = newIds("payout", newPayouts.length);
   const rows: PayoutRow[] = newPayouts.map((p, i) => ({
@@ -436,26 +591,85 @@ export async function enterPayouts(
     status: "pending",
     description: p.description,
     metadata: p.metadata,
+    reference: p.reference ?? null,
+    notify: p.notify ?? "email",
+    claimWindowDays: p.expiresInDays ?? DEFAULT_EXPIRY_DAYS,
+    reissues: 0,
     method: null,
     methodDetails: null,
     providerReference: null,
     failureReason: null,
+    failureCode: null,
     attempt: 0,
+    feeAmount: 0n,
+    feeBearer: null,
     expiresAt: new Date(now.getTime() + (p.expiresInDays ?? DEFAULT_EXPIRY_DAYS) * DAY_MS),
     claimedAt: null,
     paidAt: null,
     createdAt: now,
     updatedAt: now,
   }));
-  await bulkInsert(tx, payouts, rows);
+  await insertPayouts(tx, scope, rows, options.referenceAt ?? (() => "reference"));
   await recordTransitions(
     tx,
     scope,
     rows.map((row) => ({ row, from: null, reason: null })),
     options.actor,
+    options.context,
   );
   // Last, so the organisation's ledger rows stay locked only until the commit: every
   // payout of the organisation queues on them.
   await postMovement(tx, scope, creationMovement, rows, options.reserveKey);
   return rows;
+}
+
+/**
+ * Inserts new payouts. With references, a taken one (by an earlier payout, or by a
+ * concurrent request that committed first: the unique index decides, and the insert
+ * waits for it) skips its row instead of failing the statement, and the whole creation
+ * is refused naming each taken reference and the payout that holds it.
+ */
+async function insertPayouts(
+  tx: Tx,
+  scope: Scope,
+  rows: PayoutRow[],
+  referenceAt: (index: number) => string,
+): Promise<void> {
+  if (!rows.some((r) => r.reference !== null)) {
+    await bulkInsert(tx, payouts, rows);
+    return;
+  }
+  const inserted = await bulkInsert(tx, payouts, rows, {
+    onConflict: sql`on conflict (organisation_id, mode, reference) where reference is not null do nothing`,
+    returning: sql`id`,
+  });
+  if (inserted.length === rows.length) return;
+  const written = new Set(inserted.map((r) => r.id as string));
+  const taken = rows
+    .map((row, index) => ({ row, index }))
+    .filter(({ row }) => !written.has(row.id));
+  const holders = await tx
+    .select({ id: payouts.id, reference: payouts.reference })
+    .from(payouts)
+    .where(
+      and(
+        tenantWhere(payouts, scope),
+        matchesAny(
+          payouts.reference,
+          taken.map(({ row }) => row.reference as string),
+        ),
+      ),
+    );
+  const holderOf = new Map(holders.map((h) => [h.reference, h.id]));
+  const fieldErrors = taken.map(({ row, index }) => ({
+    path: referenceAt(index),
+    message: `already used by payout ${holderOf.get(row.reference) ?? "being created by another request"}`,
+  }));
+  throw new AppError(
+    "conflict",
+    fieldErrors.length === 1
+      ? `The reference is ${fieldErrors[0]?.message}.`
+      : `${fieldErrors.length} references are already used by other payouts; see errors.`,
+    { fieldErrors },
+  );
 }

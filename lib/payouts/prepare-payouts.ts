@@ -5,8 +5,11 @@ import { payouts, recipients } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
 import { type IssuedClaimLink, issueClaimLinks } from "@/lib/claims/links";
+import type { Decision } from "@/lib/compliance/findings";
+import { recordScreening, type ScreenedOutcome } from "@/lib/compliance/reviews";
+import { screenPayouts } from "@/lib/compliance/screen-payouts";
 import { applyPayoutEvent, movePayout, type PayoutRow } from "./machine";
-import { blockSanctionedCountries, type ScreenRecipient } from "./screening";
+import type { ScreenRecipient } from "./screening";
 
 export const PREPARE_CHUNK = 1_000;
 
@@ -38,7 +41,6 @@ export async function preparePayouts(
   payoutIds: string[],
   options: { screen?: ScreenRecipient; actor?: string } = {},
 ): Promise<PrepareResult> {
-  const screen = options.screen ?? blockSanctionedCountries;
   const actor = options.actor ?? "system";
   const result: PrepareResult = { links: [], review: [], canceled: [], skipped: [] };
   for (let i = 0; i < payoutIds.length; i += PREPARE_CHUNK) {
@@ -64,46 +66,85 @@ export async function preparePayouts(
           ),
         );
 
+      const decisions = options.screen
+        ? await decisionsOf(rows, options.screen)
+        : await screenPayouts(tx, scope, rows, { velocity: true });
+      const recipientOf = new Map(rows.map((r) => [r.payoutId, r.recipient.id]));
       const pass: string[] = [];
       const review = new Map<string, string[]>();
       const block = new Map<string, string[]>();
       for (const row of rows) {
-        const decision = await screen(row.recipient);
+        const decision = decisions.get(row.payoutId) as Decision;
         if (decision.outcome === "pass") pass.push(row.payoutId);
         else {
           const group = decision.outcome === "review" ? review : block;
-          group.set(decision.reason, [...(group.get(decision.reason) ?? []), row.payoutId]);
+          const reason = decision.reasonCodes.join(",");
+          group.set(reason, [...(group.get(reason) ?? []), row.payoutId]);
         }
       }
+      const outcomeOf = (id: string): ScreenedOutcome => ({
+        payoutId: id,
+        recipientId: recipientOf.get(id) as string,
+        decision: decisions.get(id) as Decision,
+      });
 
       const moved = new Set<string>();
+      const blocked: ScreenedOutcome[] = [];
+      const held: ScreenedOutcome[] = [];
       for (const [reason, ids] of block) {
         const { moved: canceled } = await applyPayoutEvent(tx, scope, ids, "cancel", {
           reason,
           actor,
+          changes: { failureReason: reason },
         });
         for (const r of canceled) {
           result.canceled.push({ payoutId: r.id, reason });
+          blocked.push(outcomeOf(r.id));
           moved.add(r.id);
         }
       }
       for (const [reason, ids] of review) {
-        const { moved: held } = await applyPayoutEvent(tx, scope, ids, "hold_for_review", {
+        const { moved: heldRows } = await applyPayoutEvent(tx, scope, ids, "hold_for_review", {
           reason,
           actor,
         });
-        for (const r of held) {
+        for (const r of heldRows) {
           result.review.push(r.id);
+          held.push(outcomeOf(r.id));
           moved.add(r.id);
         }
       }
       const { moved: opened } = await applyPayoutEvent(tx, scope, pass, "open", { actor });
       result.links.push(...(await issueLinksFor(tx, opened)));
       for (const r of opened) moved.add(r.id);
+      await recordScreening(tx, scope, {
+        stage: "prepare",
+        held,
+        blocked,
+        passed: opened.map((r) => r.id),
+      });
       result.skipped.push(...chunk.filter((id) => !moved.has(id)));
     });
   }
   return result;
+}
+
+/** A caller's own screening hook, one recipient at a time, as engine decisions. */
+async function decisionsOf(
+  rows: { payoutId: string; recipient: Parameters<ScreenRecipient>[0] }[],
+  screen: ScreenRecipient,
+): Promise<Map<string, Decision>> {
+  const out = new Map<string, Decision>();
+  for (const row of rows) {
+    const outcome = await screen(row.recipient);
+    out.set(
+      row.payoutId,
+      outcome.outcome === "pass"
+        ? { outcome: "pass", reasonCodes: [], findings: [] }
+        : { outcome: outcome.outcome, reasonCodes: [outcome.reason], findings: [] },
+    );
+  }
+  return out;
 }
 
 function issueLinksFor(db: DbOrTx, rows: PayoutRow[]) {

@@ -65,7 +65,12 @@ export async function loadPayoutContext(db: DbOrTx, scope: Scope, id: string) {
       payout: payouts,
       recipient: recipients,
       organisation: organisations,
-      batch: { id: batches.id, name: batches.name, message: batches.message },
+      batch: {
+        id: batches.id,
+        name: batches.name,
+        message: batches.message,
+        allowedMethods: batches.allowedMethods,
+      },
     })
     .from(payouts)
     .innerJoin(recipients, eq(recipients.id, payouts.recipientId))

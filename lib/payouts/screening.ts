@@ -1,5 +1,4 @@
 import type { recipients } from "@/db/schema";
-import { sanctionedPlace } from "@/lib/compliance/sanctioned-countries";
 
 export type ScreenedRecipient = Pick<
   typeof recipients.$inferSelect,
@@ -11,17 +10,12 @@ export type ScreeningOutcome =
   | { outcome: "review"; reason: string }
   | { outcome: "block"; reason: string };
 
-/** The compliance hook `preparePayouts` consults for each payout's recipient. */
+/**
+ * A per-recipient screening hook that replaces the compliance engine in `preparePayouts`
+ * (tests, benchmarks). Without one, the engine (lib/compliance/screen-payouts.ts) screens
+ * each chunk at once: the exact country and region blocks, names against the current
+ * sanctions lists, and velocity limits.
+ */
 export type ScreenRecipient = (
   recipient: ScreenedRecipient,
 ) => ScreeningOutcome | Promise<ScreeningOutcome>;
-
-/**
- * The floor every payout passes: nothing goes to a comprehensively sanctioned country,
- * whatever name screening says. The compliance engine's name screening and limits plug
- * in through `ScreenRecipient` and should keep this check.
- */
-export const blockSanctionedCountries: ScreenRecipient = (recipient) =>
-  sanctionedPlace({ country: recipient.country })
-    ? { outcome: "block", reason: "sanctioned_country" }
-    : { outcome: "pass" };

@@ -2,7 +2,10 @@ import { and, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { balanceThresholds, type PayoutStatus } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
+import { countryName } from "@/lib/claims/claim-format";
 import { getBalances } from "@/lib/ledger";
+import { findMethod } from "@/lib/methods/catalog";
+import { formatMoney } from "@/lib/money";
 
 export type BalanceWithThreshold = {
   currency: string;
@@ -100,6 +103,65 @@ export async function paidVolume(
   }));
 }
 
+/** One bar of a chart: its length (`value`) and the words printed beside it (`display`). */
+export type BarDatum = { name: string; value: number; display: string };
+
+export type CurrencyVolume = {
+  currency: string;
+  total: bigint;
+  count: number;
+  /** The largest groups, for the chart. */
+  bars: BarDatum[];
+  /** Every group, for the table under the chart. */
+  rows: { name: string; count: number; amount: bigint }[];
+};
+
+/** What a person calls a volume row's key: the method's name, the country's name. */
+export function volumeName(by: "method" | "country", key: string): string {
+  if (by === "country") return countryName(key, "en");
+  return findMethod(key)?.name ?? (key === "unknown" ? "Unknown method" : key);
+}
+
+/**
+ * Paid volume as a finance lead reads it: one panel per currency (amounts in different
+ * currencies never share an axis, so a small EUR total is not a sliver beside a large
+ * USD one), groups named for people, each bar labelled with its formatted amount. The
+ * bar's length is the amount in minor units as a number: geometry only, every figure a
+ * person reads is formatted from the bigint.
+ */
+export function volumeByCurrency(
+  rows: VolumeRow[],
+  by: "method" | "country",
+  bars = 8,
+): CurrencyVolume[] {
+  const byCurrency = new Map<string, VolumeRow[]>();
+  for (const row of rows)
+    byCurrency.set(row.currency, [...(byCurrency.get(row.currency) ?? []), row]);
+  return [...byCurrency.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, group]) => {
+      const sorted = [...group].sort((a, b) =>
+        a.amount === b.amount ? a.key.localeCompare(b.key) : a.amount > b.amount ? -1 : 1,
+      );
+      const named = sorted.map((r) => ({
+        name: volumeName(by, r.key),
+        count: r.count,
+        amount: r.amount,
+      }));
+      return {
+        currency,
+        total: group.reduce((sum, r) => sum + r.amount, 0n),
+        count: group.reduce((sum, r) => sum + r.count, 0),
+        bars: named.slice(0, bars).map((r) => ({
+          name: r.name,
+          value: Number(r.amount),
+          display: formatMoney({ amount: r.amount, currency }),
+        })),
+        rows: named,
+      };
+    });
+}
+
 export type TimeToRewardPoint = {
   /** UTC day, YYYY-MM-DD. */
   day: string;
@@ -155,4 +217,48 @@ export async function timeToReward(
           }
         : null,
   };
+}
+
+export type DurationUnit = { name: "seconds" | "minutes" | "hours" | "days"; perHour: number };
+
+const durationUnits: DurationUnit[] = [
+  { name: "seconds", perHour: 3600 },
+  { name: "minutes", perHour: 60 },
+  { name: "hours", perHour: 1 },
+  { name: "days", perHour: 1 / 24 },
+];
+
+/**
+ * The unit that suits durations up to `maxHours`: the largest in which the longest of
+ * them is at least 2, so a sandbox paying in seconds does not plot as a flat line at
+ * "0.0 h" and a month-long wait does not plot in thousands of hours.
+ */
+export function durationUnitFor(maxHours: number): DurationUnit {
+  const fits = [...durationUnits].reverse().find((u) => maxHours * u.perHour >= 2);
+  return fits ?? (durationUnits[0] as DurationUnit);
+}
+
+/** The time-to-reward chart's series, in the unit that suits its longest p90. */
+export function timeToRewardSeries(points: TimeToRewardPoint[]) {
+  const unit = durationUnitFor(Math.max(0, ...points.map((p) => p.p90Hours)));
+  const inUnit = (hours: number) => Math.round(hours * unit.perHour * 10) / 10;
+  return {
+    unit: unit.name,
+    data: points.map((p) => ({
+      day: p.day,
+      paid: p.paid,
+      median: inUnit(p.medianHours),
+      p90: inUnit(p.p90Hours),
+    })),
+  };
+}
+
+/** A duration as people say it: "40 s", "2.5 min", "12 min", "3.5 h", "2.1 days". */
+export function formatDuration(hours: number): string {
+  const seconds = hours * 3600;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 600) return `${(seconds / 60).toFixed(1)} min`;
+  if (hours < 1) return `${Math.round(seconds / 60)} min`;
+  if (hours < 48) return `${hours.toFixed(1)} h`;
+  return `${(hours / 24).toFixed(1)} days`;
 }

@@ -12,6 +12,7 @@ import {
 import { type Scope, tenantWhere } from "@/db/scope";
 import { payoutLedgerHistory, type Transfer } from "@/lib/ledger";
 import { listPayoutTransitions, loadPayoutContext } from "@/lib/payouts/queries";
+import { payoutAttempts } from "@/lib/providers/attempts";
 import { actorLabels } from "./actor-labels";
 
 export type TimelineEntry = { key: string } & (
@@ -45,6 +46,18 @@ export type TimelineEntry = { key: string } & (
     }
   | { kind: "link"; at: Date; linkId: string; event: "issued" | "revoked"; expiresAt: Date }
   | { kind: "audit"; at: Date; action: string; actor: string; before: unknown; after: unknown }
+  | {
+      kind: "provider";
+      at: Date;
+      provider: string;
+      attempt: number;
+      position: number;
+      status: string;
+      reference: string | null;
+      failureCode: string | null;
+      amount: bigint;
+      currency: string;
+    }
 );
 
 export type PayoutDetail = NonNullable<Awaited<ReturnType<typeof getPayoutDetail>>>;
@@ -59,7 +72,7 @@ export async function getPayoutDetail(db: DbOrTx, scope: Scope, payoutId: string
   if (!row) return null;
   const { payout } = row;
 
-  const [transitions, ledger, mails, links, audits, webhooks] = await Promise.all([
+  const [transitions, ledger, mails, links, audits, webhooks, attempts] = await Promise.all([
     listPayoutTransitions(db, scope, payoutId),
     payoutLedgerHistory(db, scope, payoutId),
     db
@@ -103,6 +116,7 @@ export async function getPayoutDetail(db: DbOrTx, scope: Scope, payoutId: string
         ),
       )
       .orderBy(asc(webhookAttempts.startedAt)),
+    payoutAttempts(db, scope, payoutId),
   ]);
 
   const labels = await actorLabels(
@@ -118,6 +132,20 @@ export async function getPayoutDetail(db: DbOrTx, scope: Scope, payoutId: string
       to: t.toStatus,
       reason: t.reason,
       actor: t.actor ? (labels.get(t.actor) ?? t.actor) : null,
+    })),
+    // Every hand-over to a provider, failovers included, with what became of it.
+    ...attempts.map((a) => ({
+      kind: "provider" as const,
+      key: a.id,
+      at: a.updatedAt,
+      provider: a.provider,
+      attempt: a.attempt,
+      position: a.position,
+      status: a.status,
+      reference: a.providerReference,
+      failureCode: a.failureCode,
+      amount: a.amount,
+      currency: a.currency,
     })),
     ...ledger.map((transfer) => ({
       kind: "ledger" as const,

@@ -3,8 +3,12 @@ import type { DbOrTx } from "@/db/client";
 import { splitPage } from "@/db/paging";
 import { recipients } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
+import { inTransaction } from "@/db/transaction";
+import { sendInvites } from "@/lib/claims/invites";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { changeRecipientEmail } from "@/lib/payouts/email-change";
+import type { PayoutActor } from "@/lib/payouts/link-actions";
 import type { CreateRecipientBody, RecipientRow, UpdateRecipientBody } from "./schemas";
 
 function scoped(scope: Scope) {
@@ -83,22 +87,43 @@ export async function listRecipients(
   return splitPage(rows, params.limit);
 }
 
+/**
+ * Changes a recipient's details. A new email is where their claim links, and so their
+ * money, go from now on: with it, each claimable payout's link is reissued to the new
+ * address and the old address is told, in the same transaction
+ * (`changeRecipientEmail`); the new links' invitations go out after the commit.
+ */
 export async function updateRecipient(
   db: DbOrTx,
-  scope: Scope,
+  actor: PayoutActor,
   id: string,
   body: UpdateRecipientBody,
 ): Promise<RecipientRow> {
-  const [row] = await db
-    .update(recipients)
-    .set({
-      ...(body.email !== undefined ? { email: body.email } : {}),
-      ...(body.name !== undefined ? { name: body.name } : {}),
-      ...(body.country !== undefined ? { country: body.country } : {}),
-      updatedAt: sql`now()`,
-    })
-    .where(and(...scoped(scope), eq(recipients.id, id)))
-    .returning();
-  if (!row) throw new AppError("not_found", `No such recipient: ${id}`);
+  const { row, reissued } = await inTransaction(db, async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(recipients)
+      .where(and(...scoped(actor.scope), eq(recipients.id, id)))
+      .for("update");
+    if (!before) throw new AppError("not_found", `No such recipient: ${id}`);
+    const [row] = await tx
+      .update(recipients)
+      .set({
+        ...(body.email !== undefined ? { email: body.email } : {}),
+        ...(body.name !== undefined ? { name: body.name } : {}),
+        ...(body.country !== undefined ? { country: body.country } : {}),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(recipients.id, id))
+      .returning();
+    const updated = row as RecipientRow;
+    const { reissued } = await changeRecipientEmail(tx, actor, {
+      recipient: { id, name: updated.name },
+      fromEmail: before.email,
+      toEmail: updated.email,
+    });
+    return { row: updated, reissued };
+  });
+  await sendInvites(db, actor.scope, reissued);
   return row;
 }

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import type { recipients } from "@/db/schema";
 import { countrySchema } from "@/lib/payouts/input-schemas";
+import { singleLine } from "@/lib/text";
 
 export type RecipientRow = typeof recipients.$inferSelect;
 
 const email = z.email("an email address").max(254).meta({ example: "ada@example.com" });
-const name = z.string().trim().min(1).max(200).meta({ example: "Ada Lovelace" });
+const name = singleLine(z.string().trim().min(1).max(200)).meta({ example: "Ada Lovelace" });
 const country = countrySchema.meta({ example: "KE" });
 
 export const createRecipientBodySchema = z
@@ -13,11 +14,7 @@ export const createRecipientBodySchema = z
     email,
     name: name.optional(),
     country,
-    external_id: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
+    external_id: singleLine(z.string().trim().min(1).max(200))
       .optional()
       .meta({ description: "Your id for this person; unique per organisation and mode" }),
   })

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { splitPage } from "@/db/paging";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
@@ -45,4 +45,23 @@ export async function listAttempts(
     .from(webhookAttempts)
     .where(and(tenantWhere(webhookAttempts, scope), eq(webhookAttempts.deliveryId, deliveryId)))
     .orderBy(asc(webhookAttempts.attemptNumber));
+}
+
+/** The attempts of several deliveries in one query, first to last, by delivery id. */
+export async function attemptsByDelivery(
+  db: DbOrTx,
+  scope: Scope,
+  deliveryIds: string[],
+): Promise<Map<string, AttemptRow[]>> {
+  const byDelivery = new Map<string, AttemptRow[]>(deliveryIds.map((id) => [id, []]));
+  if (deliveryIds.length === 0) return byDelivery;
+  const rows = await db
+    .select()
+    .from(webhookAttempts)
+    .where(
+      and(tenantWhere(webhookAttempts, scope), inArray(webhookAttempts.deliveryId, deliveryIds)),
+    )
+    .orderBy(asc(webhookAttempts.deliveryId), asc(webhookAttempts.attemptNumber));
+  for (const row of rows) byDelivery.get(row.deliveryId)?.push(row);
+  return byDelivery;
 }

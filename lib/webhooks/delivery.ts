@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/client";
 import {
   events,
@@ -76,7 +76,13 @@ export async function enqueueWebhookDeliveries(
         ),
       ),
     )
-    .where(sql`${events.id} = any(${sql.param(eventRows.map((e) => e.id))}::text[])`);
+    .where(
+      and(
+        sql`${events.id} = any(${sql.param(eventRows.map((e) => e.id))}::text[])`,
+        // A test event goes only to the endpoint it was sent to (lib/webhooks/test-event.ts).
+        ne(events.type, "ping"),
+      ),
+    );
   let created = 0;
   for (let i = 0; i < matches.length; i += CHUNK) {
     const inserted = await db

@@ -1,16 +1,19 @@
 import { z } from "zod";
 import type { webhookEndpoints } from "@/db/schema";
-import { eventTypeSchema } from "@/lib/events/types";
+import { type EventType, subscribableEventTypeSchema } from "@/lib/events/types";
+import { singleLine } from "@/lib/text";
 
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 
-const url = z
+// The URL parser would drop line breaks silently: they are refused before it runs, so
+// the URL stored is the one sent.
+const url = singleLine(z.string())
   .url({ protocol: /^https?$/, error: "an absolute http(s) URL" })
   .max(2_048)
   .meta({ example: "https://example.com/webhooks/disburse" });
-const description = z.string().trim().min(1).max(500);
+const description = singleLine(z.string().trim().min(1).max(500));
 const eventTypes = z
-  .array(eventTypeSchema)
+  .array(subscribableEventTypeSchema)
   .max(50)
   .transform((types) => [...new Set(types)].sort())
   .meta({ description: "Event types to deliver; empty or absent means every type" });
@@ -41,7 +44,7 @@ const webhookEndpointFields = {
   livemode: z.boolean(),
   url: z.string(),
   description: z.string().nullable(),
-  event_types: z.array(z.string()),
+  event_types: z.array(subscribableEventTypeSchema),
   status: z.enum(["enabled", "disabled"]),
   disabled_reason: z.string().nullable(),
   disabled_at: z.iso.datetime({ offset: true }).nullable(),
@@ -72,7 +75,8 @@ export function serializeWebhookEndpoint(row: WebhookEndpointRow): WebhookEndpoi
     livemode: row.mode === "live",
     url: row.url,
     description: row.description,
-    event_types: row.eventTypes,
+    // Written only through `subscribableEventTypeSchema`; the response check holds it to that.
+    event_types: row.eventTypes as EventType[],
     status: row.disabledAt ? "disabled" : "enabled",
     disabled_reason: row.disabledReason,
     disabled_at: row.disabledAt?.toISOString() ?? null,

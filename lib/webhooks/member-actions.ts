@@ -15,6 +15,7 @@ import {
   webhookSigningSecret,
 } from "./endpoints";
 import { replayEvent } from "./replay";
+import { sendTestEvent } from "./test-event";
 
 /** The dashboard's endpoint form: a URL, an optional description, ticked event types. */
 export async function createEndpointAsMember(
@@ -133,5 +134,21 @@ export async function replayEventAsMember(
       after: { deliveries: deliveries.map((d) => ({ id: d.id, endpointId: d.endpointId })) },
     });
     return deliveries;
+  });
+}
+
+/** The dashboard's "Send test event": a signed `ping` to this endpoint alone; audited. */
+export async function sendTestEventAsMember(db: DbOrTx, member: ActingMember, endpointId: string) {
+  return inTransaction(db, async (tx) => {
+    const delivery = await sendTestEvent(tx, member.scope, {
+      endpointId,
+      actor: memberRef(member),
+    });
+    await recordMemberAudit(tx, member, {
+      action: "webhook_endpoint.test",
+      target: { type: "webhook_endpoint", id: endpointId },
+      after: { eventId: delivery.eventId, deliveryId: delivery.id },
+    });
+    return delivery;
   });
 }

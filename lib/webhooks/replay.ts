@@ -10,7 +10,8 @@ import { endpointsForEvent, getWebhookEndpoint } from "./endpoints";
 
 /**
  * Sends an event again as a fresh delivery with a schedule of its own: to one endpoint,
- * or to every enabled endpoint that subscribes to its type. The payload and
+ * or to every enabled endpoint that subscribes to its type (a `ping`: the endpoint it
+ * was sent to). The payload and
  * `webhook-id` are the event's, as on the first delivery, so a receiver that already
  * processed it can tell. Refused (and nothing written) for an unknown event, another
  * tenant's event or endpoint, or a disabled endpoint.
@@ -22,9 +23,13 @@ export async function replayEvent(
 ): Promise<DeliveryRow[]> {
   const event = await getEvent(db, scope, params.eventId);
   if (!event) throw new AppError("not_found", `No such event: ${params.eventId}`);
-  const endpoints = params.endpointId
-    ? [await getWebhookEndpoint(db, scope, params.endpointId)]
-    : await endpointsForEvent(db, scope, eventTypeSchema.parse(event.type));
+  const type = eventTypeSchema.parse(event.type);
+  // A test event goes back only to the endpoint it was sent to, unless another is named.
+  const endpointId =
+    params.endpointId ?? (type === "ping" ? String(event.data.endpoint_id) : undefined);
+  const endpoints = endpointId
+    ? [await getWebhookEndpoint(db, scope, endpointId)]
+    : await endpointsForEvent(db, scope, type);
   const disabled = endpoints.find((e) => e.disabledAt);
   if (disabled) {
     throw new AppError(

@@ -20,7 +20,7 @@ const batchBody = (items: unknown[], overrides: Record<string, unknown> = {}) =>
   name: "March creators",
   currency: "USD",
   message: "Thanks for a great month",
-  allowed_methods: ["paypal", "ach"],
+  allowed_methods: ["paypal", "us_ach"],
   expires_in_days: 14,
   items,
   ...overrides,
@@ -44,7 +44,7 @@ describe("createBatch", () => {
       itemCount: 3,
       totalAmount: 303n,
       linkExpiryDays: 14,
-      allowedMethods: ["paypal", "ach"],
+      allowedMethods: ["paypal", "us_ach"],
     });
     expect(payoutIds).toHaveLength(3);
     const rows = await db.select().from(payouts).where(eq(payouts.batchId, batch.id));

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { organisations, payouts, recipients } from "@/db/schema";
+import { organisationKyb, organisations, payouts, recipients } from "@/db/schema";
 import type { Scope } from "@/db/scope";
 import { newId } from "@/lib/ids";
 import { deposit, getBalances } from "@/lib/ledger";
@@ -19,6 +19,8 @@ export async function insertOrganisation(
     claimMessage: "Thanks for creating with us",
     ...overrides,
   });
+  // Established: KYB approved, so live-mode payouts are possible (tests/compliance covers the gate).
+  await db.insert(organisationKyb).values({ organisationId, status: "approved" });
   return { organisationId, scope: { organisationId, mode: "test" } };
 }
 

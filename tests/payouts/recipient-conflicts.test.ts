@@ -41,7 +41,8 @@ describe("items naming one recipient differently", () => {
       item({ email: "maya@example.com", name: "Maya", country: "US", external_id: "cr-1" }),
       item({ email: "lukas@example.com", country: "DE", external_id: "cr-2" }),
       item({ email: "maya@exmaple.com", country: "US", external_id: "cr-1" }),
-      item({ email: "MAYA@example.com", name: "Maya", country: "US", external_id: "cr-1" }),
+      // Another amount: the same recipient and amount again would be a duplicate item.
+      item({ email: "MAYA@example.com", name: "Maya", country: "US", external_id: "cr-1" }, 101),
       item({ email: "lukas@example.com", name: "Lukas", country: "AT", external_id: "cr-2" }),
       item({ email: "maya@example.com", name: "Maria", country: "US", external_id: "cr-1" }),
     ];

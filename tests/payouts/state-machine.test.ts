@@ -72,8 +72,9 @@ function chooseEvent(current: PayoutStatus, choice: { kind: string; pick: number
 }
 
 describe("payout state machine", () => {
-  it("has no way out of expired or canceled, and none from processing to canceled", () => {
-    expect(nextStatuses("expired")).toEqual([]);
+  it("has no way out of canceled, out of expired only by reissue, and none from processing to canceled", () => {
+    // An expired payout may be reissued (issue 18): funded again, claimable with a new link.
+    expect(nextStatuses("expired")).toEqual(["claimable"]);
     expect(nextStatuses("canceled")).toEqual([]);
     expect(canTransition("processing", "canceled")).toBe(false);
     expect(canTransition("paid", "canceled")).toBe(false);
@@ -92,6 +93,7 @@ describe("payout state machine", () => {
       paid: "paid_out",
       canceled: "available",
       expired: "available",
+      awaiting_tax_info: "reserved",
     });
   });
 
@@ -205,5 +207,84 @@ describe("payout state machine", () => {
     );
     // Otherwise the property would hold vacuously for the statuses never visited.
     expect([...reached].sort()).toEqual(payoutStatuses.filter((s) => s !== "pending").sort());
+  }, 240_000);
+
+  it("keeps each payout's money whole when submissions charge a fee: borne by the platform or withheld from the recipient, given back on failure and return", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(attempt, { minLength: 6, maxLength: 24, size: "max" }),
+        fc.array(fc.record({ fee: fc.bigInt({ min: 0n, max: 900n }), recipient: fc.boolean() }), {
+          minLength: 24,
+          maxLength: 24,
+        }),
+        async (attempts, fees) => {
+          const { scope } = await insertOrganisation(db);
+          await fund(db, scope, 100_000n);
+          const payouts = [];
+          for (const amount of [1_234n, 5_678n]) {
+            payouts.push(
+              await createPayout(
+                db,
+                scope,
+                createPayoutBodySchema.parse({
+                  recipient: { email: "p@example.com", country: "FR" },
+                  amount: Number(amount),
+                  currency: "USD",
+                }),
+              ),
+            );
+          }
+          const model: PayoutStatus[] = payouts.map(() => "pending");
+          const charged = payouts.map(() => ({ fee: 0n, recipient: false }));
+          for (const [n, step] of attempts.entries()) {
+            const i = step.payout;
+            const event = chooseEvent(model[i] as PayoutStatus, step.event);
+            const fee = fees[n] ?? { fee: 0n, recipient: false };
+            const changes =
+              event === "submit"
+                ? {
+                    feeAmount: fee.fee,
+                    feeBearer: fee.recipient ? ("recipient" as const) : ("platform" as const),
+                  }
+                : undefined;
+            const { moved } = await applyPayoutEvent(
+              db,
+              scope,
+              (payouts[i] as { id: string }).id,
+              event,
+              {
+                actor: "test",
+                changes,
+              },
+            );
+            if (moved.length === 0) continue;
+            model[i] = payoutEvents[event].to;
+            if (event === "submit") charged[i] = fee;
+            expect((await verifyLedger(db)).problems).toEqual([]);
+            for (const [j, payout] of payouts.entries()) {
+              const status = model[j] as PayoutStatus;
+              const { fee: f, recipient } = charged[j] as { fee: bigint; recipient: boolean };
+              // While a submission holds the money (processing, paid) its fee sits in `fees`,
+              // from the recipient's amount or from the platform's `available`.
+              const holding = status === "processing" || status === "paid";
+              const withheld = holding && recipient ? f : 0n;
+              const expected = expectedPosition(status, payout.amount - withheld) as Record<
+                string,
+                bigint
+              >;
+              expected.available = (expected.available ?? 0n) - (holding && !recipient ? f : 0n);
+              if (status === "canceled" || status === "expired") expected.available = 0n;
+              if (holding) expected.available -= withheld;
+              const position = await positionOf(scope, payout.id);
+              expect({ ...position, fees: position.fees ?? 0n }).toEqual({
+                ...expected,
+                fees: holding ? f : 0n,
+              });
+            }
+          }
+        },
+      ),
+      { numRuns: 15 },
+    );
   }, 240_000);
 });

@@ -11,6 +11,8 @@ import { isLocale, type Locale } from "@/i18n/locales";
 import { relayEvents } from "@/inngest/relay";
 import { emailClaimCode } from "@/lib/claims/claim-emails";
 import { confirmClaim, sendClaimCode, verifyClaimCode } from "@/lib/claims/claim-flow";
+import { submitClaimTaxForm } from "@/lib/claims/claim-tax";
+import { startHostedOnboarding } from "@/lib/claims/hosted-onboarding";
 import { maskEmail } from "@/lib/claims/mask-email";
 import { CLAIM_SESSION_COOKIE } from "@/lib/claims/session";
 import { appUrl } from "@/lib/config";
@@ -96,12 +98,15 @@ export async function submitCode(
         path: `/c/${parsedToken.data}`,
         expires: outcome.session.expiresAt,
       });
-      return redirect(`/c/${parsedToken.data}/${outcome.next === "choose" ? "methods" : "status"}`);
+      return redirect(`/c/${parsedToken.data}/${nextStep[outcome.next]}`);
     default:
       // Locked or dead: the landing page explains which.
       redirect(`/c/${parsedToken.data}`);
   }
 }
+
+/** Where a verified recipient goes next. */
+const nextStep = { choose: "methods", status: "status", tax: "tax" } as const;
 
 /** The review step's "Confirm": the server re-checks everything, claims the payout, and shows its status. */
 export async function confirmChoice(
@@ -137,7 +142,78 @@ export async function confirmChoice(
       };
     case "session_ended":
       return { at, message: t("review.sessionEnded") };
+    case "held_for_review":
+      return { at, message: t("review.heldForReview") };
+    case "tax_info_required":
+      return redirect(`/c/${parsedToken.data}/tax`);
     default:
       return { at, message: t("review.notAvailable") };
+  }
+}
+
+/** Live bank methods: off to the provider's hosted onboarding, where the bank details are typed. */
+export async function continueToHostedOnboarding(token: string, method: string): Promise<void> {
+  const parsedToken = tokenSchema.safeParse(token);
+  if (!parsedToken.success) redirect("/");
+  const sessionToken = (await cookies()).get(CLAIM_SESSION_COOKIE)?.value;
+  const started = await startHostedOnboarding(db, {
+    token: parsedToken.data,
+    sessionToken,
+    method,
+  });
+  redirect(started ? started.url : `/c/${parsedToken.data}`);
+}
+
+const taxFormKindSchema = z.enum(["w9", "w8ben"]);
+
+/** The tax step's "Sign and continue": the server files the form and releases the payout. */
+export async function submitTaxForm(
+  token: string,
+  kind: string,
+  values: Record<string, unknown>,
+): Promise<ConfirmState> {
+  return fileTaxForm(token, kind, values);
+}
+
+/** The tax step when a valid form is already on file: only releases the payout. */
+export async function continueWithTaxFormOnFile(token: string, kind: string): Promise<void> {
+  await fileTaxForm(token, kind, null);
+}
+
+async function fileTaxForm(
+  token: string,
+  kind: string,
+  values: Record<string, unknown> | null,
+): Promise<ConfirmState> {
+  const parsedToken = tokenSchema.safeParse(token);
+  const parsedKind = taxFormKindSchema.safeParse(kind);
+  if (!parsedToken.success || !parsedKind.success) redirect("/");
+  const outcome = await submitClaimTaxForm(db, {
+    token: parsedToken.data,
+    sessionToken: (await cookies()).get(CLAIM_SESSION_COOKIE)?.value,
+    kind: parsedKind.data,
+    values,
+    ip: await clientIp(),
+  });
+  const t = await getTranslations("claim");
+  const at = Date.now();
+  switch (outcome.status) {
+    case "released":
+      after(relayEvents);
+      return redirect(`/c/${parsedToken.data}/methods`);
+    case "invalid_details":
+      return {
+        at,
+        fieldErrors: Object.fromEntries(
+          outcome.fieldErrors.map((e) => [
+            e.path,
+            t.has(e.message) ? t(e.message) : t("details.invalid"),
+          ]),
+        ),
+      };
+    case "session_ended":
+      return { at, message: t("review.sessionEnded") };
+    default:
+      return redirect(`/c/${parsedToken.data}`);
   }
 }

@@ -120,6 +120,7 @@ export async function GET(_request: Request, { params }: Context) {
   }
   if (view.stage === "choose") return seeOther(`${self}/methods`);
   if (view.stage === "status") return seeOther(`${self}/status`);
+  if (view.stage === "tax") return seeOther(`${self}/tax`);
 
   const { claim } = view;
   const content =

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { CountBarChart, TimeToRewardChart } from "@/components/dashboard/charts";
+import { LabelledBars, TimeToRewardChart } from "@/components/dashboard/charts";
 import { Money } from "@/components/dashboard/money";
 import { Card, EmptyState, PageHeader } from "@/components/dashboard/page-header";
 import { db } from "@/db/client";
@@ -8,21 +8,19 @@ import { can } from "@/lib/auth/permissions";
 import { formatMoney } from "@/lib/money";
 import {
   balancesWithThresholds,
+  type CurrencyVolume,
+  formatDuration,
   paidVolume,
   payoutsByStatus,
   timeToReward,
+  timeToRewardSeries,
+  volumeByCurrency,
 } from "@/lib/read-models/overview";
 import { requirePageMember } from "../_lib/member";
 
 export const metadata: Metadata = { title: "Overview" };
 
 const DAYS = 30;
-
-function hours(h: number): string {
-  if (h < 1) return `${Math.round(h * 60)} min`;
-  if (h < 48) return `${h.toFixed(1)} h`;
-  return `${(h / 24).toFixed(1)} days`;
-}
 
 export default async function OverviewPage() {
   const member = await requirePageMember("dashboard.view");
@@ -106,14 +104,18 @@ export default async function OverviewPage() {
         </section>
       ) : null}
 
-      <div className="grid gap-6 xl:grid-cols-2">
+      <div className="grid items-start gap-6 xl:grid-cols-2">
         <Card title="Payouts by status">
           {statuses.length === 0 ? (
             <EmptyState>No payouts in the last {DAYS} days.</EmptyState>
           ) : (
-            <CountBarChart
-              label="Payouts"
-              data={statuses.map((s) => ({ name: s.status.replace(/_/g, " "), value: s.count }))}
+            <LabelledBars
+              label="Payouts by status"
+              data={statuses.map((s) => ({
+                name: s.status.replace(/_/g, " "),
+                value: s.count,
+                display: s.count.toLocaleString("en-US"),
+              }))}
             />
           )}
         </Card>
@@ -121,65 +123,67 @@ export default async function OverviewPage() {
           {ttr.overall ? (
             <>
               <p className="mb-3 text-sm text-slate-700">
-                Median <strong>{hours(ttr.overall.medianHours)}</strong> · p90{" "}
-                <strong>{hours(ttr.overall.p90Hours)}</strong> · {ttr.overall.paid} paid
+                Median <strong>{formatDuration(ttr.overall.medianHours)}</strong> · 90th percentile{" "}
+                <strong>{formatDuration(ttr.overall.p90Hours)}</strong> ·{" "}
+                {ttr.overall.paid.toLocaleString("en-US")} paid
               </p>
-              <TimeToRewardChart data={ttr.points} />
+              <TimeToRewardChart {...timeToRewardSeries(ttr.points)} />
             </>
           ) : (
             <EmptyState>Nothing paid in the last {DAYS} days yet.</EmptyState>
           )}
         </Card>
-        <VolumeCard title="Paid volume by method" rows={byMethod} />
-        <VolumeCard title="Paid volume by country" rows={byCountry} />
+        <VolumeCard by="method" volumes={volumeByCurrency(byMethod, "method")} />
+        <VolumeCard by="country" volumes={volumeByCurrency(byCountry, "country")} />
       </div>
     </>
   );
 }
 
-function VolumeCard({
-  title,
-  rows,
-}: {
-  title: string;
-  rows: { key: string; currency: string; count: number; amount: bigint }[];
-}) {
+function VolumeCard({ by, volumes }: { by: "method" | "country"; volumes: CurrencyVolume[] }) {
+  const title = `Paid volume by ${by}`;
+  const column = by === "method" ? "Method" : "Country";
   return (
     <Card title={title}>
-      {rows.length === 0 ? (
+      {volumes.length === 0 ? (
         <EmptyState>No paid payouts yet.</EmptyState>
       ) : (
-        <>
-          <CountBarChart
-            label="Paid payouts"
-            color="#0f766e"
-            data={rows
-              .slice(0, 10)
-              .map((r) => ({ name: `${r.key} ${r.currency}`, value: r.count }))}
-          />
-          <table className="mt-3 w-full text-sm">
-            <thead>
-              <tr className="text-left text-slate-600">
-                <th className="py-1 font-medium">
-                  {title.endsWith("method") ? "Method" : "Country"}
-                </th>
-                <th className="py-1 text-right font-medium">Payouts</th>
-                <th className="py-1 text-right font-medium">Amount</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={`${r.key}-${r.currency}`} className="border-t border-slate-100">
-                  <td className="py-1">{r.key}</td>
-                  <td className="py-1 text-right tabular-nums">{r.count}</td>
-                  <td className="py-1 text-right">
-                    <Money amount={r.amount} currency={r.currency} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
+        <div className="space-y-6">
+          {volumes.map((v) => (
+            <section key={v.currency} aria-label={`${title} in ${v.currency}`}>
+              <h3 className="text-sm font-medium text-slate-700">
+                {v.currency} ·{" "}
+                <span className="font-semibold text-slate-900">
+                  {formatMoney({ amount: v.total, currency: v.currency })}
+                </span>{" "}
+                in {v.count.toLocaleString("en-US")} {v.count === 1 ? "payout" : "payouts"}
+              </h3>
+              <LabelledBars label={`${title} in ${v.currency}`} color="#0f766e" data={v.bars} />
+              <table className="mt-2 w-full text-sm">
+                <thead>
+                  <tr className="text-left text-slate-600">
+                    <th className="py-1 font-medium">{column}</th>
+                    <th className="py-1 text-right font-medium">Payouts</th>
+                    <th className="py-1 text-right font-medium">Amount</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {v.rows.map((r) => (
+                    <tr key={r.name} className="border-t border-slate-100">
+                      <td className="py-1">{r.name}</td>
+                      <td className="py-1 text-right tabular-nums">
+                        {r.count.toLocaleString("en-US")}
+                      </td>
+                      <td className="py-1 text-right">
+                        <Money amount={r.amount} currency={v.currency} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          ))}
+        </div>
       )}
     </Card>
   );

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { ledgerAccountKindEnum, ledgerTransferPhaseEnum } from "@/db/schema";
 import type { CurrencyBalance, Transfer } from "@/lib/ledger";
-import { amountSchema, currencySchema, wireAmountSchema } from "@/lib/money";
+import { amountSchema, type Currency, currencySchema, wireAmountSchema } from "@/lib/money";
+import { exampleBalance, exampleIds, exampleList, exampleTransfer } from "../examples";
 import { defineOperation } from "../operation";
 import { idQuerySchema, listSchema, paginationQuerySchema } from "../pagination";
 
@@ -9,7 +10,7 @@ export const balanceResourceSchema = z
   .object({
     object: z.literal("balance"),
     livemode: z.boolean(),
-    currency: z.string().meta({ example: "USD" }),
+    currency: currencySchema,
     available: wireAmountSchema.meta({ description: "Free to pay out" }),
     reserved: wireAmountSchema.meta({ description: "Set aside for payouts not yet sent" }),
     in_transit: wireAmountSchema.meta({ description: "Sent to a provider, outcome pending" }),
@@ -27,7 +28,8 @@ export function serializeBalance(balance: CurrencyBalance, livemode: boolean): B
   return {
     object: "balance",
     livemode,
-    currency: balance.currency,
+    // Ledger accounts exist only for currencies a request schema accepted.
+    currency: balance.currency as Currency,
     available: Number(balance.available),
     reserved: Number(balance.reserved),
     in_transit: Number(balance.inTransit),
@@ -43,7 +45,7 @@ export const transferResourceSchema = z
     object: z.literal("transfer"),
     livemode: z.boolean(),
     transaction_id: z.string(),
-    currency: z.string(),
+    currency: currencySchema,
     from: z.enum(ledgerAccountKindEnum.enumValues),
     to: z.enum(ledgerAccountKindEnum.enumValues),
     amount: wireAmountSchema,
@@ -64,7 +66,7 @@ export function serializeTransfer(
     object: "transfer",
     livemode,
     transaction_id: t.transactionId,
-    currency: t.currency,
+    currency: t.currency as Currency,
     from: t.from,
     to: t.to,
     amount: Number(t.amount),
@@ -87,6 +89,7 @@ export const listBalancesOperation = defineOperation({
     status: 200,
     schema: listSchema(balanceResourceSchema, "BalanceList"),
     description: "Balances by currency",
+    example: exampleList(exampleBalance),
   },
 });
 
@@ -106,6 +109,7 @@ export const listTransfersOperation = defineOperation({
     status: 200,
     schema: listSchema(transferResourceSchema, "TransferList"),
     description: "A page of transfers",
+    example: exampleList(exampleTransfer),
   },
 });
 
@@ -115,7 +119,7 @@ export const testDepositResourceSchema = z
     object: z.literal("test_deposit"),
     livemode: z.literal(false),
     amount: wireAmountSchema,
-    currency: z.string(),
+    currency: currencySchema,
     balance: balanceResourceSchema,
   })
   .meta({ id: "TestDeposit" });
@@ -135,6 +139,14 @@ export const createTestDepositOperation = defineOperation({
     status: 201,
     schema: testDepositResourceSchema,
     description: "The deposit and the new balance",
+    example: {
+      id: exampleIds.transaction,
+      object: "test_deposit",
+      livemode: false,
+      amount: 1000000,
+      currency: "USD",
+      balance: { ...exampleBalance, available: 1987500 },
+    },
   },
   errors: ["live_mode_unavailable"],
   example: { amount: 1000000, currency: "USD" },

@@ -1,4 +1,5 @@
 import { methodsQuerySchema, methodsResponseSchema } from "@/lib/methods";
+import { exampleMethods } from "../examples";
 import { defineOperation } from "../operation";
 
 export const listMethodsOperation = defineOperation({
@@ -15,5 +16,6 @@ export const listMethodsOperation = defineOperation({
     status: 200,
     schema: methodsResponseSchema,
     description: "Eligible and ineligible methods",
+    example: exampleMethods,
   },
 });

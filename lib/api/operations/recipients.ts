@@ -4,6 +4,7 @@ import {
   recipientResourceSchema,
   updateRecipientBodySchema,
 } from "@/lib/recipients/schemas";
+import { exampleList, exampleRecipient } from "../examples";
 import { defineOperation } from "../operation";
 import { listSchema, paginationQuerySchema } from "../pagination";
 import { idParamsSchema } from "./common";
@@ -19,7 +20,12 @@ export const createRecipientOperation = defineOperation({
   description:
     "A person you pay. `external_id` is your own id for them and must be unique within the organisation and mode.",
   body: createRecipientBodySchema,
-  response: { status: 201, schema: recipientResourceSchema, description: "The new recipient" },
+  response: {
+    status: 201,
+    schema: recipientResourceSchema,
+    description: "The new recipient",
+    example: exampleRecipient,
+  },
   errors: ["conflict"],
   example: {
     email: "ada@example.com",
@@ -51,6 +57,7 @@ export const listRecipientsOperation = defineOperation({
     status: 200,
     schema: listSchema(recipientResourceSchema, "RecipientList"),
     description: "A page of recipients",
+    example: exampleList(exampleRecipient),
   },
 });
 
@@ -61,7 +68,12 @@ export const getRecipientOperation = defineOperation({
   tag,
   summary: "Retrieve a recipient",
   params: idParamsSchema,
-  response: { status: 200, schema: recipientResourceSchema, description: "The recipient" },
+  response: {
+    status: 200,
+    schema: recipientResourceSchema,
+    description: "The recipient",
+    example: exampleRecipient,
+  },
 });
 
 export const updateRecipientOperation = defineOperation({
@@ -70,9 +82,15 @@ export const updateRecipientOperation = defineOperation({
   operationId: "updateRecipient",
   tag,
   summary: "Update a recipient",
-  description: "Changes email, name or country. Fields you leave out keep their values.",
+  description:
+    "Changes email, name or country. Fields you leave out keep their values. A new email is where the recipient's links go from now on: each claimable payout's link is reissued to it (the old link dies; emailed unless the payout has `notify: \"none\"`), the old address is told once per such payout, and the change is audited.",
   params: idParamsSchema,
   body: updateRecipientBodySchema,
-  response: { status: 200, schema: recipientResourceSchema, description: "The updated recipient" },
+  response: {
+    status: 200,
+    schema: recipientResourceSchema,
+    description: "The updated recipient",
+    example: { ...exampleRecipient, email: "ada.lovelace@example.com" },
+  },
   example: { email: "ada.lovelace@example.com" },
 });

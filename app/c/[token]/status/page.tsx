@@ -3,8 +3,10 @@ import { notFound, redirect } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { ClaimFrame } from "@/components/claim/claim-frame";
 import { ClaimStatus, type StatusCopy } from "@/components/claim/claim-status";
+import { textLink } from "@/components/claim/styles";
 import { maskEmail } from "@/lib/claims/mask-email";
 import { formatMoney } from "@/lib/money";
+import { isProviderFailureCode } from "@/lib/providers/reasons";
 import { claimView, frameFor } from "../claim-view";
 
 type Props = { params: Promise<{ token: string }> };
@@ -22,11 +24,16 @@ export default async function ClaimStatusPage({ params }: Props) {
   if (view.kind !== "open" || !view.session) redirect(`/c/${token}`);
   const { claim } = view;
   if (claim.payout.status === "claimable") redirect(`/c/${token}/methods`);
-  const [t, tMethods, locale] = await Promise.all([
+  if (view.stage === "tax") redirect(`/c/${token}/tax`);
+  const [t, tMethods, tReasons, locale] = await Promise.all([
     getTranslations("claim.status"),
     getTranslations("claim.methods.options"),
+    getTranslations("claim.reasons"),
     getLocale(),
   ]);
+  // The provider's reason, in the recipient's language, with the way forward it implies.
+  const code = claim.payout.failureCode;
+  const reason = isProviderFailureCode(code) ? ` ${tReasons(code)}` : "";
   const method = claim.payout.method ? tMethods(`${claim.payout.method}.name`) : "";
   const amount = formatMoney(claim.payout, locale);
   const copy: StatusCopy = {
@@ -37,8 +44,8 @@ export default async function ClaimStatusPage({ params }: Props) {
       claimed: t("claimed"),
       processing: t("processing", { method }),
       paid: t("paid", { amount, method }),
-      failed: t("failed", { method }),
-      returned: t("returned", { method }),
+      failed: `${t("failed", { method })}${reason}`,
+      returned: `${t("returned", { method })}${reason}`,
       canceled: t("canceled", { organisation: claim.branding.name }),
     },
     receipt: t("receipt", { email: maskEmail(claim.recipient.email) }),
@@ -46,6 +53,7 @@ export default async function ClaimStatusPage({ params }: Props) {
     checking: t("checking"),
   };
   const frame = frameFor(token, claim, "/status");
+  const statementYear = (claim.payout.paidAt ?? new Date()).getUTCFullYear();
   return (
     <ClaimFrame {...frame}>
       <ClaimStatus
@@ -54,6 +62,14 @@ export default async function ClaimStatusPage({ params }: Props) {
         methodsHref={`/c/${token}/methods`}
         copy={copy}
       />
+      <section aria-labelledby="statement-heading" className="flex flex-col gap-1">
+        <h2 id="statement-heading" className="font-semibold text-slate-900">
+          {t("statementHeading")}
+        </h2>
+        <a href={`/c/${token}/statement?year=${statementYear}`} className={textLink} download>
+          {t("statementLink", { organisation: claim.branding.name, year: statementYear })}
+        </a>
+      </section>
     </ClaimFrame>
   );
 }

@@ -21,6 +21,7 @@ export default async function VerifyPage({ params, searchParams }: Props) {
   if (view.kind === "canceled" || view.stage === "locked") redirect(`/c/${token}`);
   if (view.stage === "choose") redirect(`/c/${token}/methods`);
   if (view.stage === "status") redirect(`/c/${token}/status`);
+  if (view.stage === "tax") redirect(`/c/${token}/tax`);
 
   const t = await getTranslations("claim.verify");
   const email = maskEmail(view.claim.recipient.email);

@@ -2,15 +2,15 @@
 
 import { revalidatePath } from "next/cache";
 import { db } from "@/db/client";
+import { requestBatchFanOut } from "@/inngest/requests";
 import { approveBatchAsMember, cancelBatchAsMember } from "@/lib/batches/approval";
 import { successState } from "../../_lib/action-state";
 import { memberAction } from "../../_lib/member-action";
-import { startCampaignFanOut } from "./fan-out";
 
 export const approveCampaignAction = memberAction("campaigns.approve", async (member, form) => {
   const batchId = String(form.get("batchId") ?? "");
   const batch = await approveBatchAsMember(db, member, batchId);
-  await startCampaignFanOut(member.scope, batch);
+  await requestBatchFanOut(member.scope, batch);
   revalidatePath(`/dashboard/campaigns/${batchId}`);
   return successState("Approved. Links are going out now.");
 });

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { db } from "@/db/client";
 import { inngest, webhookDeliveriesDue } from "@/inngest/client";
+import { wakeDeliveryLoop } from "@/inngest/relay";
 import { createApiKeyAsMember, revokeApiKeyAsMember } from "@/lib/api-keys/member-actions";
 import {
   createEndpointAsMember,
@@ -11,6 +12,7 @@ import {
   replayEventAsMember,
   revealEndpointSecret,
   rotateEndpointSecretAsMember,
+  sendTestEventAsMember,
   updateEndpointAsMember,
 } from "@/lib/webhooks/member-actions";
 import { successState } from "../../_lib/action-state";
@@ -38,7 +40,7 @@ export const createEndpointAction = memberAction("webhooks.manage", async (membe
   });
   revalidatePath("/dashboard/developers/webhooks");
   return successState(
-    "Endpoint added. Its signing secret is below; you can reveal it again later.",
+    "Endpoint added. Its signing secret is below; you can reveal it again on the endpoint's page.",
     { secret },
   );
 });
@@ -94,4 +96,12 @@ export const replayEventAction = memberAction("webhooks.manage", async (member, 
   return successState(
     `Replay queued to ${deliveries.length} endpoint${deliveries.length === 1 ? "" : "s"}.`,
   );
+});
+
+export const sendTestEventAction = memberAction("webhooks.manage", async (member, form) => {
+  const id = text(form, "endpointId");
+  await sendTestEventAsMember(db, member, id);
+  await wakeDeliveryLoop("dashboard test event");
+  revalidatePath(`/dashboard/developers/webhooks/${id}`);
+  return successState("Test event sent. Its delivery shows under Deliveries in a moment.");
 });

@@ -1,10 +1,5 @@
 import type { Metadata } from "next";
-import {
-  ActionForm,
-  Field,
-  RevealedSecret,
-  SubmitButton,
-} from "@/components/dashboard/action-form";
+import { ActionForm, Field, SubmitButton } from "@/components/dashboard/action-form";
 import { Card, EmptyState, PageHeader } from "@/components/dashboard/page-header";
 import { Time } from "@/components/dashboard/time";
 import { db } from "@/db/client";
@@ -86,16 +81,16 @@ export default async function ApiKeysPage() {
               organisationId={orgId}
               className="space-y-3"
               resetOnSuccess
+              secretLabel="Your new key. Store it in your secrets manager; it is shown only now."
             >
               <Field
                 name="name"
                 label="Name"
-                placeholder="Production backend"
+                placeholder={member.mode === "test" ? "Local development" : "Production backend"}
                 required
                 maxLength={100}
               />
               <SubmitButton pendingLabel="Creating…">Create {member.mode} key</SubmitButton>
-              <RevealedSecret label="Your new key. Store it in your secrets manager; it is shown only now." />
             </ActionForm>
           </Card>
         ) : null}

@@ -4,6 +4,7 @@ const tabs = [
   { href: "/dashboard/developers", label: "API keys" },
   { href: "/dashboard/developers/webhooks", label: "Webhooks" },
   { href: "/dashboard/developers/events", label: "Events" },
+  { href: "/dashboard/developers/providers", label: "Providers" },
 ];
 
 export function DeveloperTabs({ current }: { current: string }) {

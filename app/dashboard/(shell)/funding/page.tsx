@@ -7,6 +7,7 @@ import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { formatMajorAmount } from "@/lib/decimal-amount";
 import { type Currency, currencies, formatMoney } from "@/lib/money";
+import { fundingInstructions } from "@/lib/providers/funding";
 import { balancesWithThresholds } from "@/lib/read-models/overview";
 import { requirePageMember } from "../../_lib/member";
 import { addTestFundsAction, setThresholdAction } from "./actions";
@@ -17,7 +18,10 @@ const select = "mt-1 block w-full rounded-md border border-slate-300 bg-white px
 
 export default async function FundingPage() {
   const member = await requirePageMember("funding.view");
-  const balances = await balancesWithThresholds(db, member.scope);
+  const [balances, instructions] = await Promise.all([
+    balancesWithThresholds(db, member.scope),
+    fundingInstructions(db, member.scope),
+  ]);
   const orgId = member.organisation.id;
   return (
     <>
@@ -106,6 +110,29 @@ export default async function FundingPage() {
                 Live balances are funded by bank transfer to your provider account; deposits appear
                 here once they settle.
               </p>
+              {instructions.length === 0 ? (
+                <p className="mt-2 text-sm text-slate-600">
+                  Connect a provider (Developers → Providers) to see where to send funds.
+                </p>
+              ) : (
+                <ul className="mt-3 space-y-3 text-sm">
+                  {instructions.map((i) => (
+                    <li key={`${i.provider}-${i.currency}`}>
+                      <p className="font-medium">
+                        {i.currency} · {i.method}
+                      </p>
+                      <dl className="text-slate-700">
+                        {i.fields.map((f) => (
+                          <div key={f.label} className="flex gap-2">
+                            <dt className="text-slate-500">{f.label}:</dt>
+                            <dd>{f.value}</dd>
+                          </div>
+                        ))}
+                      </dl>
+                    </li>
+                  ))}
+                </ul>
+              )}
             </Card>
           ) : null}
           {can(member.role, "funding.thresholds") ? (

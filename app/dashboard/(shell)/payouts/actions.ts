@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { db } from "@/db/client";
+import { rejectHeldPayout } from "@/lib/compliance/reviews";
 import {
   approveEmailChange,
   closeEmailChange,
@@ -32,9 +33,13 @@ export const resendLinkAction = memberAction("payouts.resend", async (member, fo
 
 export const reissueLinkAction = memberAction("payouts.reissue", async (member, form) => {
   const payoutId = payoutIdOf(form);
-  await reissueClaimLink(db, member, payoutId);
+  const { reopened } = await reissueClaimLink(db, member, payoutId);
   refresh(payoutId);
-  return successState("Issued a new link and emailed it. The old link no longer works.");
+  return successState(
+    reopened
+      ? "Reissued: its funds are reserved again and a new link went out with a new deadline."
+      : "Issued a new link and emailed it. The old link no longer works.",
+  );
 });
 
 export const requestEmailChangeAction = memberAction(
@@ -97,17 +102,15 @@ export const clearReviewAction = memberAction("payouts.review", async (member, f
   await clearHeldPayout(db, member, { payoutId, note: String(form.get("note") ?? "") });
   refresh(payoutId);
   revalidatePath("/dashboard/payouts/review");
-  return successState("Cleared: the recipient has been sent their link.");
+  return successState("Approved: the recipient has been sent their link.");
 });
 
 export const rejectReviewAction = memberAction("payouts.review", async (member, form) => {
   const payoutId = payoutIdOf(form);
-  const note = String(form.get("note") ?? "").trim();
-  await cancelPayoutAsMember(db, member, {
-    payoutId,
-    reason: note ? `review_rejected: ${note}` : "review_rejected",
-  });
+  await rejectHeldPayout(db, member, { payoutId, note: String(form.get("note") ?? "") });
   refresh(payoutId);
   revalidatePath("/dashboard/payouts/review");
-  return successState("Rejected: the payout is canceled and its funds released.");
+  return successState(
+    "Rejected: the payout is canceled, its funds released, and the recipient was told.",
+  );
 });

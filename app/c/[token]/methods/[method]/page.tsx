@@ -5,10 +5,13 @@ import { ClaimFrame } from "@/components/claim/claim-frame";
 import { DeadEnd } from "@/components/claim/dead-end";
 import { type DetailsCopy, MethodDetailsForm } from "@/components/claim/method-details-form";
 import { methodFields } from "@/components/claim/method-fields";
+import { primaryButton } from "@/components/claim/styles";
+import { db } from "@/db/client";
 import { claimMethods } from "@/lib/claims/claim-flow";
 import { detailErrors } from "@/lib/methods/details/fields";
 import { formatMoney } from "@/lib/money";
-import { confirmChoice } from "../../actions";
+import { feeWithheldFromRecipient } from "@/lib/payouts/recipient-fee";
+import { confirmChoice, continueToHostedOnboarding } from "../../actions";
 import { claimView, frameFor } from "../../claim-view";
 
 type Props = { params: Promise<{ token: string; method: string }> };
@@ -43,6 +46,11 @@ export default async function MethodDetailsPage({ params }: Props) {
           heading={t("details.heading", { method: name })}
           body={[t("details.hostedOnboarding")]}
         />
+        <form action={continueToHostedOnboarding.bind(null, token, method.id)} className="mt-4">
+          <button type="submit" className={primaryButton}>
+            {t("details.continueToPartner")}
+          </button>
+        </form>
       </ClaimFrame>
     );
   }
@@ -81,6 +89,17 @@ export default async function MethodDetailsPage({ params }: Props) {
     confirming: t("review.confirming"),
     errors: errorMessages,
   };
+  const withheld = await feeWithheldFromRecipient(db, claim.payout, method.id);
+  const currency = claim.payout.currency;
+  const feeLines = withheld
+    ? [
+        { label: t("review.fee"), value: formatMoney({ amount: withheld.fee, currency }, locale) },
+        {
+          label: t("review.youReceive"),
+          value: formatMoney({ amount: withheld.receives, currency }, locale),
+        },
+      ]
+    : undefined;
   return (
     <ClaimFrame {...frame}>
       <MethodDetailsForm
@@ -88,6 +107,7 @@ export default async function MethodDetailsPage({ params }: Props) {
         methodName={name}
         country={claim.recipient.country}
         amount={formatMoney(claim.payout, locale)}
+        feeLines={feeLines}
         fields={fields}
         copy={copy}
         backHref={`/c/${token}/methods`}

@@ -1,7 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ActionForm, SubmitButton } from "@/components/dashboard/action-form";
+import {
+  ActionForm,
+  ActionOutcome,
+  ActionOutcomeMessage,
+  SubmitButton,
+} from "@/components/dashboard/action-form";
 import { FanOutProgress } from "@/components/dashboard/campaign-progress";
 import { Money } from "@/components/dashboard/money";
 import { Card, PageHeader } from "@/components/dashboard/page-header";
@@ -10,9 +15,11 @@ import { Time } from "@/components/dashboard/time";
 import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { fanOutProgress, reconcileBatch } from "@/lib/batches/progress";
+import { findMethod } from "@/lib/methods/catalog";
 import { formatMoney } from "@/lib/money";
 import { getBatch } from "@/lib/payouts/queries";
 import { actorLabels } from "@/lib/read-models/actor-labels";
+import { type CampaignSummary, campaignSummary, type Tally } from "@/lib/read-models/campaigns";
 import { requirePageMember } from "../../../_lib/member";
 import { approveCampaignAction, cancelCampaignAction } from "../actions";
 
@@ -23,17 +30,18 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const batch = await getBatch(db, member.scope, id);
   if (!batch) notFound();
-  const [progress, books, labels] = await Promise.all([
+  const [progress, books, labels, summary] = await Promise.all([
     fanOutProgress(db, member.scope, id),
     reconcileBatch(db, member.scope, batch),
     actorLabels(db, [batch.createdBy, batch.approvedBy]),
+    campaignSummary(db, member.scope, batch),
   ]);
   const who = (actor: string | null) => (actor ? (labels.get(actor) ?? actor) : "—");
   const createdByMe = batch.createdBy === `user:${member.user.id}`;
   const orgId = member.organisation.id;
 
   return (
-    <>
+    <ActionOutcome>
       <p className="mb-2 text-sm">
         <Link href="/dashboard/campaigns" className="text-indigo-700 underline">
           ← Campaigns
@@ -48,8 +56,9 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
             <span className="font-mono text-xs">{batch.id}</span>
           </>
         }
-        actions={<StatusBadge status={batch.status} />}
+        actions={<StatusBadge status={summary.displayStatus} />}
       />
+      <ActionOutcomeMessage />
       <div className="grid gap-6 xl:grid-cols-3">
         <div className="space-y-6 xl:col-span-2">
           {batch.status === "awaiting_approval" ? (
@@ -85,7 +94,8 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
               )}
             </Card>
           ) : null}
-          <Card title="Progress">
+          {summary.displayStatus === "awaiting_approval" ? null : <MoneyCard summary={summary} />}
+          <Card title="Sending links">
             <FanOutProgress
               key={batch.status}
               batchId={batch.id}
@@ -177,7 +187,10 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
             </div>
             <div>
               <dt className="text-xs text-slate-500">Allowed methods</dt>
-              <dd>{batch.allowedMethods?.join(", ") ?? "Every method the country allows"}</dd>
+              <dd>
+                {batch.allowedMethods?.map((m) => findMethod(m)?.name ?? m).join(", ") ??
+                  "Every method the country allows"}
+              </dd>
             </div>
             <div>
               <dt className="text-xs text-slate-500">Link expiry</dt>
@@ -197,7 +210,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
             ) : null}
             {batch.completedAt ? (
               <div>
-                <dt className="text-xs text-slate-500">Completed</dt>
+                <dt className="text-xs text-slate-500">Every link sent</dt>
                 <dd>
                   <Time at={batch.completedAt} />
                 </dd>
@@ -221,6 +234,55 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
           ) : null}
         </Card>
       </div>
-    </>
+    </ActionOutcome>
+  );
+}
+
+const statusMeaning: Record<CampaignSummary["displayStatus"], string> = {
+  awaiting_approval: "Funds are reserved; nothing is sent until another member approves.",
+  sending: "Links are going out to recipients.",
+  sent: "Every link has gone out; some payouts still wait for their recipient or the provider.",
+  completed: "Every payout is settled: paid, or canceled or expired with its funds released.",
+  canceled: "Stopped: payouts not yet with the provider were canceled and their funds released.",
+};
+
+/** Where the campaign's money is: claimed, paid, still open and released. */
+function MoneyCard({ summary }: { summary: CampaignSummary }) {
+  const { figures, batch } = summary;
+  const rows: { label: string; tally: Tally; hint: string }[] = [
+    { label: "Claimed", tally: figures.claimed, hint: "the recipient chose a method" },
+    { label: "Paid", tally: figures.paid, hint: "settled by the provider" },
+    { label: "Open", tally: figures.open, hint: "waiting for the recipient or provider" },
+    {
+      label: "Released",
+      tally: figures.released,
+      hint: "canceled or expired, back in the balance",
+    },
+  ];
+  return (
+    <Card title="Money">
+      <p className="mb-4 text-sm text-slate-700" data-testid="campaign-status-meaning">
+        {statusMeaning[summary.displayStatus]}
+      </p>
+      <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
+        {rows.map((r) => (
+          <div key={r.label}>
+            <dt className="text-xs font-medium text-slate-500">{r.label}</dt>
+            <dd className="mt-1">
+              <span className="block text-lg font-semibold tabular-nums text-slate-900">
+                {r.tally.count.toLocaleString("en-US")}{" "}
+                <span className="text-sm font-normal text-slate-600">
+                  of {figures.payouts.count.toLocaleString("en-US")}
+                </span>
+              </span>
+              <span className="block">
+                <Money amount={r.tally.amount} currency={batch.currency} />
+              </span>
+              <span className="block text-xs text-slate-500">{r.hint}</span>
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </Card>
   );
 }

@@ -1,12 +1,17 @@
 import { revalidatePath } from "next/cache";
 import { db } from "@/db/client";
+import type { Scope } from "@/db/scope";
+import { projectBalanceDemand } from "@/inngest/requests";
+import { refusedDemand } from "@/lib/balance-monitor";
 import { commitBatchCsv, parseRowFixes } from "@/lib/batches/csv-upload";
 import { errorResponse, readUpload } from "../upload-request";
 
 /** Creates the campaign from the file, if every row is valid; otherwise nothing at all. */
 export async function POST(request: Request) {
+  let scope: Scope | undefined;
   try {
     const { member, form, file } = await readUpload(request, "campaigns.create");
+    scope = member.scope;
     const settings = {
       name: form.get("name"),
       currency: form.get("currency"),
@@ -22,6 +27,8 @@ export async function POST(request: Request) {
     revalidatePath("/dashboard/campaigns");
     return Response.json({ id: batch.id, status: batch.status }, { status: 201 });
   } catch (error) {
+    const demand = refusedDemand(error);
+    if (scope && demand) void projectBalanceDemand(scope, demand);
     return errorResponse(error);
   }
 }

@@ -1,4 +1,5 @@
 import { db } from "@/db/client";
+import { projectBalanceDemand } from "@/inngest/requests";
 import { errorReportCsv } from "@/lib/batches/csv-error-report";
 import { parseCurrency, parseRowFixes, previewBatchCsv } from "@/lib/batches/csv-upload";
 import { validateBatchCsv } from "@/lib/batches/validate-csv";
@@ -27,6 +28,10 @@ export async function POST(request: Request) {
       currency,
       fixes,
     });
+    // About to be submitted and the balance cannot cover it: warn before it is refused.
+    if (!preview.sufficientFunds) {
+      void projectBalanceDemand(member.scope, { currency, amount: BigInt(preview.total) });
+    }
     return Response.json(preview);
   } catch (error) {
     return errorResponse(error);

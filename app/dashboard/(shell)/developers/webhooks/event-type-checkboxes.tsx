@@ -1,4 +1,4 @@
-import { eventTypes } from "@/lib/events/types";
+import { subscribableEventTypes } from "@/lib/events/types";
 
 export function EventTypeCheckboxes({ selected = [] }: { selected?: string[] }) {
   return (
@@ -7,7 +7,7 @@ export function EventTypeCheckboxes({ selected = [] }: { selected?: string[] }) 
         Events <span className="font-normal text-slate-500">(none ticked: every event)</span>
       </legend>
       <div className="mt-2 grid grid-cols-[repeat(auto-fill,minmax(14rem,1fr))] gap-1">
-        {eventTypes.map((t) => (
+        {subscribableEventTypes.map((t) => (
           <label key={t} className="flex items-center gap-2 text-sm text-slate-800">
             <input
               type="checkbox"

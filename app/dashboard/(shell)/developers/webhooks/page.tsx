@@ -1,11 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import {
-  ActionForm,
-  Field,
-  RevealedSecret,
-  SubmitButton,
-} from "@/components/dashboard/action-form";
+import { ActionForm, Field, SubmitButton } from "@/components/dashboard/action-form";
 import { Card, EmptyState, PageHeader } from "@/components/dashboard/page-header";
 import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
@@ -68,6 +63,7 @@ export default async function WebhooksPage() {
               organisationId={member.organisation.id}
               className="space-y-3"
               resetOnSuccess
+              secretLabel="Signing secret (whsec_…): configure your receiver with it."
             >
               <Field
                 name="url"
@@ -79,7 +75,6 @@ export default async function WebhooksPage() {
               <Field name="description" label="Description (optional)" maxLength={500} />
               <EventTypeCheckboxes />
               <SubmitButton pendingLabel="Adding…">Add endpoint</SubmitButton>
-              <RevealedSecret label="Signing secret (whsec_…): configure your receiver with it." />
             </ActionForm>
           </Card>
         ) : null}

@@ -1,7 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ActionForm, Field, SubmitButton } from "@/components/dashboard/action-form";
+import {
+  ActionForm,
+  ActionOutcome,
+  ActionOutcomeMessage,
+  Field,
+  SubmitButton,
+} from "@/components/dashboard/action-form";
 import { Money } from "@/components/dashboard/money";
 import { Card, PageHeader } from "@/components/dashboard/page-header";
 import { PayoutTimeline } from "@/components/dashboard/payout-timeline";
@@ -37,10 +43,11 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
   const emailChange = await pendingEmailChange(db, member.scope, recipient.id);
   const orgId = member.organisation.id;
   const claimable = payout.status === "claimable";
+  const emailed = payout.notify === "email";
   const allowed = (a: Parameters<typeof can>[1]) => can(member.role, a);
 
   return (
-    <>
+    <ActionOutcome>
       <p className="mb-2 text-sm">
         <Link href="/dashboard/payouts" className="text-indigo-700 underline">
           ← Payouts
@@ -97,29 +104,29 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
               </Item>
             </dl>
           </Card>
-          <Card title="Ledger entries">
+          <Card title="Ledger entries" className="overflow-x-auto">
             {detail.ledger.length === 0 ? (
               <p className="text-sm text-slate-600">No ledger transfers.</p>
             ) : (
               <table className="w-full text-sm" data-testid="ledger-entries">
                 <thead className="text-left text-slate-600">
                   <tr>
-                    <th className="py-1 font-medium">When</th>
-                    <th className="py-1 font-medium">From → to</th>
-                    <th className="py-1 font-medium">Phase</th>
+                    <th className="py-1 pr-3 font-medium">When</th>
+                    <th className="py-1 pr-3 font-medium">From → to</th>
+                    <th className="hidden py-1 pr-3 font-medium sm:table-cell">Phase</th>
                     <th className="py-1 text-right font-medium">Amount</th>
                   </tr>
                 </thead>
                 <tbody>
                   {detail.ledger.map((t) => (
                     <tr key={t.id} className="border-t border-slate-100">
-                      <td className="py-1">
+                      <td className="py-1 pr-3">
                         <Time at={t.createdAt} />
                       </td>
-                      <td className="py-1">
-                        {t.from} → {t.to}
+                      <td className="py-1 pr-3">
+                        {t.from.replace(/_/g, " ")} → {t.to.replace(/_/g, " ")}
                       </td>
-                      <td className="py-1">{t.phase}</td>
+                      <td className="hidden py-1 pr-3 sm:table-cell">{t.phase}</td>
                       <td className="py-1 text-right">
                         <Money amount={t.amount} currency={t.currency} />
                       </td>
@@ -130,10 +137,11 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
             )}
           </Card>
           <Card title="Timeline">
-            <PayoutTimeline entries={detail.timeline} />
+            <PayoutTimeline entries={detail.timeline} currency={payout.currency} />
           </Card>
         </div>
         <div className="space-y-6">
+          <ActionOutcomeMessage />
           {emailChange ? (
             <PendingEmailChange
               request={emailChange}
@@ -145,14 +153,20 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
           ) : null}
           <Card title="Actions">
             <div className="space-y-5">
-              {["paid", "canceled", "expired", "processing"].includes(payout.status) ? (
+              {["paid", "canceled", "processing"].includes(payout.status) ? (
                 <p className="text-sm text-slate-600">
                   {payout.status === "processing"
                     ? "With the provider now: its outcome decides what happens next."
                     : `Nothing to do: this payout is ${payout.status}.`}
                 </p>
               ) : null}
-              {claimable && allowed("payouts.resend") ? (
+              {claimable && !emailed ? (
+                <p className="text-sm text-slate-600">
+                  Your platform delivers this payout&apos;s link itself (notify: none), so it is
+                  never emailed.
+                </p>
+              ) : null}
+              {claimable && emailed && allowed("payouts.resend") ? (
                 <ActionForm action={resendLinkAction} organisationId={orgId}>
                   <input type="hidden" name="payoutId" value={payout.id} />
                   <SubmitButton variant="secondary" pendingLabel="Sending…">
@@ -172,9 +186,33 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
                     Reissue the link
                   </SubmitButton>
                   <p className="mt-1 text-xs text-slate-500">
-                    New link by email; the old one dies.
+                    {emailed
+                      ? "New link by email; the old one dies."
+                      : "New link; the old one dies."}
                   </p>
                 </ActionForm>
+              ) : null}
+              {payout.status === "expired" && allowed("payouts.reissue") ? (
+                <ActionForm
+                  action={reissueLinkAction}
+                  organisationId={orgId}
+                  confirmMessage={`Reissue this payout? ${formatMoney({ amount: payout.amount, currency: payout.currency })} is reserved from your available balance again and a new link goes out.`}
+                >
+                  <input type="hidden" name="payoutId" value={payout.id} />
+                  <p className="mb-2 text-sm text-slate-600">
+                    The link expired and the funds went back to your balance.
+                  </p>
+                  <SubmitButton variant="secondary" pendingLabel="Reissuing…">
+                    Reissue
+                  </SubmitButton>
+                  <p className="mt-1 text-xs text-slate-500">
+                    Reserves the funds again and sends a new link with a new deadline.
+                  </p>
+                </ActionForm>
+              ) : payout.status === "expired" ? (
+                <p className="text-sm text-slate-600">
+                  The link expired and the funds went back to your balance.
+                </p>
               ) : null}
               {!emailChange &&
               allowed("payouts.request_email_change") &&
@@ -235,7 +273,7 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
           </Card>
         </div>
       </div>
-    </>
+    </ActionOutcome>
   );
 }
 

@@ -1,12 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import {
-  ActionForm,
-  Field,
-  RevealedSecret,
-  SubmitButton,
-} from "@/components/dashboard/action-form";
+import { ActionForm, Field, SubmitButton } from "@/components/dashboard/action-form";
 import { Card, EmptyState, PageHeader } from "@/components/dashboard/page-header";
 import { StatusBadge } from "@/components/dashboard/status-badge";
 import { Time } from "@/components/dashboard/time";
@@ -22,6 +17,7 @@ import {
   replayEventAction,
   revealSecretAction,
   rotateSecretAction,
+  sendTestEventAction,
   toggleEndpointAction,
   updateEndpointAction,
 } from "../../actions";
@@ -158,25 +154,46 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
                 <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
               </ActionForm>
             </Card>
+            <Card title="Test event">
+              {endpoint.disabledAt ? (
+                <p className="text-sm text-slate-700">
+                  Enable the endpoint to send it a test event.
+                </p>
+              ) : (
+                <ActionForm action={sendTestEventAction} organisationId={orgId}>
+                  <input type="hidden" name="endpointId" value={endpoint.id} />
+                  <p className="mb-3 text-sm text-slate-700">
+                    Sends a signed <code>ping</code> event to this endpoint only, so you can check
+                    that your receiver verifies it.
+                  </p>
+                  <SubmitButton variant="secondary" pendingLabel="Sending…">
+                    Send test event
+                  </SubmitButton>
+                </ActionForm>
+              )}
+            </Card>
             <Card title="Signing secret">
               <div className="space-y-3">
-                <ActionForm action={revealSecretAction} organisationId={orgId}>
+                <ActionForm
+                  action={revealSecretAction}
+                  organisationId={orgId}
+                  secretLabel="Signing secret"
+                >
                   <input type="hidden" name="endpointId" value={endpoint.id} />
                   <SubmitButton variant="secondary" pendingLabel="Revealing…">
                     Reveal secret
                   </SubmitButton>
-                  <RevealedSecret label="Signing secret" />
                 </ActionForm>
                 <ActionForm
                   action={rotateSecretAction}
                   organisationId={orgId}
                   confirmMessage="Rotate the secret? Your receiver must switch to the new one."
+                  secretLabel="New signing secret"
                 >
                   <input type="hidden" name="endpointId" value={endpoint.id} />
                   <SubmitButton variant="secondary" pendingLabel="Rotating…">
                     Rotate secret
                   </SubmitButton>
-                  <RevealedSecret label="New signing secret" />
                 </ActionForm>
               </div>
             </Card>

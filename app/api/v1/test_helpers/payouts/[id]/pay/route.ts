@@ -1,0 +1,11 @@
+import { apiRoute } from "@/app/api/v1/api-route";
+import { payPayoutHelperOperation } from "@/lib/api/operations/test-helpers";
+import { methodsNotAllowed } from "@/lib/api/unrouted";
+import { presentPayout } from "@/lib/payouts/present";
+import { decideSubmission } from "@/lib/test-mode/payout-helpers";
+
+export const POST = apiRoute(payPayoutHelperOperation, async ({ db, scope, params }) =>
+  presentPayout(db, scope, await decideSubmission(db, scope, params.id, "paid")),
+);
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("POST");

@@ -1,0 +1,64 @@
+import { db } from "@/db/client";
+import { inngest, reconciliationRequested } from "@/inngest/client";
+import { scopeOf } from "@/inngest/event-scope";
+import { relayEvents } from "@/inngest/relay";
+import { loadLiveProviders } from "@/lib/providers/credentials";
+import {
+  previousDay,
+  reconcileProviderDay,
+  reconciliationTargets,
+} from "@/lib/providers/reconciliation";
+
+/** Every night: one reconciliation of yesterday per organisation and connected provider. */
+export const requestDailyReconciliation = inngest.createFunction(
+  {
+    id: "request-daily-reconciliation",
+    name: "Request the daily provider reconciliation",
+    triggers: [{ cron: "30 2 * * *" }],
+    concurrency: { limit: 1 },
+  },
+  async ({ step }) => {
+    const targets = await step.run("find-connected-providers", () => reconciliationTargets(db));
+    if (targets.length === 0) return { requested: 0 };
+    const period = previousDay();
+    await step.sendEvent(
+      "request-reconciliations",
+      targets.map((t) =>
+        reconciliationRequested.create({
+          organisation_id: t.organisationId,
+          mode: t.mode,
+          provider: t.provider,
+          period,
+        }),
+      ),
+    );
+    return { requested: targets.length, period };
+  },
+);
+
+/** One provider's day for one organisation; its differences become stored, logged exceptions. */
+export const reconcileProvider = inngest.createFunction(
+  {
+    id: "reconcile-provider",
+    name: "Reconcile a provider's day with the ledger",
+    triggers: [reconciliationRequested],
+    idempotency: "event.data.organisation_id + '-' + event.data.provider + '-' + event.data.period",
+    concurrency: { limit: 2 },
+    retries: 5,
+  },
+  async ({ event, step }) =>
+    step.run("reconcile", async () => {
+      const scope = scopeOf(event.data);
+      const adapter = (await loadLiveProviders(db, scope))[event.data.provider];
+      if (!adapter) return { skipped: "not_connected" };
+      const result = await reconcileProviderDay(
+        db,
+        scope,
+        event.data.provider,
+        adapter,
+        event.data.period,
+      );
+      await relayEvents();
+      return result;
+    }),
+);
