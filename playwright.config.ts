@@ -5,6 +5,14 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 
 export const e2eDataDir = ".data/e2e";
 
+/**
+ * Where the e2e deployment's Stripe is: the Stripe double that
+ * e2e/claim/stripe-onboarding.spec.ts starts on this port. The app reads STRIPE_API_BASE
+ * once per process, so the origin is fixed here, in the server's environment, as an
+ * operator points it at a gateway; only the spec that pays through Stripe runs the double.
+ */
+export const e2eStripeDoublePort = port + 1;
+
 export default defineConfig({
   testDir: "e2e",
   fullyParallel: false,
@@ -36,6 +44,12 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 180_000,
     stdout: "pipe",
-    env: { PORT: String(port), DATA_DIR: e2eDataDir, DEV_MAILBOX: "1", LOG_LEVEL: "info" },
+    env: {
+      PORT: String(port),
+      DATA_DIR: e2eDataDir,
+      DEV_MAILBOX: "1",
+      LOG_LEVEL: "info",
+      STRIPE_API_BASE: `http://127.0.0.1:${e2eStripeDoublePort}`,
+    },
   },
 });

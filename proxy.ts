@@ -1,5 +1,6 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { malformedPathResponse } from "@/lib/api/problem";
+import { CLAIM_TOKEN_HEADER, claimTokenInPath } from "@/lib/claims/claim-path";
 import { appUrl } from "@/lib/config";
 import { isDecodablePath } from "@/lib/http/paths";
 import { newNonce, pagePolicyFor, securityHeaders } from "@/lib/http/security-headers";
@@ -26,6 +27,10 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"] as string);
+  // A claim page speaks its recipient's language (i18n/request.ts); only the path says whose.
+  const claimToken = claimTokenInPath(pathname);
+  if (claimToken) requestHeaders.set(CLAIM_TOKEN_HEADER, claimToken);
+  else requestHeaders.delete(CLAIM_TOKEN_HEADER);
   // Next decodes each dynamic segment and answers a bare 500 when one is not valid
   // percent-encoding (`/c/%ZZ`); such a path names nothing, so it gets the not-found page.
   const response = isDecodablePath(pathname)

@@ -5,7 +5,7 @@ import Nodemailer from "next-auth/providers/nodemailer";
 import { authAdapter } from "@/lib/auth/adapter";
 import { sendSignInEmail } from "@/lib/auth/sign-in-email";
 import { appUrl, config } from "@/lib/config";
-import { mailboxGrant } from "./login/mailbox-grant";
+import { mailboxGrant } from "./dev/mailbox/grant";
 
 /** OAuth providers offered on the sign-in page: those whose credentials are configured. */
 export function oauthProviders(): { id: "github" | "google"; name: string }[] {

@@ -58,3 +58,98 @@ export function negotiateLocale(input: {
   }
   return defaultLocale;
 }
+
+/**
+ * The main language of a country, among those the claim speaks, for a recipient the
+ * platform gave no locale: what the first email and page speak before the recipient
+ * says otherwise. Countries not listed get English. Kept to languages a clear majority
+ * reads, so a guess rarely lands on a language the recipient does not read.
+ */
+const countryLanguages: Record<Exclude<Locale, "en">, readonly string[]> = {
+  es: [
+    ...["ES", "MX", "AR", "CO", "CL", "PE", "VE", "EC", "GT", "CU", "BO", "DO", "HN", "PY"],
+    ...["SV", "NI", "CR", "PA", "UY", "PR", "GQ"],
+  ],
+  fr: [
+    ...["FR", "MC", "SN", "CI", "ML", "BF", "NE", "TG", "BJ", "GN", "CD", "CG", "GA", "MG"],
+    ...["HT", "PF", "NC", "RE", "GP", "MQ", "GF", "YT", "BL", "MF", "PM", "WF"],
+  ],
+  de: ["DE", "AT", "LI"],
+  "pt-BR": ["BR", "PT", "AO", "MZ", "CV", "GW", "ST", "TL"],
+  hi: ["IN"],
+};
+const languageOfCountry = new Map<string, Locale>(
+  Object.entries(countryLanguages).flatMap(([language, countries]) =>
+    countries.map((country) => [country, language as Locale]),
+  ),
+);
+
+/** `fr-CA`, `pt-BR`, `hi-IN`: the country's main language with the country as region. */
+export function localeForCountry(country: string): string {
+  const language = languageOfCountry.get(country) ?? defaultLocale;
+  return `${language.split("-")[0]}-${country}`;
+}
+
+/** The claim language of a BCP 47 tag (`es-US` → `es`, `pt-PT` → `pt-BR`), or null. */
+export function languageOf(tag: string | null | undefined): Locale | null {
+  return tag ? matchLocale(tag) : null;
+}
+
+/**
+ * A platform-given locale in canonical form (`fr-ca` → `fr-CA`), or null when it is not a
+ * well-formed BCP 47 tag or not in a language the claim speaks.
+ */
+export function canonicalLocale(value: string): string | null {
+  try {
+    const [tag] = Intl.getCanonicalLocales(value.trim());
+    return tag && languageOf(tag) ? tag : null;
+  } catch {
+    return null;
+  }
+}
+
+function regionOf(tag: string): string | undefined {
+  try {
+    return new Intl.Locale(tag).region;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a page or email for a recipient speaks (`language`, one of ours) and how it writes
+ * amounts and dates (`tag`, a full locale: es-US writes "$1,234.56", fr-CA "1 234,56 $").
+ *
+ * The language: the switcher's cookie, else the locale the platform gave for the
+ * recipient, else the browser's Accept-Language, else the recipient's country's main
+ * language, else English. The region: the chosen source's own (`es-US`, `fr-CA`), else the
+ * platform-given locale's when it is the same language, else the recipient's country.
+ */
+export function resolveLocale(input: {
+  cookie?: string | null;
+  acceptLanguage?: string | null;
+  recipient?: { locale: string | null; country: string } | null;
+}): { language: Locale; tag: string } {
+  const given = input.recipient?.locale ?? null;
+  const country = input.recipient?.country;
+  const sources = [
+    ...(isLocale(input.cookie) ? [input.cookie] : []),
+    ...(given ? [given] : []),
+    ...parseAcceptLanguage(input.acceptLanguage),
+    ...(country ? [localeForCountry(country)] : []),
+  ];
+  for (const source of sources) {
+    const language = languageOf(source);
+    if (!language) continue;
+    // The switcher's choices are languages; pt-BR's region is part of its name.
+    const own = source === input.cookie ? undefined : regionOf(source);
+    const region =
+      own ??
+      (given && languageOf(given) === language ? regionOf(given) : undefined) ??
+      country ??
+      regionOf(language);
+    const base = language.split("-")[0] as string;
+    return { language, tag: region ? `${base}-${region}` : base };
+  }
+  return { language: defaultLocale, tag: country ? `en-${country}` : defaultLocale };
+}

@@ -31,6 +31,7 @@ const prefixes = {
   complianceReview: "rev",
   taxForm: "txf",
   report: "rpt",
+  claimActivity: "cla",
 } as const;
 
 export type IdKind = keyof typeof prefixes;

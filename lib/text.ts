@@ -1,5 +1,4 @@
 import type { z } from "zod";
-import type { FieldError } from "@/lib/errors";
 
 /**
  * Text that cannot be stored as it was sent. PostgreSQL refuses NUL in `text` and
@@ -22,14 +21,17 @@ export function unsafeTextReason(text: string): string | null {
 
 const MAX_REPORTED = 20;
 
+/** A field's problem, shaped as lib/errors' `FieldError` (which imports this file). */
+type TextProblem = { path: string; message: string };
+
 /**
  * Every string (and object key) in a parsed JSON value, query or path that cannot be
  * accepted, by path. It walks with its own stack, so no nesting depth can overflow it.
  * The one check every input passes before its schema (`parseOrThrow`, `parseInput`),
  * so a new field can never forget it.
  */
-export function unsafeTextIn(input: unknown): FieldError[] {
-  const errors: FieldError[] = [];
+export function unsafeTextIn(input: unknown): TextProblem[] {
+  const errors: TextProblem[] = [];
   const stack: { value: unknown; path: string[] }[] = [{ value: input, path: [] }];
   while (stack.length > 0 && errors.length < MAX_REPORTED) {
     const { value, path } = stack.pop() as { value: unknown; path: string[] };

@@ -1,4 +1,5 @@
 import { getLocale, getTranslations } from "next-intl/server";
+import { defaultLocale, languageOf } from "@/i18n/locales";
 import { LanguageSwitcher } from "./language-switcher";
 
 export type FrameBranding = {
@@ -69,12 +70,13 @@ export async function ClaimFrame({
             />
           ) : null}
         </div>
+        {/* Inside the banner landmark, so no content sits outside one (axe `region`). */}
+        {testMode ? (
+          <p className="bg-amber-100 px-4 py-1.5 text-center text-sm text-amber-950">
+            {t("testMode")}
+          </p>
+        ) : null}
       </header>
-      {testMode ? (
-        <p className="bg-amber-100 px-4 py-1.5 text-center text-sm text-amber-950">
-          {t("testMode")}
-        </p>
-      ) : null}
       <main
         id="main"
         tabIndex={-1}
@@ -100,7 +102,7 @@ export async function ClaimFrame({
             : t("supportNoEmail", { organisation: branding.name })}
         </p>
         <LanguageSwitcher
-          current={locale}
+          current={languageOf(locale) ?? defaultLocale}
           label={t("language")}
           submit={t("changeLanguage")}
           action={`/c/${token}`}

@@ -4,9 +4,9 @@ import type { FrameBranding } from "./claim-frame";
 import { html, SafeHtml } from "./html";
 
 /**
- * The claim link's first page as a complete HTML document with no JavaScript at all: it
- * is what every recipient opens, often on a cheap phone over a slow network, so it
- * carries its few styles inline and nothing else. It mirrors ClaimFrame's look; the
+ * The claim link's first page as a complete HTML document that works without JavaScript:
+ * it is what every recipient opens, often on a cheap phone over a slow network, so it
+ * carries its few styles and one small script inline and nothing else. It mirrors ClaimFrame's look; the
  * later steps (which need React) use ClaimFrame itself.
  */
 // system-ui is the phone's own face (Roboto, SF, Segoe UI); a long font stack only costs
@@ -47,7 +47,26 @@ footer a{color:var(--primary-text);font-weight:500}
 select,.btn2{min-height:2.75rem;border:1px solid #94a3b8;border-radius:.375rem;background:#fff;color:#0f172a;font:inherit;padding:0 .5rem}
 .btn2{font-weight:500;padding:0 .75rem;cursor:pointer}
 .btn:focus-visible,.btn2:focus-visible,select:focus-visible,a:focus-visible{outline:3px solid var(--primary-text);outline-offset:2px}
+.code{display:flex;flex-direction:column;gap:.5rem}
+.code label{font-weight:500}
+.field{min-height:3rem;border:1px solid #64748b;border-radius:.5rem;background:#fff;color:#0f172a;font:inherit;font-size:1.25rem;letter-spacing:.2em;padding:0 .75rem}
+.field[aria-invalid=true]{border-color:#b91c1c}
+.field:focus-visible{outline:3px solid var(--primary-text);outline-offset:2px}
+#code-notice:empty{display:none}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
+
+/** Asks the landing page for its `<main>` content alone (see `sendInPlace`). */
+export const MAIN_ONLY_HEADER = "x-claim-main-only";
+
+/*
+ * The one script: "Email me a code" sends without leaving the page. It posts the same
+ * form the page would, follows the answer back to this page asking for its content
+ * alone (the same page, now with the code field), swaps it in and focuses the field;
+ * the address stays, and reloading it shows the same step. Only markup is swapped in,
+ * never a stylesheet or script, so the page's CSP nonce still covers everything. Without
+ * JavaScript the form posts and the page reloads to the same result.
+ */
+const sendInPlace = `document.addEventListener("submit",async(e)=>{const f=e.target;if(!(f instanceof HTMLFormElement)||!f.hasAttribute("data-send-code"))return;e.preventDefault();const b=f.querySelector("button");if(b)b.disabled=true;try{const r=await fetch(f.action,{method:"POST",body:new FormData(f),credentials:"same-origin",headers:{"${MAIN_ONLY_HEADER}":"1"}});const here=document.getElementById("main");if(!r.ok||!here||r.headers.get("${MAIN_ONLY_HEADER}")!=="1")throw new Error("reload");here.innerHTML=await r.text();(document.getElementById("code")||here).focus()}catch{f.submit()}});`;
 
 export type DocumentText = {
   title: string;
@@ -60,7 +79,8 @@ export type DocumentText = {
 };
 
 export function claimDocument(input: {
-  locale: Locale;
+  /** The page's language: its `lang`, and the switcher's choice. */
+  language: Locale;
   nonce: string;
   text: DocumentText;
   /** Null for the unbranded "link not valid" page. */
@@ -74,6 +94,8 @@ export function claimDocument(input: {
   const palette = brandPalette(branding ?? {});
   // Our own stylesheet plus validated hex colours: trusted, and quotes must survive unescaped.
   const vars = `:root{--primary:${palette.primary};--on-primary:${palette.onPrimary};--primary-text:${palette.primaryText};--accent:${palette.accent};--on-accent:${palette.onAccent}}`;
+  // The test-mode banner sits in the banner landmark, so no content is outside one.
+  const testBanner = input.testMode ? html`<p class="test">${text.testMode}</p>` : "";
   const header = branding
     ? html`<header><div class="wrap">${
         branding.logoUrl
@@ -83,8 +105,10 @@ export function claimDocument(input: {
         branding.logoUrl
           ? html`<img class="logo" src="${branding.logoUrl}" alt="" height="32" referrerpolicy="no-referrer">`
           : ""
-      }</div></header>`
-    : "";
+      }</div>${testBanner}</header>`
+    : testBanner
+      ? html`<header>${testBanner}</header>`
+      : "";
   const support =
     "plain" in text.support
       ? html`<p>${text.support.plain}</p>`
@@ -92,10 +116,10 @@ export function claimDocument(input: {
   const switcher = input.switcher
     ? html`<form class="lang" method="post" action="${input.switcher.action}"><input type="hidden" name="intent" value="locale"><input type="hidden" name="back" value="${input.switcher.back}"><label><span>${text.language}</span><select name="locale">${locales.map(
         (l) =>
-          html`<option value="${l}" lang="${l}"${l === input.locale ? html` selected` : ""}>${localeNames[l]}</option>`,
+          html`<option value="${l}" lang="${l}"${l === input.language ? html` selected` : ""}>${localeNames[l]}</option>`,
       )}</select></label><button class="btn2" type="submit">${text.changeLanguage}</button></form>`
     : "";
   const footer = branding ? html`<footer class="wrap">${support}${switcher}</footer>` : "";
-  return html`<!doctype html><html lang="${input.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex, nofollow"><title>${text.title}</title><link rel="icon" href="data:,"><style nonce="${input.nonce}">${new SafeHtml(css.replace(/\n/g, "") + vars)}</style></head><body><a class="skip" href="#main">${text.skip}</a>${header}${input.testMode ? html`<p class="test">${text.testMode}</p>` : ""}<main id="main" class="wrap" tabindex="-1">${input.content}</main>${footer}</body></html>`
+  return html`<!doctype html><html lang="${input.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex, nofollow"><title>${text.title}</title><link rel="icon" href="data:,"><style nonce="${input.nonce}">${new SafeHtml(css.replace(/\n/g, "") + vars)}</style></head><body><a class="skip" href="#main">${text.skip}</a>${header}<main id="main" class="wrap" tabindex="-1">${input.content}</main>${footer}<script nonce="${input.nonce}">${new SafeHtml(sendInPlace)}</script></body></html>`
     .value;
 }

@@ -16,7 +16,15 @@ const emptyRow = (): ManualRow => ({
   country: "",
   amount: "",
 });
-const editable: CsvColumn[] = ["email", "name", "country", "amount", "external_id", "description"];
+const editable: CsvColumn[] = [
+  "email",
+  "name",
+  "country",
+  "amount",
+  "external_id",
+  "description",
+  "locale",
+];
 
 const input =
   "block w-full rounded-md border border-slate-300 px-3 py-2 text-sm text-slate-900 shadow-sm focus:border-indigo-600 focus:outline-none focus:ring-2 focus:ring-indigo-600/30";

@@ -8,6 +8,7 @@ const dot: Record<TimelineEntry["kind"], string> = {
   email: "bg-sky-600",
   webhook: "bg-violet-600",
   link: "bg-amber-500",
+  claim: "bg-rose-600",
   audit: "bg-slate-500",
   provider: "bg-teal-600",
 };
@@ -18,6 +19,7 @@ const label: Record<TimelineEntry["kind"], string> = {
   email: "Email",
   webhook: "Webhook",
   link: "Claim link",
+  claim: "Claim page",
   audit: "Team",
   provider: "Provider",
 };

@@ -1,4 +1,14 @@
-import { index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import { createdAt, modeEnum, updatedAt } from "./columns";
 import { organisations } from "./organisations";
 import { claimLinks, payouts } from "./payouts";
@@ -60,4 +70,43 @@ export const claimRateLimits = pgTable(
     count: integer().notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index().on(t.windowStart)],
+);
+
+/**
+ * What happened on a claim link that is not a payout transition, for the payout's
+ * timeline: each wrong code, the lock, and the recipient's requests to the organisation
+ * (a new link for an expired, replaced or locked one; another way to be paid after the
+ * only method failed). A request is recorded once per link, which makes it idempotent.
+ */
+export const claimActivityKindEnum = pgEnum("claim_activity_kind", [
+  "wrong_code",
+  "locked",
+  "new_link_requested",
+  "other_way_requested",
+]);
+export type ClaimActivityKind = (typeof claimActivityKindEnum.enumValues)[number];
+
+export const claimActivity = pgTable(
+  "claim_activity",
+  {
+    id: text().primaryKey(),
+    organisationId: text()
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    mode: modeEnum().notNull(),
+    payoutId: text()
+      .notNull()
+      .references(() => payouts.id, { onDelete: "cascade" }),
+    claimLinkId: text()
+      .notNull()
+      .references(() => claimLinks.id, { onDelete: "cascade" }),
+    kind: claimActivityKindEnum().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index().on(t.payoutId, t.createdAt),
+    uniqueIndex("claim_activity_once_per_link")
+      .on(t.claimLinkId, t.kind)
+      .where(sql`${t.kind} <> 'wrong_code'`),
+  ],
 );

@@ -26,6 +26,11 @@ export const recipients = pgTable(
     name: text(),
     /** ISO 3166-1 alpha-2. */
     country: text().notNull(),
+    /**
+     * The BCP 47 locale the platform gave for this person (`es-US`, `fr-CA`), in a language
+     * the claim speaks; null when not given (it is then derived from the country).
+     */
+    locale: text(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

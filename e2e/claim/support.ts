@@ -14,6 +14,18 @@ import { demoCredentials, e2eDatabaseUrl } from "../demo";
 /** A claim test waits for an invite (up to a relay sweep), then for a payout to settle. */
 export const CLAIM_TEST_TIMEOUT = 240_000;
 
+/** The small phone issue 19 measures the claim on. */
+export const smallPhone = {
+  viewport: { width: 360, height: 740 },
+  isMobile: true,
+  hasTouch: true,
+};
+
+/** The admin's signed-in session, for a test that looks at the dashboard too. */
+export async function adminContext(browser: import("@playwright/test").Browser) {
+  return browser.newContext({ storageState: adminState });
+}
+
 /** Every claim test runs on a phone-sized screen. */
 export const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
@@ -84,7 +96,7 @@ export class Api {
 
   /** A payout through the public API, as an integrator creates it. */
   createPayout(body: {
-    recipient: { email: string; name: string; country: string };
+    recipient: { email: string; name: string; country: string; locale?: string };
     amount: number;
     currency: string;
     description?: string;
@@ -103,7 +115,7 @@ export async function waitForEmail(
   mailbox: Mailbox,
   where: {
     to: string;
-    kind: "invite" | "claim_code" | "receipt";
+    kind: "invite" | "claim_code" | "receipt" | "payout_expired" | "help_requested";
     subjectRef?: string;
     after?: Date;
   },

@@ -14,7 +14,7 @@ test("a finance lead pays a CSV campaign that a second member approves, and supp
   await page.goto("/dashboard/settings");
   await page.getByRole("combobox", { name: "Currency", exact: true }).selectOption("USD");
   await page.getByLabel("Threshold", { exact: true }).fill("0");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save threshold" }).click();
   await expect(page.getByText("Approval threshold saved.")).toBeVisible();
 
   const financeEmail = freshEmail("finance", "acme.test");

@@ -71,7 +71,7 @@ export async function campaignAwaitingApproval(
   await owner.goto("/dashboard/settings");
   await owner.getByRole("combobox", { name: "Currency", exact: true }).selectOption("USD");
   await owner.getByLabel("Threshold", { exact: true }).fill("0");
-  await owner.getByRole("button", { name: "Save" }).click();
+  await owner.getByRole("button", { name: "Save threshold" }).click();
   await expect(owner.getByText("Approval threshold saved.")).toBeVisible();
   const path = await campaignFromForm(owner, name, recipientEmail);
   await expect(owner.getByRole("heading", { name: "Approval needed" })).toBeVisible();

@@ -17,7 +17,9 @@ type MailKind =
   | "claim_code"
   | "receipt"
   | "email_changed"
-  | "payout_stopped";
+  | "payout_stopped"
+  | "payout_expired"
+  | "help_requested";
 type MailQuery = { to: string; kind: MailKind };
 
 /** A mail as the dev mailbox shows it. */

@@ -7,6 +7,8 @@ import { fetchSanctionsList } from "./fetch-sanctions-list";
 import { generateReportFunction } from "./generate-report";
 import { inviteReviewedPayout } from "./invite-reviewed-payout";
 import { monitorBalance } from "./monitor-balance";
+import { notifyHelpRequested } from "./notify-help-requested";
+import { notifyPayoutExpired } from "./notify-payout-expired";
 import { notifyPayoutFailed } from "./notify-payout-failed";
 import { notifyPayoutStopped } from "./notify-payout-stopped";
 import { pollProviderPayoutsSweep } from "./poll-provider-payouts";
@@ -45,6 +47,8 @@ export const functions = [
   notifyPayoutFailed,
   sendClaimReminders,
   expirePayouts,
+  notifyPayoutExpired,
+  notifyHelpRequested,
   // Balances
   monitorBalance,
   checkProjectedDemand,

@@ -9,12 +9,15 @@ import {
   reconciliationTargets,
 } from "@/lib/providers/reconciliation";
 
-/** Every night: one reconciliation of yesterday per organisation and connected provider. */
+/**
+ * Every night: one reconciliation of yesterday per organisation and connected provider. At
+ * 04:30 UTC: the day runs to 01:00 with its margin, and PayPal's reporting lags up to 3 hours.
+ */
 export const requestDailyReconciliation = inngest.createFunction(
   {
     id: "request-daily-reconciliation",
     name: "Request the daily provider reconciliation",
-    triggers: [{ cron: "30 2 * * *" }],
+    triggers: [{ cron: "30 4 * * *" }],
     concurrency: { limit: 1 },
   },
   async ({ step }) => {

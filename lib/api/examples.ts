@@ -1,4 +1,5 @@
 import type { EventType } from "@/lib/events/types";
+import type { BalanceResource } from "@/lib/ledger/serialize";
 import { eligibleMethods, serializeEligibility } from "@/lib/methods";
 import type { BatchResource, PayoutResource } from "@/lib/payouts/serialize";
 import { payoutStatuses } from "@/lib/payouts/serialize";
@@ -7,7 +8,6 @@ import type { ReportResource } from "@/lib/reports/serialize";
 import type { WebhookDeliveryResource } from "@/lib/webhooks/delivery-resource";
 import type { WebhookEndpointResource } from "@/lib/webhooks/endpoint-schemas";
 import { TEST_EVENT_MESSAGE } from "@/lib/webhooks/test-event";
-import type { BalanceResource } from "./operations/ledger";
 
 /**
  * The examples the reference shows for each response and webhook. They are data, not
@@ -37,6 +37,7 @@ export const exampleRecipient: RecipientResource = {
   email: "ada@example.com",
   name: "Ada Lovelace",
   country: "KE",
+  locale: "en-KE",
   created_at: at("09:00:00"),
   updated_at: at("09:00:00"),
 };
@@ -332,6 +333,13 @@ export const exampleEventData: { [T in EventType]: Record<string, unknown> } = {
     ledger_amount: 5000,
     provider_amount: 4900,
     details: "The provider paid 4900 where the ledger moved 5000.",
+  },
+  "recipient.help_requested": {
+    recipient_id: exampleIds.recipient,
+    payout_id: exampleIds.payout,
+    request: "new_link",
+    reason: "link_expired",
+    request_id: "cla_01jd5x7m8n9p0q1r2s3t4v5w6x",
   },
 };
 

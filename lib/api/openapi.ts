@@ -311,6 +311,8 @@ const eventDescriptions: Record<EventType, string> = {
   "report.failed": "A report could not be generated; `failure_reason` says why.",
   "reconciliation.exception":
     "The daily reconciliation found a difference between a provider's settled records and the ledger (`kind` says which).",
+  "recipient.help_requested":
+    "A recipient asked you for help from their claim page: a new link (`reason`: their link expired, was replaced or got locked after wrong codes) or another way to be paid (the only method offered to them failed). Reissue or resend the payout's link, or contact them. Your support address is emailed too.",
   ping: 'A test event, sent only by `POST /webhook_endpoints/{id}/test` (or the dashboard\'s "Send test event") to that endpoint alone. No endpoint subscribes to it.',
 };
 

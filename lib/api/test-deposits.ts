@@ -4,8 +4,8 @@ import { inTransaction } from "@/db/transaction";
 import { AppError } from "@/lib/errors";
 import { recordEvent } from "@/lib/events/outbox";
 import { deposit, getBalances } from "@/lib/ledger";
+import { serializeBalance } from "@/lib/ledger/serialize";
 import type { Currency } from "@/lib/money";
-import { serializeBalance } from "./operations/ledger";
 
 /**
  * Pretend money for test mode. Live balances only grow from real bank transfers

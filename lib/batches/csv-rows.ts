@@ -2,7 +2,11 @@ import { z } from "zod";
 import type { CreateBatchBody } from "@/lib/batches/create-batch";
 import { parseMajorAmount } from "@/lib/decimal-amount";
 import type { Currency } from "@/lib/money";
-import { countrySchema, descriptionSchema } from "@/lib/payouts/input-schemas";
+import {
+  countrySchema,
+  descriptionSchema,
+  recipientLocaleSchema,
+} from "@/lib/payouts/input-schemas";
 import { singleLine } from "@/lib/text";
 
 export const csvColumns = [
@@ -13,6 +17,7 @@ export const csvColumns = [
   "external_id",
   "description",
   "currency",
+  "locale",
 ] as const;
 export type CsvColumn = (typeof csvColumns)[number];
 export const requiredColumns: CsvColumn[] = ["email", "country", "amount"];
@@ -45,6 +50,8 @@ const aliases: Record<string, CsvColumn> = {
   description: "description",
   note: "description",
   currency: "currency",
+  locale: "locale",
+  language: "locale",
 };
 
 /** Maps a header cell to a known column ("E-mail address" → email), or null. */
@@ -81,6 +88,7 @@ export function validateRow(
   const externalId = (raw.external_id ?? "").trim();
   const description = (raw.description ?? "").trim();
   const rowCurrency = (raw.currency ?? "").trim().toUpperCase();
+  const locale = (raw.locale ?? "").trim();
 
   if (!email) issues.push({ field: "email", message: "an email address is required" });
   else {
@@ -108,6 +116,10 @@ export function validateRow(
   if (!externalCheck.success) {
     issues.push({ field: "external_id", message: firstMessage(externalCheck) });
   }
+  const localeCheck = locale ? recipientLocaleSchema.safeParse(locale) : null;
+  if (localeCheck && !localeCheck.success) {
+    issues.push({ field: "locale", message: `"${locale}": ${firstMessage(localeCheck)}` });
+  }
   if (description) {
     const r = descriptionSchema.safeParse(description);
     if (!r.success) issues.push({ field: "description", message: firstMessage(r) });
@@ -120,6 +132,7 @@ export function validateRow(
         email,
         country,
         ...(name ? { name } : {}),
+        ...(localeCheck?.success ? { locale: localeCheck.data } : {}),
         ...(externalId ? { external_id: externalId } : {}),
       },
       amount: amount.amount,

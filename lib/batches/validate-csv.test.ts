@@ -76,6 +76,25 @@ describe("validateBatchCsv", () => {
     ]);
   });
 
+  it("takes an optional locale column, checked and written in canonical form", async () => {
+    const text = csv([
+      ["email", "country", "amount", "locale"],
+      ["elodie@example.com", "CA", "12", "fr-ca"],
+      ["maria@example.com", "US", "12", "es-US"],
+      ["plain@example.com", "US", "12", ""],
+      ["ken@example.com", "JP", "12", "ja-JP"],
+    ]);
+    const result = await validateBatchCsv(text, { currency: "USD" });
+    expect(result.items.map((i) => i.recipient)).toEqual([
+      { email: "elodie@example.com", country: "CA", locale: "fr-CA" },
+      { email: "maria@example.com", country: "US", locale: "es-US" },
+      { email: "plain@example.com", country: "US" },
+    ]);
+    expect(result.errors.map((e) => [e.row, e.issues.map((i) => i.field)])).toEqual([
+      [5, ["locale"]],
+    ]);
+  });
+
   it("refuses a row in another currency and a reused external id with another identity", async () => {
     const text = csv([
       ["email", "country", "amount", "currency", "external_id"],

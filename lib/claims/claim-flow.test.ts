@@ -13,7 +13,7 @@ import {
   sendClaimCode,
   verifyClaimCode,
 } from "./claim-flow";
-import { revokeClaimLinks } from "./links";
+import { issueClaimLink, revokeClaimLinks } from "./links";
 import { sendPayoutReceipt } from "./receipt";
 
 beforeAll(() => {
@@ -58,20 +58,39 @@ describe("opening a claim link", () => {
     });
   });
 
-  it("treats unknown, expired and revoked links alike", async () => {
+  it("names nobody for an unknown or malformed token", async () => {
+    for (const token of ["x".repeat(43), "not-a-token"]) {
+      expect(await openClaim(db, { token })).toEqual({ kind: "invalid" });
+    }
+  });
+
+  // Issue 19: a dead link is a dead end no more. A token is 32 random bytes, so whoever
+  // holds an expired or replaced one was sent it: the page names the payer and offers a
+  // new link (it used to look exactly like an unknown token).
+  it("names the payer of an expired or replaced link, and offers a new one", async () => {
     const expired = await insertClaimablePayout(db);
     await db
       .update(claimLinks)
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(claimLinks.id, expired.claimLinkId));
-    const revoked = await insertClaimablePayout(db);
-    await db
-      .update(claimLinks)
-      .set({ revokedAt: new Date() })
-      .where(eq(claimLinks.id, revoked.claimLinkId));
-    for (const token of ["x".repeat(43), "not-a-token", expired.token, revoked.token]) {
-      expect(await openClaim(db, { token })).toEqual({ kind: "invalid" });
-    }
+    expect(await openClaim(db, { token: expired.token })).toMatchObject({
+      kind: "expired",
+      why: "expired",
+      settled: false,
+      asked: false,
+      branding: { name: "Acme Test Co", supportEmail: "help@acme.test" },
+      recipientEmail: "ada@example.com",
+    });
+    const replaced = await insertClaimablePayout(db);
+    const newer = await issueClaimLink(db, {
+      payoutId: replaced.payoutId,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    expect(await openClaim(db, { token: replaced.token })).toMatchObject({
+      kind: "expired",
+      why: "replaced",
+    });
+    expect(await openClaim(db, { token: newer.token })).toMatchObject({ kind: "open" });
   });
 
   it("says a canceled payout was canceled, with the organisation's branding", async () => {

@@ -1,10 +1,9 @@
-import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { claimLinks, organisations, type PayoutStatus, payouts } from "@/db/schema";
+import type { PayoutStatus } from "@/db/schema";
 import type { Scope } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
-import type { Locale } from "@/i18n/locales";
 import { screenDestination } from "@/lib/compliance/destinations";
+import { isComplianceStop } from "@/lib/compliance/notices";
 import type { FieldError } from "@/lib/errors";
 import { type Eligibility, eligibleMethods } from "@/lib/methods/eligibility";
 import { detailsSchemaFor } from "@/lib/methods/method-details";
@@ -14,17 +13,26 @@ import {
   applyPayoutEvent,
   choosableStatuses,
   type MovedPayout,
+  statusesFor,
   taxHeldStatuses,
   trackedStatuses,
 } from "@/lib/payouts/machine";
+import { hasClaimActivity } from "./claim-activity";
 import { holdForTaxIfNeeded } from "./claim-tax";
-import { type ClaimContext, hashClaimToken, resolveClaimToken } from "./links";
+import {
+  brandingOf,
+  type ClaimContext,
+  claimLinkByToken,
+  hasLiveClaimLink,
+  resolveClaimToken,
+} from "./links";
 import { type ClaimSession, createClaimSession, readClaimSession } from "./session";
 import {
   type CodeCheckOutcome,
   type CodeRequestOutcome,
   checkClaimCode,
-  isClaimLinkLocked,
+  claimCodeState,
+  MAX_FAILED_ATTEMPTS,
   rememberClaimLocale,
   requestClaimCode,
 } from "./verification";
@@ -43,30 +51,66 @@ export type ClaimStage =
   /** Someone verified and claimed already; this visitor has no session. */
   | "claimed_elsewhere";
 
+export type ClaimBranding = Pick<
+  ClaimContext["branding"],
+  "name" | "supportEmail" | "logoUrl" | "primaryColor" | "accentColor"
+>;
+
 export type ClaimView =
   | { kind: "invalid" }
   | {
       kind: "canceled";
-      branding: Pick<
-        ClaimContext["branding"],
-        "name" | "supportEmail" | "logoUrl" | "primaryColor" | "accentColor"
-      >;
+      branding: ClaimBranding;
+      /** Compliance stopped it (a block or a rejected review), rather than the organisation. */
+      stopped: boolean;
     }
-  | { kind: "open"; claim: ClaimContext; session: ClaimSession | null; stage: ClaimStage };
+  | {
+      /**
+       * The link no longer opens a claim: its time ran out (`expired`) or a newer link
+       * replaced it (`replaced`). `settled`: the payout was claimed meanwhile, so there
+       * is nothing to ask for; otherwise the recipient can ask for a new link, and
+       * `asked` says they already did.
+       */
+      kind: "expired";
+      branding: ClaimBranding;
+      why: "expired" | "replaced";
+      expiredAt: Date;
+      settled: boolean;
+      asked: boolean;
+      recipientEmail: string;
+    }
+  | {
+      kind: "open";
+      claim: ClaimContext;
+      session: ClaimSession | null;
+      stage: ClaimStage;
+      /** The code the visitor may be holding (verify, claimed elsewhere), so the page asks for it. */
+      code: { expiresAt: Date; attemptsLeft: number } | null;
+      /** Locked stage: whether the recipient already asked for a new link. */
+      asked: boolean;
+    };
 
 /**
- * What a claim link shows this visitor. Unknown, revoked and expired links are all
- * `invalid` (an outsider cannot tell them apart); a canceled payout says so, because
- * only its recipient can hold the link.
+ * What a claim link shows this visitor. A malformed or unknown token is `invalid` (it
+ * names nobody). A link that has run out or was replaced says so with the payer's name
+ * and contact, and lets the recipient ask for a new one: a token is 32 random bytes, so
+ * whoever holds a dead one was sent it. A canceled payout says so, politely when
+ * compliance stopped it. A payout held for review shows nothing until a person decides.
  */
 export async function openClaim(
   db: DbOrTx,
   input: { token: string; sessionToken?: string; now?: Date },
 ): Promise<ClaimView> {
   const claim = await resolveClaimToken(db, input.token, input.now);
-  if (!claim) return canceledOrInvalid(db, input.token);
+  if (!claim) return deadLink(db, input.token, input.now ?? new Date());
   const status = claim.payout.status;
-  if (status === "canceled") return { kind: "canceled", branding: claim.branding };
+  if (status === "canceled") {
+    return {
+      kind: "canceled",
+      branding: claim.branding,
+      stopped: isComplianceStop(claim.payout.failureReason),
+    };
+  }
   const taxHeld = taxHeldStatuses.includes(status);
   if (!choosableStatuses.includes(status) && !trackedStatuses.includes(status) && !taxHeld)
     return { kind: "invalid" };
@@ -76,42 +120,65 @@ export async function openClaim(
     claimLinkId: claim.link.id,
     now: input.now,
   });
+  const open = { kind: "open" as const, claim, session, code: null, asked: false };
   if (session) {
     return {
-      kind: "open",
-      claim,
-      session,
+      ...open,
       stage: taxHeld ? "tax" : choosableStatuses.includes(status) ? "choose" : "status",
     };
   }
-  if (await isClaimLinkLocked(db, claim.link.id))
-    return { kind: "open", claim, session, stage: "locked" };
+  const state = await claimCodeState(db, claim.link.id);
+  if (state?.lockedAt) {
+    return {
+      ...open,
+      stage: "locked",
+      asked: await hasClaimActivity(db, claim.link.id, "new_link_requested"),
+    };
+  }
+  const now = input.now ?? new Date();
+  const live = state?.codeExpiresAt && state.codeExpiresAt > now ? state.codeExpiresAt : null;
   return {
-    kind: "open",
-    claim,
-    session,
+    ...open,
     stage: choosableStatuses.includes(status) || taxHeld ? "verify" : "claimed_elsewhere",
+    code: live
+      ? { expiresAt: live, attemptsLeft: MAX_FAILED_ATTEMPTS - (state?.failedAttempts ?? 0) }
+      : null,
   };
 }
 
-async function canceledOrInvalid(db: DbOrTx, token: string): Promise<ClaimView> {
-  const [row] = await db
-    .select({ status: payouts.status, organisation: organisations })
-    .from(claimLinks)
-    .innerJoin(payouts, eq(payouts.id, claimLinks.payoutId))
-    .innerJoin(organisations, eq(organisations.id, payouts.organisationId))
-    .where(eq(claimLinks.tokenHash, hashClaimToken(token)));
-  if (row?.status !== "canceled") return { kind: "invalid" };
-  const org = row.organisation;
+/** Statuses whose money still waits for its recipient: a dead link's holder may ask for a new one. */
+const unclaimedStatuses: readonly PayoutStatus[] = [
+  ...choosableStatuses,
+  ...taxHeldStatuses,
+  ...statusesFor("reissue"),
+];
+
+async function deadLink(db: DbOrTx, token: string, now: Date): Promise<ClaimView> {
+  const row = await claimLinkByToken(db, token);
+  if (!row) return { kind: "invalid" };
+  const { link, payout, organisation } = row;
+  const branding = brandingOf(organisation);
+  if (payout.status === "canceled") {
+    return { kind: "canceled", branding, stopped: isComplianceStop(payout.failureReason) };
+  }
+  const settled = trackedStatuses.includes(payout.status);
+  if (!settled && !unclaimedStatuses.includes(payout.status)) return { kind: "invalid" };
+  // Replaced: the payout has a newer live link (a resend to a new address, a reissue).
+  const newer = await hasLiveClaimLink(db, payout.id, now);
+  const endedAt =
+    link.expiresAt <= now
+      ? link.expiresAt
+      : payout.status === "expired"
+        ? payout.expiresAt
+        : (link.revokedAt ?? now);
   return {
-    kind: "canceled",
-    branding: {
-      name: org.name,
-      supportEmail: org.supportEmail,
-      logoUrl: org.logoUrl,
-      primaryColor: org.primaryColor,
-      accentColor: org.accentColor,
-    },
+    kind: "expired",
+    branding,
+    why: newer ? "replaced" : "expired",
+    expiredAt: endedAt,
+    settled,
+    asked: await hasClaimActivity(db, link.id, "new_link_requested"),
+    recipientEmail: row.recipient.email,
   };
 }
 
@@ -130,12 +197,13 @@ export async function sendClaimCode(
   input: {
     token: string;
     ip: string;
-    locale: Locale;
+    /** The page's locale (`es-US`): the code email's, and remembered for later emails. */
+    locale: string;
     deliver: (
       email: {
         claim: ClaimContext;
         code: string;
-        locale: Locale;
+        locale: string;
         idempotencyKey: string;
       },
       db: DbOrTx,
@@ -182,7 +250,7 @@ export type VerifyOutcome =
 /** Checks a code and, when right, opens a claim session bound to this link and payout. */
 export async function verifyClaimCode(
   db: DbOrTx,
-  input: { token: string; code: string; ip: string; locale: Locale; now?: Date },
+  input: { token: string; code: string; ip: string; locale: string; now?: Date },
 ): Promise<VerifyOutcome> {
   const claim = await resolveClaimToken(db, input.token, input.now);
   if (!claim) return { status: "invalid_link" };
@@ -191,6 +259,12 @@ export async function verifyClaimCode(
     code: input.code,
     ip: input.ip,
     now: input.now,
+    owner: {
+      organisationId: claim.payout.organisationId,
+      mode: claim.payout.mode,
+      payoutId: claim.payout.id,
+      claimLinkId: claim.link.id,
+    },
   });
   if (outcome.status !== "verified") return outcome;
   await rememberClaimLocale(db, claim.link.id, input.locale);

@@ -4,8 +4,8 @@ import { batches, claimLinks, emails, organisations, payouts, recipients } from 
 import { type Scope, tenantWhere } from "@/db/scope";
 import { claimTokenFor, claimUrl, hashClaimToken } from "@/lib/claims/links";
 import { type SendEmailInput, sendEmails } from "@/lib/mail";
-import { inviteEmail } from "@/lib/mail/templates/invite";
 import { formatMoney } from "@/lib/money";
+import { claimInviteEmail, emailLocale } from "./claim-emails";
 
 /** One email per claim link: a re-issued link (which revokes the old one) is invited again. */
 export function inviteKey(payoutId: string, linkId: string): string {
@@ -29,7 +29,12 @@ function invitable(db: DbOrTx, scope: Scope, where: SQL[], now: Date) {
       linkId: claimLinks.id,
       tokenHash: claimLinks.tokenHash,
       expiresAt: claimLinks.expiresAt,
-      recipient: { email: recipients.email, name: recipients.name },
+      recipient: {
+        email: recipients.email,
+        name: recipients.name,
+        locale: recipients.locale,
+        country: recipients.country,
+      },
       organisation: {
         id: organisations.id,
         name: organisations.name,
@@ -64,10 +69,13 @@ function inviteFor(row: Invitable): SendEmailInput | null {
   const token = claimTokenFor(row.linkId);
   // A link issued under another AUTH_SECRET cannot be re-derived; its payout needs a new link.
   if (hashClaimToken(token) !== row.tokenHash) return null;
-  const rendered = inviteEmail({
+  // First contact: the locale the platform gave, else the country's language.
+  const locale = emailLocale(null, row.recipient);
+  const rendered = claimInviteEmail({
+    locale,
     brand: row.organisation,
     recipientName: row.recipient.name,
-    amount: formatMoney(row.payout, "en-US"),
+    amount: formatMoney(row.payout, locale),
     claimUrl: claimUrl(token),
     expiresAt: row.expiresAt,
     message: row.batchMessage ?? row.organisation.claimMessage,

@@ -124,10 +124,33 @@ export async function liveClaimLink(
   return { linkId: link.id, payoutId, token, url: claimUrl(token), expiresAt: link.expiresAt };
 }
 
+/**
+ * The payout's newest link whatever its state (expired, revoked by the payout's expiry),
+ * token recomputed: the expiry notice links to it, since its page is where the recipient
+ * asks for a new one. Null when there is none or AUTH_SECRET changed since.
+ */
+export async function newestClaimLink(
+  db: DbOrTx,
+  scope: { organisationId: string; mode: Mode },
+  payoutId: string,
+): Promise<IssuedClaimLink | null> {
+  const [link] = await db
+    .select({ id: claimLinks.id, tokenHash: claimLinks.tokenHash, expiresAt: claimLinks.expiresAt })
+    .from(claimLinks)
+    .innerJoin(payouts, eq(payouts.id, claimLinks.payoutId))
+    .where(and(eq(claimLinks.payoutId, payoutId), tenantWhere(payouts, scope)))
+    .orderBy(desc(claimLinks.createdAt))
+    .limit(1);
+  if (!link) return null;
+  const token = claimTokenFor(link.id);
+  if (hashClaimToken(token) !== link.tokenHash) return null;
+  return { linkId: link.id, payoutId, token, url: claimUrl(token), expiresAt: link.expiresAt };
+}
+
 export type ClaimContext = {
   link: { id: string; expiresAt: Date };
   payout: typeof payouts.$inferSelect;
-  recipient: Pick<typeof recipients.$inferSelect, "id" | "email" | "name" | "country">;
+  recipient: Pick<typeof recipients.$inferSelect, "id" | "email" | "name" | "country" | "locale">;
   /** The paying organisation's brand: the recipient sees the platform, not Disburse. */
   branding: {
     organisationId: string;
@@ -162,6 +185,7 @@ export async function resolveClaimToken(
         email: recipients.email,
         name: recipients.name,
         country: recipients.country,
+        locale: recipients.locale,
       },
       organisation: organisations,
       batchId: batches.id,
@@ -187,15 +211,7 @@ export async function resolveClaimToken(
     link: row.link,
     payout: row.payout,
     recipient: row.recipient,
-    branding: {
-      organisationId: org.id,
-      name: org.name,
-      logoUrl: org.logoUrl,
-      primaryColor: org.primaryColor,
-      accentColor: org.accentColor,
-      supportEmail: org.supportEmail,
-      message: row.batchMessage ?? org.claimMessage,
-    },
+    branding: { ...brandingOf(org), message: row.batchMessage ?? org.claimMessage },
     batch: row.batchId
       ? {
           id: row.batchId,
@@ -204,4 +220,81 @@ export async function resolveClaimToken(
         }
       : null,
   };
+}
+
+type OrganisationRow = typeof organisations.$inferSelect;
+
+/** The organisation as its claim pages show it. */
+export function brandingOf(org: OrganisationRow): Omit<ClaimContext["branding"], "message"> {
+  return {
+    organisationId: org.id,
+    name: org.name,
+    logoUrl: org.logoUrl,
+    primaryColor: org.primaryColor,
+    accentColor: org.accentColor,
+    supportEmail: org.supportEmail,
+  };
+}
+
+/**
+ * A claim link in whatever state it is (expired, revoked, its payout canceled), for the
+ * pages that explain a link that no longer opens a claim. Null for a malformed or
+ * unknown token.
+ */
+export async function claimLinkByToken(db: DbOrTx, token: string) {
+  if (!TOKEN_SHAPE.test(token)) return null;
+  const [row] = await db
+    .select({
+      link: { id: claimLinks.id, expiresAt: claimLinks.expiresAt, revokedAt: claimLinks.revokedAt },
+      payout: {
+        id: payouts.id,
+        organisationId: payouts.organisationId,
+        mode: payouts.mode,
+        status: payouts.status,
+        failureReason: payouts.failureReason,
+        expiresAt: payouts.expiresAt,
+      },
+      recipient: { id: recipients.id, email: recipients.email },
+      organisation: organisations,
+    })
+    .from(claimLinks)
+    .innerJoin(payouts, eq(payouts.id, claimLinks.payoutId))
+    .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
+    .innerJoin(organisations, eq(organisations.id, payouts.organisationId))
+    .where(eq(claimLinks.tokenHash, hashClaimToken(token)));
+  return row ?? null;
+}
+
+/**
+ * Who a claim link was sent to (their given locale and country), whatever the link's
+ * state: what its pages speak before the recipient picks a language. One indexed read.
+ */
+export async function claimAudience(
+  db: DbOrTx,
+  token: string,
+): Promise<{ locale: string | null; country: string } | null> {
+  if (!TOKEN_SHAPE.test(token)) return null;
+  const [row] = await db
+    .select({ locale: recipients.locale, country: recipients.country })
+    .from(claimLinks)
+    .innerJoin(payouts, eq(payouts.id, claimLinks.payoutId))
+    .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
+    .where(eq(claimLinks.tokenHash, hashClaimToken(token)));
+  return row ?? null;
+}
+
+/** Whether the payout has a link that still opens its claim. */
+export async function hasLiveClaimLink(db: DbOrTx, payoutId: string, now = new Date()) {
+  const [row] = await db
+    .select({ id: claimLinks.id })
+    .from(claimLinks)
+    .where(
+      and(
+        eq(claimLinks.payoutId, payoutId),
+        isNull(claimLinks.revokedAt),
+        gt(claimLinks.expiresAt, now),
+      ),
+    )
+    .limit(1);
+  return Boolean(row);
 }

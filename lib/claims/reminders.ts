@@ -1,12 +1,19 @@
 import { and, asc, desc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { claimLinks, emails, organisations, payouts, recipients } from "@/db/schema";
+import {
+  claimLinks,
+  claimVerifications,
+  emails,
+  organisations,
+  payouts,
+  recipients,
+} from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { claimTokenFor, claimUrl, hashClaimToken } from "@/lib/claims/links";
 import { type SendEmailInput, sendEmails } from "@/lib/mail";
-import { reminderEmail } from "@/lib/mail/templates/reminder";
 import { formatMoney } from "@/lib/money";
 import { advancedClocks, onRealTime } from "@/lib/test-mode/clock";
+import { claimReminderEmail, emailLocale } from "./claim-emails";
 
 const DAY_MS = 86_400_000;
 
@@ -93,7 +100,16 @@ async function remind(
           tokenHash: claimLinks.tokenHash,
           expiresAt: claimLinks.expiresAt,
         },
-        recipient: { email: recipients.email, name: recipients.name },
+        recipient: {
+          email: recipients.email,
+          name: recipients.name,
+          locale: recipients.locale,
+          country: recipients.country,
+        },
+        // The language the recipient read this link's pages in, if they opened it.
+        usedLocale: sql<
+          string | null
+        >`(select ${claimVerifications.locale} from ${claimVerifications} where ${claimVerifications.claimLinkId} = ${claimLinks.id})`,
         organisation: {
           name: organisations.name,
           primaryColor: organisations.primaryColor,
@@ -130,10 +146,12 @@ async function remind(
     const mails = rows.flatMap((row): SendEmailInput[] => {
       const token = claimTokenFor(row.link.id);
       if (hashClaimToken(token) !== row.link.tokenHash) return [];
-      const rendered = reminderEmail({
+      const locale = emailLocale(row.usedLocale, row.recipient);
+      const rendered = claimReminderEmail({
+        locale,
         brand: row.organisation,
         recipientName: row.recipient.name,
-        amount: formatMoney(row.payout, "en-US"),
+        amount: formatMoney(row.payout, locale),
         claimUrl: claimUrl(token),
         expiresAt: row.link.expiresAt,
         daysLeft: Math.max(1, Math.ceil((row.link.expiresAt.getTime() - now.getTime()) / DAY_MS)),

@@ -244,6 +244,31 @@ describe("claim codes", () => {
     expect(keys.some((k) => k.includes(attacker))).toBe(false);
   });
 
+  // Issue 19: offices and mobile carriers put many recipients behind one address; the
+  // per-IP budget used to be 20 sends an hour, so the 21st recipient there was locked out.
+  it("lets many first-time recipients behind one shared address each get their code", async () => {
+    const now = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+    const office = "192.0.2.80";
+    for (let i = 0; i < 30; i++) {
+      const { claimLinkId } = await insertClaimablePayout(db);
+      await sent(claimLinkId, now, office);
+    }
+  });
+
+  it("limits one visitor's sends to one link without stopping the recipient elsewhere", async () => {
+    const { claimLinkId } = await insertClaimablePayout(db);
+    let now = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+    for (let i = 0; i < rateLimits.sendsPerLinkAndIp.limit; i++) {
+      await sent(claimLinkId, now, "192.0.2.81");
+      now = later(now, RESEND_COOLDOWN_SECONDS);
+    }
+    const refused = await requestClaimCode(db, { claimLinkId, ip: "192.0.2.81", now, deliver });
+    expect(refused.status).toBe("rate_limited");
+    if (refused.status === "rate_limited") expect(refused.retryAfterSeconds).toBeGreaterThan(3000);
+    // The same recipient on their phone's network still gets a code.
+    await sent(claimLinkId, now, "198.51.100.81");
+  });
+
   it("limits code checks per IP across links", async () => {
     const now = new Date(Math.floor(Date.now() / 900_000) * 900_000);
     const attacker = "192.0.2.99";

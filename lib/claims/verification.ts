@@ -5,6 +5,7 @@ import { claimLinks, claimVerifications } from "@/db/schema";
 import { inTransaction } from "@/db/transaction";
 import { config } from "@/lib/config";
 import { isEmailRecorded } from "@/lib/mail";
+import { type ClaimLinkOwner, recordClaimActivity } from "./claim-activity";
 import { consumeRateLimits, ipKey, pruneRateLimits } from "./rate-limit";
 
 export const CODE_TTL_SECONDS = 10 * 60;
@@ -12,11 +13,19 @@ export const RESEND_COOLDOWN_SECONDS = 30;
 export const MAX_FAILED_ATTEMPTS = 5;
 
 const HOUR = 3600;
-/** Sends per link and per IP, and guesses per IP (the per-link guess limit is the lock). */
+/**
+ * Code sends and checks, counted per link and IP together (what one visitor can do to one
+ * link), per link (so a recipient's inbox cannot be flooded from many addresses), and per
+ * IP across links with a wide budget: an office or a mobile carrier puts many recipients
+ * behind one address, and one of them asking often must not lock out the others. The
+ * per-link guess limit is the lock; the per-IP ones only slow down a sweep across links.
+ */
 export const rateLimits = {
-  sendsPerLink: { limit: 5, windowSeconds: HOUR },
-  sendsPerIp: { limit: 20, windowSeconds: HOUR },
-  checksPerIp: { limit: 30, windowSeconds: 15 * 60 },
+  sendsPerLinkAndIp: { limit: 5, windowSeconds: HOUR },
+  sendsPerLink: { limit: 10, windowSeconds: HOUR },
+  sendsPerIp: { limit: 200, windowSeconds: HOUR },
+  checksPerLinkAndIp: { limit: 10, windowSeconds: 15 * 60 },
+  checksPerIp: { limit: 300, windowSeconds: 15 * 60 },
 } as const;
 
 export type CodeRequestOutcome =
@@ -107,6 +116,10 @@ export async function requestClaimCode(
     const limited = await consumeRateLimits(
       tx,
       [
+        {
+          key: `code-send:link-ip:${input.claimLinkId}:${ipKey(input.ip)}`,
+          ...rateLimits.sendsPerLinkAndIp,
+        },
         { key: `code-send:link:${input.claimLinkId}`, ...rateLimits.sendsPerLink },
         { key: `code-send:ip:${ipKey(input.ip)}`, ...rateLimits.sendsPerIp },
       ],
@@ -144,11 +157,12 @@ export async function requestClaimCode(
 /**
  * Checks a code. Wrong, expired, used and never-sent codes all answer the same
  * "invalid", so a guesser learns nothing but the attempts left; the fifth miss locks
- * the link. A correct code is consumed.
+ * the link. A correct code is consumed. With `owner`, each miss and the lock are filed
+ * in the same transaction for the payout's timeline (lib/claims/claim-activity.ts).
  */
 export async function checkClaimCode(
   db: DbOrTx,
-  input: { claimLinkId: string; code: string; ip: string; now?: Date },
+  input: { claimLinkId: string; code: string; ip: string; now?: Date; owner?: ClaimLinkOwner },
 ): Promise<CodeCheckOutcome> {
   const now = input.now ?? new Date();
   return inTransaction(db, async (tx) => {
@@ -165,7 +179,13 @@ export async function checkClaimCode(
     if (state.lockedAt) return { status: "locked" };
     const limited = await consumeRateLimits(
       tx,
-      [{ key: `code-check:ip:${ipKey(input.ip)}`, ...rateLimits.checksPerIp }],
+      [
+        {
+          key: `code-check:link-ip:${input.claimLinkId}:${ipKey(input.ip)}`,
+          ...rateLimits.checksPerLinkAndIp,
+        },
+        { key: `code-check:ip:${ipKey(input.ip)}`, ...rateLimits.checksPerIp },
+      ],
       now,
     );
     if (!limited.allowed)
@@ -194,6 +214,10 @@ export async function checkClaimCode(
         updatedAt: now,
       })
       .where(eq(claimVerifications.claimLinkId, input.claimLinkId));
+    if (input.owner) {
+      await recordClaimActivity(tx, input.owner, "wrong_code", now);
+      if (locks) await recordClaimActivity(tx, input.owner, "locked", now);
+    }
     return locks
       ? { status: "locked" }
       : { status: "invalid", attemptsLeft: MAX_FAILED_ATTEMPTS - failedAttempts };
@@ -209,7 +233,27 @@ export async function isClaimLinkLocked(db: DbOrTx, claimLinkId: string): Promis
   return Boolean(state?.lockedAt);
 }
 
-/** Remembers the language the recipient reads the claim pages in, for later emails. */
+/** A link's code state: locked or not, and the code the recipient may be holding. */
+export async function claimCodeState(
+  db: DbOrTx,
+  claimLinkId: string,
+): Promise<Pick<
+  typeof claimVerifications.$inferSelect,
+  "lockedAt" | "codeExpiresAt" | "lastSentAt" | "failedAttempts"
+> | null> {
+  const [state] = await db
+    .select({
+      lockedAt: claimVerifications.lockedAt,
+      codeExpiresAt: claimVerifications.codeExpiresAt,
+      lastSentAt: claimVerifications.lastSentAt,
+      failedAttempts: claimVerifications.failedAttempts,
+    })
+    .from(claimVerifications)
+    .where(eq(claimVerifications.claimLinkId, claimLinkId));
+  return state ?? null;
+}
+
+/** Remembers the locale (`es-US`) the recipient reads the claim pages in, for later emails. */
 export async function rememberClaimLocale(
   db: DbOrTx,
   claimLinkId: string,

@@ -92,6 +92,19 @@ export const eventSchemas = {
     details: z.record(z.string(), z.unknown()).default({}),
   }),
   /**
+   * A recipient asked the organisation for help from their claim page: a new link (theirs
+   * expired, was replaced or got locked) or another way to be paid (the only method
+   * offered to them failed). Once per claim link and request; the organisation's support
+   * address is emailed too.
+   */
+  "recipient.help_requested": z.object({
+    recipient_id: z.string(),
+    payout_id: z.string(),
+    request: z.enum(["new_link", "other_way"]),
+    reason: z.enum(["link_expired", "link_replaced", "link_locked", "method_failed"]),
+    request_id: z.string(),
+  }),
+  /**
    * A test event: sent only by `POST /webhook_endpoints/{id}/test` (or the dashboard's
    * "Send test event"), to that endpoint alone. No endpoint subscribes to it.
    */

@@ -2,8 +2,11 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { emails } from "@/db/schema";
 import { sendSignInEmail } from "@/lib/auth/sign-in-email";
+import { emailClaimCode } from "@/lib/claims/claim-emails";
+import { sendClaimCode } from "@/lib/claims/claim-flow";
 import { newId } from "@/lib/ids";
 import { insertUser, organisationWithOwner } from "@/tests/dashboard/fixtures";
+import { insertClaimablePayout } from "@/tests/fixtures/claims";
 import { openEmail } from "./content";
 import {
   getMailboxEmail,
@@ -118,5 +121,29 @@ describe("dev mailbox", () => {
     const toNewcomer = await mail("welcome", null, { to: newcomer.email });
     const alone = await mailboxViewer(db, { userId: newcomer.id, grantCookie: undefined });
     expect(ids(await listMailbox(db, alone, { limit: 50 }))).toEqual([toNewcomer]);
+  });
+
+  it("shows a test-mode claim code to the browser that asked for it, and to no other", async () => {
+    const grant = newMailboxGrant();
+    const claim = await insertClaimablePayout(db, { email: "demo-payee@example.com" });
+    const codes: string[] = [];
+    const sent = await sendClaimCode(db, {
+      token: claim.token,
+      ip: "203.0.113.9",
+      locale: "en",
+      deliver: async (mail, tx) => {
+        codes.push(mail.code);
+        await emailClaimCode({ ...mail, mailboxGrant: hashMailboxGrant(grant) }, tx);
+      },
+    });
+    expect(sent.status).toBe("sent");
+
+    const asker = await mailboxViewer(db, { userId: undefined, grantCookie: grant });
+    const seen = await listMailbox(db, asker, { limit: 50 });
+    expect(seen.data.map((e) => e.kind)).toEqual(["claim_code"]);
+    expect(openEmail(seen.data[0])?.text).toContain(codes[0]);
+
+    const other = await mailboxViewer(db, { userId: undefined, grantCookie: newMailboxGrant() });
+    expect(await listMailbox(db, other, { limit: 50 })).toEqual({ data: [], hasMore: false });
   });
 });

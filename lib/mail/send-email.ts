@@ -20,6 +20,8 @@ export const emailKinds = [
   "invitation",
   "email_changed",
   "payout_stopped",
+  "payout_expired",
+  "help_requested",
 ] as const;
 
 export const sendEmailInputSchema = z.object({

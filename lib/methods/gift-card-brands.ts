@@ -90,3 +90,12 @@ export function giftCardBrandsFor(country: string): readonly GiftCardBrand[] {
 export const allGiftCardBrandIds: readonly string[] = Object.values(giftCardBrands).flatMap(
   (brands) => brands.map((b) => b.id),
 );
+
+const brandNames = new Map<string, string>(
+  Object.values(giftCardBrands).flatMap((brands) => brands.map((b) => [b.id, b.name])),
+);
+
+/** A stored brand choice (`amazon_us`) as the shop is called (`Amazon.com`), or null. */
+export function giftCardBrandName(brandId: unknown): string | null {
+  return typeof brandId === "string" ? (brandNames.get(brandId) ?? null) : null;
+}

@@ -39,8 +39,7 @@ export async function pendingEmailChange(
     .from(emailChangeRequests)
     .where(
       and(
-        eq(emailChangeRequests.organisationId, scope.organisationId),
-        eq(emailChangeRequests.mode, scope.mode),
+        tenantWhere(emailChangeRequests, scope),
         eq(emailChangeRequests.recipientId, recipientId),
         eq(emailChangeRequests.status, "pending"),
       ),
@@ -114,13 +113,7 @@ async function lockPendingRequest(db: DbOrTx, scope: Scope, requestId: string) {
   const [request] = await db
     .select()
     .from(emailChangeRequests)
-    .where(
-      and(
-        eq(emailChangeRequests.organisationId, scope.organisationId),
-        eq(emailChangeRequests.mode, scope.mode),
-        eq(emailChangeRequests.id, requestId),
-      ),
-    )
+    .where(and(tenantWhere(emailChangeRequests, scope), eq(emailChangeRequests.id, requestId)))
     .for("update");
   if (!request) throw new AppError("not_found", `No such email change request: ${requestId}`);
   if (request.status !== "pending") {

@@ -1,5 +1,6 @@
 import countries from "i18n-iso-countries";
 import { z } from "zod";
+import { canonicalLocale, locales } from "@/i18n/locales";
 import { singleLine } from "@/lib/text";
 
 export const countrySchema = z
@@ -10,6 +11,21 @@ export const countrySchema = z
     abort: true,
   })
   .refine((code) => countries.isValid(code), "an assigned ISO 3166-1 alpha-2 country code");
+
+/**
+ * The recipient's locale: a BCP 47 tag (`es-US`, `fr-CA`) in a language the claim speaks
+ * (i18n/locales.ts), stored in canonical form. Emails and claim pages use it, amounts and
+ * dates written for its region; without it the language comes from the country.
+ */
+export const recipientLocaleSchema = z
+  .string()
+  .max(35)
+  .refine(
+    (value) => canonicalLocale(value) !== null,
+    `a BCP 47 locale in a language the claim speaks (${locales.join(", ")}), such as es-US or fr-CA`,
+  )
+  .overwrite((value) => canonicalLocale(value) ?? value)
+  .meta({ example: "fr-CA" });
 
 /** Stripe-style metadata: small, flat, string-valued, never for secrets. */
 export const metadataSchema = z
@@ -54,6 +70,7 @@ export const inlineRecipientSchema = z
     email: z.email("an email address").max(254),
     name: singleLine(z.string().trim().min(1).max(200)).optional(),
     country: countrySchema,
+    locale: recipientLocaleSchema.optional(),
     external_id: singleLine(z.string().trim().min(1).max(200)).optional(),
   })
   .meta({ id: "InlineRecipient" });
@@ -62,6 +79,8 @@ export type InlineRecipient = {
   email: string;
   name: string | null;
   country: string;
+  /** Null: not given (a known recipient keeps theirs). */
+  locale: string | null;
   externalId: string | null;
 };
 
@@ -70,6 +89,7 @@ export function toInlineRecipient(r: z.output<typeof inlineRecipientSchema>): In
     email: r.email,
     name: r.name ?? null,
     country: r.country,
+    locale: r.locale ?? null,
     externalId: r.external_id ?? null,
   };
 }

@@ -4,11 +4,12 @@ import { payouts } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
 import { inTransaction } from "@/db/transaction";
 import { type ActingMember, memberRef, recordMemberAudit } from "@/lib/audit/record";
+import { claimInviteEmail, emailLocale } from "@/lib/claims/claim-emails";
 import { inviteKey } from "@/lib/claims/invites";
 import { type IssuedClaimLink, issueClaimLink, liveClaimLink } from "@/lib/claims/links";
+import { claimLocaleOfPayout } from "@/lib/claims/verification";
 import { AppError } from "@/lib/errors";
 import { sendEmail } from "@/lib/mail";
-import { inviteEmail } from "@/lib/mail/templates/invite";
 import { formatMoney } from "@/lib/money";
 import { applyPayoutEvent, type PayoutRow } from "./machine";
 import { loadPayoutContext } from "./queries";
@@ -67,7 +68,9 @@ async function resendInvite(
 ) {
   const ctx = await loadPayoutContext(db, scope, payout.id);
   if (!ctx) throw new AppError("not_found", `No such payout: ${payout.id}`);
-  const rendered = inviteEmail({
+  const locale = emailLocale(await claimLocaleOfPayout(db, payout.id), ctx.recipient);
+  const rendered = claimInviteEmail({
+    locale,
     brand: {
       name: ctx.organisation.name,
       primaryColor: ctx.organisation.primaryColor,
@@ -75,7 +78,7 @@ async function resendInvite(
       supportEmail: ctx.organisation.supportEmail,
     },
     recipientName: ctx.recipient.name,
-    amount: formatMoney(payout, "en-US"),
+    amount: formatMoney(payout, locale),
     claimUrl: link.url,
     expiresAt: link.expiresAt,
     message: ctx.batch?.message ?? ctx.organisation.claimMessage,

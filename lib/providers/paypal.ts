@@ -1,7 +1,13 @@
 import https from "node:https";
 import net from "node:net";
 import tls from "node:tls";
-import { ApiError, Client, Environment } from "@paypal/paypal-server-sdk";
+import {
+  ApiError,
+  Client,
+  Environment,
+  type TransactionInformation,
+  TransactionSearchController,
+} from "@paypal/paypal-server-sdk";
 import { z } from "zod";
 import { formatMajorAmount, parseMajorAmount } from "@/lib/decimal-amount";
 import { type Currency, currencySchema } from "@/lib/money";
@@ -10,6 +16,7 @@ import {
   type InboundWebhook,
   type LivePayoutProvider,
   type PollResult,
+  type ProviderRecord,
   ProviderUnavailableError,
   type ProviderWebhookEvent,
   type SubmitResult,
@@ -127,6 +134,46 @@ function statusOfItem(item: z.infer<typeof itemSchema>): PollResult {
   }
 }
 
+/** Transaction Search answers at most 31 days per request and 500 records per page. */
+const SEARCH_WINDOW_MS = 31 * 86_400_000;
+const SEARCH_PAGE_SIZE = 500;
+/** The event code of a payout item's payment (PayPal files Payouts under MassPay). */
+const PAYOUT_EVENT_CODE = "T0001";
+
+/**
+ * A Transaction Search status as our outcome: S completed, P pending (also an unclaimed
+ * item waiting for its recipient), D denied, V reversed and refunded to us (a returned
+ * or reversed item; the refund itself is a separate T1114/T1115 credit).
+ */
+const searchStatuses: Record<string, PollResult["status"]> = {
+  S: "paid",
+  P: "processing",
+  D: "failed",
+  V: "returned",
+};
+
+/**
+ * One payout item's payment as Transaction Search shows it: the T0001 debit, whose
+ * `custom_field` holds the item's unique id (our `sender_item_id`) and whose amount is
+ * negative (money left the account). Other event codes are not payments of ours.
+ */
+function recordOfTransaction(info: TransactionInformation): ProviderRecord | null {
+  if (info.transactionEventCode !== PAYOUT_EVENT_CODE || !info.transactionAmount) return null;
+  const money = paypalAmount({
+    value: info.transactionAmount.value.replace(/^-/, ""),
+    currency: info.transactionAmount.currencyCode,
+  });
+  if (!money || !info.transactionId || !info.transactionInitiationDate) return null;
+  return {
+    providerReference: info.transactionId,
+    submissionId: info.customField || null,
+    amount: money.amount,
+    currency: money.currency,
+    status: searchStatuses[info.transactionStatus ?? ""] ?? "processing",
+    createdAt: new Date(info.transactionInitiationDate),
+  };
+}
+
 export function paypalClient(credentials: PaypalCredentials, settings: PaypalSettings = {}) {
   return new Client({
     environment: settings.environment === "sandbox" ? Environment.Sandbox : Environment.Production,
@@ -156,6 +203,32 @@ export function createPaypalProvider(
 ): LivePayoutProvider {
   const client = paypalClient(credentials, settings);
   const request = client.getRequestBuilderFactory();
+  const transactionSearch = new TransactionSearchController(client);
+
+  /** One page of Transaction Search, with PayPal's refusals told apart from its outages. */
+  async function searchPage(from: Date, to: Date, page: number) {
+    try {
+      const { result } = await transactionSearch.searchTransactions({
+        startDate: from.toISOString(),
+        endDate: to.toISOString(),
+        transactionType: PAYOUT_EVENT_CODE,
+        fields: "transaction_info",
+        pageSize: SEARCH_PAGE_SIZE,
+        page,
+      });
+      return result;
+    } catch (error) {
+      if (error instanceof ApiError && error.statusCode < 500 && error.statusCode !== 429) {
+        const parsed = errorSchema.safeParse(jsonOrNull(error.body));
+        throw new Error(
+          `PayPal refused the transaction search (${error.statusCode} ${parsed.data?.name ?? ""}); the REST app needs the Transaction Search permission.`,
+        );
+      }
+      throw new ProviderUnavailableError("paypal", (error as Error).message ?? "unreachable", {
+        cause: error,
+      });
+    }
+  }
 
   async function send(
     method: "GET" | "POST",
@@ -312,6 +385,38 @@ export function createPaypalProvider(
           ...statusOfItem(item.data),
         },
       };
+    },
+
+    /**
+     * The T0001 payments created in the range, through Transaction Search in windows of at
+     * most 31 days, page by page. PayPal's reporting lags up to three hours: a range it
+     * has not refreshed to the end yet is unavailable (the run retries later) rather than
+     * read as missing payments.
+     */
+    async *listRecords(range) {
+      for (let from = range.from; from < range.to; ) {
+        const to = new Date(Math.min(range.to.getTime(), from.getTime() + SEARCH_WINDOW_MS));
+        for (let page = 1, pages = 1; page <= pages; page++) {
+          // What it must have reported: up to the window's end, or now if that is later.
+          const due = new Date(Math.min(to.getTime(), Date.now()));
+          const result = await searchPage(from, to, page);
+          const refreshed = result.lastRefreshedDatetime
+            ? new Date(result.lastRefreshedDatetime)
+            : null;
+          if (refreshed && refreshed < due) {
+            throw new ProviderUnavailableError(
+              "paypal",
+              `the transaction search is refreshed up to ${refreshed.toISOString()}, before ${due.toISOString()}`,
+            );
+          }
+          pages = result.totalPages ?? 1;
+          yield (result.transactionDetails ?? []).flatMap((detail) => {
+            const record = detail.transactionInfo && recordOfTransaction(detail.transactionInfo);
+            return record ? [record] : [];
+          });
+        }
+        from = to;
+      }
     },
 
     async verifyCredentials() {

@@ -240,8 +240,7 @@ export async function reconcileProviderDay(
   provider: ProviderId,
   adapter: Pick<LivePayoutProvider, "listRecords">,
   period: string,
-): Promise<{ exceptions: number; new: number; skipped?: "no_listing" }> {
-  if (!adapter.listRecords) return { exceptions: 0, new: 0, skipped: "no_listing" };
+): Promise<{ exceptions: number; new: number }> {
   const day = dayRange(period);
   const records = adapter.listRecords({
     from: new Date(day.from.getTime() - EDGE_MS),

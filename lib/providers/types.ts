@@ -109,11 +109,8 @@ export interface LivePayoutProvider extends PayoutProvider {
   lookup(submissionId: string): Promise<(PollResult & { providerReference: string }) | "absent">;
   /** Verifies the signature and reads the event; throws `WebhookSignatureError` when forged. */
   parseWebhook(request: InboundWebhook): Promise<ProviderWebhookEvent>;
-  /**
-   * Every payout record created in `[from, to)`, page by page, for reconciliation;
-   * absent where the provider has no such listing (PayPal's Payouts API lists by batch only).
-   */
-  listRecords?(range: { from: Date; to: Date }): AsyncIterable<ProviderRecord[]>;
+  /** Every payout record created in `[from, to)`, page by page, for reconciliation. */
+  listRecords(range: { from: Date; to: Date }): AsyncIterable<ProviderRecord[]>;
   /** A cheap authenticated read, to check credentials when they are saved. */
   verifyCredentials(): Promise<void>;
   fundingInstructions(): Promise<FundingInstruction[]>;

@@ -2,6 +2,7 @@ import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import {
   auditLog,
+  type ClaimActivityKind,
   claimLinks,
   emails,
   events,
@@ -10,6 +11,7 @@ import {
   webhookEndpoints,
 } from "@/db/schema";
 import { type Scope, tenantWhere } from "@/db/scope";
+import { listClaimActivity } from "@/lib/claims/claim-activity";
 import { payoutLedgerHistory, type Transfer } from "@/lib/ledger";
 import { listPayoutTransitions, loadPayoutContext } from "@/lib/payouts/queries";
 import { payoutAttempts } from "@/lib/providers/attempts";
@@ -45,6 +47,8 @@ export type TimelineEntry = { key: string } & (
       durationMs: number;
     }
   | { kind: "link"; at: Date; linkId: string; event: "issued" | "revoked"; expiresAt: Date }
+  /** On a claim link: a wrong code, the lock, a recipient's request (lib/claims/claim-activity). */
+  | { kind: "claim"; at: Date; linkId: string; activity: ClaimActivityKind }
   | { kind: "audit"; at: Date; action: string; actor: string; before: unknown; after: unknown }
   | {
       kind: "provider";
@@ -72,52 +76,56 @@ export async function getPayoutDetail(db: DbOrTx, scope: Scope, payoutId: string
   if (!row) return null;
   const { payout } = row;
 
-  const [transitions, ledger, mails, links, audits, webhooks, attempts] = await Promise.all([
-    listPayoutTransitions(db, scope, payoutId),
-    payoutLedgerHistory(db, scope, payoutId),
-    db
-      .select()
-      .from(emails)
-      .where(and(eq(emails.subjectRef, payoutId), eq(emails.organisationId, scope.organisationId)))
-      .orderBy(asc(emails.createdAt)),
-    db
-      .select()
-      .from(claimLinks)
-      .where(eq(claimLinks.payoutId, payoutId))
-      .orderBy(asc(claimLinks.createdAt)),
-    db
-      .select()
-      .from(auditLog)
-      .where(
-        and(eq(auditLog.organisationId, scope.organisationId), eq(auditLog.targetId, payoutId)),
-      )
-      .orderBy(asc(auditLog.seq)),
-    db
-      .select({
-        eventType: events.type,
-        url: webhookAttempts.url,
-        key: webhookAttempts.id,
-        attempt: webhookAttempts.attemptNumber,
-        status: webhookAttempts.responseStatus,
-        error: webhookAttempts.error,
-        durationMs: webhookAttempts.durationMs,
-        at: webhookAttempts.startedAt,
-        endpointId: webhookEndpoints.id,
-      })
-      .from(events)
-      .innerJoin(webhookDeliveries, eq(webhookDeliveries.eventId, events.id))
-      .innerJoin(webhookAttempts, eq(webhookAttempts.deliveryId, webhookDeliveries.id))
-      .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-      .where(
-        and(
-          tenantWhere(events, scope),
-          gte(events.createdAt, payout.createdAt),
-          sql`${events.data} -> 'object' ->> 'id' = ${payoutId}`,
-        ),
-      )
-      .orderBy(asc(webhookAttempts.startedAt)),
-    payoutAttempts(db, scope, payoutId),
-  ]);
+  const [transitions, ledger, mails, links, audits, webhooks, attempts, activity] =
+    await Promise.all([
+      listPayoutTransitions(db, scope, payoutId),
+      payoutLedgerHistory(db, scope, payoutId),
+      db
+        .select()
+        .from(emails)
+        .where(
+          and(eq(emails.subjectRef, payoutId), eq(emails.organisationId, scope.organisationId)),
+        )
+        .orderBy(asc(emails.createdAt)),
+      db
+        .select()
+        .from(claimLinks)
+        .where(eq(claimLinks.payoutId, payoutId))
+        .orderBy(asc(claimLinks.createdAt)),
+      db
+        .select()
+        .from(auditLog)
+        .where(
+          and(eq(auditLog.organisationId, scope.organisationId), eq(auditLog.targetId, payoutId)),
+        )
+        .orderBy(asc(auditLog.seq)),
+      db
+        .select({
+          eventType: events.type,
+          url: webhookAttempts.url,
+          key: webhookAttempts.id,
+          attempt: webhookAttempts.attemptNumber,
+          status: webhookAttempts.responseStatus,
+          error: webhookAttempts.error,
+          durationMs: webhookAttempts.durationMs,
+          at: webhookAttempts.startedAt,
+          endpointId: webhookEndpoints.id,
+        })
+        .from(events)
+        .innerJoin(webhookDeliveries, eq(webhookDeliveries.eventId, events.id))
+        .innerJoin(webhookAttempts, eq(webhookAttempts.deliveryId, webhookDeliveries.id))
+        .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+        .where(
+          and(
+            tenantWhere(events, scope),
+            gte(events.createdAt, payout.createdAt),
+            sql`${events.data} -> 'object' ->> 'id' = ${payoutId}`,
+          ),
+        )
+        .orderBy(asc(webhookAttempts.startedAt)),
+      payoutAttempts(db, scope, payoutId),
+      listClaimActivity(db, scope, payoutId),
+    ]);
 
   const labels = await actorLabels(
     db,
@@ -194,6 +202,13 @@ export async function getPayoutDetail(db: DbOrTx, scope: Scope, payoutId: string
       before: a.before,
       after: a.after,
     })),
+    ...activity.map((a) => ({
+      kind: "claim" as const,
+      key: a.id,
+      at: a.createdAt,
+      linkId: a.claimLinkId,
+      activity: a.kind,
+    })),
     ...webhooks.map((w) => ({ kind: "webhook" as const, ...w })),
   ].sort((a, b) => a.at.getTime() - b.at.getTime());
 
@@ -204,7 +219,17 @@ export async function getPayoutDetail(db: DbOrTx, scope: Scope, payoutId: string
     recipient: row.recipient,
     batch: row.batch,
     ledger,
-    liveLink: liveLink ? { id: liveLink.id, expiresAt: liveLink.expiresAt } : null,
+    liveLink: liveLink
+      ? {
+          id: liveLink.id,
+          expiresAt: liveLink.expiresAt,
+          // Too many wrong codes: only a reissued link lets the recipient in again.
+          locked: activity.some((a) => a.claimLinkId === liveLink.id && a.kind === "locked"),
+          wrongCodes: activity.filter(
+            (a) => a.claimLinkId === liveLink.id && a.kind === "wrong_code",
+          ).length,
+        }
+      : null,
     timeline,
   };
 }

@@ -1,4 +1,4 @@
-import type { PayoutStatus } from "@/db/schema";
+import type { ClaimActivityKind, PayoutStatus } from "@/db/schema";
 import { formatMoney } from "@/lib/money";
 import { type PayoutEvent, payoutEvents } from "@/lib/payouts/machine";
 import type { TimelineEntry } from "./payout-detail";
@@ -30,6 +30,8 @@ const reasonWords: Record<string, string> = {
   link_expired: "the claim link expired before it was claimed",
   review_cleared: "cleared in review",
   review_rejected: "rejected in review",
+  sanctioned_region: "the recipient's region is under comprehensive sanctions",
+  sanctions_list_match: "the recipient matched a sanctions list",
 };
 
 export function reasonInWords(reason: string): string {
@@ -130,6 +132,17 @@ const emailWords: Record<string, (to: string) => string> = {
   receipt: (to) => `Emailed the receipt to ${to}`,
   payout_failed: (to) => `Emailed ${to} that the payment did not go through`,
   email_changed: (to) => `Told ${to} that the payout's email address changed`,
+  payout_expired: (to) => `Told ${to} that the payout expired, with a way to ask for a new link`,
+  help_requested: (to) => `Emailed ${to} the recipient's request for help`,
+};
+
+const claimActivityWords: Record<ClaimActivityKind, string> = {
+  wrong_code: "A wrong code was entered on the claim page",
+  locked:
+    "The claim link locked after too many wrong codes; reissue the link to send the recipient a new one",
+  new_link_requested: "The recipient asked for a new claim link from their claim page",
+  other_way_requested:
+    "The recipient asked to be paid another way: the only method offered to them failed",
 };
 
 const text = (value: unknown): string | null =>
@@ -254,6 +267,8 @@ function wordsFor(entry: TimelineEntry, currency: string): TimelineWords {
             detail: entry.linkId,
           }
         : { text: "The claim link stopped working", detail: entry.linkId };
+    case "claim":
+      return { text: claimActivityWords[entry.activity], detail: entry.linkId };
     case "audit":
       return auditWords(entry, currency);
   }

@@ -40,6 +40,7 @@ export async function createRecipient(
       email: body.email,
       name: body.name ?? null,
       country: body.country,
+      locale: body.locale ?? null,
     })
     .onConflictDoNothing()
     .returning();
@@ -112,6 +113,7 @@ export async function updateRecipient(
         ...(body.email !== undefined ? { email: body.email } : {}),
         ...(body.name !== undefined ? { name: body.name } : {}),
         ...(body.country !== undefined ? { country: body.country } : {}),
+        ...(body.locale !== undefined ? { locale: body.locale } : {}),
         updatedAt: sql`now()`,
       })
       .where(eq(recipients.id, id))

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { recipients } from "@/db/schema";
-import { countrySchema } from "@/lib/payouts/input-schemas";
+import { countrySchema, recipientLocaleSchema } from "@/lib/payouts/input-schemas";
 import { singleLine } from "@/lib/text";
 
 export type RecipientRow = typeof recipients.$inferSelect;
@@ -8,12 +8,17 @@ export type RecipientRow = typeof recipients.$inferSelect;
 const email = z.email("an email address").max(254).meta({ example: "ada@example.com" });
 const name = singleLine(z.string().trim().min(1).max(200)).meta({ example: "Ada Lovelace" });
 const country = countrySchema.meta({ example: "KE" });
+const locale = recipientLocaleSchema.meta({
+  description:
+    "The language and region the recipient reads (BCP 47, such as es-US or fr-CA; the language one the claim speaks): their emails and claim pages use it, with amounts and dates written for the region. Left out, the language follows the country.",
+});
 
 export const createRecipientBodySchema = z
   .strictObject({
     email,
     name: name.optional(),
     country,
+    locale: locale.optional(),
     external_id: singleLine(z.string().trim().min(1).max(200))
       .optional()
       .meta({ description: "Your id for this person; unique per organisation and mode" }),
@@ -25,6 +30,7 @@ export const updateRecipientBodySchema = z
     email: email.optional(),
     name: name.nullable().optional(),
     country: country.optional(),
+    locale: locale.nullable().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, "at least one of email, name or country")
   .meta({ id: "UpdateRecipient" });
@@ -41,6 +47,7 @@ export const recipientResourceSchema = z
     email: z.string(),
     name: z.string().nullable(),
     country: z.string(),
+    locale: z.string().nullable().meta({ example: "fr-CA" }),
     created_at: z.iso.datetime({ offset: true }),
     updated_at: z.iso.datetime({ offset: true }),
   })
@@ -57,6 +64,7 @@ export function serializeRecipient(row: RecipientRow): RecipientResource {
     email: row.email,
     name: row.name,
     country: row.country,
+    locale: row.locale,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };

@@ -17,6 +17,7 @@ function row(scope: Scope, id: string, input: InlineRecipient) {
     email: input.email,
     name: input.name,
     country: input.country,
+    locale: input.locale,
   };
 }
 
@@ -67,7 +68,8 @@ export async function upsertRecipients(
     {
       onConflict: sql`on conflict (organisation_id, mode, external_id) where external_id is not null
         do update set name = coalesce(excluded.name, recipients.name),
-          country = excluded.country, updated_at = now()`,
+          country = excluded.country, locale = coalesce(excluded.locale, recipients.locale),
+          updated_at = now()`,
       returning: sql`id, external_id, email`,
     },
   );

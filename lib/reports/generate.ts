@@ -1,6 +1,5 @@
 import type postgres from "postgres";
 import { sql as client, type DbOrTx } from "@/db/client";
-import type { ReportFileInfo } from "@/db/schema";
 import type { Scope } from "@/db/scope";
 import { logError } from "@/lib/log";
 import { dac7Report } from "./generators/dac7";
@@ -9,12 +8,8 @@ import { payoutsReport } from "./generators/payouts";
 import { recipientStatementReport } from "./generators/recipient-statement";
 import { reconciliationReport } from "./generators/reconciliation";
 import { tax1099NecReport } from "./generators/tax-1099-nec";
-import {
-  holdsTaxIds,
-  type ReportParameters,
-  type ReportType,
-  reportParameterSchemas,
-} from "./parameters";
+import type { Generator } from "./generators/types";
+import { holdsTaxIds, type ReportType, reportParameterSchemas } from "./parameters";
 import {
   completeReport,
   failReport,
@@ -22,30 +17,7 @@ import {
   setReportProgress,
   startReport,
 } from "./reports";
-import { chunkSink, deleteReportChunks, type FileSink } from "./storage";
-
-/** What a generator gets: the scope, its parameters, files to write, and a progress gauge. */
-export type ReportContext<T extends ReportType = ReportType> = {
-  db: DbOrTx;
-  /** The raw client, for COPY streams and cursors (both inside a snapshot transaction). */
-  client: postgres.Sql;
-  scope: Scope;
-  parameters: ReportParameters<T>;
-  /** A new file of the report; `rows` is reported when it is done. */
-  file(name: string): FileSink;
-  /** Fraction done, 0 to 1; cheap to call per row (it writes at most every 2%). */
-  progress(fraction: number): Promise<void>;
-};
-
-export type GeneratedReport = {
-  files: ReportFileInfo[];
-  rowCount: number;
-  summary: Record<string, unknown>;
-};
-
-export type Generator<T extends ReportType> = (
-  context: ReportContext<T>,
-) => Promise<GeneratedReport>;
+import { chunkSink, deleteReportChunks } from "./storage";
 
 export const generators: { [T in ReportType]: Generator<T> } = {
   payouts: payoutsReport,

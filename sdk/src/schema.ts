@@ -44,7 +44,7 @@ export interface paths {
         head?: never;
         /**
          * Update a recipient
-         * @description Changes email, name or country. Fields you leave out keep their values. A new email is where the recipient's links go from now on: each claimable payout's link is reissued to it (the old link dies; emailed unless the payout has `notify: "none"`), the old address is told once per such payout, and the change is audited.
+         * @description Changes email, name, country or locale (null: follow the country again). Fields you leave out keep their values. A new email is where the recipient's links go from now on: each claimable payout's link is reissued to it (the old link dies; emailed unless the payout has `notify: "none"`), the old address is told once per such payout, and the change is audited.
          */
         patch: operations["updateRecipient"];
         trace?: never;
@@ -1060,6 +1060,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "recipient.help_requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * recipient.help_requested
+         * @description A recipient asked you for help from their claim page: a new link (`reason`: their link expired, was replaced or got locked after wrong codes) or another way to be paid (the only method offered to them failed). Reissue or resend the payout's link, or contact them. Your support address is emailed too.
+         */
+        post: operations["webhookRecipientHelpRequestedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     ping: {
         parameters: {
             query?: never;
@@ -1093,6 +1113,11 @@ export interface components {
             name?: string;
             /** @example KE */
             country: string;
+            /**
+             * @description The language and region the recipient reads (BCP 47, such as es-US or fr-CA; the language one the claim speaks): their emails and claim pages use it, with amounts and dates written for the region. Left out, the language follows the country.
+             * @example fr-CA
+             */
+            locale?: string;
             /** @description Your id for this person; unique per organisation and mode */
             external_id?: string;
         };
@@ -1105,6 +1130,7 @@ export interface components {
             name?: string | null;
             /** @example KE */
             country?: string;
+            locale?: string | null;
         };
         CreatePayout: {
             recipient_id?: string;
@@ -1133,6 +1159,8 @@ export interface components {
             email: string;
             name?: string;
             country: string;
+            /** @example fr-CA */
+            locale?: string;
             external_id?: string;
         };
         ReissuePayout: {
@@ -1185,7 +1213,7 @@ export interface components {
             url: string;
             description?: string;
             /** @description Event types to deliver; empty or absent means every type */
-            event_types?: ("payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required")[];
+            event_types?: ("payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required" | "recipient.help_requested")[];
         };
         UpdateWebhookEndpoint: {
             /**
@@ -1195,7 +1223,7 @@ export interface components {
             url?: string;
             description?: string | null;
             /** @description Event types to deliver; empty or absent means every type */
-            event_types?: ("payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required")[];
+            event_types?: ("payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required" | "recipient.help_requested")[];
             /** @description Stop (true) or resume (false) deliveries to this endpoint */
             disabled?: boolean;
         };
@@ -1447,6 +1475,8 @@ export interface components {
             email: string;
             name: string | null;
             country: string;
+            /** @example fr-CA */
+            locale: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1616,7 +1646,7 @@ export interface components {
             /** @constant */
             object: "event";
             /** @enum {string} */
-            type: "payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required" | "ping";
+            type: "payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required" | "recipient.help_requested" | "ping";
             livemode: boolean;
             /** Format: date-time */
             created_at: string;
@@ -1640,7 +1670,7 @@ export interface components {
             livemode: boolean;
             event_id: string;
             /** @enum {string} */
-            event_type: "payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required" | "ping";
+            event_type: "payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required" | "recipient.help_requested" | "ping";
             endpoint_id: string;
             /**
              * @description `scheduled`: waiting for its next attempt; `succeeded`: answered 2xx; `failed`: every attempt failed or the endpoint answered 410; `canceled`: the endpoint was paused or disabled first
@@ -1701,7 +1731,7 @@ export interface components {
             livemode: boolean;
             url: string;
             description: string | null;
-            event_types: ("payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required")[];
+            event_types: ("payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required" | "recipient.help_requested")[];
             /** @enum {string} */
             status: "enabled" | "disabled";
             disabled_reason: string | null;
@@ -1728,7 +1758,7 @@ export interface components {
             livemode: boolean;
             url: string;
             description: string | null;
-            event_types: ("payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required")[];
+            event_types: ("payout.created" | "payout.claimable" | "payout.claimed" | "payout.processing" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.expired" | "payout.canceled" | "payout.awaiting_tax_info" | "report.created" | "report.ready" | "report.failed" | "batch.created" | "batch.completed" | "balance.low" | "balance.funded" | "reconciliation.exception" | "recipient.review_required" | "recipient.help_requested")[];
             /** @enum {string} */
             status: "enabled" | "disabled";
             disabled_reason: string | null;
@@ -2134,6 +2164,26 @@ export interface components {
                 };
             };
         };
+        /** @description A recipient asked you for help from their claim page: a new link (`reason`: their link expired, was replaced or got locked after wrong codes) or another way to be paid (the only method offered to them failed). Reissue or resend the payout's link, or contact them. Your support address is emailed too. */
+        RecipientHelpRequestedEvent: {
+            id: string;
+            /** @constant */
+            object: "event";
+            /** @constant */
+            type: "recipient.help_requested";
+            livemode: boolean;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                recipient_id: string;
+                payout_id: string;
+                /** @enum {string} */
+                request: "new_link" | "other_way";
+                /** @enum {string} */
+                reason: "link_expired" | "link_replaced" | "link_locked" | "method_failed";
+                request_id: string;
+            };
+        };
         /** @description A test event, sent only by `POST /webhook_endpoints/{id}/test` (or the dashboard's "Send test event") to that endpoint alone. No endpoint subscribes to it. */
         PingEvent: {
             id: string;
@@ -2249,6 +2299,7 @@ export type SchemaBalanceLowEvent = components['schemas']['BalanceLowEvent'];
 export type SchemaBalanceFundedEvent = components['schemas']['BalanceFundedEvent'];
 export type SchemaReconciliationExceptionEvent = components['schemas']['ReconciliationExceptionEvent'];
 export type SchemaRecipientReviewRequiredEvent = components['schemas']['RecipientReviewRequiredEvent'];
+export type SchemaRecipientHelpRequestedEvent = components['schemas']['RecipientHelpRequestedEvent'];
 export type SchemaPingEvent = components['schemas']['PingEvent'];
 export type HeaderRequestId = components['headers']['Request-Id'];
 export type HeaderRateLimitLimit = components['headers']['RateLimit-Limit'];
@@ -2299,6 +2350,7 @@ export interface operations {
                      *           "email": "ada@example.com",
                      *           "name": "Ada Lovelace",
                      *           "country": "KE",
+                     *           "locale": "en-KE",
                      *           "created_at": "2026-03-14T09:00:00.000Z",
                      *           "updated_at": "2026-03-14T09:00:00.000Z"
                      *         }
@@ -2384,6 +2436,7 @@ export interface operations {
                  *       "email": "ada@example.com",
                  *       "name": "Ada Lovelace",
                  *       "country": "KE",
+                 *       "locale": "en-KE",
                  *       "external_id": "user_42"
                  *     }
                  */
@@ -2413,6 +2466,7 @@ export interface operations {
                      *       "email": "ada@example.com",
                      *       "name": "Ada Lovelace",
                      *       "country": "KE",
+                     *       "locale": "en-KE",
                      *       "created_at": "2026-03-14T09:00:00.000Z",
                      *       "updated_at": "2026-03-14T09:00:00.000Z"
                      *     }
@@ -2567,6 +2621,7 @@ export interface operations {
                      *       "email": "ada@example.com",
                      *       "name": "Ada Lovelace",
                      *       "country": "KE",
+                     *       "locale": "en-KE",
                      *       "created_at": "2026-03-14T09:00:00.000Z",
                      *       "updated_at": "2026-03-14T09:00:00.000Z"
                      *     }
@@ -2688,6 +2743,7 @@ export interface operations {
                      *       "email": "ada.lovelace@example.com",
                      *       "name": "Ada Lovelace",
                      *       "country": "KE",
+                     *       "locale": "en-KE",
                      *       "created_at": "2026-03-14T09:00:00.000Z",
                      *       "updated_at": "2026-03-14T09:00:00.000Z"
                      *     }
@@ -3140,7 +3196,8 @@ export interface operations {
                  *       "recipient": {
                  *         "email": "ada@example.com",
                  *         "name": "Ada Lovelace",
-                 *         "country": "KE"
+                 *         "country": "KE",
+                 *         "locale": "en-KE"
                  *       },
                  *       "amount": 5000,
                  *       "currency": "USD",
@@ -10068,6 +10125,58 @@ export interface operations {
                  *     }
                  */
                 "application/json": components["schemas"]["RecipientReviewRequiredEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: the delivery fails at once, the endpoint is disabled and its pending deliveries canceled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: any 2xx within 15 seconds ends the delivery */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookRecipientHelpRequestedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and replay; deduplicate on it */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds */
+                "webhook-timestamp": string;
+                /** @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your endpoint's secret (Standard Webhooks) */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_01jd5x4m5n6p7q8r9s0t1v2w3x",
+                 *       "object": "event",
+                 *       "type": "recipient.help_requested",
+                 *       "livemode": false,
+                 *       "created_at": "2026-03-14T10:00:09.000Z",
+                 *       "data": {
+                 *         "recipient_id": "rcp_01jd5x2v7k8m9n0p1q2r3s4t5v",
+                 *         "payout_id": "po_01jd5x3a8b9c0d1e2f3g4h5j6k",
+                 *         "request": "new_link",
+                 *         "reason": "link_expired",
+                 *         "request_id": "cla_01jd5x7m8n9p0q1r2s3t4v5w6x"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["RecipientHelpRequestedEvent"];
             };
         };
         responses: {

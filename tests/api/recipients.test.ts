@@ -71,6 +71,41 @@ describe("POST /v1/recipients", () => {
     );
   });
 
+  it("takes an optional locale in a language the claim speaks, stored in canonical form", async () => {
+    const res = await call(POST, "POST", "/recipients", {
+      key: acme.testKey,
+      body: { email: "elodie@example.com", country: "CA", locale: "fr-ca" },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ country: "CA", locale: "fr-CA" });
+    const plain = await call(POST, "POST", "/recipients", {
+      key: acme.testKey,
+      body: { email: "plain@example.com", country: "CA" },
+    });
+    expect(plain.body).toMatchObject({ locale: null });
+    for (const locale of ["ja-JP", "not a locale", ""]) {
+      const refused = await call(POST, "POST", "/recipients", {
+        key: acme.testKey,
+        body: { email: "x@example.com", country: "CA", locale },
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors).toEqual([
+        {
+          path: "locale",
+          message:
+            "expected a BCP 47 locale in a language the claim speaks (en, es, fr, de, pt-BR, hi), such as es-US or fr-CA",
+        },
+      ]);
+    }
+    const id = res.body.id as string;
+    const cleared = await call(PATCH, "PATCH", `/recipients/${id}`, {
+      key: acme.testKey,
+      params: { id },
+      body: { locale: null },
+    });
+    expect(cleared.body).toMatchObject({ locale: null });
+  });
+
   it("says which field is missing", async () => {
     const res = await call(POST, "POST", "/recipients", { key: acme.testKey, body: {} });
     expect(res.status).toBe(422);

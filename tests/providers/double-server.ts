@@ -44,6 +44,8 @@ export async function startDoubleServer(options: {
   parseBody: (request: CheckedRequest) => Record<string, unknown>;
   handle: (request: DoubleRequest) => Promise<DoubleResponse> | DoubleResponse;
   invalid: (problems: string[]) => DoubleResponse;
+  /** A fixed port, for a server started before the double (the e2e app); any free one by default. */
+  port?: number;
 }) {
   const requests: DoubleRequest[] = [];
   const nonConforming: string[] = [];
@@ -116,7 +118,7 @@ export async function startDoubleServer(options: {
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     name: options.name,

@@ -26,11 +26,34 @@ type Batch = {
   items: Item[];
 };
 
+/** A Transaction Search record: `transaction_info` as PayPal reports it. */
+export type PaypalTransaction = {
+  transaction_id: string;
+  transaction_event_code: string;
+  transaction_initiation_date: string;
+  transaction_updated_date: string;
+  transaction_amount: { currency_code: string; value: string };
+  fee_amount?: { currency_code: string; value: string };
+  transaction_status: "S" | "P" | "D" | "V";
+  custom_field?: string;
+  paypal_reference_id?: string;
+  paypal_reference_id_type?: string;
+};
+
 /** How the double's PayPal treats a receiver: as the sandbox's documented outcomes. */
 export type ReceiverBehaviour = "success" | "unconfirmed" | "unclaimed" | "pending";
 
 const checkPayouts = createRequestChecker(loadOpenApi("paypal-payouts.json"));
 const checkWebhooks = createRequestChecker(loadOpenApi("paypal-webhooks.json"));
+const checkReporting = createRequestChecker(loadOpenApi("paypal-reporting.json"));
+
+/** A payout item's transaction status as Transaction Search's status code. */
+const searchStatus: Record<string, PaypalTransaction["transaction_status"]> = {
+  SUCCESS: "S",
+  UNCLAIMED: "P",
+  PENDING: "P",
+  RETURNED: "V",
+};
 
 function problem(status: number, name: string, message: string) {
   return { status, body: { name, message, debug_id: randomUUID().slice(0, 13) } };
@@ -41,7 +64,10 @@ function problem(status: number, name: string, message: string) {
  * credentials, `PayPal-Request-Id` idempotency (the same id answers the first response
  * again), a `sender_batch_id` used once, items that end SUCCESS, FAILED (with the
  * receiver's error name), UNCLAIMED and later RETURNED, errors as `{ name, message,
- * debug_id }`, and webhooks that verify only through verify-webhook-signature. The
+ * debug_id }`, webhooks that verify only through verify-webhook-signature, and the
+ * account's Transaction Search: each item that moved money is a T0001 debit carrying
+ * its `sender_item_id` in `custom_field` (a return turns it V and adds a T1115 credit),
+ * listed by date in pages, with the documented 31-day limit. The
  * double signs its transmissions with a secret of its own, standing in for PayPal's
  * certificate.
  */
@@ -59,10 +85,24 @@ export async function startPaypalDouble(options: {
   const nextBatch = idSequence("PB");
   const nextItem = idSequence("PI");
   const nextEvent = idSequence("WH-");
+  const nextTransaction = idSequence("TX");
+  /** The account's transactions, oldest first, as Transaction Search lists them. */
+  const transactions: PaypalTransaction[] = [];
+  const reporting = {
+    /** PayPal may answer fewer records per page than asked; the adapter must follow `total_pages`. */
+    pageSize: 500,
+    /** How far behind PayPal's reporting runs (it documents up to three hours). */
+    lagMs: 0,
+  };
 
   const server = await startDoubleServer({
     name: "paypal",
-    check: (r) => (r.path.startsWith("/v1/notifications/") ? checkWebhooks(r) : checkPayouts(r)),
+    check: (r) =>
+      r.path.startsWith("/v1/notifications/")
+        ? checkWebhooks(r)
+        : r.path.startsWith("/v1/reporting/")
+          ? checkReporting(r)
+          : checkPayouts(r),
     unchecked: (r) => r.path === "/v1/oauth2/token",
     parseBody: (r) =>
       r.contentType?.startsWith("application/json") && r.rawBody ? JSON.parse(r.rawBody) : {},
@@ -110,6 +150,7 @@ export async function startPaypalDouble(options: {
         const ok = body.webhook_id === options.webhookId && body.transmission_sig === expected;
         return { status: 200, body: { verification_status: ok ? "SUCCESS" : "FAILURE" } };
       }
+      if (request.path === "/v1/reporting/transactions") return search(request.query);
       if (request.method === "POST" && request.path === "/v1/payments/payouts") {
         const requestId = request.header("paypal-request-id");
         if (requestId) {
@@ -169,6 +210,7 @@ export async function startPaypalDouble(options: {
       items,
     };
     batches.set(batchId, batch);
+    for (const item of items) if (item.transaction_status !== "FAILED") recordPayment(item);
     return {
       status: 201,
       body: {
@@ -184,10 +226,99 @@ export async function startPaypalDouble(options: {
     };
   }
 
+  /** A payout item's money leaving the account: its T0001 debit (PayPal files Payouts as MassPay). */
+  function recordPayment(item: Item) {
+    const now = new Date().toISOString();
+    transactions.push({
+      transaction_id: transactionId(),
+      transaction_event_code: "T0001",
+      transaction_initiation_date: now,
+      transaction_updated_date: now,
+      transaction_amount: {
+        currency_code: item.payout_item.amount.currency,
+        value: `-${item.payout_item.amount.value}`,
+      },
+      transaction_status: searchStatus[item.transaction_status] ?? "P",
+      custom_field: item.payout_item.sender_item_id,
+    });
+  }
+
+  /** A 17-character transaction id, as PayPal's are. */
+  function transactionId() {
+    return nextTransaction().toUpperCase().padEnd(17, "0").slice(0, 17);
+  }
+
+  function paymentOf(senderItemId: string) {
+    return transactions.find(
+      (t) => t.transaction_event_code === "T0001" && t.custom_field === senderItemId,
+    );
+  }
+
+  /** An item's new status, in its payment's record; a return adds the T1115 refund credit. */
+  function updatePayment(item: Item) {
+    const payment = paymentOf(item.payout_item.sender_item_id);
+    if (!payment) return;
+    const now = new Date().toISOString();
+    payment.transaction_status =
+      item.transaction_status === "FAILED" ? "D" : (searchStatus[item.transaction_status] ?? "P");
+    payment.transaction_updated_date = now;
+    if (item.transaction_status === "RETURNED") {
+      transactions.push({
+        ...payment,
+        transaction_id: transactionId(),
+        transaction_event_code: "T1115",
+        transaction_initiation_date: now,
+        transaction_updated_date: now,
+        transaction_amount: { ...payment.transaction_amount, value: item.payout_item.amount.value },
+        transaction_status: "S",
+        paypal_reference_id: payment.transaction_id,
+        paypal_reference_id_type: "TXN",
+      });
+    }
+  }
+
+  /** GET /v1/reporting/transactions: records initiated in [start_date, end_date], in pages. */
+  function search(query: URLSearchParams) {
+    const start = new Date(query.get("start_date") ?? "");
+    const end = new Date(query.get("end_date") ?? "");
+    if (end.getTime() - start.getTime() > 31 * 86_400_000 || end < start) {
+      return problem(
+        400,
+        "INVALID_REQUEST",
+        "Date range is greater than 31 days or end date is before start date.",
+      );
+    }
+    const type = query.get("transaction_type");
+    const matching = transactions.filter((t) => {
+      const at = new Date(t.transaction_initiation_date);
+      return at >= start && at <= end && (!type || t.transaction_event_code === type);
+    });
+    const pageSize = Math.min(Number(query.get("page_size") ?? 100), reporting.pageSize);
+    const page = Number(query.get("page") ?? 1);
+    const totalPages = Math.ceil(matching.length / pageSize);
+    return {
+      status: 200,
+      body: {
+        transaction_details: matching
+          .slice((page - 1) * pageSize, page * pageSize)
+          .map((t) => ({ transaction_info: t })),
+        account_number: "DOUBLEACCOUNT01",
+        start_date: start.toISOString(),
+        end_date: end.toISOString(),
+        last_refreshed_datetime: new Date(Date.now() - reporting.lagMs).toISOString(),
+        page,
+        total_items: matching.length,
+        total_pages: totalPages,
+      },
+    };
+  }
+
   function transmissionSignature(id: string, time: string, webhookId: string, body: string) {
+    // Hex, not base64: PayPal's document requires the signature to start with a word
+    // character, which one base64 signature in 32 does not (a flaky non-conformance).
     return createHmac("sha256", signingSecret)
       .update(`${id}|${time}|${webhookId}|${body}`)
-      .digest("base64");
+      .digest("hex");
   }
 
   /** A webhook as PayPal delivers it: the event and the transmission headers. */
@@ -240,6 +371,16 @@ export async function startPaypalDouble(options: {
   return {
     ...server,
     batches,
+    /** The account's Transaction Search records, to plant differences in. */
+    transactions,
+    /** How Transaction Search pages and lags. */
+    reporting,
+    /** The T0001 payment of a payout item, by its `sender_item_id`. */
+    paymentOf(senderItemId: string) {
+      const payment = paymentOf(senderItemId);
+      if (!payment) throw new Error(`no payment for ${senderItemId}`);
+      return payment;
+    },
     /** What PayPal does with payouts to this receiver. */
     receiver(email: string, behaviour: ReceiverBehaviour) {
       behaviours.set(email, behaviour);
@@ -259,11 +400,13 @@ export async function startPaypalDouble(options: {
     returnUnclaimed(senderItemId: string) {
       const item = itemOf(senderItemId);
       item.transaction_status = "RETURNED";
+      updatePayment(item);
       return signed(eventTypes.RETURNED as string, item);
     },
     settle(senderItemId: string, status: "SUCCESS" | "FAILED") {
       const item = itemOf(senderItemId);
       item.transaction_status = status;
+      updatePayment(item);
       return signed(eventTypes[status] as string, item);
     },
     signed,

@@ -54,7 +54,11 @@ function error(status: number, type: string, message: string, code?: string) {
  * Connect onboarding is a hosted page the double serves: the bank details are typed
  * there, never sent to Disburse.
  */
-export async function startStripeDouble(options: { secretKey: string; webhookSecret: string }) {
+export async function startStripeDouble(options: {
+  secretKey: string;
+  webhookSecret: string;
+  port?: number;
+}) {
   const accounts = new Map<string, Account>();
   const transfers = new Map<string, Transfer>();
   const payouts = new Map<string, Payout>();
@@ -71,8 +75,10 @@ export async function startStripeDouble(options: { secretKey: string; webhookSec
 
   const server = await startDoubleServer({
     name: "stripe",
+    port: options.port,
     check,
-    unchecked: (r) => r.path.startsWith("/onboarding/"),
+    // The hosted page and what a browser asks for beside it are not API calls.
+    unchecked: (r) => r.path.startsWith("/onboarding/") || r.path === "/favicon.ico",
     parseBody: (r) =>
       r.contentType?.startsWith("application/x-www-form-urlencoded")
         ? parseDeepForm(new URLSearchParams(r.rawBody))

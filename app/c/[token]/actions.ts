@@ -3,111 +3,19 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { after } from "next/server";
-import { getLocale, getTranslations } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
-import type { ConfirmState, FormNotice } from "@/components/claim/form-state";
+import type { ConfirmState } from "@/components/claim/form-state";
 import { db } from "@/db/client";
-import { isLocale, type Locale } from "@/i18n/locales";
 import { relayEvents } from "@/inngest/relay";
-import { emailClaimCode } from "@/lib/claims/claim-emails";
-import { confirmClaim, sendClaimCode, verifyClaimCode } from "@/lib/claims/claim-flow";
+import { confirmClaim } from "@/lib/claims/claim-flow";
 import { submitClaimTaxForm } from "@/lib/claims/claim-tax";
+import { askOrganisation } from "@/lib/claims/help-requests";
 import { startHostedOnboarding } from "@/lib/claims/hosted-onboarding";
-import { maskEmail } from "@/lib/claims/mask-email";
 import { CLAIM_SESSION_COOKIE } from "@/lib/claims/session";
-import { appUrl } from "@/lib/config";
 import { clientIp } from "./claim-view";
 
 const tokenSchema = z.string().min(1).max(200);
-const codeSchema = z
-  .string()
-  .trim()
-  .regex(/^\d{6}$/);
-
-async function requestLocale(): Promise<Locale> {
-  const locale = await getLocale();
-  return isLocale(locale) ? locale : "en";
-}
-
-/**
- * What a form step shows after the server answered: a message already in the
- * recipient's language (so the client ships no i18n runtime) and when it was said, so
- * the same message twice is still announced twice.
- */
-/** From the code step: a new code, or how long to wait for one. */
-export async function resendCode(token: string, _previous: FormNotice): Promise<FormNotice> {
-  const parsed = tokenSchema.safeParse(token);
-  if (!parsed.success) redirect("/");
-  const outcome = await sendClaimCode(db, {
-    token: parsed.data,
-    ip: await clientIp(),
-    locale: await requestLocale(),
-    deliver: emailClaimCode,
-  });
-  const t = await getTranslations("claim.verify");
-  const at = Date.now();
-  switch (outcome.status) {
-    case "sent":
-      return { tone: "info", message: t("resent", { email: maskEmail(outcome.email) }), at };
-    case "cooldown":
-      return { tone: "error", message: t("cooldown", { seconds: outcome.retryAfterSeconds }), at };
-    case "rate_limited":
-      return {
-        tone: "error",
-        message: t("rateLimited", { minutes: Math.ceil(outcome.retryAfterSeconds / 60) }),
-        at,
-      };
-    default:
-      redirect(`/c/${parsed.data}`);
-  }
-}
-
-/** Checks the code; when right, sets the claim session cookie (scoped to this link's path) and moves on. */
-export async function submitCode(
-  token: string,
-  _previous: FormNotice,
-  form: FormData,
-): Promise<FormNotice> {
-  const parsedToken = tokenSchema.safeParse(token);
-  if (!parsedToken.success) redirect("/");
-  const t = await getTranslations("claim.verify");
-  const at = Date.now();
-  const code = codeSchema.safeParse(String(form.get("code") ?? "").replace(/\s/g, ""));
-  // A mistyped format costs no attempt: it cannot be a guess.
-  if (!code.success) return { tone: "error", message: t("codeFormat"), at };
-  const outcome = await verifyClaimCode(db, {
-    token: parsedToken.data,
-    code: code.data,
-    ip: await clientIp(),
-    locale: await requestLocale(),
-  });
-  switch (outcome.status) {
-    case "invalid":
-      return { tone: "error", message: t("wrongCode", { attemptsLeft: outcome.attemptsLeft }), at };
-    case "rate_limited":
-      return {
-        tone: "error",
-        message: t("rateLimited", { minutes: Math.ceil(outcome.retryAfterSeconds / 60) }),
-        at,
-      };
-    case "verified":
-      (await cookies()).set(CLAIM_SESSION_COOKIE, outcome.sessionToken, {
-        httpOnly: true,
-        sameSite: "strict",
-        secure: appUrl().startsWith("https://"),
-        path: `/c/${parsedToken.data}`,
-        expires: outcome.session.expiresAt,
-      });
-      return redirect(`/c/${parsedToken.data}/${nextStep[outcome.next]}`);
-    default:
-      // Locked or dead: the landing page explains which.
-      redirect(`/c/${parsedToken.data}`);
-  }
-}
-
-/** Where a verified recipient goes next. */
-const nextStep = { choose: "methods", status: "status", tax: "tax" } as const;
-
 /** The review step's "Confirm": the server re-checks everything, claims the payout, and shows its status. */
 export async function confirmChoice(
   token: string,
@@ -149,6 +57,23 @@ export async function confirmChoice(
     default:
       return { at, message: t("review.notAvailable") };
   }
+}
+
+/**
+ * "Ask to be paid another way", when the only method the recipient's country offers
+ * failed: the organisation hears it (event + email, once per link); the page says so.
+ */
+export async function askOtherWay(token: string): Promise<void> {
+  const parsedToken = tokenSchema.safeParse(token);
+  if (!parsedToken.success) redirect("/");
+  await askOrganisation(db, {
+    token: parsedToken.data,
+    request: "other_way",
+    ip: await clientIp(),
+    sessionToken: (await cookies()).get(CLAIM_SESSION_COOKIE)?.value,
+  });
+  after(relayEvents);
+  redirect(`/c/${parsedToken.data}/methods`);
 }
 
 /** Live bank methods: off to the provider's hosted onboarding, where the bank details are typed. */

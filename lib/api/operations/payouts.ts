@@ -27,7 +27,7 @@ export const createPayoutOperation = defineOperation({
   },
   errors: ["insufficient_funds", "conflict"],
   example: {
-    recipient: { email: "ada@example.com", name: "Ada Lovelace", country: "KE" },
+    recipient: { email: "ada@example.com", name: "Ada Lovelace", country: "KE", locale: "en-KE" },
     amount: 5000,
     currency: "USD",
     description: "March bounty",

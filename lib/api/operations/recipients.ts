@@ -31,6 +31,7 @@ export const createRecipientOperation = defineOperation({
     email: "ada@example.com",
     name: "Ada Lovelace",
     country: "KE",
+    locale: "en-KE",
     external_id: "user_42",
   },
 });
@@ -83,7 +84,7 @@ export const updateRecipientOperation = defineOperation({
   tag,
   summary: "Update a recipient",
   description:
-    "Changes email, name or country. Fields you leave out keep their values. A new email is where the recipient's links go from now on: each claimable payout's link is reissued to it (the old link dies; emailed unless the payout has `notify: \"none\"`), the old address is told once per such payout, and the change is audited.",
+    "Changes email, name, country or locale (null: follow the country again). Fields you leave out keep their values. A new email is where the recipient's links go from now on: each claimable payout's link is reissued to it (the old link dies; emailed unless the payout has `notify: \"none\"`), the old address is told once per such payout, and the change is audited.",
   params: idParamsSchema,
   body: updateRecipientBodySchema,
   response: {

@@ -31,20 +31,32 @@ export type Block =
   | { kind: "button"; label: string; url: string }
   | { kind: "small"; text: string };
 
+/** A mail in the recipient's language: its `lang`, and the support line in words. */
+export type EmailLanguage = { lang: string; support: string | null };
+
 /**
  * One plain-text part and one simple HTML part from the same blocks, so the two never
  * say different things. Every organisation- or recipient-supplied string is escaped.
+ * Without `language` the mail is in English.
  */
-export function renderEmail(brand: EmailBrand, subject: string, blocks: Block[]): RenderedEmail {
+export function renderEmail(
+  brand: EmailBrand,
+  subject: string,
+  blocks: Block[],
+  language?: EmailLanguage,
+): RenderedEmail {
   const color = safeColor(brand.primaryColor);
   const logo = safeUrl(brand.logoUrl);
+  const supportText =
+    language?.support ??
+    (brand.supportEmail ? `Questions? Contact ${brand.name} at ${brand.supportEmail}.` : "");
   const text = [
     ...blocks.map((b) => {
       if (b.kind === "button") return `${b.label}:\n${b.url}`;
       if (b.kind === "quote") return b.text.replace(/^/gm, "> ");
       return b.text;
     }),
-    brand.supportEmail ? `Questions? Contact ${brand.name} at ${brand.supportEmail}.` : "",
+    supportText,
     `— ${brand.name}`,
   ]
     .filter(Boolean)
@@ -67,13 +79,15 @@ export function renderEmail(brand: EmailBrand, subject: string, blocks: Block[])
   const header = logo
     ? `<img src="${escapeHtml(logo)}" alt="${escapeHtml(brand.name)}" style="max-height:40px">`
     : `<strong style="font-size:18px;color:${color}">${escapeHtml(brand.name)}</strong>`;
-  const support = brand.supportEmail
-    ? `<p style="margin:12px 0;font-size:13px;color:#4b5563">Questions? Contact ${escapeHtml(brand.name)} at <a href="mailto:${escapeHtml(brand.supportEmail)}">${escapeHtml(brand.supportEmail)}</a>.</p>`
-    : "";
+  // The address becomes a link wherever the sentence names it.
+  const support =
+    supportText && brand.supportEmail
+      ? `<p style="margin:12px 0;font-size:13px;color:#4b5563">${escapeHtml(supportText).replace(escapeHtml(brand.supportEmail), () => `<a href="mailto:${escapeHtml(brand.supportEmail ?? "")}">${escapeHtml(brand.supportEmail ?? "")}</a>`)}</p>`
+      : "";
   return {
     subject,
     text: `${text}\n`,
-    html: `<!doctype html><html lang="en"><body style="margin:0;padding:24px;background:#f9fafb;font-family:system-ui,-apple-system,sans-serif;color:#111827;line-height:1.5"><div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px"><div style="margin-bottom:16px">${header}</div>${html}${support}<p style="margin:16px 0 0;color:#4b5563">— ${escapeHtml(brand.name)}</p></div></body></html>`,
+    html: `<!doctype html><html lang="${escapeHtml(language?.lang ?? "en")}"><body style="margin:0;padding:24px;background:#f9fafb;font-family:system-ui,-apple-system,sans-serif;color:#111827;line-height:1.5"><div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px"><div style="margin-bottom:16px">${header}</div>${html}${support}<p style="margin:16px 0 0;color:#4b5563">— ${escapeHtml(brand.name)}</p></div></body></html>`,
   };
 }
 

@@ -3,8 +3,8 @@ import { AppError } from "@/lib/errors";
 import { reaches, reportingThresholds, ruleForReport, taxSettingsOf } from "@/lib/tax/rules";
 import { openTin } from "@/lib/tax/tin-vault";
 import { type Cell, csvLine } from "../csv";
-import type { GeneratedReport, ReportContext } from "../generate";
 import { decimal, inSnapshot, setting, settingList } from "../snapshot";
+import type { GeneratedReport, ReportContext } from "./types";
 
 const quarters = [1, 2, 3, 4] as const;
 const header = [

@@ -1,6 +1,6 @@
 import { csvLine } from "../csv";
-import type { GeneratedReport, ReportContext } from "../generate";
 import { copyCsv, decimal, decimalSql, inSnapshot, setting } from "../snapshot";
+import type { GeneratedReport, ReportContext } from "./types";
 
 const timestamp = (column: string) =>
   `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

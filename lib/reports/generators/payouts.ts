@@ -1,7 +1,7 @@
 import type { Scope } from "@/db/scope";
-import type { GeneratedReport, ReportContext } from "../generate";
 import type { ReportParameters } from "../parameters";
 import { copyCsv, decimalSql, inSnapshot, safeTextSql, setting, settingList } from "../snapshot";
+import type { GeneratedReport, ReportContext } from "./types";
 
 /** The report's rows as one SELECT and the settings it reads (shared with the benchmark). */
 export function payoutsQuery(p: ReportParameters<"payouts">, scope: Scope) {

@@ -1,7 +1,7 @@
 import { csvLine } from "../csv";
-import type { GeneratedReport, ReportContext } from "../generate";
 import { decimal, inSnapshot, setting } from "../snapshot";
 import type { FileSink } from "../storage";
+import type { GeneratedReport, ReportContext } from "./types";
 
 const header = [
   "payout_id",

@@ -2,9 +2,9 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import { ledgerChecks, onlyScope } from "@/lib/ledger/verify";
 import { accountHolding } from "@/lib/payouts/machine";
 import { type Cell, csvLine } from "../csv";
-import type { GeneratedReport, ReportContext } from "../generate";
 import { type ReconciliationLine, reconciliationSources } from "../reconciliation-sources";
 import { inSnapshot, setting } from "../snapshot";
+import type { GeneratedReport, ReportContext } from "./types";
 
 const header = [
   "source",

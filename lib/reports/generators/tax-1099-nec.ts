@@ -3,8 +3,8 @@ import { AppError } from "@/lib/errors";
 import { reportingThresholds, ruleForReport, taxSettingsOf } from "@/lib/tax/rules";
 import { openTin } from "@/lib/tax/tin-vault";
 import { csvLine } from "../csv";
-import type { GeneratedReport, ReportContext } from "../generate";
 import { copyRows, decimal, inSnapshot, setting, settingList } from "../snapshot";
+import type { GeneratedReport, ReportContext } from "./types";
 
 const mainHeader = [
   "tax_year",

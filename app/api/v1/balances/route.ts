@@ -1,8 +1,9 @@
 import { apiRoute } from "@/app/api/v1/api-route";
-import { listBalancesOperation, serializeBalance } from "@/lib/api/operations/ledger";
+import { listBalancesOperation } from "@/lib/api/operations/ledger";
 import { toList } from "@/lib/api/pagination";
 import { methodsNotAllowed } from "@/lib/api/unrouted";
 import { getBalances } from "@/lib/ledger";
+import { serializeBalance } from "@/lib/ledger/serialize";
 
 export const GET = apiRoute(listBalancesOperation, async ({ db, scope }) => {
   const balances = await getBalances(db, scope);

@@ -4,10 +4,16 @@ import { notFound, redirect } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { ClaimFrame } from "@/components/claim/claim-frame";
 import { DeadEnd } from "@/components/claim/dead-end";
+import { primaryButton, secondaryButton } from "@/components/claim/styles";
+import { db } from "@/db/client";
+import { hasClaimActivity } from "@/lib/claims/claim-activity";
 import { claimMethods } from "@/lib/claims/claim-flow";
 import { countryName } from "@/lib/claims/claim-format";
+import { otherMethods } from "@/lib/claims/help-requests";
+import { maskEmail } from "@/lib/claims/mask-email";
 import { speedMessageKeys } from "@/lib/methods/types";
 import { formatMoney } from "@/lib/money";
+import { askOtherWay } from "../actions";
 import { claimView, frameFor } from "../claim-view";
 
 type Props = { params: Promise<{ token: string }> };
@@ -55,6 +61,42 @@ export default async function ChooseMethodPage({ params }: Props) {
           heading={t("noneHeading", { country })}
           body={[t("noneBody"), tRoot("claim.locked.next", { organisation })]}
         />
+      </ClaimFrame>
+    );
+  }
+
+  // The only method this country offers failed: not "choose another way" with one choice,
+  // but what can be done: the same method with other details, or the payer's help.
+  if (retrying && otherMethods(claim) === 0) {
+    const method = t(`options.${previous}.name`);
+    const asked = await hasClaimActivity(db, claim.link.id, "other_way_requested");
+    const email = maskEmail(claim.recipient.email);
+    return (
+      <ClaimFrame {...frame}>
+        <h1 className="text-2xl font-bold text-slate-900">{t("onlyMethodHeading")}</h1>
+        <p
+          role="alert"
+          className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-amber-950"
+        >
+          {t("onlyMethodNotice", { method, country })}
+        </p>
+        <Link href={`/c/${token}/methods/${previous}`} prefetch={false} className={primaryButton}>
+          {t("tryAgain", { method })}
+        </Link>
+        {asked ? (
+          <p role="status" className="rounded-lg bg-slate-100 px-4 py-3 text-slate-900">
+            {tRoot("claim.ask.otherWayDone", { organisation, email })}
+          </p>
+        ) : (
+          <form action={askOtherWay.bind(null, token)} className="flex flex-col gap-2">
+            <button type="submit" className={secondaryButton}>
+              {tRoot("claim.ask.otherWay", { organisation })}
+            </button>
+            <p className="text-sm text-slate-700">
+              {tRoot("claim.ask.otherWayHint", { organisation, email })}
+            </p>
+          </form>
+        )}
       </ClaimFrame>
     );
   }

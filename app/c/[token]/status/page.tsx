@@ -5,6 +5,7 @@ import { ClaimFrame } from "@/components/claim/claim-frame";
 import { ClaimStatus, type StatusCopy } from "@/components/claim/claim-status";
 import { textLink } from "@/components/claim/styles";
 import { maskEmail } from "@/lib/claims/mask-email";
+import { giftCardBrandName } from "@/lib/methods/gift-card-brands";
 import { formatMoney } from "@/lib/money";
 import { isProviderFailureCode } from "@/lib/providers/reasons";
 import { claimView, frameFor } from "../claim-view";
@@ -36,6 +37,12 @@ export default async function ClaimStatusPage({ params }: Props) {
   const reason = isProviderFailureCode(code) ? ` ${tReasons(code)}` : "";
   const method = claim.payout.method ? tMethods(`${claim.payout.method}.name`) : "";
   const amount = formatMoney(claim.payout, locale);
+  const email = maskEmail(claim.recipient.email);
+  // A gift card arrives by its own email: say which shop's, and where to look.
+  const brand =
+    claim.payout.method === "gift_card"
+      ? giftCardBrandName(claim.payout.methodDetails?.brand)
+      : null;
   const copy: StatusCopy = {
     heading: t("heading"),
     progress: t("progress"),
@@ -48,7 +55,9 @@ export default async function ClaimStatusPage({ params }: Props) {
       returned: `${t("returned", { method })}${reason}`,
       canceled: t("canceled", { organisation: claim.branding.name }),
     },
-    receipt: t("receipt", { email: maskEmail(claim.recipient.email) }),
+    receipt: brand
+      ? `${t("giftCardPaid", { brand, email })} ${t("receipt", { email })}`
+      : t("receipt", { email }),
     chooseAnother: t("chooseAnother"),
     checking: t("checking"),
   };

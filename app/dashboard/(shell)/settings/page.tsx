@@ -69,7 +69,7 @@ export default async function SettingsPage() {
             <div className="w-40">
               <Field name="amount" label="Threshold" inputMode="decimal" placeholder="5000.00" />
             </div>
-            <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
+            <SubmitButton pendingLabel="Saving…">Save threshold</SubmitButton>
           </ActionForm>
         </Card>
         <Card title="Compliance screening and limits">

@@ -1,6 +1,8 @@
 import { revalidatePath } from "next/cache";
+import { after } from "next/server";
 import { db } from "@/db/client";
 import type { Scope } from "@/db/scope";
+import { relayEvents } from "@/inngest/relay";
 import { projectBalanceDemand } from "@/inngest/requests";
 import { refusedDemand } from "@/lib/balance-monitor";
 import { commitBatchCsv, parseRowFixes } from "@/lib/batches/csv-upload";
@@ -24,6 +26,8 @@ export async function POST(request: Request) {
       settings,
       fixes: parseRowFixes(form.get("fixes")),
     });
+    // The campaign's fan-out starts once the response is sent, not at the next sweep.
+    after(relayEvents);
     revalidatePath("/dashboard/campaigns");
     return Response.json({ id: batch.id, status: batch.status }, { status: 201 });
   } catch (error) {

@@ -98,9 +98,11 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
                 <Item label="Failure reason">{payout.failureReason}</Item>
               ) : null}
               <Item label="Claim link">
-                {detail.liveLink
-                  ? `live until ${detail.liveLink.expiresAt.toISOString().slice(0, 10)}`
-                  : "none live"}
+                {detail.liveLink?.locked
+                  ? `locked after ${detail.liveLink.wrongCodes} wrong codes`
+                  : detail.liveLink
+                    ? `live until ${detail.liveLink.expiresAt.toISOString().slice(0, 10)}`
+                    : "none live"}
               </Item>
             </dl>
           </Card>
@@ -182,6 +184,12 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
                   confirmMessage="Issue a new link? The current link stops working at once."
                 >
                   <input type="hidden" name="payoutId" value={payout.id} />
+                  {detail.liveLink?.locked ? (
+                    <p role="status" className="mb-2 text-sm text-rose-800">
+                      The claim link is locked: {detail.liveLink.wrongCodes} wrong codes were
+                      entered (see the timeline). Reissue it to send the recipient a new one.
+                    </p>
+                  ) : null}
                   <SubmitButton variant="secondary" pendingLabel="Reissuing…">
                     Reissue the link
                   </SubmitButton>

@@ -5,7 +5,8 @@ import { hashMailboxGrant, MAILBOX_GRANT_COOKIE, newMailboxGrant } from "@/lib/m
 
 /**
  * The hash of this browser's dev-mailbox grant, setting the cookie first if it has none,
- * for a sign-in mail to be readable by the browser that asked for it (lib/mail/mailbox.ts).
+ * for a sign-in mail or a test-mode claim code to be readable by the browser that asked
+ * for it, and by no other (lib/mail/mailbox.ts).
  * Undefined whenever the dev mailbox keeps no mail: then no cookie is set at all.
  */
 export async function mailboxGrant(): Promise<string | undefined> {
