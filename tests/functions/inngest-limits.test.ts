@@ -32,6 +32,8 @@ import { approveBatchAsMember, setApprovalThreshold } from "@/lib/batches/approv
 import { MAX_BATCH_ITEMS } from "@/lib/batches/create-batch";
 import { commitBatchCsv } from "@/lib/batches/csv-upload";
 import { MAX_CSV_ROWS } from "@/lib/batches/validate-csv";
+import { askOrganisation } from "@/lib/claims/help-requests";
+import { claimTokenFor } from "@/lib/claims/links";
 import { rejectHeldPayout } from "@/lib/compliance/reviews";
 import { RELAY_BATCH } from "@/lib/events/relay";
 import { deposit, verifyLedger } from "@/lib/ledger";
@@ -404,20 +406,31 @@ describe("every function within Inngest's documented limits", { timeout: 30 * MI
     expect(await claimable(campaignScope)).toBe(0);
     expect(await claimable(apiScope)).toBe(0);
 
-    // The nightly functions: the next 03:16 UTC on the engine's clock ticks the provider
-    // reconciliation (no live provider is connected here, so it requests none) and the
-    // sanctions list fetch (skipped without SANCTIONS_LIST_URL). A provider's day and a
-    // provider webhook are asked for by event: one step each, whose weight does not grow
-    // with volume.
+    // A recipient of an expired payout asks for a new link (notify-help-requested).
+    const [expiredLink] = await db
+      .select({ id: claimLinks.id })
+      .from(claimLinks)
+      .innerJoin(payouts, eq(payouts.id, claimLinks.payoutId))
+      .where(and(eq(payouts.organisationId, org.id), eq(payouts.status, "expired")))
+      .limit(1);
+    if (!expiredLink) throw new Error("no expired payout's link");
+    const asked = await askOrganisation(db, {
+      token: claimTokenFor(expiredLink.id),
+      request: "new_link",
+      ip: "198.51.100.7",
+    });
+    expect(asked.status).toBe("asked");
+    await relayEvents();
+
+    // The nightly functions: a day on the engine's clock, to just after 04:30 UTC, ticks the
+    // sanctions list fetch (03:15; skipped without SANCTIONS_LIST_URL) and the provider
+    // reconciliation (04:30; no live provider is connected here, so it requests none). A
+    // provider's day and a provider webhook are asked for by event: one step each, whose
+    // weight does not grow with volume.
     const engineNow = new Date(Date.now() + ahead);
-    let nightly = Date.UTC(
-      engineNow.getUTCFullYear(),
-      engineNow.getUTCMonth(),
-      engineNow.getUTCDate(),
-      3,
-      16,
-    );
-    if (nightly <= engineNow.getTime()) nightly += 24 * HOUR;
+    const dayOn = new Date(engineNow.getTime() + 23 * HOUR);
+    let nightly = Date.UTC(dayOn.getUTCFullYear(), dayOn.getUTCMonth(), dayOn.getUTCDate(), 4, 31);
+    if (nightly <= dayOn.getTime()) nightly += 24 * HOUR;
     await inngest.send([
       reconciliationRequested.create({
         organisation_id: apiScope.organisationId,
