@@ -462,6 +462,9 @@ describe("every function within Inngest's documented limits", { timeout: 30 * MI
       expect(r.max_state, r.function_id).toBeLessThanOrEqual(inngestLimits.runStateBytes * MARGIN);
       // Batch sizes are configured, not grown by data: at most Inngest's 100.
       expect(r.max_batch, r.function_id).toBeLessThanOrEqual(inngestLimits.batchEventsMaxSize);
+      // No function makes a run per payout of a campaign: the campaign's payouts are
+      // handled in chunks or batches, so runs stay far below one per payout.
+      expect(r.runs, r.function_id).toBeLessThanOrEqual(CAMPAIGN / 10);
     }
     const [largest] = await db.execute<{ bytes: number }>(
       sql`select max(octet_length(event::text))::int as bytes from inngest_engine.events`,
