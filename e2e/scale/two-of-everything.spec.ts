@@ -446,26 +446,32 @@ test("two app instances and two workers, one of each killed -9 mid-way: every ef
 
 /**
  * Claims the first payout as its recipient does in a browser, and keeps the three
- * requests the claim makes: the code request (a form post to the link), the code check
- * and the confirmation (server actions).
+ * requests the claim makes: the code request and the code check (form posts to the
+ * link) and the confirmation (a server action).
  */
 async function claimInBrowser(page: Page, db: Db, origin: string, token: string, email: string) {
   await page.goto(`${origin}/c/${token}`);
   const asked = new Date(Date.now() - 1_000);
   const [sendCode] = await Promise.all([
-    page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith(`/c/${token}`)),
+    page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith(`/c/${token}`), {
+      timeout: MINUTE,
+    }),
     page.getByRole("button", { name: "Email me a code" }).click(),
   ]);
   const code = await codeFor(db, email, asked);
   await page.getByLabel("6-digit code").fill(code);
   const [check] = await Promise.all([
-    page.waitForRequest((r) => r.method() === "POST" && Boolean(r.headers()["next-action"])),
+    page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith(`/c/${token}`), {
+      timeout: MINUTE,
+    }),
     page.getByRole("button", { name: "Verify", exact: true }).click(),
   ]);
   await page.getByRole("link", { name: /^PayPal/ }).click();
   await page.getByRole("button", { name: "Continue" }).click();
   const [confirm] = await Promise.all([
-    page.waitForRequest((r) => r.method() === "POST" && Boolean(r.headers()["next-action"])),
+    page.waitForRequest((r) => r.method() === "POST" && Boolean(r.headers()["next-action"]), {
+      timeout: MINUTE,
+    }),
     page.getByRole("button", { name: "Confirm and get paid" }).click(),
   ]);
   await expect(page.getByRole("main").getByRole("status")).toBeVisible();
