@@ -74,17 +74,29 @@ export type BenchApp = {
 /**
  * A fresh, migrated embedded PostgreSQL under `.data/<name>` and `npm start` on a free
  * port against it, answered once `/api/health` is healthy. `host` is the name in the
- * app's URL (the claim cookie is scoped to it); `env` adds settings for this benchmark.
+ * app's URL (the claim cookie is scoped to it); `env` adds settings for this benchmark;
+ * `beforeStart` runs on the migrated database before the app starts, so nothing of the
+ * app (its sweeps, its worker) sees or competes with what it does.
  */
 export async function startBenchApp(
   name: string,
-  options: { host?: string; env?: Record<string, string> } = {},
+  options: {
+    host?: string;
+    env?: Record<string, string>;
+    beforeStart?: (databaseUrl: string, dataDir: string) => Promise<void>;
+  } = {},
 ): Promise<BenchApp> {
   ensureBuild();
   const dataDir = path.join(process.cwd(), ".data", name);
   await rm(dataDir, { recursive: true, force: true });
   const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), persistent: false });
   await runMigrations(pg.url);
+  try {
+    await options.beforeStart?.(pg.url, dataDir);
+  } catch (error) {
+    await pg.stop().catch(() => {});
+    throw error;
+  }
   const port = await freePort();
   const base = `http://${options.host ?? "127.0.0.1"}:${port}`;
 

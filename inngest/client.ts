@@ -117,6 +117,15 @@ export const sanctionsListLoaded = eventType("disburse/sanctions-list.loaded", {
 });
 
 /**
+ * A sweep that reached its bound per run with work still due (the reminders or expiries
+ * of a 100,000-payout campaign) hands the rest to a successor run of itself at once,
+ * instead of leaving it for its next cron tick (an hour, for reminders).
+ */
+export const sweepBacklog = eventType("disburse/sweep.backlog", {
+  schema: z.object({ sweep: z.enum(["send-claim-reminders", "expire-payouts"]) }),
+});
+
+/**
  * The app's Inngest client. Where events go and how calls are verified come from the
  * environment as the SDK reads it (INNGEST_BASE_URL / INNGEST_DEV, INNGEST_EVENT_KEY,
  * INNGEST_SIGNING_KEY): Inngest Cloud, a Dev Server, or the local engine.

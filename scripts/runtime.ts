@@ -130,6 +130,23 @@ type BackgroundEngine = {
 };
 
 /**
+ * The Inngest server the environment names, or null for the local engine: a server URL
+ * (self-hosted, a Dev Server), or both keys of an Inngest environment and no URL, which
+ * is how the SDK reaches Inngest Cloud. Either key alone is for the local engine.
+ */
+export function configuredInngestServer(
+  config: Pick<
+    ReturnType<typeof parseConfig>,
+    "INNGEST_BASE_URL" | "INNGEST_DEV" | "INNGEST_SIGNING_KEY" | "INNGEST_EVENT_KEY"
+  >,
+): string | null {
+  if (config.INNGEST_BASE_URL) return `Inngest server at ${config.INNGEST_BASE_URL}`;
+  if (config.INNGEST_DEV) return `Inngest Dev Server at ${config.INNGEST_DEV}`;
+  if (config.INNGEST_SIGNING_KEY && config.INNGEST_EVENT_KEY) return "Inngest Cloud";
+  return null;
+}
+
+/**
  * An Inngest server configured by the environment (Cloud, self-hosted, a Dev Server) calls
  * the functions at Next.js's /api/inngest, since only that is reachable from outside.
  * Otherwise the local engine calls them in the function worker, a process of their own,
@@ -142,12 +159,12 @@ async function startBackgroundEngine(
   stops: Array<() => Promise<void>>,
   hooks: { onWorkerCrash: (code: number) => void },
 ): Promise<BackgroundEngine> {
-  if (config.INNGEST_BASE_URL || config.INNGEST_DEV) {
-    const where = config.INNGEST_BASE_URL ?? config.INNGEST_DEV ?? "";
+  const server = configuredInngestServer(config);
+  if (server) {
     return {
       env: {},
       sync: async () => {},
-      label: `Inngest server at ${where}; functions run in Next.js at /api/inngest`,
+      label: `${server}; functions run in Next.js at /api/inngest`,
     };
   }
   const { startLocalEngine } = await import("@/inngest/engine");

@@ -24,6 +24,8 @@ export const events = pgTable(
     index().on(t.organisationId, t.mode, t.createdAt),
     // `GET /v1/events?type=…` pages newest-first by id within one type.
     index().on(t.organisationId, t.mode, t.type, t.id),
-    index("events_unrelayed_idx").on(t.createdAt).where(sql`${t.relayedAt} is null`),
+    // The relay's order, whole: a campaign's 10,001 events share one `created_at`, and on
+    // `created_at` alone each relay pass read and sorted all of them to take 1,000.
+    index("events_unrelayed_idx").on(t.createdAt, t.id).where(sql`${t.relayedAt} is null`),
   ],
 );

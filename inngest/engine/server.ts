@@ -57,7 +57,7 @@ function send(res: http.ServerResponse, status: number, body: unknown) {
   res.end(text);
 }
 
-async function readJson(req: http.IncomingMessage): Promise<unknown> {
+async function readJson(req: http.IncomingMessage): Promise<{ body: unknown; bytes: number }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -66,20 +66,23 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
     chunks.push(chunk as Buffer);
   }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return { body: JSON.parse(Buffer.concat(chunks).toString("utf8")), bytes: size };
   } catch {
     throw new HttpError(400, "Body is not valid JSON");
   }
 }
 
 /** `POST /e/{key}` (the event API the SDK sends to): one event or an array of them. */
-async function receiveEvents(options: ServerOptions, body: unknown) {
+async function receiveEvents(
+  options: ServerOptions,
+  { body, bytes }: { body: unknown; bytes: number },
+) {
   const parsed = z.array(eventSchema).safeParse(Array.isArray(body) ? body : [body]);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new HttpError(400, `Invalid event at ${issue?.path.join(".")}: ${issue?.message}`);
   }
-  const tooLarge = eventsProblem(parsed.data);
+  const tooLarge = eventsProblem(parsed.data, bytes);
   if (tooLarge) throw new HttpError(400, tooLarge);
   const now = options.clock();
   const events: EngineEvent[] = parsed.data.map((event) => ({
@@ -148,7 +151,7 @@ async function route(options: ServerOptions, req: http.IncomingMessage, res: htt
     if (options.signingKey && !bearerMatches(req.headers.authorization, options.signingKey)) {
       throw new HttpError(401, "Invalid signing key");
     }
-    const parsed = registerSchema.safeParse(await readJson(req));
+    const parsed = registerSchema.safeParse((await readJson(req)).body);
     if (!parsed.success)
       throw new HttpError(400, `Invalid sync: ${parsed.error.issues[0]?.message}`);
     const { ignored } = await options.registry.register(

@@ -122,23 +122,30 @@ export async function sendInvites(
 /**
  * Invites up to `limit` claimable payouts of a campaign whose live link has not been
  * mailed yet, oldest first. Called until it returns 0, it invites the whole campaign,
- * and a repeat after a crash picks up exactly where the last one stopped.
+ * and a repeat after a crash picks up exactly where the last one stopped. `after` (the
+ * `last` of the previous call) skips the payouts already looked at, so a campaign's
+ * fan-out reads each payout once instead of every invited one again on each call.
  */
 export async function sendMissingBatchInvites(
   db: DbOrTx,
   scope: Scope,
   batchId: string,
-  options: { limit?: number; now?: Date } = {},
-): Promise<{ invited: number }> {
+  options: { limit?: number; now?: Date; after?: string | null } = {},
+): Promise<{ invited: number; examined: number; last: string | null }> {
   const rows = await invitable(
     db,
     scope,
     [
       eq(payouts.batchId, batchId),
+      ...(options.after ? [gt(payouts.id, options.after)] : []),
       sql`not exists (select 1 from ${emails} where ${emails.idempotencyKey} = 'invite:' || ${payouts.id} || ':' || ${claimLinks.id})`,
     ],
     options.now ?? new Date(),
   ).limit(options.limit ?? 1_000);
   const counts = await send(db, rows);
-  return { invited: counts.sent + counts.stored };
+  return {
+    invited: counts.sent + counts.stored,
+    examined: rows.length,
+    last: rows.at(-1)?.payout.id ?? options.after ?? null,
+  };
 }

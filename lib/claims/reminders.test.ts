@@ -97,4 +97,25 @@ describe("claim reminders", () => {
     await sendDueReminders(db, { now: at(link, 29) });
     expect(await remindersOf(payoutId)).toEqual([]);
   });
+
+  it("goes on after the payouts an earlier call looked at, window by window", async () => {
+    const { scope } = await insertOrganisation(db);
+    await fund(db, scope, 100_000n);
+    const made = [];
+    for (const i of [1, 2, 3]) made.push(await claimablePayout(scope, 30, `next${i}@example.com`));
+    const ids = made.map((m) => m.payoutId).sort();
+    const now = at(made[2]?.link as typeof claimLinks.$inferSelect, 29);
+    const seen: (string | undefined)[] = [];
+    let after = {};
+    for (let call = 0; call < 3; call++) {
+      const sweep = await sendDueReminders(db, { now, limit: 1, after });
+      expect(sweep.reminded).toBe(1);
+      seen.push(sweep.after["real/1d"]);
+      after = sweep.after;
+    }
+    expect(seen).toEqual(ids);
+    // Past the last one, nothing is read again, and no payout gets the 7-day reminder too.
+    expect((await sendDueReminders(db, { now, after })).reminded).toBe(0);
+    for (const id of ids) expect((await remindersOf(id)).map((r) => r.key)).toHaveLength(1);
+  });
 });

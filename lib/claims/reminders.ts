@@ -29,46 +29,63 @@ export function reminderKey(payoutId: string, linkId: string, days: number): str
 }
 
 /**
+ * Per clock (`real`, or an organisation and mode whose test clock runs ahead) and reminder
+ * window, the last payout a sweep looked at: where its next call goes on.
+ */
+export type ReminderCursor = Partial<Record<string, string>>;
+
+/**
  * Sends the reminders that are due at `now`, across organisations, up to `limit`, and
  * returns how many. Each reminder is keyed by payout, link and window, so the hourly
  * sweep can run as often as it likes and a recipient gets each reminder once. An
  * organisation whose test clock runs ahead is reminded at its clock's time. Payouts
- * whose platform delivers the link (`notify: "none"`) get no reminders.
+ * whose platform delivers the link (`notify: "none"`) get no reminders. `after` (the
+ * `after` of the previous call) skips the payouts already looked at, per clock and
+ * window: when a campaign's 100,000 links open their window together, each call reads
+ * the next ones instead of every reminded payout again.
  */
 export async function sendDueReminders(
   db: DbOrTx,
-  options: { now?: Date; limit?: number } = {},
-): Promise<{ reminded: number }> {
+  options: { now?: Date; limit?: number; after?: ReminderCursor } = {},
+): Promise<{ reminded: number; after: ReminderCursor }> {
   const real = options.now ?? new Date();
   const limit = options.limit ?? 500;
   let reminded = 0;
+  const after: ReminderCursor = { ...options.after };
   for (const clock of await advancedClocks(db, real)) {
     if (reminded >= limit) break;
-    reminded += (await sendScopeReminders(db, clock.scope, clock.now, limit - reminded)).reminded;
+    const where = [tenantWhere(payouts, clock.scope)];
+    const clockKey = `${clock.scope.organisationId}:${clock.scope.mode}`;
+    reminded += await remind(db, where, clock.now, limit - reminded, after, clockKey);
   }
   if (reminded < limit) {
-    reminded += (await remind(db, [onRealTime(payouts)], real, limit - reminded)).reminded;
+    reminded += await remind(db, [onRealTime(payouts)], real, limit - reminded, after, "real");
   }
-  return { reminded };
+  return { reminded, after };
 }
 
 /** The reminders of one organisation and mode due at `now` (its clock's time). */
-export function sendScopeReminders(db: DbOrTx, scope: Scope, now: Date, limit = 500) {
-  return remind(db, [tenantWhere(payouts, scope)], now, limit);
+export async function sendScopeReminders(db: DbOrTx, scope: Scope, now: Date, limit = 500) {
+  return { reminded: await remind(db, [tenantWhere(payouts, scope)], now, limit, {}, "scope") };
 }
 
+/** Sends up to `limit` reminders and moves `after[clock/window]` past the payouts it read. */
 async function remind(
   db: DbOrTx,
   where: SQL[],
   now: Date,
   limit: number,
-): Promise<{ reminded: number }> {
+  after: ReminderCursor,
+  clock: string,
+): Promise<number> {
   let reminded = 0;
   // Nearest window first: a payout due for its 1-day reminder never also gets the 7-day one.
   const windows = [...REMINDER_DAYS].sort((a, b) => a - b);
   for (const [i, days] of windows.entries()) {
     const opensAt = sql`${claimLinks.expiresAt} - make_interval(days => ${days})`;
     const nearer = windows.slice(0, i);
+    const window = `${clock}/${days}d`;
+    const from = after[window];
     const rows = await db
       .selectDistinctOn([payouts.id], {
         payout: {
@@ -115,6 +132,7 @@ async function remind(
           // Real time: under a test clock a link issued before an advance would otherwise
           // look younger than it is and miss its reminder.
           sql`${claimLinks.createdAt} < ${opensAt}`,
+          ...(from ? [gt(payouts.id, from)] : []),
           ...[days, ...nearer].map(
             (d) =>
               sql`not exists (select 1 from ${emails} where ${emails.idempotencyKey} = 'reminder:' || ${payouts.id} || ':' || ${claimLinks.id} || ':' || ${`${d}d`})`,
@@ -123,6 +141,8 @@ async function remind(
       )
       .orderBy(asc(payouts.id), desc(claimLinks.createdAt))
       .limit(limit - reminded);
+    const last = rows.at(-1)?.payout.id;
+    if (last) after[window] = last;
     const mails = rows.flatMap((row): SendEmailInput[] => {
       const token = claimTokenFor(row.link.id);
       if (hashClaimToken(token) !== row.link.tokenHash) return [];
@@ -158,5 +178,5 @@ async function remind(
     }
     if (reminded >= limit) break;
   }
-  return { reminded };
+  return reminded;
 }

@@ -1,4 +1,4 @@
-import { eq, isNull } from "drizzle-orm";
+import { eq, isNull, sql } from "drizzle-orm";
 import type postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
@@ -9,7 +9,7 @@ import { createWebhookEndpoint, updateWebhookEndpoint } from "@/lib/webhooks/end
 import { startTestApp, type TestApp } from "@/tests/fixtures/inngest-app";
 import { insertOrganisation } from "@/tests/payouts/fixtures";
 import { recordEvents } from "./outbox";
-import { type RelayedEvent, relayPendingEvents, type SendEvents } from "./relay";
+import { type RelayedEvent, relayPendingEvents, type SendEvents, unrelayedBatch } from "./relay";
 
 process.env.AUTH_SECRET ??= "relay-test-secret-relay-test-secret-0123456789";
 
@@ -113,6 +113,47 @@ describe("outbox relay", () => {
     const mine = seen.filter((e) => ids.includes(e.id));
     expect(mine).toHaveLength(250);
     expect(new Set(mine.map((e) => e.id)).size).toBe(250);
+  });
+
+  it("takes each batch as one range of its index, with no sort of the outbox", async () => {
+    // A campaign's events share one created_at; on that column alone the planner had to
+    // read and sort every unrelayed row to take a batch (issue 20).
+    const ids = await recordEvents(db, scope, funded(3));
+    await db.transaction(async (tx) => {
+      // The question is whether an index can give the order, not which plan a nearly
+      // empty table gets: scans that cannot, and sorts, are priced out.
+      for (const setting of ["enable_seqscan", "enable_bitmapscan", "enable_sort"]) {
+        await tx.execute(sql.raw(`set local ${setting} = off`));
+      }
+      for (const after of [null, ids[0] as string]) {
+        const query = unrelayedBatch(tx, after, 1_000).toSQL();
+        const plan = await tx.execute<{ "QUERY PLAN": string }>(
+          sql.raw(
+            `explain ${query.sql.replace(/\$(\d+)/g, (_, n) => {
+              const value = query.params[Number(n) - 1];
+              return typeof value === "number" ? String(value) : `'${String(value)}'`;
+            })}`,
+          ),
+        );
+        const lines = plan.map((row) => row["QUERY PLAN"]).join("\n");
+        expect(lines).toContain("events_unrelayed_idx");
+        expect(lines).not.toMatch(/Sort/);
+      }
+    });
+    await relayPendingEvents(db, toEngine);
+  });
+
+  it("relays one transaction's rows in id order across batches", async () => {
+    const ids = await recordEvents(db, scope, funded(30));
+    const seen: string[] = [];
+    const count: SendEvents = async (batch) => {
+      seen.push(...batch.map((e) => e.id));
+    };
+    expect((await relayPendingEvents(db, count, { batchSize: 10 })).relayed).toBeGreaterThanOrEqual(
+      30,
+    );
+    // One transaction's rows share their created_at; the relay takes them in id order.
+    expect(seen.filter((id) => ids.includes(id))).toEqual([...ids].sort());
   });
 });
 

@@ -5,7 +5,9 @@ import {
   type AttemptOutcome,
   claimAndTakeAttempts,
   DEFAULT_TIMEOUT_MS,
+  ENDPOINT_CONCURRENCY,
   recordAttempts,
+  releaseAttempts,
   type SentAttempt,
   secretsOf,
   sendAttempt,
@@ -26,7 +28,10 @@ export type DeliveryPass = {
 export type DeliveryLoopOptions = {
   /** Stop taking new deliveries after this long; those in flight still finish and are logged. */
   budgetMs: number;
-  /** Requests in flight at once, across endpoints (each endpoint has its own cap too). */
+  /**
+   * Attempts in hand at once (waiting for a connection or on the wire), across
+   * endpoints; twice an endpoint's cap, so one endpoint never fills a loop.
+   */
   maxInFlight?: number;
   timeoutMs?: number;
   sender?: WebhookSender;
@@ -48,7 +53,7 @@ export async function runDeliveryLoop(
   options: DeliveryLoopOptions,
 ): Promise<DeliveryPass> {
   const deadline = Date.now() + options.budgetMs;
-  const maxInFlight = options.maxInFlight ?? 64;
+  const maxInFlight = options.maxInFlight ?? 2 * ENDPOINT_CONCURRENCY;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const pass: DeliveryPass = { attempted: 0, counts: {}, disabledEndpoints: [], more: false };
   const tally = (status: AttemptOutcome["status"]) => {
@@ -62,13 +67,16 @@ export async function runDeliveryLoop(
 
   let inFlight = 0;
   const finished: SentAttempt[] = [];
+  // Taken but never sent (no connection came free in time): given back, not logged.
+  const unsent: SentAttempt[] = [];
   let recording: Promise<void> | null = null;
   let failure: unknown = null;
   const record = () => {
-    if (recording || finished.length === 0) return;
+    if (recording || (finished.length === 0 && unsent.length === 0)) return;
     const batch = finished.splice(0);
-    recording = recordAttempts(db, batch)
-      .then((outcomes) => {
+    const giveBack = unsent.splice(0);
+    recording = Promise.all([recordAttempts(db, batch), releaseAttempts(db, giveBack)])
+      .then(([outcomes]) => {
         for (const outcome of outcomes) {
           tally(outcome.status);
           if (outcome.disabledEndpoint) pass.disabledEndpoints.push(outcome.disabledEndpoint);
@@ -105,7 +113,7 @@ export async function runDeliveryLoop(
       for (const attempt of taken) {
         inFlight++;
         sendAttempt(attempt, secretOf(attempt), { timeoutMs, sender: options.sender })
-          .then((sent) => finished.push(sent))
+          .then((sent) => (sent.result.notSent ? unsent : finished).push(sent))
           .catch((error: unknown) => {
             failure ??= error;
           })
@@ -116,7 +124,7 @@ export async function runDeliveryLoop(
           });
       }
     }
-    const idle = inFlight === 0 && !recording && finished.length === 0;
+    const idle = inFlight === 0 && !recording && finished.length === 0 && unsent.length === 0;
     if (idle && (claimed === 0 || !inBudget || failure)) break;
     // Go on when a request or a log finishes; with room to spare, look again soon for
     // deliveries of other endpoints (or retries falling due) meanwhile.

@@ -20,9 +20,11 @@ import { insertOrganisation } from "@/tests/payouts/fixtures";
 import {
   type AttemptOutcome,
   attemptDelivery,
+  claimAndTakeAttempts,
   claimDueDeliveries,
   ENDPOINT_CONCURRENCY,
   enqueueWebhookDeliveries,
+  releaseAttempts,
 } from "./delivery";
 import { listAttempts, listDeliveries } from "./delivery-queries";
 import { notifyEndpointDisabled } from "./endpoint-disabled-notice";
@@ -463,6 +465,29 @@ describe("fair delivery across endpoints", () => {
     expect(first.filter((d) => d.endpointId === busy.id)).toHaveLength(ENDPOINT_CONCURRENCY);
     // The backlog's endpoint holds its cap: no claim takes more until those finish.
     expect(await claimDueDeliveries(db, { limit: ENDPOINT_CONCURRENCY + 50 })).toEqual([]);
+  });
+
+  it("gives back an attempt it never sent: nothing logged, and the next claim takes it again", async () => {
+    const { scope } = await insertOrganisation(db);
+    const { endpoint } = await endpointFor(scope);
+    await insertDueDeliveries(db, scope, endpoint.id, 3);
+    const { taken } = await claimAndTakeAttempts(db, { limit: 10 });
+    expect(taken).toHaveLength(3);
+    // Held: no one else may take them while this sender might still send.
+    expect((await claimAndTakeAttempts(db, { limit: 10 })).taken).toEqual([]);
+    await releaseAttempts(db, taken.slice(0, 2));
+    const again = await claimAndTakeAttempts(db, { limit: 10 });
+    expect(again.taken.map((t) => [t.due.id, t.due.attemptNumber]).sort()).toEqual(
+      taken
+        .slice(0, 2)
+        .map((t) => [t.due.id, 1])
+        .sort(),
+    );
+    const logged = await db
+      .select()
+      .from(webhookAttempts)
+      .where(eq(webhookAttempts.endpointId, endpoint.id));
+    expect(logged).toEqual([]);
   });
 
   it("cancels a paused endpoint's whole backlog at once, and sends none of it", async () => {

@@ -195,4 +195,30 @@ describe("reading answers", () => {
     const result = await post(sender(), `http://127.0.0.1:${port}/silent`, "test", 300);
     expect(result).toMatchObject({ status: null, error: "timed out" });
   });
+
+  it("counts the timeout from the connection, and drops unsent what waited past startBy", async () => {
+    // One connection to the host, each answer 300 ms: the second request waits 300 ms
+    // for the connection, then takes 300 ms, within a 500 ms timeout of its own.
+    let received = 0;
+    const server = http.createServer((_req, res) => {
+      received++;
+      setTimeout(() => res.writeHead(204).end(), 300);
+    });
+    const port = await listen(server);
+    const one = createWebhookSender({ lookup: resolverOf({}), maxSockets: 1 });
+    closers.push(() => one.close());
+    const url = `http://127.0.0.1:${port}/slow`;
+    const send = (startBy?: number) =>
+      one.send({ url, mode: "test", headers: {}, body: "{}", timeoutMs: 500, startBy });
+    const queued = await Promise.all([send(Date.now() + 5_000), send(Date.now() + 5_000)]);
+    expect(queued.map((r) => r.status)).toEqual([204, 204]);
+    expect(queued[1]?.durationMs).toBeLessThan(450);
+    // A request that cannot get the connection in time is never sent, and says so.
+    received = 0;
+    const [first, late] = await Promise.all([send(Date.now() + 5_000), send(Date.now() + 100)]);
+    expect(first?.status).toBe(204);
+    expect(late).toMatchObject({ status: null, notSent: true });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(received).toBe(1);
+  });
 });

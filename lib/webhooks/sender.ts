@@ -12,6 +12,8 @@ export type SendResult = {
   responseBody: string | null;
   error: string | null;
   durationMs: number;
+  /** No connection came free before `startBy`: nothing was sent, there is nothing to log. */
+  notSent?: true;
 };
 
 /** Bytes of a response body read at most: enough to debug, bounded whatever is sent. */
@@ -44,6 +46,10 @@ function describeError(error: unknown): string {
  * the deadline covers connecting, the answer's head and its body, so a receiver that
  * drips its body byte by byte is cut off like one that never answers. Redirects are
  * never followed: a signed payload goes only where the endpoint says.
+ *
+ * The deadline starts when the request gets a connection: a request queued behind
+ * `maxSockets` slow ones to the same host is not timed out by the wait. `startBy` bounds
+ * that wait: a request with no connection by then is dropped unsent (`notSent`).
  */
 export function createWebhookSender(options: WebhookSenderOptions = {}) {
   const resolve: LookupFunction = options.lookup ?? dns.lookup;
@@ -65,16 +71,21 @@ export function createWebhookSender(options: WebhookSenderOptions = {}) {
     headers: Record<string, string>;
     body: string;
     timeoutMs: number;
+    /** Epoch ms by which the request must have a connection, or it is not sent at all. */
+    startBy?: number;
   }): Promise<SendResult> {
-    const { url, mode, headers, body, timeoutMs } = request;
-    const started = performance.now();
+    const { url, mode, headers, body, timeoutMs, startBy } = request;
+    let started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     return new Promise<SendResult>((resolve) => {
       let settled = false;
+      let deadline: NodeJS.Timeout | undefined;
+      let queued: NodeJS.Timeout | undefined;
       const settle = (result: Omit<SendResult, "durationMs">) => {
         if (settled) return;
         settled = true;
         clearTimeout(deadline);
+        clearTimeout(queued);
         resolve({ ...result, durationMs: elapsed() });
       };
       const fail = (error: unknown) =>
@@ -116,12 +127,33 @@ export function createWebhookSender(options: WebhookSenderOptions = {}) {
           error: null,
         });
       };
-      const deadline = setTimeout(() => {
-        // An answer whose head arrived in time counts, with what of its body arrived.
-        if (answer) finishAnswer();
-        else fail(new TimedOut());
-        request.destroy();
-      }, timeoutMs);
+      const startDeadline = () => {
+        started = performance.now();
+        deadline = setTimeout(() => {
+          // An answer whose head arrived in time counts, with what of its body arrived.
+          if (answer) finishAnswer();
+          else fail(new TimedOut());
+          request.destroy();
+        }, timeoutMs);
+      };
+      if (startBy === undefined) startDeadline();
+      else {
+        request.once("socket", () => {
+          if (settled) return;
+          clearTimeout(queued);
+          startDeadline();
+        });
+        queued = setTimeout(() => {
+          settle({
+            status: null,
+            retryAfter: null,
+            responseBody: null,
+            error: "not sent: no connection came free in time",
+            notSent: true,
+          });
+          request.destroy();
+        }, startBy - Date.now());
+      }
 
       request.on("error", (error) => (answer ? finishAnswer() : fail(error)));
       request.on("response", (response) => {

@@ -7,6 +7,7 @@ import { batchFanOut } from "@/inngest/functions/batch-fan-out";
 import { startBatchFanOut } from "@/inngest/functions/start-batch-fan-out";
 import { createBatch, createBatchBodySchema } from "@/lib/batches/create-batch";
 import { prepareNextBatchChunk } from "@/lib/batches/fan-out";
+import { sendMissingBatchInvites } from "@/lib/claims/invites";
 import { resolveClaimToken } from "@/lib/claims/links";
 import { openEmail } from "@/lib/mail";
 import { serializeBatch } from "@/lib/payouts/serialize";
@@ -153,5 +154,46 @@ describe("batch fan-out", { timeout: 240_000 }, () => {
         data: { organisation_id: c.scope.organisationId, mode: "test", batch_id: c.batch.id },
       }),
     );
+  });
+
+  it("invites each chunk while the next is prepared, reading every payout once", async () => {
+    const c = await campaign(2_300);
+    const t = new InngestTestEngine({ function: batchFanOut, events: [fanOutEvent(c)] });
+    const { ctx } = await t.execute();
+    const run = (ctx.step.run as unknown as { mock: { calls: [string][] } }).mock;
+    expect(run.calls.map((call) => call[0])).toEqual([
+      "prepare-chunk-0",
+      "prepare-chunk-1",
+      "prepare-chunk-2",
+      "invite-chunk-2",
+      "complete-batch",
+    ]);
+    // From the previous invite's last payout on, only the rest is read.
+    const ids = [...c.payoutIds].sort();
+    const rest = await sendMissingBatchInvites(db, c.scope, c.batch.id, {
+      after: ids[2_000] as string,
+    });
+    expect(rest).toEqual({ invited: 0, examined: 0, last: ids[2_000] });
+  });
+
+  it("invites the payouts after a given one, and says which it looked at last", async () => {
+    const c = await campaign(30);
+    for (;;) if ((await prepareNextBatchChunk(db, c.scope, c.batch.id)).done) break;
+    const ids = [...c.payoutIds].sort();
+    const first = await sendMissingBatchInvites(db, c.scope, c.batch.id, { limit: 10 });
+    expect(first).toEqual({ invited: 10, examined: 10, last: ids[9] });
+    const next = await sendMissingBatchInvites(db, c.scope, c.batch.id, {
+      limit: 10,
+      after: ids[14] as string,
+    });
+    expect(next).toEqual({ invited: 10, examined: 10, last: ids[24] });
+    // Those skipped are still found by a pass from the start.
+    const again = await sendMissingBatchInvites(db, c.scope, c.batch.id, { limit: 100 });
+    expect(again).toEqual({ invited: 10, examined: 10, last: ids[29] });
+    const invited = await db
+      .select({ ref: emails.subjectRef })
+      .from(emails)
+      .where(and(eq(emails.organisationId, c.organisationId), eq(emails.kind, "invite")));
+    expect(invited).toHaveLength(30);
   });
 });
