@@ -1,16 +1,13 @@
 import { db } from "@/db/client";
 import { domainEvents, inngest } from "@/inngest/client";
 import { scopeOf } from "@/inngest/event-scope";
-import { sendPayoutExpiredNotice } from "@/lib/claims/expiry-notice";
-
-/** Notices sent at once within a batch: enough to overlap their queries, within the pool. */
-const AT_ONCE = 8;
+import { sendPayoutExpiredNotices } from "@/lib/claims/expiry-notice";
 
 /**
  * Unclaimed payouts expired: each recipient is told, and shown how to ask for a new link.
  * Batched per organisation: a 100,000-payout campaign expires in one sweep, and a run per
- * payout would be 100,000 runs (each notice is keyed per payout, so a retried batch sends
- * none twice).
+ * payout would be 100,000 runs. A batch's notices are written together (each keyed per
+ * payout, so a retried batch sends none twice).
  */
 export const notifyPayoutExpired = inngest.createFunction(
   {
@@ -21,15 +18,19 @@ export const notifyPayoutExpired = inngest.createFunction(
   },
   async ({ events, step }) =>
     step.run("send-expiry-notices", async () => {
-      let sent = 0;
-      for (let from = 0; from < events.length; from += AT_ONCE) {
-        const outcomes = await Promise.all(
-          events
-            .slice(from, from + AT_ONCE)
-            .map((event) => sendPayoutExpiredNotice(db, scopeOf(event.data), event.data.object.id)),
-        );
-        sent += outcomes.filter((o) => o !== "not_needed").length;
+      // One organisation per batch, but test and live mode may share it.
+      const byMode = new Map<string, { scope: ReturnType<typeof scopeOf>; ids: string[] }>();
+      for (const event of events) {
+        const scope = scopeOf(event.data);
+        const group = byMode.get(scope.mode) ?? { scope, ids: [] };
+        group.ids.push(event.data.object.id);
+        byMode.set(scope.mode, group);
       }
-      return { notices: sent };
+      let notices = 0;
+      for (const { scope, ids } of byMode.values()) {
+        const counts = await sendPayoutExpiredNotices(db, scope, ids);
+        notices += counts.sent + counts.stored;
+      }
+      return { notices };
     }),
 );

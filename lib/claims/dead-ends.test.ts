@@ -8,7 +8,7 @@ import { timelineWords } from "@/lib/read-models/timeline-words";
 import { insertClaimablePayout } from "@/tests/fixtures/claims";
 import { listClaimActivity } from "./claim-activity";
 import { openClaim, sendClaimCode, verifyClaimCode } from "./claim-flow";
-import { sendPayoutExpiredNotice } from "./expiry-notice";
+import { sendPayoutExpiredNotices } from "./expiry-notice";
 import {
   askOrganisation,
   helpRequestLimit,
@@ -173,13 +173,19 @@ describe("a payout that expired unclaimed", () => {
       currency: "CAD",
     });
     const scope = { organisationId: claim.organisationId, mode: "test" as const };
-    expect(await sendPayoutExpiredNotice(db, scope, claim.payoutId)).toBe("not_needed");
+    expect(await sendPayoutExpiredNotices(db, scope, [claim.payoutId])).toMatchObject({
+      notNeeded: 1,
+    });
     // What the machine's `expire` leaves behind (the fixture has no ledger reserve to release).
     await db.update(payouts).set({ status: "expired" }).where(eq(payouts.id, claim.payoutId));
     await revokeClaimLinks(db, claim.payoutId);
 
-    expect(await sendPayoutExpiredNotice(db, scope, claim.payoutId)).not.toBe("not_needed");
-    await sendPayoutExpiredNotice(db, scope, claim.payoutId);
+    expect(await sendPayoutExpiredNotices(db, scope, [claim.payoutId])).toMatchObject({
+      notNeeded: 0,
+    });
+    expect(await sendPayoutExpiredNotices(db, scope, [claim.payoutId])).toMatchObject({
+      duplicate: 1,
+    });
     const mails = await mailsAbout(claim.payoutId, "payout_expired");
     expect(mails).toHaveLength(1);
     const mail = mails[0];

@@ -1,49 +1,108 @@
+import { and, asc, desc, eq, inArray, isNotNull, ne } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import type { Scope } from "@/db/scope";
-import { type SendEmailResult, sendEmail } from "@/lib/mail";
+import { claimLinks, claimVerifications, organisations, payouts, recipients } from "@/db/schema";
+import { type Scope, tenantWhere } from "@/db/scope";
+import { type SendEmailInput, sendEmails } from "@/lib/mail";
 import { formatMoney } from "@/lib/money";
-import { loadPayoutContext } from "@/lib/payouts/queries";
 import { claimExpiredEmail, emailLocale } from "./claim-emails";
-import { newestClaimLink } from "./links";
-import { claimLocaleOfPayout } from "./verification";
+import { claimTokenFor, claimUrl, hashClaimToken } from "./links";
+
+/** The expired payouts among `payoutIds` the recipient is told about, each with its newest link. */
+function expiredUnclaimed(db: DbOrTx, scope: Scope, payoutIds: string[]) {
+  return db
+    .selectDistinctOn([payouts.id], {
+      payout: {
+        id: payouts.id,
+        amount: payouts.amount,
+        currency: payouts.currency,
+        mode: payouts.mode,
+        reissues: payouts.reissues,
+        expiresAt: payouts.expiresAt,
+      },
+      linkId: claimLinks.id,
+      tokenHash: claimLinks.tokenHash,
+      recipient: {
+        email: recipients.email,
+        name: recipients.name,
+        locale: recipients.locale,
+        country: recipients.country,
+      },
+      organisation: {
+        id: organisations.id,
+        name: organisations.name,
+        primaryColor: organisations.primaryColor,
+        logoUrl: organisations.logoUrl,
+        supportEmail: organisations.supportEmail,
+        claimMessage: organisations.claimMessage,
+      },
+    })
+    .from(payouts)
+    .innerJoin(claimLinks, eq(claimLinks.payoutId, payouts.id))
+    .innerJoin(recipients, eq(recipients.id, payouts.recipientId))
+    .innerJoin(organisations, eq(organisations.id, payouts.organisationId))
+    .where(
+      and(
+        tenantWhere(payouts, scope),
+        inArray(payouts.id, payoutIds),
+        eq(payouts.status, "expired"),
+        ne(payouts.notify, "none"),
+      ),
+    )
+    .orderBy(asc(payouts.id), desc(claimLinks.createdAt));
+}
+
+/** The language each payout's recipient last used on its claim page, where they opened one. */
+async function usedLocales(db: DbOrTx, payoutIds: string[]): Promise<Map<string, string>> {
+  const rows = await db
+    .selectDistinctOn([claimLinks.payoutId], {
+      payoutId: claimLinks.payoutId,
+      locale: claimVerifications.locale,
+    })
+    .from(claimVerifications)
+    .innerJoin(claimLinks, eq(claimLinks.id, claimVerifications.claimLinkId))
+    .where(and(inArray(claimLinks.payoutId, payoutIds), isNotNull(claimVerifications.locale)))
+    .orderBy(asc(claimLinks.payoutId), desc(claimVerifications.updatedAt));
+  return new Map(rows.map((r) => [r.payoutId, r.locale as string]));
+}
 
 /**
- * Tells the recipient their payout expired unclaimed, in their language, with the link
- * whose page asks the organisation for a new one. Meant for the `payout.expired` step:
- * one email per expiry (`payout-expired:{payout}:{reissues}`, so a reissued payout that
- * expires again is told again); nothing when the payout has moved on (reissued meanwhile)
- * or its platform delivers links itself (`notify: "none"`: it hears `payout.expired`).
+ * Tells each recipient among `payoutIds` that their payout expired unclaimed, in their
+ * language, with the link whose page asks the organisation for a new one: one email per
+ * expiry (`payout-expired:{payout}:{reissues}`, so a reissued payout that expires again is
+ * told again), written together as invites are. Nothing for a payout that has moved on
+ * (reissued meanwhile) or whose platform delivers links itself (`notify: "none"`: it
+ * hears `payout.expired`).
  */
-export async function sendPayoutExpiredNotice(
-  db: DbOrTx,
-  scope: Scope,
-  payoutId: string,
-): Promise<SendEmailResult["outcome"] | "not_needed"> {
-  const row = await loadPayoutContext(db, scope, payoutId);
-  if (row?.payout.status !== "expired" || row.payout.notify === "none") return "not_needed";
-  const link = await newestClaimLink(db, scope, payoutId);
-  if (!link) return "not_needed";
-  const { payout, recipient, organisation } = row;
-  const locale = emailLocale(await claimLocaleOfPayout(db, payout.id), recipient);
-  const rendered = claimExpiredEmail({
-    locale,
-    brand: organisation,
-    recipientName: recipient.name,
-    amount: formatMoney(payout, locale),
-    claimUrl: link.url,
-    expiredAt: payout.expiresAt,
-  });
-  const { outcome } = await sendEmail(
-    {
-      idempotencyKey: `payout-expired:${payout.id}:${payout.reissues}`,
-      to: recipient.email,
-      ...rendered,
-      kind: "payout_expired",
-      organisationId: organisation.id,
-      mode: payout.mode,
-      subjectRef: payout.id,
-    },
-    { db },
+export async function sendPayoutExpiredNotices(db: DbOrTx, scope: Scope, payoutIds: string[]) {
+  if (payoutIds.length === 0) return { sent: 0, stored: 0, duplicate: 0, notNeeded: 0 };
+  const rows = await expiredUnclaimed(db, scope, payoutIds);
+  const locales = await usedLocales(
+    db,
+    rows.map((r) => r.payout.id),
   );
-  return outcome;
+  const mails: SendEmailInput[] = [];
+  for (const row of rows) {
+    const token = claimTokenFor(row.linkId);
+    // A link issued under another AUTH_SECRET cannot be re-derived: nothing to point to.
+    if (hashClaimToken(token) !== row.tokenHash) continue;
+    const locale = emailLocale(locales.get(row.payout.id) ?? null, row.recipient);
+    mails.push({
+      idempotencyKey: `payout-expired:${row.payout.id}:${row.payout.reissues}`,
+      to: row.recipient.email,
+      ...claimExpiredEmail({
+        locale,
+        brand: row.organisation,
+        recipientName: row.recipient.name,
+        amount: formatMoney(row.payout, locale),
+        claimUrl: claimUrl(token),
+        expiredAt: row.payout.expiresAt,
+      }),
+      kind: "payout_expired",
+      organisationId: row.organisation.id,
+      mode: row.payout.mode,
+      subjectRef: row.payout.id,
+    });
+  }
+  const counts = await sendEmails(mails, { db });
+  return { ...counts, notNeeded: payoutIds.length - mails.length };
 }
