@@ -29,6 +29,12 @@ export const configSchema = z.object({
     )
     .optional(),
   DEV_MAILBOX: flag.default(false),
+  /**
+   * Seed the demo organisation (admin login, test key, claim links) into an empty
+   * database. Unset: only on the embedded PostgreSQL of a local machine, never into a
+   * database named by DATABASE_URL, such as production's.
+   */
+  SEED_DEMO: flag.optional(),
   SMTP_URL: z.url({ error: "an smtp:// or smtps:// URL" }).optional(),
   MAIL_FROM: z.string().min(3).default("Disburse <no-reply@disburse.local>"),
   INNGEST_BASE_URL: z.url().optional(),

@@ -77,7 +77,8 @@ export async function run(command: Command): Promise<void> {
     const appUrl = config.APP_URL ?? `http://localhost:${config.PORT}`;
     process.env.APP_URL = appUrl;
 
-    const demo = await seed(config.DATA_DIR, appUrl);
+    const demo =
+      (config.SEED_DEMO ?? database.embedded) ? await seed(config.DATA_DIR, appUrl) : null;
 
     const background = await startBackgroundEngine(command, config, database.url, stops, {
       onWorkerCrash: (code) => {
