@@ -9,6 +9,8 @@ import {
   reconciliationTargets,
 } from "@/lib/providers/reconciliation";
 
+const SEND_AT_ONCE = 1_000;
+
 /**
  * Every night: one reconciliation of yesterday per organisation and connected provider. At
  * 04:30 UTC: the day runs to 01:00 with its margin, and PayPal's reporting lags up to 3 hours.
@@ -24,17 +26,20 @@ export const requestDailyReconciliation = inngest.createFunction(
     const targets = await step.run("find-connected-providers", () => reconciliationTargets(db));
     if (targets.length === 0) return { requested: 0 };
     const period = previousDay();
-    await step.sendEvent(
-      "request-reconciliations",
-      targets.map((t) =>
-        reconciliationRequested.create({
-          organisation_id: t.organisationId,
-          mode: t.mode,
-          provider: t.provider,
-          period,
-        }),
-      ),
-    );
+    // Inngest takes at most 5,000 events per send: one send per thousand targets.
+    for (let from = 0; from < targets.length; from += SEND_AT_ONCE) {
+      await step.sendEvent(
+        `request-reconciliations-${from / SEND_AT_ONCE}`,
+        targets.slice(from, from + SEND_AT_ONCE).map((t) =>
+          reconciliationRequested.create({
+            organisation_id: t.organisationId,
+            mode: t.mode,
+            provider: t.provider,
+            period,
+          }),
+        ),
+      );
+    }
     return { requested: targets.length, period };
   },
 );
