@@ -44,9 +44,11 @@ const CLAIMERS = 8;
 const DATA_DIR = ".data/e2e-two";
 const MINUTE = 60_000;
 
-const authSecret = randomBytes(32).toString("base64url");
-// The spec opens mail and seals webhook secrets as the apps do: the same AUTH_SECRET.
-process.env.AUTH_SECRET = authSecret;
+// The spec opens mail and seals webhook secrets as the apps do: the same AUTH_SECRET. The
+// app's configuration is read once per process, and specs before this one in the same
+// worker may have read it with theirs, so that one is kept when there is one.
+process.env.AUTH_SECRET ??= randomBytes(32).toString("base64url");
+const authSecret = process.env.AUTH_SECRET;
 const eventKey = `evt-${randomUUID()}`;
 const signingKey = `signkey-test-${randomBytes(32).toString("hex")}`;
 
