@@ -5,6 +5,7 @@ import { type Scope, tenantWhere } from "@/db/scope";
 import { type SendEmailInput, sendEmails } from "@/lib/mail";
 import { formatMoney } from "@/lib/money";
 import { claimExpiredEmail, emailLocale } from "./claim-emails";
+import { mailBrandColumns, mailRecipientColumns } from "./invites";
 import { claimTokenFor, claimUrl, hashClaimToken } from "./links";
 
 /** The expired payouts among `payoutIds` the recipient is told about, each with its newest link. */
@@ -21,20 +22,8 @@ function expiredUnclaimed(db: DbOrTx, scope: Scope, payoutIds: string[]) {
       },
       linkId: claimLinks.id,
       tokenHash: claimLinks.tokenHash,
-      recipient: {
-        email: recipients.email,
-        name: recipients.name,
-        locale: recipients.locale,
-        country: recipients.country,
-      },
-      organisation: {
-        id: organisations.id,
-        name: organisations.name,
-        primaryColor: organisations.primaryColor,
-        logoUrl: organisations.logoUrl,
-        supportEmail: organisations.supportEmail,
-        claimMessage: organisations.claimMessage,
-      },
+      recipient: mailRecipientColumns,
+      organisation: mailBrandColumns,
     })
     .from(payouts)
     .innerJoin(claimLinks, eq(claimLinks.payoutId, payouts.id))

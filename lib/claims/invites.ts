@@ -12,6 +12,24 @@ export function inviteKey(payoutId: string, linkId: string): string {
   return `invite:${payoutId}:${linkId}`;
 }
 
+/** Who a claim email goes to and in which language, as the email builders take it. */
+export const mailRecipientColumns = {
+  email: recipients.email,
+  name: recipients.name,
+  locale: recipients.locale,
+  country: recipients.country,
+};
+
+/** The paying organisation's brand a claim email carries. */
+export const mailBrandColumns = {
+  id: organisations.id,
+  name: organisations.name,
+  primaryColor: organisations.primaryColor,
+  logoUrl: organisations.logoUrl,
+  supportEmail: organisations.supportEmail,
+  claimMessage: organisations.claimMessage,
+};
+
 /**
  * The claimable payouts matching `where`, each with its newest live link and what the
  * email needs. A payout created with `notify: "none"` is never invited: the platform
@@ -29,20 +47,8 @@ function invitable(db: DbOrTx, scope: Scope, where: SQL[], now: Date) {
       linkId: claimLinks.id,
       tokenHash: claimLinks.tokenHash,
       expiresAt: claimLinks.expiresAt,
-      recipient: {
-        email: recipients.email,
-        name: recipients.name,
-        locale: recipients.locale,
-        country: recipients.country,
-      },
-      organisation: {
-        id: organisations.id,
-        name: organisations.name,
-        primaryColor: organisations.primaryColor,
-        logoUrl: organisations.logoUrl,
-        supportEmail: organisations.supportEmail,
-        claimMessage: organisations.claimMessage,
-      },
+      recipient: mailRecipientColumns,
+      organisation: mailBrandColumns,
       batchMessage: batches.message,
     })
     .from(payouts)
