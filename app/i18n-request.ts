@@ -3,7 +3,7 @@ import { getRequestConfig } from "next-intl/server";
 import { db } from "@/db/client";
 import { CLAIM_TOKEN_HEADER } from "@/lib/claims/claim-path";
 import { claimAudience } from "@/lib/claims/links";
-import { LOCALE_COOKIE, negotiateLocale, resolveLocale } from "./locales";
+import { LOCALE_COOKIE, negotiateLocale, resolveLocale } from "@/i18n/locales";
 
 /**
  * No locale in the URL (a claim link must work exactly as emailed): the language comes
