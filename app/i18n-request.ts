@@ -1,9 +1,9 @@
 import { cookies, headers } from "next/headers";
 import { getRequestConfig } from "next-intl/server";
 import { db } from "@/db/client";
+import { LOCALE_COOKIE, negotiateLocale, resolveLocale } from "@/i18n/locales";
 import { CLAIM_TOKEN_HEADER } from "@/lib/claims/claim-path";
 import { claimAudience } from "@/lib/claims/links";
-import { LOCALE_COOKIE, negotiateLocale, resolveLocale } from "@/i18n/locales";
 
 /**
  * No locale in the URL (a claim link must work exactly as emailed): the language comes
