@@ -13,8 +13,8 @@
  * `payout.claimable` on a local receiver that verifies every signature with the
  * `standardwebhooks` library, against a baseline of bare signed POSTs sent straight from
  * this process to the same receiver through the same HTTP client, on as many connections
- * as deliveries to one endpoint use (and on 4, as earlier runs did; the faster counts).
- * Target: delivery at ≥ 0.5× the baseline.
+ * as deliveries to one endpoint use and on 4, each the best of three runs after a
+ * warm-up (the fastest counts). Target: delivery of a backlog at ≥ 0.5× the baseline.
  *
  * `--build` forces `next build` first (done anyway when missing). BENCH_ITEMS and
  * BENCH_WEBHOOKS change the sizes.
@@ -41,6 +41,8 @@ import { loadAverage, runBench, say, startBenchApp, waitFor } from "./harness";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 10_000);
 const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 2_000);
+/** Timed runs of the bare-POST baseline at each concurrency; the fastest counts. */
+const RAW_RUNS = 3;
 const TARGET_S = 60;
 /** API → all claimable with invites, against the same work in-process (issue 20). */
 const FAN_OUT_TARGET = 1.3;
@@ -327,15 +329,22 @@ async function main() {
     // A backlog, as a platform sees after an outage or a replay of everything: the same
     // events again as fresh deliveries due at once, written in one statement. Above, the
     // pace is partly the campaign's (deliveries appear chunk by chunk); here it is the
-    // delivery loop's alone. The minute cron wakes it; the clock starts at the first send.
+    // delivery loop's alone. One replay through the API wakes the loop, as any replay
+    // does (waiting for the minute cron instead put the start among every other minute
+    // cron's runs); the clock starts at the first send.
     const backlogCpu = cpu();
-    await db.execute(sql`
+    const [woken] = await db.execute<{ event_id: string; endpoint_id: string }>(sql`
       insert into ${webhookDeliveries}
         (id, organisation_id, mode, event_id, endpoint_id, idempotency_key, replayed_by,
          next_attempt_at)
       select 'wd_bench' || substr(id, 4), organisation_id, mode, event_id, endpoint_id,
         'replay:bench:' || id, 'bench', now()
-      from ${webhookDeliveries} where endpoint_id = ${endpoint.id}`);
+      from ${webhookDeliveries} where endpoint_id = ${endpoint.id}
+      returning event_id, endpoint_id`);
+    if (!woken) throw new Error("no backlog written");
+    await postJson(`${base}/api/v1/events/${woken.event_id}/replay`, secret, {
+      endpoint_id: woken.endpoint_id,
+    });
     await waitFor("the replayed backlog", async () => receiver.stats().unique >= WEBHOOKS, 180_000);
     const [backlogSpan] = await db.execute<{ ms: number }>(
       sql`select extract(epoch from max(delivered_at) - min(delivered_at)) * 1000 as ms
@@ -353,9 +362,21 @@ async function main() {
       )),
     ];
     const signing = endpoint.secret as string;
-    const rawMs = await rawPosts(receiver.url, signing, bodies, ENDPOINT_CONNECTIONS);
+    // The baseline is the best of three runs at each concurrency, after a run that warms
+    // this process's client up (the worker's has delivered thousands by now): the
+    // fastest the wire allowed in this run, which the deliveries are held to.
+    const fastest = async (connections: number) => {
+      const times: number[] = [];
+      for (let run = 0; run < RAW_RUNS; run++) {
+        times.push(await rawPosts(receiver.url, signing, bodies, connections));
+        receiver.reset();
+      }
+      return Math.min(...times);
+    };
+    await rawPosts(receiver.url, signing, bodies, ENDPOINT_CONNECTIONS);
     receiver.reset();
-    const raw4Ms = await rawPosts(receiver.url, signing, bodies, 4);
+    const rawMs = await fastest(ENDPOINT_CONNECTIONS);
+    const raw4Ms = await fastest(4);
 
     const perSecond = ITEMS / (total / 1000);
     const deliveryRate = WEBHOOKS / (Number(span?.ms ?? hooksMs) / 1000);
@@ -392,7 +413,7 @@ async function main() {
       `  ${deliveryRate.toFixed(0)} deliveries/s first to last delivery; ${seconds(hooksMs)} s from POST to the last one; ${stats.invalid} failed verification`,
     );
     say(
-      `  baseline: bare signed POSTs from this process, ${(WEBHOOKS / (rawMs / 1000)).toFixed(0)}/s on ${ENDPOINT_CONNECTIONS} connections, ${raw4Rate.toFixed(0)}/s on 4; the faster is the baseline`,
+      `  baseline: bare signed POSTs from this process (best of ${RAW_RUNS} after a warm-up), ${(WEBHOOKS / (rawMs / 1000)).toFixed(0)}/s on ${ENDPOINT_CONNECTIONS} connections, ${raw4Rate.toFixed(0)}/s on 4; the faster is the baseline`,
     );
     say(
       `  a backlog of ${WEBHOOKS} (the same events replayed at once): ${backlogRate.toFixed(0)} deliveries/s first to last`,

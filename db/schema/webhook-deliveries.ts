@@ -71,10 +71,6 @@ export const webhookDeliveries = pgTable(
     index("webhook_deliveries_endpoint_due_idx")
       .on(t.endpointId, t.nextAttemptAt, t.id)
       .where(sql`${t.status} = 'scheduled'`),
-    // Deliveries held right now (taken by a sender), counted per endpoint against its cap.
-    index("webhook_deliveries_held_idx")
-      .on(t.lockedUntil, t.endpointId)
-      .where(sql`${t.status} = 'scheduled' and ${t.lockedUntil} is not null`),
     index().on(t.organisationId, t.mode, t.eventId),
     index().on(t.endpointId, t.createdAt),
   ],

@@ -110,11 +110,12 @@ export async function enqueueWebhookDeliveries(
 /**
  * Deliveries one endpoint has in hand at most (waiting for a connection, being sent, or
  * sent and being logged), across every run and worker: a slow or huge backlog holds this
- * many of its own deliveries, never everyone's turn. Four times the connections, so the
- * next requests are ready while the last ones are logged (with twice, the connections
- * sat idle during each log and claim: about 0.3× the rate of bare POSTs).
+ * many of its own deliveries, never everyone's turn. Eight times the connections, so the
+ * next requests are ready while the last ones are logged and the next claimed (with
+ * twice, the connections sat idle during each log and claim: about 0.3× the rate of bare
+ * POSTs; with four, a loop still waited for logs to free slots: decision 0015).
  */
-export const ENDPOINT_CONCURRENCY = 128;
+export const ENDPOINT_CONCURRENCY = 256;
 /** Connections a worker keeps to one host and port: requests on the wire to an endpoint. */
 export const ENDPOINT_CONNECTIONS = 32;
 
@@ -124,32 +125,35 @@ const CLAIM_LOCK = sql`select pg_advisory_xact_lock(${0x77_68_6b_63})`;
 /**
  * The fair pick, as the CTE `picked(id)`: due deliveries round-robin across endpoints
  * (every endpoint's oldest due delivery first, then every endpoint's second…), each
- * endpoint capped at `cap` deliveries held at once counting those other senders hold,
- * locked with SKIP LOCKED. One index range per endpoint
- * (`webhook_deliveries_endpoint_due_idx`); the held count reads
- * `webhook_deliveries_held_idx`. A delivery whose hold lapsed lost its sender: it is due.
+ * endpoint capped at `cap` deliveries held at once counting those other senders hold.
+ * One index range per endpoint (`webhook_deliveries_endpoint_due_idx`), its first `cap`
+ * due deliveries: deliveries are taken oldest first, so those an endpoint holds are
+ * among them, and the held ones count against the cap. No index covers the hold
+ * (`locked_until`), so a take changes no indexed column and PostgreSQL makes it in place
+ * (a HOT update) instead of adding an entry to each of the table's indexes. A delivery
+ * whose hold lapsed lost its sender: it is due. Claims are serialised (`CLAIM_LOCK`); the
+ * claiming UPDATE checks again that each row is still scheduled and free.
  */
 function fairPick(now: string, cap: number, limit: number) {
   return sql`
-    with held as (
-      select endpoint_id, count(*)::int as n from ${webhookDeliveries}
-      where status = 'scheduled' and locked_until >= ${now}::timestamptz
-      group by endpoint_id
-    ), due as (
-      select d.id, d.next_attempt_at,
-        coalesce(h.n, 0) + row_number() over (
-          partition by w.id order by d.next_attempt_at, d.id) as turn
+    with head as (
+      select d.id, d.endpoint_id, d.next_attempt_at, d.held,
+        count(*) filter (where d.held) over (partition by d.endpoint_id) as held_count
       from ${webhookEndpoints} w
-      left join held h on h.endpoint_id = w.id
       cross join lateral (
-        select d.id, d.next_attempt_at from ${webhookDeliveries} d
+        select d.id, d.endpoint_id, d.next_attempt_at,
+          coalesce(d.locked_until >= ${now}::timestamptz, false) as held
+        from ${webhookDeliveries} d
         where d.endpoint_id = w.id and d.status = 'scheduled'
           and d.next_attempt_at <= ${now}::timestamptz
-          and (d.locked_until is null or d.locked_until < ${now}::timestamptz)
         order by d.next_attempt_at, d.id
         limit ${cap}
-        for update of d skip locked
       ) d
+    ), due as (
+      select id, next_attempt_at,
+        held_count + row_number() over (
+          partition by endpoint_id order by next_attempt_at, id) as turn
+      from head where not held
     ), picked as (
       select id from due where turn <= ${cap}
       order by turn, next_attempt_at, id
@@ -157,12 +161,18 @@ function fairPick(now: string, cap: number, limit: number) {
     )`;
 }
 
+/** The claiming UPDATE's guard: picked, and still scheduled and free when it is locked. */
+function stillFree(now: string) {
+  return sql`d.id = any(array(select id from picked)) and d.status = 'scheduled'
+    and (d.locked_until is null or d.locked_until < ${now}::timestamptz)`;
+}
+
 /**
  * Takes up to `limit` deliveries whose next attempt is due, for `leaseMs`, fairly across
  * endpoints (`fairPick`): one organisation's backlog of thousands takes its own slots,
- * and another's fresh delivery is taken by the next claim. Concurrent sweeps skip each
- * other's rows (SKIP LOCKED, then the lease), and a sweep that dies mid-way lets its
- * deliveries fall due again when the lease runs out.
+ * and another's fresh delivery is taken by the next claim. Claims take turns
+ * (`CLAIM_LOCK`) and skip what another holds (the lease), and a sweep that dies mid-way
+ * lets its deliveries fall due again when the lease runs out.
  */
 export async function claimDueDeliveries(
   db: DbOrTx,
@@ -179,7 +189,7 @@ export async function claimDueDeliveries(
         ${fairPick(now, cap, options.limit ?? 50)}
         update ${webhookDeliveries} d
         set locked_until = ${until}::timestamptz, sending_attempt = null
-        where d.id = any(array(select id from picked))
+        where ${stillFree(now)}
         returning d.id, d.attempt_count, d.endpoint_id`),
     ]);
     return claimed;
@@ -317,7 +327,7 @@ export async function claimAndTakeAttempts(
         update ${webhookDeliveries} d
         set sending_attempt = d.attempt_count + 1, locked_until = ${holdUntil(now, options)}::timestamptz
         from ${events} e, ${webhookEndpoints} w
-        where d.id = any(array(select id from picked)) and e.id = d.event_id
+        where ${stillFree(now.toISOString())} and e.id = d.event_id
           and w.id = d.endpoint_id
         returning d.id, d.attempt_count + 1 as attempt_number, ${TAKEN_COLUMNS}`),
     ]);
@@ -618,6 +628,9 @@ async function recordEndpointAttempts(
         updated_at = i.started_at
       from input i join logged l on l.delivery_id = i.delivery_id
       where d.id = i.delivery_id and d.attempt_count = i.attempt_number - 1
+        -- Through the primary key, whatever the planner guesses of the input's size: a
+        -- hash join would read the whole table once per logged group.
+        and d.id = any(${sql.param(rows.map((r) => r.delivery_id))}::text[])
       returning d.id`);
 
   // Statements go out pipelined (one round trip) and run in the order given.
