@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import type { ProviderId } from "@/db/schema";
 import type { Scope } from "@/db/scope";
+import { requestDailyReconciliation } from "@/inngest/functions/reconcile-providers";
 import { submitPayout } from "@/inngest/functions/submit-payout";
 import { listEvents } from "@/lib/events/queries";
 import type { PayoutRow } from "@/lib/payouts/machine";
@@ -12,6 +13,7 @@ import { loadLiveProviders } from "@/lib/providers/credentials";
 import {
   dayRange,
   listReconciliationExceptions,
+  previousDay,
   reconcileProviderDay,
 } from "@/lib/providers/reconciliation";
 import { ProviderUnavailableError } from "@/lib/providers/types";
@@ -294,5 +296,36 @@ describe("PayPal reconciliation through Transaction Search", () => {
       doubles.paypal.reporting.lagMs = 0;
     }
     expect((await listReconciliationExceptions(db, scope, { limit: 10 })).data).toEqual([]);
+  });
+});
+
+describe("the nightly request", () => {
+  it("asks for one reconciliation per organisation and provider, a thousand events per send", async () => {
+    // 2,500 connected providers: Inngest takes at most 5,000 events in one send.
+    const targets = Array.from({ length: 2_500 }, (_, i) => ({
+      organisationId: `org_${i}`,
+      mode: "live" as const,
+      provider: (["stripe", "paypal", "tremendous"] as const)[i % 3],
+    }));
+    const { result, ctx } = await new InngestTestEngine({
+      function: requestDailyReconciliation,
+      steps: [{ id: "find-connected-providers", handler: () => targets }],
+    }).execute();
+
+    const sends = (
+      ctx.step.sendEvent as unknown as {
+        mock: { calls: [string, { data: Record<string, string> }[]][] };
+      }
+    ).mock.calls;
+    expect(sends.map(([id, events]) => [id, events.length])).toEqual([
+      ["request-reconciliations-0", 1_000],
+      ["request-reconciliations-1", 1_000],
+      ["request-reconciliations-2", 500],
+    ]);
+    expect(result).toEqual({ requested: 2_500, period: previousDay() });
+    // Every target asked for once, for yesterday.
+    const asked = sends.flatMap(([, events]) => events.map((e) => e.data));
+    expect(new Set(asked.map((d) => `${d.organisation_id}:${d.provider}`)).size).toBe(2_500);
+    expect(asked.every((d) => d.period === previousDay())).toBe(true);
   });
 });
