@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { configuredInngestServer } from "./runtime";
+import { parseConfig } from "@/lib/config";
+import { configuredInngestServer, seedsDemo } from "./runtime";
 
 const signingKey = `signkey-prod-${"ab".repeat(32)}`;
 
@@ -26,5 +27,18 @@ describe("which Inngest server the launcher hands background work to", () => {
   it("keeps it on the local engine with no server and at most one key", () => {
     expect(configuredInngestServer({})).toBeNull();
     expect(configuredInngestServer({ INNGEST_EVENT_KEY: "key" })).toBeNull();
+  });
+});
+
+describe("whether the launcher seeds the demo organisation", () => {
+  const seedFlag = (env: Record<string, string>) => parseConfig(env);
+  it("seeds the embedded database of `npm run dev`, and never a database of one's own unasked", () => {
+    expect(seedsDemo(seedFlag({}), { embedded: true })).toBe(true);
+    expect(seedsDemo(seedFlag({}), { embedded: false })).toBe(false);
+  });
+
+  it("follows SEED_DEMO either way", () => {
+    expect(seedsDemo(seedFlag({ SEED_DEMO: "1" }), { embedded: false })).toBe(true);
+    expect(seedsDemo(seedFlag({ SEED_DEMO: "0" }), { embedded: true })).toBe(false);
   });
 });

@@ -77,8 +77,7 @@ export async function run(command: Command): Promise<void> {
     const appUrl = config.APP_URL ?? `http://localhost:${config.PORT}`;
     process.env.APP_URL = appUrl;
 
-    const demo =
-      (config.SEED_DEMO ?? database.embedded) ? await seed(config.DATA_DIR, appUrl) : null;
+    const demo = seedsDemo(config, database) ? await seed(config.DATA_DIR, appUrl) : null;
 
     const background = await startBackgroundEngine(command, config, database.url, stops, {
       onWorkerCrash: (code) => {
@@ -129,6 +128,19 @@ type BackgroundEngine = {
   /** Where events go and where functions run, for the banner. */
   label: string;
 };
+
+/**
+ * Whether the launcher seeds the demo organisation (its admin login, test API key and
+ * claim links): on the embedded database of a first run, or when SEED_DEMO asks. A
+ * database of one's own (DATABASE_URL) gets none unless asked, and SEED_DEMO=0 keeps
+ * even the embedded one empty.
+ */
+export function seedsDemo(
+  config: Pick<ReturnType<typeof parseConfig>, "SEED_DEMO">,
+  database: { embedded: boolean },
+): boolean {
+  return config.SEED_DEMO ?? database.embedded;
+}
 
 /**
  * The Inngest server the environment names, or null for the local engine: a server URL
