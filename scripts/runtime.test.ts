@@ -31,7 +31,7 @@ describe("which Inngest server the launcher hands background work to", () => {
 });
 
 describe("whether the launcher seeds the demo organisation", () => {
-  const seedFlag = (env: Record<string, string>) => parseConfig(env);
+  const seedFlag = (env: Record<string, string>) => parseConfig(env as NodeJS.ProcessEnv);
   it("seeds the embedded database of `npm run dev`, and never a database of one's own unasked", () => {
     expect(seedsDemo(seedFlag({}), { embedded: true })).toBe(true);
     expect(seedsDemo(seedFlag({}), { embedded: false })).toBe(false);

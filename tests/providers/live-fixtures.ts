@@ -1,16 +1,21 @@
+import { InngestTestEngine } from "@inngest/test";
 import { and, count, eq } from "drizzle-orm";
+import { afterAll, beforeAll, expect } from "vitest";
 import type { DbOrTx } from "@/db/client";
 import { type FeeBearer, organisations, type ProviderId, providerEvents } from "@/db/schema";
 import type { Scope } from "@/db/scope";
+import { submitPayout } from "@/inngest/functions/submit-payout";
 import type { ActingMember } from "@/lib/audit/record";
 import type { MethodId } from "@/lib/methods/types";
 import { createPayout, createPayoutBodySchema } from "@/lib/payouts/create-payout";
 import { movePayout, type PayoutRow } from "@/lib/payouts/machine";
 import { getPayout } from "@/lib/payouts/queries";
+import { serializePayout } from "@/lib/payouts/serialize";
 import { saveProviderCredentials } from "@/lib/providers/credentials";
 import { setRoute } from "@/lib/providers/routing";
 import { createStripeProvider, type StripeProvider } from "@/lib/providers/stripe";
 import { applyProviderEvent, receiveProviderWebhook } from "@/lib/providers/webhooks";
+import { type EventSink, eventOf, startEventSink } from "@/tests/functions/harness";
 import { fund, insertOrganisation } from "@/tests/payouts/fixtures";
 import { startPaypalDouble } from "./paypal-double";
 import { startStripeDouble } from "./stripe-double";
@@ -74,6 +79,38 @@ export async function startProviderDoubles() {
 }
 
 export type ProviderDoubles = Awaited<ReturnType<typeof startProviderDoubles>>;
+
+/**
+ * The doubles and an event sink for one test file, handed to `use` once started; when the
+ * file ends, every request the adapters sent must have conformed to the providers'
+ * published documents.
+ */
+export function withProviderDoubles(use: (doubles: ProviderDoubles) => void): void {
+  let doubles: ProviderDoubles;
+  let sink: EventSink;
+  beforeAll(async () => {
+    doubles = await startProviderDoubles();
+    sink = await startEventSink();
+    use(doubles);
+  });
+  afterAll(async () => {
+    expect(doubles.nonConforming()).toEqual([]);
+    await sink.close();
+    await doubles.close();
+  });
+}
+
+/** Runs the submission function for a claimed payout, as the relay's `payout.claimed` would. */
+export async function submitClaimed(scope: Scope, row: PayoutRow) {
+  const event = eventOf("payout.claimed", {
+    organisation_id: scope.organisationId,
+    mode: scope.mode,
+    object: serializePayout(row),
+    previous_status: "claimable",
+    reason: null,
+  });
+  return new InngestTestEngine({ function: submitPayout, events: [event] }).execute();
+}
 
 /** A live organisation with every provider connected (credentials checked by the doubles) and funds. */
 export async function liveOrganisation(

@@ -1,53 +1,31 @@
-import { InngestTestEngine } from "@inngest/test";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import type { Scope } from "@/db/scope";
-import { submitPayout } from "@/inngest/functions/submit-payout";
 import { getBalances, verifyLedger } from "@/lib/ledger";
 import { movePayout, type PayoutRow } from "@/lib/payouts/machine";
 import { getPayout } from "@/lib/payouts/queries";
-import { serializePayout } from "@/lib/payouts/serialize";
 import { payoutAttempts } from "@/lib/providers/attempts";
 import { createStripeProvider } from "@/lib/providers/stripe";
-import { type EventSink, eventOf, startEventSink } from "@/tests/functions/harness";
 import {
   claimedLivePayout,
   deliverWebhook,
   liveOrganisation,
   onboardedStripeAccount,
   type ProviderDoubles,
-  startProviderDoubles,
   statusOf,
   stripeKeys,
+  submitClaimed,
+  withProviderDoubles,
 } from "./live-fixtures";
 
 let doubles: ProviderDoubles;
-let sink: EventSink;
-beforeAll(async () => {
-  doubles = await startProviderDoubles();
-  sink = await startEventSink();
-});
-afterAll(async () => {
-  // Every request the adapters sent conformed to the providers' published documents.
-  expect(doubles.nonConforming()).toEqual([]);
-  await sink.close();
-  await doubles.close();
+withProviderDoubles((started) => {
+  doubles = started;
 });
 
-/** Runs the submission function for a claimed payout, as the relay's `payout.claimed` would. */
+/** The submission function's answer for a claimed payout. */
 async function submit(scope: Scope, row: PayoutRow) {
-  const event = eventOf("payout.claimed", {
-    organisation_id: scope.organisationId,
-    mode: scope.mode,
-    object: serializePayout(row),
-    previous_status: "claimable",
-    reason: null,
-  });
-  const { result } = await new InngestTestEngine({
-    function: submitPayout,
-    events: [event],
-  }).execute();
-  return result as { status: string; attempt: number };
+  return (await submitClaimed(scope, row)).result as { status: string; attempt: number };
 }
 
 async function balance(scope: Scope) {

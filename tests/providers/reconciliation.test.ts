@@ -1,5 +1,5 @@
 import { InngestTestEngine } from "@inngest/test";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import type { ProviderId } from "@/db/schema";
 import type { Scope } from "@/db/scope";
@@ -17,37 +17,24 @@ import {
   reconcileProviderDay,
 } from "@/lib/providers/reconciliation";
 import { ProviderUnavailableError } from "@/lib/providers/types";
-import { type EventSink, eventOf, startEventSink } from "@/tests/functions/harness";
+import { eventOf } from "@/tests/functions/harness";
 import {
   claimedLivePayout,
   deliverWebhook,
   liveOrganisation,
   type ProviderDoubles,
-  startProviderDoubles,
+  submitClaimed,
+  withProviderDoubles,
 } from "./live-fixtures";
 
 let doubles: ProviderDoubles;
-let sink: EventSink;
-beforeAll(async () => {
-  doubles = await startProviderDoubles();
-  sink = await startEventSink();
-});
-afterAll(async () => {
-  expect(doubles.nonConforming()).toEqual([]);
-  await sink.close();
-  await doubles.close();
+withProviderDoubles((started) => {
+  doubles = started;
 });
 
 async function paidGiftCard(scope: Scope, amount: number): Promise<PayoutRow> {
   const payout = await claimedLivePayout(db, scope, { amount, method: "gift_card", details: {} });
-  const event = eventOf("payout.claimed", {
-    organisation_id: scope.organisationId,
-    mode: scope.mode,
-    object: serializePayout(payout),
-    previous_status: "claimable",
-    reason: null,
-  });
-  await new InngestTestEngine({ function: submitPayout, events: [event] }).execute();
+  await submitClaimed(scope, payout);
   await deliverWebhook(db, scope, "tremendous", doubles.tremendous.deliver(payout.id, "SUCCEEDED"));
   return payout;
 }

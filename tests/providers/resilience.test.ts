@@ -1,14 +1,9 @@
-import { InngestTestEngine } from "@inngest/test";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { payouts, providerEvents } from "@/db/schema";
-import type { Scope } from "@/db/scope";
-import { submitPayout } from "@/inngest/functions/submit-payout";
 import { getBalances } from "@/lib/ledger";
-import type { PayoutRow } from "@/lib/payouts/machine";
 import { getPayout } from "@/lib/payouts/queries";
-import { serializePayout } from "@/lib/payouts/serialize";
 import {
   pollProviderPayouts,
   STALLED_SUBMISSION_MS,
@@ -17,40 +12,23 @@ import {
   submitToProvider,
 } from "@/lib/payouts/submission";
 import { payoutAttempts } from "@/lib/providers/attempts";
-import { type EventSink, eventOf, startEventSink } from "@/tests/functions/harness";
 import {
   claimedLivePayout,
   deliverWebhook,
   liveOrganisation,
   type ProviderDoubles,
   providerEventCount,
-  startProviderDoubles,
   statusOf,
+  submitClaimed,
+  withProviderDoubles,
 } from "./live-fixtures";
 
 let doubles: ProviderDoubles;
-let sink: EventSink;
-beforeAll(async () => {
-  doubles = await startProviderDoubles();
-  sink = await startEventSink();
-});
-afterAll(async () => {
-  expect(doubles.nonConforming()).toEqual([]);
-  await sink.close();
-  await doubles.close();
+withProviderDoubles((started) => {
+  doubles = started;
 });
 
-async function submit(scope: Scope, row: PayoutRow) {
-  const event = eventOf("payout.claimed", {
-    organisation_id: scope.organisationId,
-    mode: scope.mode,
-    object: serializePayout(row),
-    previous_status: "claimable",
-    reason: null,
-  });
-  const run = await new InngestTestEngine({ function: submitPayout, events: [event] }).execute();
-  return run;
-}
+const submit = submitClaimed;
 
 const paypalTo = (email: string) => ({ account: email, accountType: "email" });
 
