@@ -54,43 +54,25 @@ export function ReportRequestForm({
         </div>
       ) : null}
       {fields.has("status") ? (
-        <label className="block text-sm font-medium text-slate-700">
-          Status
-          <select name="status" defaultValue="" className={select}>
-            <option value="">Any</option>
-            {statuses.map((s) => (
-              <option key={s} value={s}>
-                {s.replace(/_/g, " ")}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          name="status"
+          label="Status"
+          options={statuses.map((s) => ({ value: s, label: s.replace(/_/g, " ") }))}
+        />
       ) : null}
       {fields.has("batch_id") ? (
-        <label className="block text-sm font-medium text-slate-700">
-          Campaign
-          <select name="batch_id" defaultValue="" className={select}>
-            <option value="">Any</option>
-            {campaigns.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          name="batch_id"
+          label="Campaign"
+          options={campaigns.map((c) => ({ value: c.id, label: c.name }))}
+        />
       ) : null}
       {fields.has("currency") ? (
-        <label className="block text-sm font-medium text-slate-700">
-          Currency
-          <select name="currency" defaultValue="" className={select}>
-            <option value="">Any</option>
-            {currencies.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          name="currency"
+          label="Currency"
+          options={currencies.map((c) => ({ value: c, label: c }))}
+        />
       ) : null}
       {fields.has("tax_year") ? (
         <Field
@@ -105,5 +87,30 @@ export function ReportRequestForm({
       ) : null}
       <SubmitButton pendingLabel="Requesting…">Generate report</SubmitButton>
     </ActionForm>
+  );
+}
+
+/** A report filter: "Any" or one of the options. */
+function FilterSelect({
+  name,
+  label,
+  options,
+}: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+}) {
+  return (
+    <label className="block text-sm font-medium text-slate-700">
+      {label}
+      <select name={name} defaultValue="" className={select}>
+        <option value="">Any</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
