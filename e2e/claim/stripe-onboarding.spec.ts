@@ -171,6 +171,13 @@ test("a live bank payout: Stripe's hosted onboarding, back to the claim, transfe
   // Stripe's hosted onboarding: the bank details are typed there, never on our pages.
   await recipient.waitForURL(`http://127.0.0.1:${e2eStripeDoublePort}/onboarding/**`);
   await expect(recipient.getByRole("heading", { name: "Set up payouts" })).toBeVisible();
+  // A reload: Stripe's links are single-use, so Stripe sends the recipient to our
+  // refresh_url, from its own site, which starts them on a fresh link for the same account.
+  const firstLink = recipient.url();
+  await recipient.reload();
+  await expect.poll(() => recipient.url()).not.toBe(firstLink);
+  await recipient.waitForURL(`http://127.0.0.1:${e2eStripeDoublePort}/onboarding/**`);
+  await expect(recipient.getByRole("heading", { name: "Set up payouts" })).toBeVisible();
   await recipient.getByLabel("Routing number").fill("110000000");
   await recipient.getByLabel("Account number").fill("000123456789");
   await recipient.getByRole("button", { name: "Agree and submit" }).click();

@@ -52,7 +52,8 @@ export async function startHostedOnboarding(
   const url = await stripe.onboardingLink({
     account,
     returnUrl: `${base}/onboarded?account=${encodeURIComponent(account)}`,
-    refreshUrl: base,
+    // An expired or already used link: a fresh one (app/c/[token]/methods/[method]/onboarding).
+    refreshUrl: `${base}/onboarding`,
   });
   return { url };
 }

@@ -71,6 +71,26 @@ describe("Stripe hosted onboarding from the claim page", () => {
     expect(JSON.stringify(claimed?.methodDetails)).not.toMatch(/110000000|123456789/);
   });
 
+  it("sends a recipient whose link expired or was used to our refresh route, which starts the same account again", async () => {
+    const { payout, token, sessionToken } = await verifiedLiveClaim();
+    const first = await startHostedOnboarding(db, { token, sessionToken, method: "us_ach" });
+    await fetch(first?.url as string);
+    // A reload, or the back button: Stripe's links are single-use.
+    const again = await fetch(first?.url as string, { redirect: "manual" });
+    expect(again.status).toBe(303);
+    expect(new URL(again.headers.get("location") as string).pathname).toBe(
+      `/c/${token}/methods/us_ach/onboarding`,
+    );
+    // What that route does: a fresh link, for the account this payout already has.
+    const fresh = await startHostedOnboarding(db, { token, sessionToken, method: "us_ach" });
+    expect(fresh?.url).not.toBe(first?.url);
+    expect(await (await fetch(fresh?.url as string)).text()).toMatch(/Routing number/);
+    const accounts = [...doubles.stripe.accounts.values()].filter(
+      (a) => a.metadata.payout_id === payout.id,
+    );
+    expect(accounts).toHaveLength(1);
+  });
+
   it("refuses an account that has not finished onboarding, or someone else's, and bank numbers typed at us", async () => {
     const { payout, token, sessionToken } = await verifiedLiveClaim();
     const started = await startHostedOnboarding(db, { token, sessionToken, method: "us_ach" });

@@ -62,7 +62,11 @@ export async function startStripeDouble(options: {
   const accounts = new Map<string, Account>();
   const transfers = new Map<string, Transfer>();
   const payouts = new Map<string, Payout>();
-  const links = new Map<string, { account: string; returnUrl: string; refreshUrl: string }>();
+  // Stripe's account links are single-use: a second visit goes to the link's refresh_url.
+  const links = new Map<
+    string,
+    { account: string; returnUrl: string; refreshUrl: string; visited: boolean }
+  >();
   const idempotent = new Map<string, { params: string; status: number; body: unknown }>();
   const balance = new Map<string, number>([["usd", 100_000_000]]);
   const nextAccount = idSequence("acct_");
@@ -130,6 +134,10 @@ export async function startStripeDouble(options: {
     const token = path.split("/")[2] ?? "";
     const link = links.get(token);
     if (!link) return { status: 404, html: "<h1>This link has expired</h1>" };
+    if (method !== "POST") {
+      if (link.visited) return { status: 303, redirect: link.refreshUrl };
+      link.visited = true;
+    }
     if (method === "POST") {
       const account = accounts.get(link.account) as Account;
       if (
@@ -213,6 +221,7 @@ export async function startStripeDouble(options: {
         account,
         returnUrl: String(body.return_url),
         refreshUrl: String(body.refresh_url),
+        visited: false,
       });
       return {
         status: 200,
