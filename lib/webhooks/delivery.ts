@@ -391,6 +391,13 @@ async function takenFrom(
     },
     startedAt: now,
   }));
+  // An UPDATE returns rows in no particular order: deliveries due together go out in the
+  // order their events happened (ids are time-ordered within a millisecond too).
+  taken.sort(
+    (a, b) =>
+      a.event.createdAt.getTime() - b.event.createdAt.getTime() ||
+      (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0),
+  );
   const disabled = new Map<string, string[]>();
   for (const t of taken) {
     if (!t.endpoint.disabled) continue;
