@@ -495,6 +495,42 @@ describe("fair delivery across endpoints", () => {
     expect(counted.inPlace).toBeGreaterThanOrEqual(36);
   });
 
+  it("does not take a retry that a late sender scheduled while the claim waited for its row", async () => {
+    const { scope } = await insertOrganisation(db);
+    const { endpoint } = await endpointFor(scope);
+    const now = new Date();
+    const then = new Date(now.getTime() - 2 * 60_000);
+    await insertDueDeliveries(db, scope, endpoint.id, 1, then);
+    // Taken two minutes ago by a sender whose hold has lapsed since.
+    const [held] = (await claimAndTakeAttempts(db, { limit: 1, now: then })).taken;
+    if (!held) throw new Error("nothing taken");
+    let locked!: () => void;
+    const rowLocked = new Promise<void>((resolve) => (locked = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // The late sender logs its attempt at last: a failure, retried in an hour.
+    const logging = db.transaction(async (tx) => {
+      await tx
+        .update(webhookDeliveries)
+        .set({
+          attemptCount: 1,
+          nextAttemptAt: new Date(now.getTime() + HOUR),
+          lockedUntil: null,
+          sendingAttempt: null,
+        })
+        .where(eq(webhookDeliveries.id, held.due.id));
+      locked();
+      await released;
+    });
+    await rowLocked;
+    // The claim picks the lapsed delivery and waits for its row; then sees the retry.
+    const claim = claimAndTakeAttempts(db, { limit: 10, now });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await logging;
+    expect((await claim).taken).toEqual([]);
+  });
+
   it("gives back an attempt it never sent: nothing logged, and the next claim takes it again", async () => {
     const { scope } = await insertOrganisation(db);
     const { endpoint } = await endpointFor(scope);

@@ -161,9 +161,14 @@ function fairPick(now: string, cap: number, limit: number) {
     )`;
 }
 
-/** The claiming UPDATE's guard: picked, and still scheduled and free when it is locked. */
+/**
+ * The claiming UPDATE's guard: picked, and still scheduled, due and free when it is
+ * locked. A row a lapsed sender was logging meanwhile is judged again as logged: done, or
+ * a retry not yet due.
+ */
 function stillFree(now: string) {
   return sql`d.id = any(array(select id from picked)) and d.status = 'scheduled'
+    and d.next_attempt_at <= ${now}::timestamptz
     and (d.locked_until is null or d.locked_until < ${now}::timestamptz)`;
 }
 
