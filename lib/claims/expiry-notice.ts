@@ -5,7 +5,7 @@ import { type Scope, tenantWhere } from "@/db/scope";
 import { type SendEmailInput, sendEmails } from "@/lib/mail";
 import { formatMoney } from "@/lib/money";
 import { claimExpiredEmail, emailLocale } from "./claim-emails";
-import { mailBrandColumns, mailRecipientColumns } from "./invites";
+import { mailBrandColumns, mailPayoutColumns, mailRecipientColumns } from "./invites";
 import { claimTokenFor, claimUrl, hashClaimToken } from "./links";
 
 /** The expired payouts among `payoutIds` the recipient is told about, each with its newest link. */
@@ -13,10 +13,7 @@ function expiredUnclaimed(db: DbOrTx, scope: Scope, payoutIds: string[]) {
   return db
     .selectDistinctOn([payouts.id], {
       payout: {
-        id: payouts.id,
-        amount: payouts.amount,
-        currency: payouts.currency,
-        mode: payouts.mode,
+        ...mailPayoutColumns,
         reissues: payouts.reissues,
         expiresAt: payouts.expiresAt,
       },

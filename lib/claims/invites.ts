@@ -12,6 +12,14 @@ export function inviteKey(payoutId: string, linkId: string): string {
   return `invite:${payoutId}:${linkId}`;
 }
 
+/** The payout a claim email is about: its amount, and the mode its link belongs to. */
+export const mailPayoutColumns = {
+  id: payouts.id,
+  amount: payouts.amount,
+  currency: payouts.currency,
+  mode: payouts.mode,
+};
+
 /** Who a claim email goes to and in which language, as the email builders take it. */
 export const mailRecipientColumns = {
   email: recipients.email,
@@ -38,12 +46,7 @@ export const mailBrandColumns = {
 function invitable(db: DbOrTx, scope: Scope, where: SQL[], now: Date) {
   return db
     .selectDistinctOn([payouts.id], {
-      payout: {
-        id: payouts.id,
-        amount: payouts.amount,
-        currency: payouts.currency,
-        mode: payouts.mode,
-      },
+      payout: mailPayoutColumns,
       linkId: claimLinks.id,
       tokenHash: claimLinks.tokenHash,
       expiresAt: claimLinks.expiresAt,

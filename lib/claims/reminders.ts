@@ -14,6 +14,7 @@ import { type SendEmailInput, sendEmails } from "@/lib/mail";
 import { formatMoney } from "@/lib/money";
 import { advancedClocks, onRealTime } from "@/lib/test-mode/clock";
 import { claimReminderEmail, emailLocale } from "./claim-emails";
+import { mailPayoutColumns, mailRecipientColumns } from "./invites";
 
 const DAY_MS = 86_400_000;
 
@@ -88,24 +89,13 @@ async function remind(
     const from = after[window];
     const rows = await db
       .selectDistinctOn([payouts.id], {
-        payout: {
-          id: payouts.id,
-          amount: payouts.amount,
-          currency: payouts.currency,
-          mode: payouts.mode,
-          organisationId: payouts.organisationId,
-        },
+        payout: { ...mailPayoutColumns, organisationId: payouts.organisationId },
         link: {
           id: claimLinks.id,
           tokenHash: claimLinks.tokenHash,
           expiresAt: claimLinks.expiresAt,
         },
-        recipient: {
-          email: recipients.email,
-          name: recipients.name,
-          locale: recipients.locale,
-          country: recipients.country,
-        },
+        recipient: mailRecipientColumns,
         // The language the recipient read this link's pages in, if they opened it.
         usedLocale: sql<
           string | null
