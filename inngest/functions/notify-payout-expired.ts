@@ -1,6 +1,6 @@
 import { db } from "@/db/client";
 import { domainEvents, inngest } from "@/inngest/client";
-import { scopeOf } from "@/inngest/event-scope";
+import { scopesOf } from "@/inngest/event-scope";
 import { sendPayoutExpiredNotices } from "@/lib/claims/expiry-notice";
 
 /**
@@ -18,16 +18,9 @@ export const notifyPayoutExpired = inngest.createFunction(
   },
   async ({ events, step }) =>
     step.run("send-expiry-notices", async () => {
-      // One organisation per batch, but test and live mode may share it.
-      const byMode = new Map<string, { scope: ReturnType<typeof scopeOf>; ids: string[] }>();
-      for (const event of events) {
-        const scope = scopeOf(event.data);
-        const group = byMode.get(scope.mode) ?? { scope, ids: [] };
-        group.ids.push(event.data.object.id);
-        byMode.set(scope.mode, group);
-      }
       let notices = 0;
-      for (const { scope, ids } of byMode.values()) {
+      for (const { scope, events: group } of scopesOf(events)) {
+        const ids = group.map((event) => event.data.object.id);
         const counts = await sendPayoutExpiredNotices(db, scope, ids);
         notices += counts.sent + counts.stored;
       }

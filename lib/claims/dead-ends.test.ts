@@ -1,11 +1,17 @@
+import { InngestTestEngine } from "@inngest/test";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { claimActivity, claimLinks, emails, events, payouts } from "@/db/schema";
+import { notifyPayoutExpired } from "@/inngest/functions/notify-payout-expired";
 import { openEmail } from "@/lib/mail";
+import type { PayoutRow } from "@/lib/payouts/machine";
+import { getPayout } from "@/lib/payouts/queries";
+import { serializePayout } from "@/lib/payouts/serialize";
 import { getPayoutDetail } from "@/lib/read-models/payout-detail";
 import { timelineWords } from "@/lib/read-models/timeline-words";
 import { insertClaimablePayout } from "@/tests/fixtures/claims";
+import { eventOf } from "@/tests/functions/harness";
 import { listClaimActivity } from "./claim-activity";
 import { openClaim, sendClaimCode, verifyClaimCode } from "./claim-flow";
 import { sendPayoutExpiredNotices } from "./expiry-notice";
@@ -248,5 +254,45 @@ describe("the only method a country offers failed", () => {
     expect(filed.map((e) => e.data)).toMatchObject([
       { request: "other_way", reason: "method_failed" },
     ]);
+  });
+
+  it("tells each recipient of a batch once, each event read in its own organisation and mode", async () => {
+    const expiredPayouts = [];
+    for (const n of [1, 2]) {
+      const claim = await insertClaimablePayout(db, {
+        email: `batch.${n}.${Math.random()}@x.test`,
+      });
+      await db.update(payouts).set({ status: "expired" }).where(eq(payouts.id, claim.payoutId));
+      const scope = { organisationId: claim.organisationId, mode: "test" as const };
+      expiredPayouts.push({
+        ...claim,
+        row: (await getPayout(db, scope, claim.payoutId)) as PayoutRow,
+      });
+    }
+    const [first, second] = expiredPayouts as [
+      (typeof expiredPayouts)[0],
+      (typeof expiredPayouts)[0],
+    ];
+    const expired = (organisationId: string, mode: string, payout: typeof first) =>
+      eventOf("payout.expired", {
+        organisation_id: organisationId,
+        mode,
+        object: serializePayout(payout.row),
+        previous_status: "claimable",
+        reason: "link_expired",
+      });
+    const { result } = await new InngestTestEngine({
+      function: notifyPayoutExpired,
+      events: [
+        expired(first.organisationId, "test", first),
+        expired(second.organisationId, "test", second),
+        // The same payout named under live mode, or under another organisation: not theirs.
+        expired(first.organisationId, "live", first),
+        expired(second.organisationId, "test", first),
+      ] as never,
+    }).execute();
+    expect(result).toEqual({ notices: 2 });
+    expect(await mailsAbout(first.payoutId, "payout_expired")).toHaveLength(1);
+    expect(await mailsAbout(second.payoutId, "payout_expired")).toHaveLength(1);
   });
 });
