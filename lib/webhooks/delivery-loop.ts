@@ -9,8 +9,8 @@ import {
   recordAttempts,
   releaseAttempts,
   type SentAttempt,
-  secretsOf,
   sendAttempt,
+  signersOf,
 } from "./delivery";
 import type { WebhookSender } from "./sender";
 
@@ -109,10 +109,10 @@ export async function runDeliveryLoop(
       const { taken, canceled } = group;
       claimed = group.claimed;
       for (const _ of canceled) tally("canceled");
-      const secretOf = secretsOf();
+      const signerOf = signersOf();
       for (const attempt of taken) {
         inFlight++;
-        sendAttempt(attempt, secretOf(attempt), { timeoutMs, sender: options.sender })
+        sendAttempt(attempt, signerOf(attempt), { timeoutMs, sender: options.sender })
           .then((sent) => (sent.result.notSent ? unsent : finished).push(sent))
           .catch((error: unknown) => {
             failure ??= error;

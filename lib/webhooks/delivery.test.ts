@@ -24,11 +24,15 @@ import {
   claimDueDeliveries,
   ENDPOINT_CONCURRENCY,
   enqueueWebhookDeliveries,
+  recordAttempts,
   releaseAttempts,
+  sendAttempt,
+  signersOf,
+  takeAttempts,
 } from "./delivery";
 import { listAttempts, listDeliveries } from "./delivery-queries";
 import { notifyEndpointDisabled } from "./endpoint-disabled-notice";
-import { createWebhookEndpoint, updateWebhookEndpoint } from "./endpoints";
+import { createWebhookEndpoint, updateWebhookEndpoint, webhookSigningSecret } from "./endpoints";
 import { replayEvent } from "./replay";
 import { MAX_ATTEMPTS } from "./schedule";
 
@@ -140,6 +144,8 @@ describe("webhook delivery", () => {
     expect(delivery).toMatchObject({ status: "succeeded", attemptCount: 1, nextAttemptAt: null });
     const [attempt] = await listAttempts(db, scope, delivery.id);
     expect(attempt).toMatchObject({ attemptNumber: 1, responseStatus: 204, error: null });
+    expect(attempt?.url).toBe(receiver.url(p));
+    expect(delivery.deliveredAt?.getTime()).toBe(attempt?.startedAt.getTime());
     expect(attempt?.requestHeaders["webhook-signature"]).toBe(got?.headers["webhook-signature"]);
     expect(attempt?.requestBody).toBe(got?.body);
     expect(attempt?.durationMs).toBeGreaterThanOrEqual(0);
@@ -275,8 +281,36 @@ describe("webhook delivery", () => {
     expect(outcome?.status).toBe("scheduled");
     const [attempt] = await listAttempts(db, scope, (await deliveryOf(eventId)).id);
     expect(attempt?.responseStatus).toBeNull();
+    expect(attempt?.responseBody).toBeNull();
     expect(attempt?.error).toMatch(/ECONNREFUSED/);
     expect(attempt?.endpointId).toBe(endpoint.id);
+    const delivery = await deliveryOf(eventId);
+    expect(delivery.lastError).toMatch(/ECONNREFUSED/);
+    expect(delivery.deliveredAt).toBeNull();
+  });
+
+  it("logs the URL each attempt went to when an endpoint's URL changes between them", async () => {
+    const { scope } = await insertOrganisation(db);
+    const { endpoint, path: before } = await endpointFor(scope);
+    const first = await eventFor(scope, 1);
+    const [old] = (await takeAttempts(db, await claimDueDeliveries(db, { limit: 100 }))).taken;
+    const after = `${before}-moved`;
+    receiver.register(after, webhookSigningSecret(endpoint));
+    await updateWebhookEndpoint(db, scope, endpoint.id, { url: receiver.url(after) });
+    const second = await eventFor(scope, 2);
+    const [moved] = (await takeAttempts(db, await claimDueDeliveries(db, { limit: 100 }))).taken;
+    if (!old || !moved) throw new Error("nothing taken");
+    // One group, as the loop logs it: the first attempt went to the old URL.
+    const signerOf = signersOf();
+    const sent = await Promise.all([old, moved].map((t) => sendAttempt(t, signerOf(t))));
+    expect(sent.map((s) => s.result.status)).toEqual([200, 200]);
+    await recordAttempts(db, sent);
+    const [wentBefore] = await listAttempts(db, scope, (await deliveryOf(first)).id);
+    const [wentAfter] = await listAttempts(db, scope, (await deliveryOf(second)).id);
+    expect(wentBefore?.url).toBe(receiver.url(before));
+    expect(wentAfter?.url).toBe(receiver.url(after));
+    expect(receiver.on(before)).toHaveLength(1);
+    expect(receiver.on(after)).toHaveLength(1);
   });
 
   it("gives up on a receiver that does not answer in time", async () => {

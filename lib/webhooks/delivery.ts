@@ -15,7 +15,7 @@ import type { WebhookEndpointRow } from "./endpoint-schemas";
 import { cancelEndpointBacklog, disableWebhookEndpoint, webhookSigningSecret } from "./endpoints";
 import { DISABLE_AFTER_FAILING_MS, nextAttemptAt, parseRetryAfter } from "./schedule";
 import { createWebhookSender, type SendResult, type WebhookSender } from "./sender";
-import { signWebhook } from "./signing";
+import { type WebhookSigner, webhookSigner } from "./signing";
 
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type AttemptRow = typeof webhookAttempts.$inferSelect;
@@ -418,7 +418,7 @@ async function takenFrom(
 /** Signs an attempt per Standard Webhooks and POSTs it. */
 export async function sendAttempt(
   attempt: TakenAttempt,
-  secret: string,
+  sign: WebhookSigner,
   options: { timeoutMs?: number; sender?: WebhookSender } = {},
 ): Promise<SentAttempt> {
   const body = JSON.stringify(
@@ -432,7 +432,7 @@ export async function sendAttempt(
   const headers = {
     "content-type": "application/json",
     "user-agent": "Disburse-Webhooks/1",
-    ...signWebhook({ secret, eventId: attempt.event.id, body, timestamp: attempt.startedAt }),
+    ...sign(attempt.event.id, body, attempt.startedAt),
   };
   const sender = options.sender ?? defaultWebhookSender();
   const result = await sender.send({
@@ -462,18 +462,20 @@ export async function releaseAttempts(db: DbOrTx, unsent: TakenAttempt[]): Promi
 }
 
 /** Opens each endpoint's signing secret once per group rather than once per attempt. */
-export function secretsOf(): (attempt: TakenAttempt) => string {
-  const secrets = new Map<string, string>();
+export function signersOf(): (attempt: TakenAttempt) => WebhookSigner {
+  const signers = new Map<string, WebhookSigner>();
   return (attempt) => {
-    let secret = secrets.get(attempt.endpoint.id);
-    if (secret === undefined) {
-      secret = webhookSigningSecret({
-        id: attempt.endpoint.id,
-        secretCiphertext: attempt.endpoint.secretCiphertext,
-      } as WebhookEndpointRow);
-      secrets.set(attempt.endpoint.id, secret);
+    let signer = signers.get(attempt.endpoint.id);
+    if (signer === undefined) {
+      signer = webhookSigner(
+        webhookSigningSecret({
+          id: attempt.endpoint.id,
+          secretCiphertext: attempt.endpoint.secretCiphertext,
+        } as WebhookEndpointRow),
+      );
+      signers.set(attempt.endpoint.id, signer);
     }
-    return secret;
+    return signer;
   };
 }
 
@@ -494,8 +496,8 @@ export async function attemptDeliveries(
   options: AttemptOptions = {},
 ): Promise<AttemptOutcome[]> {
   const { taken, canceled } = await takeAttempts(db, dues, options);
-  const secretOf = secretsOf();
-  const sent = await Promise.all(taken.map((t) => sendAttempt(t, secretOf(t), options)));
+  const signerOf = signersOf();
+  const sent = await Promise.all(taken.map((t) => sendAttempt(t, signerOf(t), options)));
   await releaseAttempts(
     db,
     sent.filter((s) => s.result.notSent),
@@ -587,22 +589,25 @@ async function recordEndpointAttempts(
   const now = new Date(Math.max(...judged.map((j) => j.startedAt.getTime())));
   const lastFailure = [...judged].reverse().find((j) => !j.succeeded);
 
+  // The log's input goes to PostgreSQL as JSON, most of a delivery's bytes on that
+  // connection: a key left undefined is left out (read back as null), and the URL is
+  // sent once for the group unless an attempt went elsewhere (the URL changed meanwhile).
+  const url = first.endpoint.url;
   const rows = judged.map((j) => ({
     attempt_id: newId("webhookAttempt"),
     delivery_id: j.due.id,
     attempt_number: j.due.attemptNumber,
-    url: j.endpoint.url,
+    url: j.endpoint.url === url ? undefined : j.endpoint.url,
     request_headers: j.headers,
     request_body: j.body,
-    response_status: j.result.status,
-    response_body: j.result.responseBody,
-    error: j.result.error,
+    response_status: j.result.status ?? undefined,
+    response_body: j.result.responseBody ?? undefined,
+    error: j.result.error ?? undefined,
     duration_ms: j.result.durationMs,
     started_at: j.startedAt.toISOString(),
-    next_attempt_at: j.retryAt?.toISOString() ?? null,
+    next_attempt_at: j.retryAt?.toISOString(),
     status: j.status,
-    last_error: j.failure,
-    delivered_at: j.succeeded ? j.startedAt.toISOString() : null,
+    last_error: j.failure ?? undefined,
   }));
   // A retry for an endpoint disabled while this attempt was in flight is canceled like
   // the endpoint's other deliveries.
@@ -614,13 +619,13 @@ async function recordEndpointAttempts(
           attempt_id text, delivery_id text, attempt_number int, url text,
           request_headers jsonb, request_body text, response_status int, response_body text,
           error text, duration_ms int, started_at timestamptz, next_attempt_at timestamptz,
-          status webhook_delivery_status, last_error text, delivered_at timestamptz)
+          status webhook_delivery_status, last_error text)
       ), logged as (
         insert into ${webhookAttempts} (id, delivery_id, organisation_id, mode, endpoint_id,
           attempt_number, url, request_headers, request_body, response_status, response_body,
           error, duration_ms, started_at, next_attempt_at)
         select attempt_id, delivery_id, ${scope.organisationId}, ${scope.mode}::mode,
-          ${endpointId}, attempt_number, url, request_headers, request_body, response_status,
+          ${endpointId}, attempt_number, coalesce(url, ${url}), request_headers, request_body, response_status,
           response_body, error, duration_ms, started_at, next_attempt_at
         from input
         on conflict do nothing
@@ -636,7 +641,7 @@ async function recordEndpointAttempts(
         sending_attempt = null,
         last_response_status = i.response_status,
         last_error = i.last_error,
-        delivered_at = i.delivered_at,
+        delivered_at = case when i.status = 'succeeded' then i.started_at end,
         updated_at = i.started_at
       from input i join logged l on l.delivery_id = i.delivery_id
       where d.id = i.delivery_id and d.attempt_count = i.attempt_number - 1
