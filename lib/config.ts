@@ -54,6 +54,11 @@ export const configSchema = z.object({
   API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(100),
   API_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(1),
   /**
+   * Days a finished webhook delivery and its attempts (with each request and response)
+   * are kept; the hourly `purge-webhook-logs` deletes older ones.
+   */
+  WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().int().min(7).max(3_650).default(30),
+  /**
    * Reverse proxies whose X-Forwarded-For is believed, comma-separated. None by default:
    * the socket peer is the client, whatever a request claims.
    */

@@ -80,6 +80,9 @@ test("Send test event delivers a signed ping to the endpoint, shown under its de
         { timeout: 30_000 },
       )
       .toBe(1);
+    await expect(
+      page.getByText("Finished deliveries and their attempts are kept for 30 days."),
+    ).toBeVisible();
   } finally {
     await receiver.close();
   }

@@ -15,6 +15,7 @@ import { pollProviderPayoutsSweep } from "./poll-provider-payouts";
 import { preparePayout } from "./prepare-payout";
 import { purgeIdempotencyKeys } from "./purge-idempotency-keys";
 import { purgeMailContentSweep } from "./purge-mail-content";
+import { purgeWebhookLogsSweep } from "./purge-webhook-logs";
 import { reconcileProvider, requestDailyReconciliation } from "./reconcile-providers";
 import { relayOutboxSweep } from "./relay-outbox";
 import { rescreenOpenPayouts } from "./rescreen-open-payouts";
@@ -56,6 +57,7 @@ export const functions = [
   // Housekeeping
   purgeIdempotencyKeys,
   purgeMailContentSweep,
+  purgeWebhookLogsSweep,
   // Compliance
   fetchSanctionsList,
   rescreenOpenPayouts,

@@ -7,6 +7,7 @@ import { StatusBadge } from "@/components/dashboard/status-badge";
 import { Time } from "@/components/dashboard/time";
 import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
+import { config } from "@/lib/config";
 import { isAppError } from "@/lib/errors";
 import { getEvent } from "@/lib/events/queries";
 import { listAttempts, listDeliveries } from "@/lib/webhooks/delivery-queries";
@@ -133,6 +134,10 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
                 ))}
               </ul>
             )}
+            <p className="mt-3 text-xs text-slate-500">
+              Finished deliveries and their attempts are kept for{" "}
+              {config().WEBHOOK_LOG_RETENTION_DAYS} days.
+            </p>
           </Card>
         </div>
         {manage ? (
