@@ -124,9 +124,13 @@ function StateMessage({ state, boxed = false }: { state: ActionState; boxed?: bo
   );
 }
 
+/** The error the last submission of the surrounding `ActionForm` gave this field, if any. */
+export function useFieldError(name: string): string | undefined {
+  return useContext(FormState).state.fieldErrors?.[name];
+}
+
 export function FieldError({ name }: { name: string }) {
-  const { state } = useContext(FormState);
-  const message = state.fieldErrors?.[name];
+  const message = useFieldError(name);
   if (!message) return null;
   return (
     <p id={`${name}-error`} className="mt-1 text-sm text-red-700">
@@ -174,8 +178,7 @@ export function Field({
   hint,
   ...input
 }: { name: string; label: string; hint?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
-  const { state } = useContext(FormState);
-  const error = state.fieldErrors?.[name];
+  const error = useFieldError(name);
   const id = input.id ?? `field-${name}`;
   return (
     <div>

@@ -3,10 +3,9 @@
 import { useState } from "react";
 import { ActionForm, Field, SubmitButton } from "./action-form";
 import type { ActionState } from "./action-state";
+import { SelectField } from "./select-field";
 
 type ServerAction = (state: ActionState, form: FormData) => Promise<ActionState>;
-
-const select = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
 
 export type ReportTypeOption = { value: string; label: string; fields: string[] };
 
@@ -32,21 +31,13 @@ export function ReportRequestForm({
   const yearStart = `${defaultYear}-01-01`;
   return (
     <ActionForm action={action} className="space-y-3" resetOnSuccess={false}>
-      <label className="block text-sm font-medium text-slate-700">
-        Report
-        <select
-          name="type"
-          value={type}
-          onChange={(e) => setType(e.target.value)}
-          className={select}
-        >
-          {types.map((t) => (
-            <option key={t.value} value={t.value}>
-              {t.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        name="type"
+        label="Report"
+        options={types}
+        value={type}
+        onChange={(e) => setType(e.target.value)}
+      />
       {fields.has("from") ? (
         <div className="grid grid-cols-2 gap-3">
           <Field name="from" label="From" type="date" defaultValue={yearStart} />
@@ -54,24 +45,30 @@ export function ReportRequestForm({
         </div>
       ) : null}
       {fields.has("status") ? (
-        <FilterSelect
+        <SelectField
           name="status"
           label="Status"
           options={statuses.map((s) => ({ value: s, label: s.replace(/_/g, " ") }))}
+          emptyOption="Any"
+          defaultValue=""
         />
       ) : null}
       {fields.has("batch_id") ? (
-        <FilterSelect
+        <SelectField
           name="batch_id"
           label="Campaign"
           options={campaigns.map((c) => ({ value: c.id, label: c.name }))}
+          emptyOption="Any"
+          defaultValue=""
         />
       ) : null}
       {fields.has("currency") ? (
-        <FilterSelect
+        <SelectField
           name="currency"
           label="Currency"
-          options={currencies.map((c) => ({ value: c, label: c }))}
+          options={currencies}
+          emptyOption="Any"
+          defaultValue=""
         />
       ) : null}
       {fields.has("tax_year") ? (
@@ -87,30 +84,5 @@ export function ReportRequestForm({
       ) : null}
       <SubmitButton pendingLabel="Requesting…">Generate report</SubmitButton>
     </ActionForm>
-  );
-}
-
-/** A report filter: "Any" or one of the options. */
-function FilterSelect({
-  name,
-  label,
-  options,
-}: {
-  name: string;
-  label: string;
-  options: { value: string; label: string }[];
-}) {
-  return (
-    <label className="block text-sm font-medium text-slate-700">
-      {label}
-      <select name={name} defaultValue="" className={select}>
-        <option value="">Any</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { EmptyState, PageHeader } from "@/components/dashboard/page-header";
+import { SelectField } from "@/components/dashboard/select-field";
 import { Time } from "@/components/dashboard/time";
 import { db } from "@/db/client";
 import { listAuditActions, listAuditEntries } from "@/lib/audit/queries";
@@ -9,7 +10,8 @@ import { requirePageMember } from "../../_lib/member";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-const select = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
+const filterInput =
+  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
 
 function Json({ value }: { value: unknown }) {
   if (value === null || value === undefined) return <span className="text-slate-400">—</span>;
@@ -59,57 +61,52 @@ export default async function AuditPage({
         description="Every admin action: who, what, when, and what it changed. Entries can never be edited or deleted."
       />
       <form className="mb-4 grid grid-cols-2 gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm md:grid-cols-3 xl:grid-cols-6">
-        <label className="text-xs font-medium text-slate-600">
-          Action
-          <select name="action" defaultValue={q.action ?? ""} className={select}>
-            <option value="">Any</option>
-            {[...new Set(actions.map((a) => `${a.split(".")[0]}.`))].map((family) => (
-              <option key={family} value={family}>
-                {family}*
-              </option>
-            ))}
-            {actions.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="text-xs font-medium text-slate-600">
-          Who
-          <select name="actor" defaultValue={q.actor ?? ""} className={select}>
-            <option value="">Anyone</option>
-            {members.map((m) => (
-              <option key={m.userId} value={m.userId}>
-                {m.email}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          name="action"
+          label="Action"
+          size="filter"
+          options={[
+            ...[...new Set(actions.map((a) => `${a.split(".")[0]}.`))].map((family) => ({
+              value: family,
+              label: `${family}*`,
+            })),
+            ...actions,
+          ]}
+          emptyOption="Any"
+          defaultValue={q.action ?? ""}
+        />
+        <SelectField
+          name="actor"
+          label="Who"
+          size="filter"
+          options={members.map((m) => ({ value: m.userId, label: m.email ?? "" }))}
+          emptyOption="Anyone"
+          defaultValue={q.actor ?? ""}
+        />
         <label className="text-xs font-medium text-slate-600">
           Target id
           <input
             name="target"
             defaultValue={q.target ?? ""}
             placeholder="po_…, bat_…"
-            className={select}
+            className={filterInput}
           />
         </label>
-        <label className="text-xs font-medium text-slate-600">
-          Mode
-          <select name="mode" defaultValue={mode ?? ""} className={select}>
-            <option value="">Both</option>
-            <option value="test">test</option>
-            <option value="live">live</option>
-          </select>
-        </label>
+        <SelectField
+          name="mode"
+          label="Mode"
+          size="filter"
+          options={["test", "live"]}
+          emptyOption="Both"
+          defaultValue={mode ?? ""}
+        />
         <label className="text-xs font-medium text-slate-600">
           From
-          <input type="date" name="from" defaultValue={q.from ?? ""} className={select} />
+          <input type="date" name="from" defaultValue={q.from ?? ""} className={filterInput} />
         </label>
         <label className="text-xs font-medium text-slate-600">
           To
-          <input type="date" name="to" defaultValue={q.to ?? ""} className={select} />
+          <input type="date" name="to" defaultValue={q.to ?? ""} className={filterInput} />
         </label>
         <div className="col-span-full">
           <button

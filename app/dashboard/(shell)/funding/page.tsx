@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { ActionForm, Field, SubmitButton } from "@/components/dashboard/action-form";
 import { Money } from "@/components/dashboard/money";
 import { Card, EmptyState, PageHeader } from "@/components/dashboard/page-header";
+import { SelectField } from "@/components/dashboard/select-field";
 import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { formatMajorAmount } from "@/lib/decimal-amount";
@@ -13,8 +14,6 @@ import { requirePageMember } from "../../_lib/member";
 import { addTestFundsAction, setThresholdAction } from "./actions";
 
 export const metadata: Metadata = { title: "Funding" };
-
-const select = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
 
 export default async function FundingPage() {
   const member = await requirePageMember("funding.view");
@@ -84,16 +83,12 @@ export default async function FundingPage() {
             <Card title="Add test money">
               <ActionForm action={addTestFundsAction} organisationId={orgId} className="space-y-3">
                 <input type="hidden" name="requestId" value={randomUUID()} />
-                <label className="block text-sm font-medium text-slate-700">
-                  Currency
-                  <select name="currency" defaultValue="USD" className={select}>
-                    {currencies.map((c) => (
-                      <option key={c} value={c}>
-                        {c}
-                      </option>
-                    ))}
-                  </select>
-                </label>
+                <SelectField
+                  name="currency"
+                  label="Currency"
+                  options={currencies}
+                  defaultValue="USD"
+                />
                 <Field
                   name="amount"
                   label="Amount"
@@ -138,16 +133,12 @@ export default async function FundingPage() {
           {can(member.role, "funding.thresholds") ? (
             <Card title="Low-balance alert">
               <ActionForm action={setThresholdAction} organisationId={orgId} className="space-y-3">
-                <label className="block text-sm font-medium text-slate-700">
-                  Currency
-                  <select name="currency" defaultValue="USD" className={select}>
-                    {currencies.map((c) => (
-                      <option key={c} value={c}>
-                        {c}
-                      </option>
-                    ))}
-                  </select>
-                </label>
+                <SelectField
+                  name="currency"
+                  label="Currency"
+                  options={currencies}
+                  defaultValue="USD"
+                />
                 <Field
                   name="threshold"
                   label="Alert when available falls below"

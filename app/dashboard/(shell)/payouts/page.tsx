@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Money } from "@/components/dashboard/money";
 import { EmptyState, PageHeader } from "@/components/dashboard/page-header";
+import { SelectField } from "@/components/dashboard/select-field";
 import { StatusBadge } from "@/components/dashboard/status-badge";
 import { db } from "@/db/client";
 import { payoutStatuses } from "@/lib/payouts/serialize";
@@ -14,7 +15,7 @@ import { requirePageMember } from "../../_lib/member";
 
 export const metadata: Metadata = { title: "Payouts" };
 
-const select =
+const filterInput =
   "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900";
 
 export default async function PayoutsPage({
@@ -67,28 +68,22 @@ export default async function PayoutsPage({
             </button>
           </div>
           <div className="mt-3 grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
-            <label className="text-xs font-medium text-slate-600">
-              Status
-              <select name="status" defaultValue={filters.status ?? ""} className={select}>
-                <option value="">Any</option>
-                {payoutStatuses.map((s) => (
-                  <option key={s} value={s}>
-                    {s.replace(/_/g, " ")}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="text-xs font-medium text-slate-600">
-              Campaign
-              <select name="batch" defaultValue={filters.batch ?? ""} className={select}>
-                <option value="">Any</option>
-                {options.campaigns.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <SelectField
+              name="status"
+              label="Status"
+              size="filter"
+              options={payoutStatuses.map((s) => ({ value: s, label: s.replace(/_/g, " ") }))}
+              emptyOption="Any"
+              defaultValue={filters.status ?? ""}
+            />
+            <SelectField
+              name="batch"
+              label="Campaign"
+              size="filter"
+              options={options.campaigns.map((c) => ({ value: c.id, label: c.name }))}
+              emptyOption="Any"
+              defaultValue={filters.batch ?? ""}
+            />
             <label className="text-xs font-medium text-slate-600">
               Country
               <input
@@ -96,27 +91,34 @@ export default async function PayoutsPage({
                 defaultValue={filters.country ?? ""}
                 maxLength={2}
                 placeholder="US"
-                className={select}
+                className={filterInput}
+              />
+            </label>
+            <SelectField
+              name="method"
+              label="Method"
+              size="filter"
+              options={options.methods}
+              emptyOption="Any"
+              defaultValue={filters.method ?? ""}
+            />
+            <label className="text-xs font-medium text-slate-600">
+              Created from
+              <input
+                type="date"
+                name="from"
+                defaultValue={filters.from ?? ""}
+                className={filterInput}
               />
             </label>
             <label className="text-xs font-medium text-slate-600">
-              Method
-              <select name="method" defaultValue={filters.method ?? ""} className={select}>
-                <option value="">Any</option>
-                {options.methods.map((m) => (
-                  <option key={m} value={m}>
-                    {m}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="text-xs font-medium text-slate-600">
-              Created from
-              <input type="date" name="from" defaultValue={filters.from ?? ""} className={select} />
-            </label>
-            <label className="text-xs font-medium text-slate-600">
               Created to
-              <input type="date" name="to" defaultValue={filters.to ?? ""} className={select} />
+              <input
+                type="date"
+                name="to"
+                defaultValue={filters.to ?? ""}
+                className={filterInput}
+              />
             </label>
           </div>
           {!parsed.success ? (

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ActionForm, Field, SubmitButton } from "@/components/dashboard/action-form";
 import { Card, PageHeader } from "@/components/dashboard/page-header";
+import { SelectField } from "@/components/dashboard/select-field";
 import { db } from "@/db/client";
 import { getApprovalThresholds } from "@/lib/batches/approval";
 import { loadComplianceSettings } from "@/lib/compliance/settings";
@@ -52,20 +53,7 @@ export default async function SettingsPage() {
             organisationId={member.organisation.id}
             className="flex flex-wrap items-end gap-3"
           >
-            <label className="text-sm font-medium text-slate-700">
-              Currency
-              <select
-                name="currency"
-                defaultValue="USD"
-                className="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-2 text-sm"
-              >
-                {currencies.map((c) => (
-                  <option key={c} value={c}>
-                    {c}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <SelectField name="currency" label="Currency" options={currencies} defaultValue="USD" />
             <div className="w-40">
               <Field name="amount" label="Threshold" inputMode="decimal" placeholder="5000.00" />
             </div>
@@ -113,20 +101,12 @@ export default async function SettingsPage() {
               inputMode="numeric"
               defaultValue={compliance.recipientMonthlyCount ?? ""}
             />
-            <label className="text-sm font-medium text-slate-700">
-              Currency of the amounts
-              <select
-                name="limitCurrency"
-                defaultValue="USD"
-                className="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-2 text-sm"
-              >
-                {currencies.map((c) => (
-                  <option key={c} value={c}>
-                    {c}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <SelectField
+              name="limitCurrency"
+              label="Currency of the amounts"
+              options={currencies}
+              defaultValue="USD"
+            />
             <Field
               name="recipientDailyAmount"
               label="Amount per recipient per day"

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ActionForm, Field, SubmitButton } from "@/components/dashboard/action-form";
 import { Card, PageHeader } from "@/components/dashboard/page-header";
+import { SelectField } from "@/components/dashboard/select-field";
 import { Time } from "@/components/dashboard/time";
 import { db } from "@/db/client";
 import { listOpenInvitations } from "@/lib/auth/invitations";
@@ -15,8 +16,6 @@ import {
 } from "./actions";
 
 export const metadata: Metadata = { title: "Team" };
-
-const select = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
 
 export default async function TeamPage() {
   const member = await requirePageMember("members.view");
@@ -56,21 +55,15 @@ export default async function TeamPage() {
                         showMessage
                       >
                         <input type="hidden" name="userId" value={m.userId} />
-                        <label className="sr-only" htmlFor={`role-${m.userId}`}>
-                          Role of {m.email}
-                        </label>
-                        <select
+                        <SelectField
                           id={`role-${m.userId}`}
                           name="role"
+                          label={`Role of ${m.email ?? ""}`}
+                          labelHidden
+                          size="filter"
+                          options={assignable}
                           defaultValue={m.role}
-                          className={select}
-                        >
-                          {assignable.map((r) => (
-                            <option key={r} value={r}>
-                              {r}
-                            </option>
-                          ))}
-                        </select>
+                        />
                         <SubmitButton variant="secondary">Change</SubmitButton>
                       </ActionForm>
                       <ActionForm
@@ -119,20 +112,7 @@ export default async function TeamPage() {
                 resetOnSuccess
               >
                 <Field name="email" label="Email" type="email" required autoComplete="off" />
-                <label className="block text-sm font-medium text-slate-700">
-                  Role
-                  <select
-                    name="role"
-                    defaultValue="support"
-                    className={`mt-1 block w-full ${select}`}
-                  >
-                    {assignable.map((r) => (
-                      <option key={r} value={r}>
-                        {r}
-                      </option>
-                    ))}
-                  </select>
-                </label>
+                <SelectField name="role" label="Role" options={assignable} defaultValue="support" />
                 <SubmitButton pendingLabel="Sending…">Send invitation</SubmitButton>
               </ActionForm>
             </Card>

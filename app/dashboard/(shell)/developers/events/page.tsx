@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm, SubmitButton } from "@/components/dashboard/action-form";
 import { EmptyState, PageHeader } from "@/components/dashboard/page-header";
+import { SelectField } from "@/components/dashboard/select-field";
 import { Time } from "@/components/dashboard/time";
 import { db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
@@ -32,21 +33,14 @@ export default async function EventsPage({
       <PageHeader title="Developers" description="Every state change, as webhooks receive it." />
       <DeveloperTabs current="/dashboard/developers/events" />
       <form className="mb-4 flex items-end gap-2">
-        <label className="text-sm font-medium text-slate-700">
-          Type
-          <select
-            name="type"
-            defaultValue={type.success ? type.data : ""}
-            className="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
-          >
-            <option value="">Every type</option>
-            {eventTypes.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          name="type"
+          label="Type"
+          size="filter"
+          options={eventTypes}
+          emptyOption="Every type"
+          defaultValue={type.success ? type.data : ""}
+        />
         <button
           type="submit"
           className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium"

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Metadata } from "next";
 import { ActionForm, Field, SubmitButton } from "@/components/dashboard/action-form";
 import { Card, EmptyState, PageHeader } from "@/components/dashboard/page-header";
+import { SelectField } from "@/components/dashboard/select-field";
 import { Time } from "@/components/dashboard/time";
 import { db } from "@/db/client";
 import { organisations, type ProviderId } from "@/db/schema";
@@ -40,9 +41,6 @@ const credentialFields: Record<ProviderId, { name: string; label: string; secret
     { name: "webhookPrivateKey", label: "Webhook private key", secret: true },
   ],
 };
-
-const select =
-  "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm text-slate-900";
 
 export default async function ProvidersPage() {
   const member = await requirePageMember("providers.view");
@@ -103,13 +101,15 @@ export default async function ProvidersPage() {
                     />
                   ))}
                   {provider === "paypal" ? (
-                    <label className="block text-sm font-medium text-slate-700">
-                      Environment
-                      <select name="settings.environment" defaultValue="live" className={select}>
-                        <option value="live">Live</option>
-                        <option value="sandbox">Sandbox</option>
-                      </select>
-                    </label>
+                    <SelectField
+                      name="settings.environment"
+                      label="Environment"
+                      options={[
+                        { value: "live", label: "Live" },
+                        { value: "sandbox", label: "Sandbox" },
+                      ]}
+                      defaultValue="live"
+                    />
                   ) : null}
                   {provider === "tremendous"
                     ? (["gift_card", "prepaid_visa", "charity", "paypal", "venmo"] as const).map(
@@ -172,17 +172,15 @@ export default async function ProvidersPage() {
                         <ActionForm action={setRouteAction} className="flex items-end gap-2">
                           <input type="hidden" name="method" value={method.id} />
                           {["first", "second"].map((slot, i) => (
-                            <label key={slot} className="text-xs text-slate-600">
-                              {slot}
-                              <select name={slot} defaultValue={route[i] ?? ""} className={select}>
-                                <option value="">—</option>
-                                {options.map((p) => (
-                                  <option key={p} value={p}>
-                                    {providerNames[p]}
-                                  </option>
-                                ))}
-                              </select>
-                            </label>
+                            <SelectField
+                              key={slot}
+                              name={slot}
+                              label={slot}
+                              size="filter"
+                              options={options.map((p) => ({ value: p, label: providerNames[p] }))}
+                              emptyOption="—"
+                              defaultValue={route[i] ?? ""}
+                            />
                           ))}
                           <SubmitButton variant="secondary" pendingLabel="Saving…">
                             Save
@@ -202,19 +200,18 @@ export default async function ProvidersPage() {
           </p>
           {manage ? (
             <ActionForm action={setFeeBearerAction} className="space-y-3">
-              <label className="block text-sm font-medium text-slate-700">
-                Who pays the fee
-                <select
-                  name="feeBearer"
-                  defaultValue={organisation?.feeBearer ?? "platform"}
-                  className={select}
-                >
-                  <option value="platform">We do (from the available balance)</option>
-                  <option value="recipient">
-                    The recipient (withheld, shown before they confirm)
-                  </option>
-                </select>
-              </label>
+              <SelectField
+                name="feeBearer"
+                label="Who pays the fee"
+                options={[
+                  { value: "platform", label: "We do (from the available balance)" },
+                  {
+                    value: "recipient",
+                    label: "The recipient (withheld, shown before they confirm)",
+                  },
+                ]}
+                defaultValue={organisation?.feeBearer ?? "platform"}
+              />
               <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
             </ActionForm>
           ) : (
