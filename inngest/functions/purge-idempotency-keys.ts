@@ -1,9 +1,7 @@
 import { db } from "@/db/client";
 import { inngest } from "@/inngest/client";
+import { purgeInRounds } from "@/inngest/purge-rounds";
 import { purgeExpiredIdempotencyKeys } from "@/lib/api/idempotency";
-
-const PER_ROUND = 10_000;
-const MAX_ROUNDS = 50;
 
 /** Idempotency keys past their 72-hour retention are deleted, a bounded batch per step. */
 export const purgeIdempotencyKeys = inngest.createFunction(
@@ -14,14 +12,8 @@ export const purgeIdempotencyKeys = inngest.createFunction(
     concurrency: { limit: 1 },
   },
   async ({ step }) => {
-    let total = 0;
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const purged = await step.run(`purge-round-${round}`, () =>
-        purgeExpiredIdempotencyKeys(db, { limit: PER_ROUND }),
-      );
-      total += purged;
-      if (purged < PER_ROUND) break;
-    }
-    return { purged: total };
+    return {
+      purged: await purgeInRounds(step, (limit) => purgeExpiredIdempotencyKeys(db, { limit })),
+    };
   },
 );
