@@ -36,7 +36,7 @@ import { newId } from "@/lib/ids";
 import { deposit } from "@/lib/ledger";
 import { ENDPOINT_CONNECTIONS } from "@/lib/webhooks/delivery";
 import { createWebhookSender } from "@/lib/webhooks/sender";
-import { signWebhook } from "@/lib/webhooks/signing";
+import { webhookSigner } from "@/lib/webhooks/signing";
 import { type CpuSnapshot, cpuSeconds, cpuSnapshot } from "./cpu-split";
 import { loadAverage, runBench, say, startBenchApp, waitFor } from "./harness";
 
@@ -208,7 +208,8 @@ async function startReceiver() {
 /**
  * The deliveries' own bodies signed and POSTed straight from this process, on
  * `connections` connections in parallel, through the same HTTP client as the deliveries
- * (keep-alive, capped excerpt): what the wire allows with no claim, no log and no engine.
+ * (keep-alive, capped excerpt) and the same signer, its key decoded once as the loop
+ * decodes it once per group: what the wire allows with no claim, no log and no engine.
  */
 async function rawPosts(
   url: string,
@@ -220,11 +221,12 @@ async function rawPosts(
   const sender = createWebhookSender({ maxSockets: connections });
   let next = 0;
   const started = performance.now();
+  const sign = webhookSigner(secret);
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (next < n) {
         const { id, body } = bodies[next++] as { id: string; body: string };
-        const headers = signWebhook({ secret, eventId: id, body, timestamp: new Date() });
+        const headers = sign(id, body, new Date());
         const result = await sender.send({
           url,
           mode: "test",

@@ -38,13 +38,3 @@ export function webhookSigner(secret: string) {
 }
 
 export type WebhookSigner = ReturnType<typeof webhookSigner>;
-
-/** The three Standard Webhooks headers for one request (see `webhookSigner`). */
-export function signWebhook(input: {
-  secret: string;
-  eventId: string;
-  body: string;
-  timestamp: Date;
-}): WebhookHeaders {
-  return webhookSigner(input.secret)(input.eventId, input.body, input.timestamp);
-}
