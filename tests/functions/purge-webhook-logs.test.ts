@@ -13,8 +13,9 @@ import { purgeWebhookLogs } from "@/lib/webhooks/retention";
 import { insertOrganisation } from "@/tests/payouts/fixtures";
 
 process.env.AUTH_SECRET ??= "purge-webhook-logs-secret-purge-webhook-logs-01";
-// Other test files write deliveries dated 2026 with a faked clock: these tests' own are
-// from 2000–2015, and they purge with cutoffs no other file's deliveries are behind.
+// The tests of this file share its database, so each purges with a cutoff before the
+// others' deliveries (theirs date from 2000–2015). The cron function must read this
+// setting, not the default of 30 days.
 process.env.WEBHOOK_LOG_RETENTION_DAYS = "3650";
 afterAll(() => {
   delete process.env.WEBHOOK_LOG_RETENTION_DAYS;
